@@ -1,0 +1,59 @@
+import { Command, Options } from "@effect/cli"
+import { Config, Effect, Layer, Option } from "effect"
+import { defaultServerConfig, type ServerConfigShape } from "../server/config.js"
+import { logListening, ServerLive } from "../server/http.js"
+
+/** `--host` / BENCHER_HOST may be a bare host or a URL such as http://127.0.0.1:61016 (clients share the variable). */
+export const parseBindHost = (value: string): { readonly host: string; readonly port: Option.Option<number> } => {
+  if (!value.includes("://")) return { host: value, port: Option.none() }
+  const url = new URL(value)
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+    port: url.port === "" ? Option.none() : Option.some(Number(url.port))
+  }
+}
+
+export const serverOptions = {
+  host: Options.text("host").pipe(
+    Options.withDescription("Address to listen on (env BENCHER_HOST)"),
+    Options.withFallbackConfig(Config.string("BENCHER_HOST")),
+    Options.optional
+  ),
+  port: Options.integer("port").pipe(
+    Options.withDescription("Port to listen on; 0 picks a free one (env BENCHER_PORT)"),
+    Options.withFallbackConfig(Config.integer("BENCHER_PORT")),
+    Options.optional
+  ),
+  db: Options.text("db").pipe(
+    Options.withDescription("SQLite database file (env BENCHER_DB)"),
+    Options.withFallbackConfig(Config.string("BENCHER_DB")),
+    Options.withDefault(defaultServerConfig.db)
+  ),
+  maxBodySize: Options.integer("max-body-size").pipe(
+    Options.withDescription("Largest accepted request body in bytes"),
+    Options.withDefault(defaultServerConfig.maxBodyBytes)
+  )
+}
+
+type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
+
+export const resolveServerConfig = (options: ServerOptions): ServerConfigShape => {
+  const bind = Option.map(options.host, parseBindHost)
+  return {
+    host: Option.match(bind, { onNone: () => defaultServerConfig.host, onSome: (b) => b.host }),
+    port: Option.getOrElse(
+      Option.orElse(options.port, () => Option.flatMap(bind, (b) => b.port)),
+      () => defaultServerConfig.port
+    ),
+    db: options.db,
+    maxBodyBytes: options.maxBodySize
+  }
+}
+
+export const serverCommand = Command.make("server", serverOptions, (options) =>
+  Effect.gen(function*() {
+    const config = resolveServerConfig(options)
+    yield* Layer.launch(
+      Layer.effectDiscard(logListening).pipe(Layer.provideMerge(ServerLive(config)))
+    )
+  })).pipe(Command.withDescription("Run the API server on the embedded SQLite store"))

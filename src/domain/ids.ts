@@ -1,0 +1,71 @@
+import { Schema } from "effect"
+import { MAX_BENCHMARK_NAME_LEN, MAX_BRANCH_NAME_LEN, MAX_NAME_LEN, MAX_SLUG_LEN } from "./limits.js"
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export const Uuid = Schema.String.pipe(Schema.pattern(uuidPattern, { message: () => "must be a UUID" }))
+export type Uuid = typeof Uuid.Type
+export const isUuid = (s: string): boolean => uuidPattern.test(s)
+
+/** Bencher's slugify (the Rust `slug` crate): ASCII-folded, lowercase, words joined by single dashes. */
+export const slugify = (input: string): string =>
+  input.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 0).join("-")
+
+export const isSlug = (s: string): boolean => s.length > 0 && s.length <= MAX_SLUG_LEN && slugify(s) === s
+
+export const Slug = Schema.String.pipe(
+  Schema.filter((s) => isSlug(s) || `must be a slug of at most ${MAX_SLUG_LEN} lowercase letters, digits and dashes`)
+)
+export type Slug = typeof Slug.Type
+
+const isResourceName = (s: string, max: number): boolean =>
+  s.length > 0 && Buffer.byteLength(s, "utf8") <= max && s.trim() === s
+
+export const ResourceName = Schema.String.pipe(
+  Schema.filter((s) =>
+    isResourceName(s, MAX_NAME_LEN) || `must be non-empty, at most ${MAX_NAME_LEN} bytes, without leading or trailing whitespace`
+  )
+)
+export type ResourceName = typeof ResourceName.Type
+
+export const BranchName = Schema.String.pipe(
+  Schema.filter((s) =>
+    (isResourceName(s, MAX_BRANCH_NAME_LEN) && !s.includes("..") && !/[\s~^:?*[\\]/.test(s)) ||
+    `must be a git-ref-like name of at most ${MAX_BRANCH_NAME_LEN} bytes`
+  )
+)
+
+export const BenchmarkName = Schema.String.pipe(
+  Schema.filter((s) =>
+    (s.length > 0 && Buffer.byteLength(s, "utf8") <= MAX_BENCHMARK_NAME_LEN) ||
+    `must be non-empty and at most ${MAX_BENCHMARK_NAME_LEN} bytes`
+  )
+)
+
+/** A path or body reference to a resource: a UUID or a slug. */
+export const ResourceId = Schema.String.pipe(
+  Schema.filter((s) => isUuid(s) || isSlug(s) || "must be a UUID or a slug")
+)
+export type ResourceId = typeof ResourceId.Type
+
+/** A NameId: UUID, then slug, then name; the first that validates wins (reference/bencher.md §1.2). */
+export type NameIdKind =
+  | { readonly _tag: "Uuid"; readonly value: string }
+  | { readonly _tag: "Slug"; readonly value: string }
+  | { readonly _tag: "Name"; readonly value: string }
+
+export const classifyNameId = (s: string, maxNameLen: number = MAX_NAME_LEN): NameIdKind | undefined => {
+  if (isUuid(s)) return { _tag: "Uuid", value: s.toLowerCase() }
+  if (isSlug(s)) return { _tag: "Slug", value: s }
+  if (isResourceName(s, maxNameLen)) return { _tag: "Name", value: s }
+  return undefined
+}
+
+export const NameId = Schema.String.pipe(
+  Schema.filter((s) => classifyNameId(s) !== undefined || "must be a UUID, a slug or a name")
+)
+export type NameId = typeof NameId.Type
+
+export const GitHash = Schema.String.pipe(
+  Schema.filter((s) => /^[0-9a-f]{7,64}$/i.test(s) || "must be a git commit hash (7 to 64 hex digits)")
+)

@@ -1,0 +1,88 @@
+import { HttpLayerRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpIncomingMessage } from "@effect/platform"
+import { RouteNotFound } from "@effect/platform/HttpServerError"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Cause, Effect, Layer, Option } from "effect"
+import { createServer, type Server } from "node:http"
+import { BencherApi } from "../api/index.js"
+import { StoreLive } from "../store/database.js"
+import { ServerConfig, type ServerConfigShape } from "./config.js"
+import { ServerHandlersLive } from "./handlers/server.js"
+
+const errorBody = (status: number, message: string) =>
+  HttpServerResponse.unsafeJson({ message, request_id: crypto.randomUUID() }, { status })
+
+/**
+ * Applied to every route: the body-size limit (413 before reading a byte when Content-Length says so, and a
+ * hard cap while streaming), JSON bodies for unknown routes and for defects, which are logged but never echoed.
+ * The OCI registry (/v2/) carries its own, larger limits.
+ */
+const guard = (config: ServerConfigShape) =>
+(
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, HttpServerRequest.HttpServerRequest> =>
+  Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const limited = !request.url.startsWith("/v2/")
+    if (limited) {
+      const declared = Number(request.headers["content-length"] ?? "0")
+      if (declared > config.maxBodyBytes) {
+        return errorBody(413, `Request body of ${declared} bytes exceeds the limit of ${config.maxBodyBytes} bytes`)
+      }
+    }
+    const limit = limited ? Option.some(config.maxBodyBytes) : Option.none()
+    return yield* app.pipe(
+      HttpIncomingMessage.withMaxBodySize(limit),
+      Effect.catchAllCause((cause) => {
+        const failure = Cause.failureOption(cause)
+        if (Option.isSome(failure) && failure.value instanceof RouteNotFound) {
+          return Effect.succeed(errorBody(404, `Not found: ${request.method} ${request.url.split("?")[0]}`))
+        }
+        return Effect.logError("request failed", cause).pipe(Effect.as(errorBody(500, "Internal server error")))
+      })
+    )
+  })
+
+const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, guard), { global: true })
+
+const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(ServerHandlersLive))
+
+/** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
+export const RoutesLive = Layer.mergeAll(ApiRoutes, ServerMiddleware)
+
+/**
+ * Graceful stop: Node's server.close() stops accepting and waits for in-flight requests; connections still open
+ * after 1.5 s (long polls, WebSockets) are closed so the process always exits within 2 s.
+ */
+const forceCloseAfter = (server: () => Server | undefined) =>
+  Layer.scopedDiscard(
+    Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        const s = server()
+        if (s !== undefined) setTimeout(() => s.closeAllConnections(), 1500).unref()
+      })
+    )
+  )
+
+/** The HTTP server on the configured host and port, with the store migrated before it listens. */
+export const ServerLive = (config: ServerConfigShape) => {
+  let nodeServer: Server | undefined
+  const evaluate = () => {
+    nodeServer = createServer()
+    return nodeServer
+  }
+  return HttpLayerRouter.serve(RoutesLive, { disableListenLog: true, disableLogger: true }).pipe(
+    Layer.provideMerge(forceCloseAfter(() => nodeServer)),
+    Layer.provideMerge(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host })),
+    Layer.provideMerge(StoreLive(config.db)),
+    Layer.provideMerge(Layer.succeed(ServerConfig, config))
+  )
+}
+
+export const logListening = Effect.gen(function*() {
+  const server = yield* HttpServer.HttpServer
+  const address = server.address
+  if (address._tag === "TcpAddress") {
+    yield* Effect.logInfo(`bencher server listening on http://${address.hostname}:${address.port}`)
+  }
+})

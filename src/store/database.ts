@@ -1,0 +1,93 @@
+import * as Reactivity from "@effect/experimental/Reactivity"
+import { NodeContext } from "@effect/platform-node"
+import { SqlClient } from "@effect/sql"
+import { SqlError } from "@effect/sql/SqlError"
+import { SqliteClient, SqliteMigrator } from "@effect/sql-sqlite-node"
+import Sqlite from "better-sqlite3"
+import { Context, Effect, Layer, Schedule, Schema } from "effect"
+import { migrations } from "./migrations/index.js"
+
+export class DatabaseOpenError extends Schema.TaggedError<DatabaseOpenError>()("DatabaseOpenError", {
+  path: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `cannot open database ${this.path}: ${this.reason}`
+  }
+}
+
+/**
+ * Opens the file once before the SQL layers do, so a missing folder, a permission problem or a file that is
+ * not SQLite is a typed error naming the path rather than a defect deep inside a layer. better-sqlite3
+ * creates a missing file but never a missing folder, so nothing is created elsewhere.
+ */
+export const checkDatabaseFile = (path: string): Effect.Effect<void, DatabaseOpenError> =>
+  Effect.try({
+    try: () => {
+      const db = new Sqlite(path, { fileMustExist: false })
+      try {
+        db.pragma("schema_version")
+      } finally {
+        db.close()
+      }
+    },
+    catch: (cause) =>
+      new DatabaseOpenError({ path, reason: cause instanceof Error ? cause.message : String(cause) })
+  })
+
+/**
+ * busy_timeout 0: better-sqlite3 is synchronous, so SQLite's own busy wait would freeze the event loop and
+ * deadlock the connection holding the lock (reference/effect-stack.md pitfall 5). Writers retry instead.
+ */
+const pragmas = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.unsafe("PRAGMA busy_timeout = 0")
+  yield* sql.unsafe("PRAGMA synchronous = NORMAL")
+  yield* sql.unsafe("PRAGMA foreign_keys = ON")
+})
+
+export const isBusy = (error: unknown): boolean => {
+  if (!(error instanceof SqlError)) return false
+  const cause: unknown = error.cause
+  const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : ""
+  return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")
+}
+
+/**
+ * Retries a whole write unit (a transaction or an autocommit statement) on SQLITE_BUSY and SQLITE_BUSY_SNAPSHOT,
+ * yielding to the event loop between attempts instead of blocking it.
+ */
+export const retryBusy = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.retry(self, {
+    while: isBusy,
+    schedule: Schedule.exponential("1 millis").pipe(Schedule.union(Schedule.spaced("25 millis")), Schedule.jittered),
+    times: 400
+  })
+
+/** The dedicated background connection (heartbeats, timers, usage ledger): its own tag, never SqlClient. */
+export class BackgroundSql extends Context.Tag("bencher/store/BackgroundSql")<BackgroundSql, SqlClient.SqlClient>() {}
+
+const MainSqlLive = (filename: string) =>
+  Layer.effectDiscard(pragmas).pipe(Layer.provideMerge(SqliteClient.layer({ filename })))
+
+const BackgroundSqlLive = (filename: string) =>
+  Layer.scoped(
+    BackgroundSql,
+    Effect.gen(function*() {
+      const client = yield* SqliteClient.make({ filename })
+      yield* pragmas.pipe(Effect.provideService(SqlClient.SqlClient, client))
+      return client
+    })
+  ).pipe(Layer.provide(Reactivity.layer))
+
+const MigrationsLive = SqliteMigrator.layer({ loader: migrations }).pipe(Layer.provide(NodeContext.layer))
+
+/**
+ * The store: a main connection (SqlClient) and a background connection (BackgroundSql) on one WAL file,
+ * migrated before anything else uses it. Migrations are idempotent, so starting twice on one file is safe.
+ */
+export const StoreLive = (filename: string) =>
+  Layer.mergeAll(BackgroundSqlLive(filename), MigrationsLive).pipe(
+    Layer.provideMerge(MainSqlLive(filename)),
+    Layer.provide(Layer.effectDiscard(checkDatabaseFile(filename)))
+  )
