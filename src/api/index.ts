@@ -1,9 +1,21 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { version } from "../version.js"
+import { BenchmarksGroup, BranchesGroup, MeasuresGroup, TestbedsGroup } from "./dimensions.js"
+import { ProjectsGroup } from "./projects.js"
+import { AlertsGroup, ReportsGroup, RunGroup, ThresholdsGroup } from "./reports.js"
 import { ServerGroup } from "./server.js"
 
 /** The REST contract: server handlers and the CLI's typed client both derive from it. */
 export class BencherApi extends HttpApi.make("bencher")
   .add(ServerGroup)
+  .add(ProjectsGroup)
+  .add(BranchesGroup)
+  .add(TestbedsGroup)
+  .add(MeasuresGroup)
+  .add(BenchmarksGroup)
+  .add(RunGroup)
+  .add(ReportsGroup)
+  .add(ThresholdsGroup)
+  .add(AlertsGroup)
   .annotateContext(OpenApi.annotations({ title: "bencher-ts", version }))
 {}

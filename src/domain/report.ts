@@ -127,7 +127,7 @@ export const AlertStatus = Schema.Literal("active", "dismissed", "silenced")
 export const BoundaryLimit = Schema.Literal("lower", "upper")
 
 export const JsonReportAlertsCounts = Schema.Struct({ active: Schema.Int, total: Schema.Int })
-export const JsonReportIterationCounts = Schema.Struct({ iteration: Schema.Int, benchmarks: Schema.Int, metrics: Schema.Int })
+export const JsonReportIterationCounts = Schema.Struct({ benchmarks: Schema.Int, measures: Schema.Int })
 export const JsonReportCounts = Schema.Struct({
   alerts: JsonReportAlertsCounts,
   results: Schema.Array(JsonReportIterationCounts)
@@ -135,20 +135,33 @@ export const JsonReportCounts = Schema.Struct({
 
 export const JsonPubUser = Schema.Struct({ uuid: Uuid, name: Schema.String, slug: Schema.String })
 
-/** Alerts are embedded in reports with the threshold they came from; the full JsonAlert lives with alerts. */
-export const JsonReportAlert = Schema.Struct({
+export const JsonThreshold = Schema.Struct({
+  uuid: Uuid,
+  project: Uuid,
+  branch: JsonBranch,
+  testbed: JsonTestbed,
+  measure: JsonMeasure,
+  model: optionalNull(JsonModel),
+  created: DateTimeString,
+  modified: DateTimeString
+})
+export type JsonThreshold = typeof JsonThreshold.Type
+
+export const JsonAlert = Schema.Struct({
   uuid: Uuid,
   report: Uuid,
   iteration: Schema.Int,
   benchmark: JsonBenchmark,
   metric: JsonMetric,
-  threshold: Schema.Unknown,
+  threshold: JsonThreshold,
   boundary: JsonBoundary,
   limit: BoundaryLimit,
   status: AlertStatus,
   created: DateTimeString,
   modified: DateTimeString
 })
+export type JsonAlert = typeof JsonAlert.Type
+export const JsonReportAlert = JsonAlert
 
 /** Bencher's JsonReport; `job` links a remote run's job, `partial` is ours (a failed job's surviving iterations). */
 export const JsonReport = Schema.Struct({
