@@ -6,15 +6,6 @@ export const MODEL_TESTS = ["static", "percentage", "z_score", "t_test", "log_no
 export const ModelTest = Schema.Literal(...MODEL_TESTS)
 export type ModelTest = typeof ModelTest.Type
 
-// Short names Bencher accepts on input (serde aliases); output always uses the full name.
-const MODEL_TEST_ALIASES = { z: "z_score", t: "t_test" } as const satisfies Record<string, ModelTest>
-
-/** Accepts a full name or an alias (`z`, `t`). */
-export const parseModelTest = (name: string): Option.Option<ModelTest> => {
-  if (name in MODEL_TEST_ALIASES) return Option.some(MODEL_TEST_ALIASES[name as keyof typeof MODEL_TEST_ALIASES])
-  return (MODEL_TESTS as ReadonlyArray<string>).includes(name) ? Option.some(name as ModelTest) : Option.none()
-}
-
 // Bencher's `model.test` column values; stored data depends on them, so they never change.
 const MODEL_TEST_INTS = {
   t_test: 0,
@@ -31,16 +22,15 @@ export const modelTestToInt = (test: ModelTest): number => MODEL_TEST_INTS[test]
 export const modelTestFromInt = (value: number): Option.Option<ModelTest> =>
   Option.fromNullable(MODEL_TESTS.find((test) => MODEL_TEST_INTS[test] === value))
 
-/** The JSON spelling of a test: full names and aliases decode to the full name, which is what encodes. */
-export const ModelTestFromJson = Schema.transform(
-  Schema.Literal(...MODEL_TESTS, ...(Object.keys(MODEL_TEST_ALIASES) as Array<keyof typeof MODEL_TEST_ALIASES>)),
-  ModelTest,
-  {
-    strict: true,
-    decode: (name) => (name === "z" || name === "t" ? MODEL_TEST_ALIASES[name] : name),
-    encode: (test) => test
-  }
-)
+/** The JSON spelling of a test. Bencher's serde aliases `z` and `t` decode to the full name, which is what encodes. */
+export const ModelTestFromJson = Schema.transform(Schema.Literal(...MODEL_TESTS, "z", "t"), ModelTest, {
+  strict: true,
+  decode: (name) => (name === "z" ? "z_score" : name === "t" ? "t_test" : name),
+  encode: (test) => test
+})
+
+/** Accepts a full name or an alias (`z`, `t`). */
+export const parseModelTest: (name: string) => Option.Option<ModelTest> = Schema.decodeUnknownOption(ModelTestFromJson)
 
 export interface Model {
   readonly test: ModelTest
