@@ -1,7 +1,7 @@
 // Boundary limits for one new metric from its history, after Bencher's `bencher_boundary` (reference §3.3, §3.4).
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile"
 import studentTQuantile from "@stdlib/stats-base-dists-t-quantile"
-import { mean, sampleStdDeviation } from "./mean.js"
+import { mean, meanAndStdDeviation } from "./mean.js"
 import type { Model } from "./model.js"
 import { deltaQuartiles, quartiles } from "./quartiles.js"
 
@@ -49,17 +49,17 @@ const percentageLimits = (history: ReadonlyArray<number>, boundaries: Boundaries
 }
 
 const zScoreLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Limits => {
-  const center = mean(history)
-  const std = center === undefined ? undefined : sampleStdDeviation(history, center)
-  if (center === undefined || std === undefined) return NO_LIMITS
+  const moments = meanAndStdDeviation(history)
+  if (moments === undefined) return NO_LIMITS
+  const { mean: center, std } = moments
   return mirroredQuantile(center, boundaries, (p) => normalQuantile(p, center, std))
 }
 
 // A prediction interval for one new value: scale std·sqrt(1 + 1/n), n − 1 degrees of freedom.
 const tTestLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Limits => {
-  const center = mean(history)
-  const std = center === undefined ? undefined : sampleStdDeviation(history, center)
-  if (center === undefined || std === undefined) return NO_LIMITS
+  const moments = meanAndStdDeviation(history)
+  if (moments === undefined) return NO_LIMITS
+  const { mean: center, std } = moments
   const n = history.length
   const scale = std * Math.sqrt(1 + 1 / n)
   return mirroredQuantile(center, boundaries, (p) => center + scale * studentTQuantile(p, n - 1))
@@ -67,10 +67,9 @@ const tTestLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Li
 
 // Normal in log space; a non-positive value has no logarithm, so its mean is not finite and there are no limits.
 const logNormalLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Limits => {
-  const logs = history.map(Math.log)
-  const mu = mean(logs)
-  const sigma = mu === undefined ? undefined : sampleStdDeviation(logs, mu)
-  if (mu === undefined || sigma === undefined) return NO_LIMITS
+  const moments = meanAndStdDeviation(history.map(Math.log))
+  if (moments === undefined) return NO_LIMITS
+  const { mean: mu, std: sigma } = moments
   return mirroredQuantile(Math.exp(mu), boundaries, (p) => Math.exp(mu + sigma * normalQuantile(p, 0, 1)))
 }
 

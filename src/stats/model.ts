@@ -117,11 +117,15 @@ const rules: ReadonlyArray<Rule> = [
         for (const field of ["window", ...sampleSizeFields] as const) {
           if (model[field] !== undefined) return invalid(field, "must not be set for static")
         }
+        const { lower_boundary: lower, upper_boundary: upper } = model
         return eachBoundary(model, () => undefined)
+          ?? (present(lower) && present(upper) && lower > upper
+            ? invalid("lower_boundary", "must be <= upper_boundary for static")
+            : undefined)
       }
+      // Percentage sample sizes need only be >= 1, which every sample size already is.
       case "percentage":
         return eachBoundary(model, (b) => (b >= 0 ? undefined : "must be >= 0 for percentage"))
-          ?? eachSampleSize(model, 1)
       case "z_score":
       case "t_test":
       case "log_normal":
@@ -133,11 +137,6 @@ const rules: ReadonlyArray<Rule> = [
           ?? eachSampleSize(model, 2)
     }
   },
-  (model) =>
-    present(model.lower_boundary) && present(model.upper_boundary) && model.test === "static"
-      && model.lower_boundary > model.upper_boundary
-      ? invalid("lower_boundary", "must be <= upper_boundary for static")
-      : undefined,
   (model) =>
     model.min_sample_size !== undefined && model.max_sample_size !== undefined
       && model.min_sample_size > model.max_sample_size
