@@ -42,10 +42,13 @@ const limitsAround = (
 const mirroredQuantile = (baseline: number, boundaries: Boundaries, quantile: (p: number) => number): Limits =>
   limitsAround(baseline, boundaries, (b) => 2 * baseline - quantile(b), quantile)
 
+// Percentage and the IQR tests widen the baseline by a spread times the boundary on each side.
+const spreadAround = (baseline: number, spread: number, boundaries: Boundaries): Limits =>
+  limitsAround(baseline, boundaries, (b) => baseline - spread * b, (b) => baseline + spread * b)
+
 const percentageLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Limits => {
   const center = mean(history)
-  if (center === undefined) return NO_LIMITS
-  return limitsAround(center, boundaries, (b) => center - center * b, (b) => center + center * b)
+  return center === undefined ? NO_LIMITS : spreadAround(center, center, boundaries)
 }
 
 const zScoreLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Limits => {
@@ -75,17 +78,13 @@ const logNormalLimits = (history: ReadonlyArray<number>, boundaries: Boundaries)
 
 const iqrLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Limits => {
   const q = quartiles(history)
-  if (q === undefined) return NO_LIMITS
-  const spread = q.q3 - q.q1
-  return limitsAround(q.q2, boundaries, (b) => q.q2 - spread * b, (b) => q.q2 + spread * b)
+  return q === undefined ? NO_LIMITS : spreadAround(q.q2, q.q3 - q.q1, boundaries)
 }
 
 const deltaIqrLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Limits => {
   const q = quartiles(history)
   const dq = deltaQuartiles(history)
-  if (q === undefined || dq === undefined) return NO_LIMITS
-  const spread = q.q2 * (dq.q3 - dq.q1)
-  return limitsAround(q.q2, boundaries, (b) => q.q2 - spread * b, (b) => q.q2 + spread * b)
+  return q === undefined || dq === undefined ? NO_LIMITS : spreadAround(q.q2, q.q2 * (dq.q3 - dq.q1), boundaries)
 }
 
 /**
