@@ -10,21 +10,13 @@ import {
   MAX_ITERATIONS
 } from "./limits.js"
 import { DateTimeString } from "./time.js"
+import { ModelJson } from "../stats/model.js"
 
 const optionalNull = <S extends Schema.Schema.Any>(s: S) => Schema.optional(Schema.NullOr(s))
 
-export const ModelTestName = Schema.Literal("static", "percentage", "z_score", "z", "t_test", "t", "log_normal", "iqr", "delta_iqr")
-
 /** A threshold model as sent by clients; src/stats validates the combination of fields. */
-export const JsonNewModel = Schema.Struct({
-  test: ModelTestName,
-  min_sample_size: optionalNull(Schema.Int),
-  max_sample_size: optionalNull(Schema.Int),
-  window: optionalNull(Schema.Int),
-  lower_boundary: optionalNull(Schema.Number),
-  upper_boundary: optionalNull(Schema.Number)
-})
-export type JsonNewModel = typeof JsonNewModel.Type
+export const JsonNewModel = ModelJson
+export type JsonNewModel = typeof ModelJson.Type
 
 export const JsonReportThresholds = Schema.Struct({
   models: optionalNull(Schema.Record({ key: Schema.String, value: JsonNewModel })),

@@ -77,9 +77,9 @@ const statements = [
     uuid TEXT NOT NULL UNIQUE,
     project_id INTEGER NOT NULL REFERENCES project (id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
-    hash TEXT,
-    UNIQUE (project_id, number)
+    hash TEXT
   )`,
+  `CREATE INDEX version_project_number ON version (project_id, number)`,
   `CREATE INDEX version_project_hash ON version (project_id, hash)`,
   `CREATE TABLE head (
     id INTEGER PRIMARY KEY,

@@ -1,0 +1,143 @@
+import { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Clock, Context, Effect, Layer } from "effect"
+import { Conflict, NotFound } from "../domain/errors.js"
+import { isUuid, slugify } from "../domain/ids.js"
+import { MAX_SLUG_LEN } from "../domain/limits.js"
+import { newUuid } from "../store/ids.js"
+import { toPage, type PageParams } from "../store/pagination.js"
+import { single } from "../store/rows.js"
+import { type ProjectRow, visibilityInt } from "./rows.js"
+
+const selectProject = `SELECT project.id, project.uuid, project.organization_id, organization.uuid AS organization_uuid,
+  project.name, project.slug, project.url, project.visibility, project.created, project.modified
+  FROM project JOIN organization ON organization.id = project.organization_id`
+
+/** A slug derived from a name, unique within `taken`, with a short random suffix on collision (as Bencher). */
+export const uniqueSlug = (name: string, taken: (slug: string) => Effect.Effect<boolean, SqlError>) =>
+  Effect.gen(function*() {
+    const base = slugify(name).slice(0, MAX_SLUG_LEN).replace(/-+$/, "")
+    const candidate = base.length > 0 ? base : "resource"
+    if (!(yield* taken(candidate))) return candidate
+    for (;;) {
+      const suffix = (yield* newUuid).slice(0, 8)
+      const slug = `${candidate.slice(0, MAX_SLUG_LEN - 9)}-${suffix}`
+      if (!(yield* taken(slug))) return slug
+    }
+  })
+
+export interface NewProject {
+  readonly organizationId: number
+  readonly name: string
+  readonly slug?: string | null | undefined
+  readonly url?: string | null | undefined
+  readonly visibility?: "public" | "private" | null | undefined
+}
+
+export interface ProjectPatch {
+  readonly name?: string | null | undefined
+  readonly slug?: string | null | undefined
+  readonly url?: string | null | undefined
+  readonly visibility?: "public" | "private" | null | undefined
+}
+
+const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+
+  const byId = (id: number) =>
+    sql.unsafe<ProjectRow>(`${selectProject} WHERE project.id = ? AND project.deleted IS NULL`, [id]).pipe(
+      Effect.map((rows) => rows[0])
+    )
+
+  const byIdOrDie = (id: number) => Effect.flatMap(byId(id), (row) => single<ProjectRow>("project")(row === undefined ? [] : [row]))
+
+  /** A ResourceId: uuid or slug. */
+  const find = (resource: string) =>
+    sql.unsafe<ProjectRow>(
+      `${selectProject} WHERE project.${isUuid(resource) ? "uuid" : "slug"} = ? AND project.deleted IS NULL`,
+      [isUuid(resource) ? resource.toLowerCase() : resource]
+    ).pipe(Effect.map((rows) => rows[0]))
+
+  const resolve = (resource: string) =>
+    Effect.flatMap(find(resource), (row) =>
+      row === undefined ? Effect.fail(new NotFound({ message: `Project not found: ${resource}` })) : Effect.succeed(row))
+
+  const slugTaken = (slug: string) =>
+    sql<{ n: number }>`SELECT count(*) AS n FROM project WHERE slug = ${slug}`.pipe(Effect.map((r) => (r[0]?.n ?? 0) > 0))
+
+  const create = (input: NewProject) =>
+    Effect.gen(function*() {
+      let slug: string
+      if (input.slug !== undefined && input.slug !== null) {
+        if (yield* slugTaken(input.slug)) return yield* new Conflict({ message: `Project slug already exists: ${input.slug}` })
+        slug = input.slug
+      } else {
+        slug = yield* uniqueSlug(input.name, slugTaken)
+      }
+      const now = yield* Clock.currentTimeMillis
+      const uuid = yield* newUuid
+      const row = yield* sql<{ id: number }>`INSERT INTO project ${sql.insert({
+        uuid,
+        organization_id: input.organizationId,
+        name: input.name,
+        slug,
+        url: input.url ?? null,
+        visibility: visibilityInt(input.visibility ?? "public"),
+        created: now,
+        modified: now
+      })} RETURNING id`.pipe(Effect.flatMap(single("project")))
+      return yield* byIdOrDie(row.id)
+    })
+
+  const update = (project: ProjectRow, patch: ProjectPatch) =>
+    Effect.gen(function*() {
+      if (patch.slug !== undefined && patch.slug !== null && patch.slug !== project.slug && (yield* slugTaken(patch.slug))) {
+        return yield* new Conflict({ message: `Project slug already exists: ${patch.slug}` })
+      }
+      const now = yield* Clock.currentTimeMillis
+      yield* sql`UPDATE project SET ${sql.update({
+        name: patch.name ?? project.name,
+        slug: patch.slug ?? project.slug,
+        url: patch.url === undefined ? project.url : patch.url,
+        visibility: patch.visibility === undefined || patch.visibility === null
+          ? project.visibility
+          : visibilityInt(patch.visibility),
+        modified: now
+      })} WHERE id = ${project.id}`
+      return yield* byIdOrDie(project.id)
+    })
+
+  const remove = (project: ProjectRow) => sql`DELETE FROM project WHERE id = ${project.id}`.pipe(Effect.asVoid)
+
+  const list = (params: PageParams & { readonly name?: string | undefined; readonly search?: string | undefined; readonly organizationId?: number | undefined }) =>
+    Effect.gen(function*() {
+      const page = toPage(params)
+      const where: Array<string> = ["project.deleted IS NULL"]
+      const args: Array<string | number> = []
+      if (params.organizationId !== undefined) {
+        where.push("project.organization_id = ?")
+        args.push(params.organizationId)
+      }
+      if (params.name !== undefined) {
+        where.push("project.name = ?")
+        args.push(params.name)
+      }
+      if (params.search !== undefined) {
+        where.push("(project.name LIKE ? OR project.slug LIKE ?)")
+        args.push(`%${params.search}%`, `%${params.search}%`)
+      }
+      const clause = where.join(" AND ")
+      const [count] = yield* sql.unsafe<{ n: number }>(`SELECT count(*) AS n FROM project WHERE ${clause}`, args)
+      const rows = yield* sql.unsafe<ProjectRow>(
+        `${selectProject} WHERE ${clause} ORDER BY project.name ${page.direction}, project.id LIMIT ? OFFSET ?`,
+        [...args, page.limit, page.offset]
+      )
+      return { rows, total: count?.n ?? 0 }
+    })
+
+  return { find, resolve, byId, create, update, remove, list, slugTaken } as const
+})
+
+export class Projects extends Context.Tag("bencher/projects/Projects")<Projects, Effect.Effect.Success<typeof make>>() {
+  static readonly Live = Layer.effect(this, make)
+}
