@@ -1,4 +1,5 @@
-// `shell_hyperfine`: `hyperfine --export-json`. Seconds -> ns; mean ± stddev, or median within [min, max].
+// `shell_hyperfine`: `hyperfine --export-json`. Seconds -> ns (divided by 1e-9, which reproduces Bencher's
+// digits exactly); mean ± stddev, or median within [min, max].
 import { Either } from "effect"
 import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
@@ -20,7 +21,7 @@ export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<B
       const min = finite(r["min"])
       const max = finite(r["max"])
       if (median === undefined || min === undefined || max === undefined) return mismatch(ADAPTER, `${name} lacks median, min or max`)
-      results.add(name, Measure.latency, metric(median * 1e9, min * 1e9, max * 1e9))
+      results.add(name, Measure.latency, metric(median / 1e-9, min / 1e-9, max / 1e-9))
     } else {
       const mean = finite(r["mean"])
       if (mean === undefined) return mismatch(ADAPTER, `${name} lacks mean`)
@@ -29,7 +30,7 @@ export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<B
       results.add(
         name,
         Measure.latency,
-        stddev === undefined ? metric(mean * 1e9) : metric(mean * 1e9, (mean - stddev) * 1e9, (mean + stddev) * 1e9)
+        stddev === undefined ? metric(mean / 1e-9) : metric(mean / 1e-9, (mean - stddev) / 1e-9, (mean + stddev) / 1e-9)
       )
     }
   }

@@ -345,13 +345,13 @@ export const goldens: ReadonlyArray<Golden> = [
     adapter: "shell_hyperfine",
     expected: {
       "sleep 0.1": latency(107_534_464.42370372, 104_316_587.30865145, 110_752_341.53875598),
-      "sleep 0.2": latency(208_513_999.10461542, 204_785_557.65615162, 212_242_440.55307925)
+      "sleep 0.2": latency(208_513_999.10461542, 204_785_557.6561516, 212_242_440.55307925)
     }
   },
   {
     file: "shell/hyperfine/one.json",
     adapter: "shell_hyperfine",
-    expected: { "sleep 0.01": latency(13_317_239.025420563, 12_317_546.734914128, 14_316_931.315926997) }
+    expected: { "sleep 0.01": latency(13_317_239.025420561, 12_317_546.734914128, 14_316_931.315926997) }
   }
 ]
 
