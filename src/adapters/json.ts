@@ -1,15 +1,15 @@
 // `json`: the Bencher Metric Format itself. Extra keys are ignored, as serde does.
 import { Either } from "effect"
 import type { Bmf } from "../domain/bmf.js"
-import { decodeBmf } from "../domain/bmf.js"
+import { bmfFromUnknown } from "../domain/bmf.js"
 import { mismatch, parseJson, type Parse, type Settings } from "./adapter.js"
 import { NoBenchmarksFound, type ParseError } from "./errors.js"
 
 const ADAPTER = "json"
 
 export const fromJsonValue = (value: unknown, _settings: Settings): Either.Either<Bmf, ParseError> =>
-  Either.match(decodeBmf(value), {
-    onLeft: () => mismatch(ADAPTER, "not a BMF object of benchmark -> measure -> {value, lower_value?, upper_value?}"),
+  Either.match(bmfFromUnknown(value), {
+    onLeft: (reason) => mismatch(ADAPTER, `not BMF (${reason})`),
     onRight: (bmf) => {
       for (const _ in bmf) return Either.right(bmf)
       return Either.left(new NoBenchmarksFound({ adapter: ADAPTER }))

@@ -6,10 +6,12 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g
 
 export const stripAnsi = (line: string): string => (line.includes("\x1b") ? line.replace(ANSI, "") : line)
 
-/** One cleaned line: no trailing CR, no ANSI escapes. */
+/** One cleaned line: no ANSI escapes, no trailing CRs. */
 export const cleanLine = (line: string): string => {
-  const noCr = line.endsWith("\r") ? line.slice(0, -1) : line
-  return stripAnsi(noCr)
+  const plain = stripAnsi(line)
+  let end = plain.length
+  while (end > 0 && plain.charCodeAt(end - 1) === 13) end--
+  return end === plain.length ? plain : plain.slice(0, end)
 }
 
 export const splitLines = (input: string): Array<string> => {

@@ -29,3 +29,33 @@ export const metric = (value: number, lower?: number, upper?: number): BmfMetric
   lower === undefined
     ? upper === undefined ? { value } : { value, upper_value: upper }
     : upper === undefined ? { value, lower_value: lower } : { value, lower_value: lower, upper_value: upper }
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * Same check as `decodeBmf`, hand-written for large uploads: one pass, no intermediate errors, and
+ * keys such as `__proto__` stay ordinary keys (Object.fromEntries defines own properties).
+ * Extra metric keys are dropped, like serde does.
+ */
+export const bmfFromUnknown = (u: unknown): Either.Either<Bmf, string> => {
+  if (!isObject(u)) return Either.left("expected an object of benchmarks")
+  const benchmarks: Array<readonly [string, BmfMeasures]> = []
+  for (const [name, measuresIn] of Object.entries(u)) {
+    if (!isObject(measuresIn)) return Either.left(`benchmark ${JSON.stringify(name)}: expected an object of measures`)
+    const measures: Array<readonly [string, BmfMetric]> = []
+    for (const [measure, m] of Object.entries(measuresIn)) {
+      if (!isObject(m)) return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: expected {value, lower_value?, upper_value?}`)
+      const { value, lower_value: lower, upper_value: upper } = m
+      if (
+        typeof value !== "number" ||
+        (lower !== undefined && typeof lower !== "number") ||
+        (upper !== undefined && typeof upper !== "number")
+      ) {
+        return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: value, lower_value and upper_value must be numbers`)
+      }
+      measures.push([measure, metric(value, lower, upper)])
+    }
+    benchmarks.push([name, Object.fromEntries(measures)])
+  }
+  return Either.right(Object.fromEntries(benchmarks))
+}
