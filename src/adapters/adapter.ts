@@ -1,0 +1,106 @@
+// What every adapter is: a pure function from one iteration of tool output to BMF.
+import { Either } from "effect"
+import type { Bmf, BmfMetric } from "../domain/bmf.js"
+import { AdapterMismatch, NoBenchmarksFound, type ParseError, UnsupportedAverage } from "./errors.js"
+
+export type Average = "mean" | "median"
+export type Fold = "min" | "max" | "mean" | "median"
+
+export interface Settings {
+  readonly average?: Average | undefined
+}
+
+export type Parse = (input: string, settings: Settings) => Either.Either<Bmf, ParseError>
+
+/** Built-in measure slugs, exactly as Bencher emits them (reference/bencher.md §1.3). */
+export const Measure = {
+  latency: "latency",
+  throughput: "throughput",
+  allocated: "allocated",
+  gen0Collects: "gen0-collects",
+  gen1Collects: "gen1-collects",
+  gen2Collects: "gen2-collects",
+  totalOperations: "total-operations",
+  instructions: "instructions",
+  l1Accesses: "l1-accesses",
+  l2Accesses: "l2-accesses",
+  ramAccesses: "ram-accesses",
+  estimatedCycles: "estimated-cycles",
+  allocations: "allocations",
+  mbPerSecond: "mb-per-second"
+} as const
+
+/**
+ * Collects benchmark -> measure -> metric. A Map keeps any name (even `__proto__`) safe and,
+ * like Bencher's HashMap insert, a later result for the same key replaces the earlier one.
+ */
+export class ResultsBuilder {
+  private readonly benchmarks = new Map<string, Map<string, BmfMetric>>()
+
+  add(benchmark: string, measure: string, metric: BmfMetric): void {
+    let measures = this.benchmarks.get(benchmark)
+    if (measures === undefined) {
+      measures = new Map()
+      this.benchmarks.set(benchmark, measures)
+    }
+    measures.set(measure, metric)
+  }
+
+  get size(): number {
+    return this.benchmarks.size
+  }
+
+  build(): Bmf {
+    const out: Array<readonly [string, Record<string, BmfMetric>]> = []
+    for (const [name, measures] of this.benchmarks) {
+      if (measures.size > 0) out.push([name, Object.fromEntries(measures)])
+    }
+    return Object.fromEntries(out)
+  }
+
+  /** Zero benchmarks is "not this adapter" in Bencher (`AdapterResults::new` returns None). */
+  result(adapter: string, unsupported?: Either.Either<never, ParseError>): Either.Either<Bmf, ParseError> {
+    const bmf = this.build()
+    // the format matched but the tool does not print the requested statistic
+    for (const _ in bmf) return unsupported ?? Either.right(bmf)
+    return Either.left(new NoBenchmarksFound({ adapter }))
+  }
+}
+
+/** Adapters that print one statistic reject the other one (Bencher returns None). */
+export const requireAverage = (
+  adapter: string,
+  settings: Settings,
+  accepted: ReadonlyArray<Average>
+): Either.Either<never, ParseError> | undefined =>
+  settings.average === undefined || accepted.includes(settings.average)
+    ? undefined
+    : Either.left(new UnsupportedAverage({ adapter, average: settings.average }))
+
+export const mismatch = (adapter: string, reason: string): Either.Either<never, ParseError> =>
+  Either.left(new AdapterMismatch({ adapter, reason }))
+
+/** JSON.parse without exceptions. */
+export const parseJson = (input: string): unknown => {
+  try {
+    return JSON.parse(input) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+export const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+export const finite = (u: unknown): number | undefined =>
+  typeof u === "number" && Number.isFinite(u) ? u : undefined
+
+/** First non-whitespace character, without scanning the whole input. */
+export const firstSignificantChar = (input: string): string | undefined => {
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i)
+    // space, tab, CR, LF, BOM
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10 && c !== 0xfeff) return input[i]
+  }
+  return undefined
+}

@@ -1,0 +1,42 @@
+// Line scanning for text adapters: CRLF and ANSI colour codes are removed per line, so mixed logs
+// parse the same as clean ones. Everything here is linear in the input.
+
+// CSI sequences (colours, cursor moves) and OSC hyperlinks; no nested quantifiers.
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g
+
+export const stripAnsi = (line: string): string => (line.includes("\x1b") ? line.replace(ANSI, "") : line)
+
+/** One cleaned line: no ANSI escapes, no trailing CRs. */
+export const cleanLine = (line: string): string => {
+  const plain = stripAnsi(line)
+  let end = plain.length
+  while (end > 0 && plain.charCodeAt(end - 1) === 13) end--
+  return end === plain.length ? plain : plain.slice(0, end)
+}
+
+export const splitLines = (input: string): Array<string> => {
+  const raw = input.split("\n")
+  for (let i = 0; i < raw.length; i++) {
+    const line = raw[i]
+    if (line !== undefined && (line.endsWith("\r") || line.includes("\x1b"))) raw[i] = cleanLine(line)
+  }
+  return raw
+}
+
+/** Splits on runs of spaces and tabs (what `split_whitespace` does in Rust). */
+export const words = (line: string): Array<string> => {
+  const out: Array<string> = []
+  let start = -1
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i)
+    const space = c === 32 || c === 9
+    if (space) {
+      if (start >= 0) {
+        out.push(line.slice(start, i))
+        start = -1
+      }
+    } else if (start < 0) start = i
+  }
+  if (start >= 0) out.push(line.slice(start))
+  return out
+}

@@ -1,0 +1,67 @@
+// Number and unit handling shared by the text adapters (Bencher's adapters/util.rs).
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/** Parses a printed number; commas are thousands separators and are dropped. */
+export const parseNumber = (text: string): number | undefined => {
+  const s = text.includes(",") ? text.replaceAll(",", "") : text
+  if (!NUMBER.test(s)) return undefined
+  const n = Number(s)
+  return Number.isFinite(n) ? n : undefined
+}
+
+/** Nanoseconds per printed time unit. */
+export const nanosPerUnit = (unit: string): number | undefined => {
+  switch (unit) {
+    case "ps":
+      return 1e-3
+    case "ns":
+      return 1
+    case "µs": // micro sign U+00B5
+    case "μs": // greek mu U+03BC
+    case "us":
+      return 1e3
+    case "ms":
+      return 1e6
+    case "s":
+      return 1e9
+    default:
+      return undefined
+  }
+}
+
+/** Seconds per printed time unit, to turn ops per unit into ops per second. */
+export const secondsPerUnit = (unit: string): number | undefined => {
+  switch (unit) {
+    case "ps":
+      return 1e-12
+    case "ns":
+      return 1e-9
+    case "µs":
+    case "μs":
+    case "us":
+      return 1e-6
+    case "ms":
+      return 1e-3
+    case "s":
+      return 1
+    case "min":
+      return 60
+    case "m":
+      return 60
+    case "h":
+      return 3600
+    default:
+      return undefined
+  }
+}
+
+export const latencyAsNanos = (value: number, unit: string): number | undefined => {
+  const f = nanosPerUnit(unit)
+  return f === undefined ? undefined : value * f
+}
+
+export const throughputAsPerSecond = (value: number, unit: string): number | undefined => {
+  const f = secondsPerUnit(unit)
+  return f === undefined ? undefined : value / f
+}

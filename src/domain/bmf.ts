@@ -1,0 +1,61 @@
+// Bencher Metric Format: benchmark -> measure -> metric. The shape every adapter produces and every
+// report upload carries (reference/bencher.md §1).
+import { Either, ParseResult, Schema } from "effect"
+
+export const BmfMetric = Schema.Struct({
+  value: Schema.Number,
+  lower_value: Schema.optional(Schema.Number),
+  upper_value: Schema.optional(Schema.Number)
+})
+export type BmfMetric = typeof BmfMetric.Type
+
+/** measure key (slug, UUID or name) -> metric */
+export const BmfMeasures = Schema.Record({ key: Schema.String, value: BmfMetric })
+export type BmfMeasures = typeof BmfMeasures.Type
+
+/** benchmark key (UUID, slug or name) -> measures */
+export const Bmf = Schema.Record({ key: Schema.String, value: BmfMeasures })
+export type Bmf = typeof Bmf.Type
+
+/** BMF straight from a JSON string, as the `json` adapter and `POST /v0/run` results read it. */
+export const BmfFromJson = Schema.parseJson(Bmf)
+
+export const decodeBmf: (u: unknown) => Either.Either<Bmf, ParseResult.ParseError> = Schema.decodeUnknownEither(Bmf)
+export const decodeBmfJson: (s: string) => Either.Either<Bmf, ParseResult.ParseError> = Schema.decodeEither(BmfFromJson)
+export const encodeBmfJson = (bmf: Bmf, space?: number): string => JSON.stringify(bmf, null, space)
+
+/** A metric without bounds. */
+export const metric = (value: number, lower?: number, upper?: number): BmfMetric =>
+  lower === undefined
+    ? upper === undefined ? { value } : { value, upper_value: upper }
+    : upper === undefined ? { value, lower_value: lower } : { value, lower_value: lower, upper_value: upper }
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * Same check as `decodeBmf`, hand-written for large uploads: one pass, no intermediate errors, and
+ * keys such as `__proto__` stay ordinary keys (Object.fromEntries defines own properties).
+ * Extra metric keys are dropped, like serde does.
+ */
+export const bmfFromUnknown = (u: unknown): Either.Either<Bmf, string> => {
+  if (!isObject(u)) return Either.left("expected an object of benchmarks")
+  const benchmarks: Array<readonly [string, BmfMeasures]> = []
+  for (const [name, measuresIn] of Object.entries(u)) {
+    if (!isObject(measuresIn)) return Either.left(`benchmark ${JSON.stringify(name)}: expected an object of measures`)
+    const measures: Array<readonly [string, BmfMetric]> = []
+    for (const [measure, m] of Object.entries(measuresIn)) {
+      if (!isObject(m)) return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: expected {value, lower_value?, upper_value?}`)
+      const { value, lower_value: lower, upper_value: upper } = m
+      if (
+        typeof value !== "number" ||
+        (lower !== undefined && typeof lower !== "number") ||
+        (upper !== undefined && typeof upper !== "number")
+      ) {
+        return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: value, lower_value and upper_value must be numbers`)
+      }
+      measures.push([measure, metric(value, lower, upper)])
+    }
+    benchmarks.push([name, Object.fromEntries(measures)])
+  }
+  return Either.right(Object.fromEntries(benchmarks))
+}

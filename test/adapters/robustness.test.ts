@@ -1,0 +1,130 @@
+// Adapters never throw, skip what is not theirs in mixed logs, and stay linear on hostile input.
+import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
+import * as fc from "fast-check"
+import { adapterNames, detect, parseOne } from "../../src/adapters/index.js"
+import { goldens } from "./golden.cases.js"
+import { shared } from "./fixtures.js"
+
+const MiB = 1024 * 1024
+
+const bmfKey = fc.string({ minLength: 1, maxLength: 20 })
+const metricArb = fc.record(
+  {
+    value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    lower_value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    upper_value: fc.double({ noNaN: true, noDefaultInfinity: true })
+  },
+  { requiredKeys: ["value"] }
+)
+const bmfArb = fc.dictionary(bmfKey, fc.dictionary(bmfKey, metricArb, { minKeys: 1, maxKeys: 4 }), { minKeys: 1, maxKeys: 5 })
+
+/** Fragments of every format, so random strings reach deep into the parsers. */
+const fragments = [
+  "test ", " ... bench: ", "3,161 ns/iter (+/- 975)", "time:   [", " ps ", " µs ", "]", "Benchmark", "\t", " 100 ", " ns/op",
+  " B/op", " allocs/op", " x ", " ops/sec ±", "1.5% (9 runs sampled)", ": 12ms - timer ended", "[ 10%] ··· ", "±", "μs", "1.0",
+  "user     system      total        real", "(  0.1)", "Instructions:", "L1 Accesses:", "  ", "|N/A", "::", "  ======= DHAT ====",
+  "-".repeat(79), "(RunTime): ", " us.", "SUCCESS: ", " : ", "ms +/- ", "% on luau", "fastest │ slowest │ median │ mean │ samples │ iters",
+  "├─ ", "│  ", "╰─ ", "{", "}", "[", "\"", "\"version\":\"6\"", "\"profiles\"", "\n", "\r\n", "\x1b[32m", "\x1b[0m", ",", "-", "0", "9e9"
+]
+const logArb = fc.array(fc.constantFrom(...fragments), { maxLength: 60 }).map((xs) => xs.join(""))
+
+describe("any adapter", () => {
+  it("never throws on arbitrary strings (property)", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary" }), logArb), (input) => {
+        for (const adapter of adapterNames) {
+          const r = parseOne(adapter, input, {})
+          expect(Either.isEither(r)).toBe(true)
+        }
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("answers empty input with a typed error, never an exception", () => {
+    for (const adapter of adapterNames) {
+      for (const input of ["", "   \n\r\n\t"]) {
+        const r = parseOne(adapter, input, {})
+        expect(Either.isLeft(r) && ["NoBenchmarksFound", "AdapterMismatch"].includes(r.left._tag)).toBe(true)
+      }
+    }
+  })
+
+  it("answers unrecognised input with AdapterMismatch from magic", () => {
+    const r = parseOne("magic", "hello world\nnothing to see", {})
+    expect(Either.isLeft(r) && r.left._tag).toBe("AdapterMismatch")
+  })
+})
+
+describe("json adapter", () => {
+  it("round-trips any BMF object (property)", () => {
+    fc.assert(
+      fc.property(bmfArb, (bmf) => {
+        const text = JSON.stringify(bmf)
+        expect(parseOne("json", text, {})).toEqual(Either.right(JSON.parse(text)))
+        expect(parseOne("magic", text, {})).toEqual(Either.right(JSON.parse(text)))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("ignores extra keys and rejects non-numeric values", () => {
+    expect(parseOne("json", `{"a":{"latency":{"value":1,"note":"x"}}}`, {})).toEqual(Either.right({ a: { latency: { value: 1 } } }))
+    expect(Either.isLeft(parseOne("json", `{"a":{"latency":{"value":"1"}}}`, {}))).toBe(true)
+  })
+})
+
+describe("mixed logs", () => {
+  const text = goldens.filter((g) => g.expected !== "none" && g.file.endsWith(".txt") && !g.file.startsWith("cpp/google"))
+
+  for (const g of text) {
+    it(`${g.file} parses the same with CRLF line ends and ANSI colours`, () => {
+      const input = shared(g.file)
+      const expected = parseOne(g.adapter, input, {})
+      const crlf = input.split("\n").join("\r\n")
+      const coloured = input.split("\n").map((l) => (l.length > 0 ? `\x1b[1;32m${l}\x1b[0m` : l)).join("\r\n")
+      expect(parseOne(g.adapter, crlf, {})).toStrictEqual(expected)
+      expect(parseOne("magic", coloured, {})).toStrictEqual(expected)
+    })
+  }
+
+  it("skips compiler output, warnings and failed benchmarks around the results", () => {
+    const noise = "   Compiling foo v0.1.0\nwarning: unused variable `x`\n --> src/lib.rs:3:9\nerror: bench failed\n"
+    const input = noise + shared("rust/bench/failed.txt") + "\n" + noise
+    expect(Either.map(detect(input, {}), (d) => Object.keys(d.bmf))).toEqual(Either.right(["tests::benchmark_a", "tests::benchmark_c"]))
+  })
+})
+
+describe("adversarial input", () => {
+  const mib = (s: string) => s.repeat(Math.ceil(MiB / s.length))
+  const hostile: ReadonlyArray<readonly [string, string]> = [
+    ["spaces", " ".repeat(MiB)],
+    ["rust bench prefix", "test " + mib("a ") + "... bench:"],
+    ["criterion", mib(" time:") + "[" + mib("1 ns ")],
+    ["go", "Benchmark" + mib("\t1")],
+    ["benchmark.js", mib(" x ") + " ops/sec ±"],
+    ["js time", mib(": ") + " - timer ended"],
+    ["asv", "[" + mib("±") + "]"],
+    ["ruby", "user system total real\n" + mib("(") + ")"],
+    ["catch2", "-".repeat(79) + "\n" + mib("1 ") + "\n"],
+    ["ansi", mib("\x1b[1")],
+    ["gungraun", "a::b::c\n" + mib("  x: 1") + "|"],
+    ["json objects", mib("{\"")],
+    ["json arrays", mib("[")],
+    ["divan", "root fastest │ slowest │ median │ mean │ samples │ iters\n" + mib("├─ ")],
+    ["luau", "SUCCESS: " + mib(" : ") + " +/- "],
+    ["many short lines", mib("test a ... bench: 1 ns/iter (+/- 1)\n")]
+  ]
+
+  for (const [label, input] of hostile) {
+    it(`parses a 1 MiB ${label} line in linear time with every adapter`, () => {
+      const start = performance.now()
+      for (const adapter of adapterNames) {
+        const r = parseOne(adapter, input, {})
+        expect(Either.isEither(r)).toBe(true)
+      }
+      expect(performance.now() - start).toBeLessThan(10_000)
+    })
+  }
+})
