@@ -1,4 +1,5 @@
 import { HttpApi, OpenApi } from "@effect/platform"
+import { InternalError } from "../domain/errors.js"
 import { version } from "../version.js"
 import { BenchmarksGroup, BranchesGroup, MeasuresGroup, TestbedsGroup } from "./dimensions.js"
 import { ProjectsGroup } from "./projects.js"
@@ -17,5 +18,6 @@ export class BencherApi extends HttpApi.make("bencher")
   .add(ReportsGroup)
   .add(ThresholdsGroup)
   .add(AlertsGroup)
+  .addError(InternalError)
   .annotateContext(OpenApi.annotations({ title: "bencher-ts", version }))
 {}

@@ -39,22 +39,22 @@ export const JsonReportSettings = Schema.Struct({
   fold: optionalNull(Fold)
 })
 
-const maxItems = (n: number, what: string) =>
-  Schema.filter((a: ReadonlyArray<unknown>) => a.length <= n || `at most ${n} ${what}`)
+const StringList = (max: number, what: string) =>
+  Schema.Array(Schema.String).pipe(Schema.maxItems(max, { message: () => `at most ${max} ${what}` }))
 
 /** `job` in `POST /v0/run`: run the image remotely instead of uploading results (reference/bencher.md §5.2). */
 export const JsonNewRunJob = Schema.Struct({
   image: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1024)),
   spec: optionalNull(ResourceId),
-  entrypoint: optionalNull(Schema.Array(Schema.String).pipe(maxItems(MAX_ENTRYPOINT_LEN, "entrypoint items"))),
-  cmd: optionalNull(Schema.Array(Schema.String).pipe(maxItems(MAX_CMD_LEN, "cmd items"))),
+  entrypoint: optionalNull(StringList(MAX_ENTRYPOINT_LEN, "entrypoint items")),
+  cmd: optionalNull(StringList(MAX_CMD_LEN, "cmd items")),
   env: optionalNull(
     Schema.Record({ key: Schema.String, value: Schema.String }).pipe(
       Schema.filter((r) => Object.keys(r).length <= MAX_ENV_LEN || `at most ${MAX_ENV_LEN} env entries`)
     )
   ),
   timeout: optionalNull(Schema.Int.pipe(Schema.positive())),
-  file_paths: optionalNull(Schema.Array(Schema.String).pipe(maxItems(MAX_FILE_PATHS_LEN, "file paths"))),
+  file_paths: optionalNull(StringList(MAX_FILE_PATHS_LEN, "file paths")),
   build_time: optionalNull(Schema.Boolean),
   file_size: optionalNull(Schema.Boolean),
   iter: optionalNull(Schema.Int.pipe(Schema.between(1, MAX_ITERATIONS))),

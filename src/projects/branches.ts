@@ -163,11 +163,11 @@ const make = Effect.gen(function*() {
       return changed ? yield* newHead(existing, startPoint) : existing
     })
 
-  /** Bencher's JsonBranch with its current head. */
-  const toJson = (projectUuid: string, branch: BranchRow) =>
+  /** Bencher's JsonBranch with its current head, or with the head a report was made on. */
+  const toJson = (projectUuid: string, branch: BranchRow, headId: number | null = branch.head_id) =>
     Effect.gen(function*() {
-      if (branch.head_id === null) return yield* Effect.dieMessage(`branch ${branch.uuid} has no head`)
-      const head = yield* headById(branch.head_id)
+      if (headId === null) return yield* Effect.dieMessage(`branch ${branch.uuid} has no head`)
+      const head = yield* headById(headId)
       const start = yield* startPointOf(head)
       const latest = yield* latestVersion(head.id)
       return {

@@ -7,6 +7,18 @@ import { createServer, type Server } from "node:http"
 import { BencherApi } from "../api/index.js"
 import { StoreLive } from "../store/database.js"
 import { ServerConfig, type ServerConfigShape } from "./config.js"
+import { AccessOpen } from "../identity/access.js"
+import { Branches } from "../projects/branches.js"
+import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
+import { Projects } from "../projects/projects.js"
+import { Perf } from "../reports/perf.js"
+import { ReportPipeline } from "../reports/pipeline.js"
+import { ReportViews } from "../reports/views.js"
+import { Thresholds } from "../thresholds/thresholds.js"
+import { AuthenticationAnonymous } from "./auth-placeholder.js"
+import { BenchmarksHandlersLive, BranchesHandlersLive, MeasuresHandlersLive, TestbedsHandlersLive } from "./handlers/dimensions.js"
+import { ProjectsHandlersLive } from "./handlers/projects.js"
+import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHandlersLive } from "./handlers/reports.js"
 import { ServerHandlersLive } from "./handlers/server.js"
 
 const errorBody = (status: number, message: string) =>
@@ -45,7 +57,27 @@ const guard = (config: ServerConfigShape) =>
 
 const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, guard), { global: true })
 
-const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(ServerHandlersLive))
+const HandlersLive = Layer.mergeAll(
+  ServerHandlersLive,
+  ProjectsHandlersLive,
+  BranchesHandlersLive,
+  TestbedsHandlersLive,
+  MeasuresHandlersLive,
+  BenchmarksHandlersLive,
+  RunHandlersLive,
+  ReportsHandlersLive,
+  ThresholdsHandlersLive,
+  AlertsHandlersLive
+)
+
+/** The domain services behind the handlers; they need only the store. */
+export const ServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
+  Layer.provideMerge(ReportViews.Live),
+  Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live)),
+  Layer.provideMerge(Layer.mergeAll(AccessOpen, AuthenticationAnonymous))
+)
+
+const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(HandlersLive))
 
 /** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
 export const RoutesLive = Layer.mergeAll(ApiRoutes, ServerMiddleware)
@@ -74,6 +106,7 @@ export const ServerLive = (config: ServerConfigShape) => {
   return HttpLayerRouter.serve(RoutesLive, { disableListenLog: true, disableLogger: true }).pipe(
     Layer.provideMerge(forceCloseAfter(() => nodeServer)),
     Layer.provideMerge(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host })),
+    Layer.provideMerge(ServicesLive),
     Layer.provideMerge(StoreLive(config.db)),
     Layer.provideMerge(Layer.succeed(ServerConfig, config))
   )

@@ -1,0 +1,244 @@
+import { SqlClient } from "@effect/sql"
+import { Context, Effect, Either, Layer } from "effect"
+import { adapterFromInt } from "../adapters/index.js"
+import { NotFound } from "../domain/errors.js"
+import { toIso } from "../domain/time.js"
+import { Branches } from "../projects/branches.js"
+import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
+import { dimensionJson, measureJson, type ProjectRow, projectJson, type TestbedRow } from "../projects/rows.js"
+import { single } from "../store/rows.js"
+import { modelJson, type ModelRow, type ThresholdRow, Thresholds } from "../thresholds/thresholds.js"
+
+export const alertStatusName = (n: number): "active" | "dismissed" | "silenced" =>
+  n === 1 ? "dismissed" : n === 10 ? "silenced" : "active"
+export const alertStatusInt = (s: "active" | "dismissed" | "silenced"): number =>
+  s === "dismissed" ? 1 : s === "silenced" ? 10 : 0
+
+interface ResultRow {
+  readonly iteration: number
+  readonly benchmark_id: number
+  readonly measure_id: number
+  readonly metric_uuid: string
+  readonly value: number
+  readonly lower_value: number | null
+  readonly upper_value: number | null
+  readonly threshold_id: number | null
+  readonly model_id: number | null
+  readonly baseline: number | null
+  readonly lower_limit: number | null
+  readonly upper_limit: number | null
+}
+
+export interface ReportRow {
+  readonly id: number
+  readonly uuid: string
+  readonly project_id: number
+  readonly head_id: number
+  readonly version_id: number
+  readonly testbed_id: number
+  readonly adapter: number
+  readonly partial: number
+  readonly start_time: number
+  readonly end_time: number
+  readonly created: number
+  readonly branch_id: number
+  readonly job_uuid: string | null
+}
+
+const metricJson = (r: { metric_uuid: string; value: number; lower_value: number | null; upper_value: number | null }) => ({
+  uuid: r.metric_uuid,
+  value: r.value,
+  lower_value: r.lower_value,
+  upper_value: r.upper_value
+})
+
+const boundaryJson = (r: { baseline: number | null; lower_limit: number | null; upper_limit: number | null }) => ({
+  baseline: r.baseline,
+  lower_limit: r.lower_limit,
+  upper_limit: r.upper_limit
+})
+
+/** Builds Bencher's JSON views (JsonReport, JsonThreshold, JsonAlert) from rows, memoising per-request lookups. */
+const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const branches = yield* Branches
+  const testbeds = yield* Testbeds
+  const measures = yield* Measures
+  const benchmarks = yield* Benchmarks
+  const thresholds = yield* Thresholds
+
+  const testbedJson = (projectUuid: string, t: TestbedRow) => ({ ...dimensionJson(projectUuid, t), spec: null })
+
+  const thresholdModelJson = (project: ProjectRow, threshold: ThresholdRow, model: ModelRow) => ({
+    uuid: threshold.uuid,
+    project: project.uuid,
+    model: modelJson(model),
+    created: toIso(threshold.created)
+  })
+
+  const thresholdJson = (project: ProjectRow, threshold: ThresholdRow) =>
+    Effect.gen(function*() {
+      const branch = yield* branches.byId(threshold.branch_id)
+      return {
+        uuid: threshold.uuid,
+        project: project.uuid,
+        branch: yield* branches.toJson(project.uuid, branch),
+        testbed: testbedJson(project.uuid, yield* testbeds.byId(threshold.testbed_id)),
+        measure: measureJson(project.uuid, yield* measures.byId(threshold.measure_id)),
+        model: threshold.model_id === null ? null : modelJson(yield* thresholds.modelById(threshold.model_id)),
+        created: toIso(threshold.created),
+        modified: toIso(threshold.modified)
+      }
+    })
+
+  const alertsWhere = (clause: string, args: ReadonlyArray<string | number>) =>
+    sql.unsafe<{
+      id: number
+      uuid: string
+      boundary_limit: number
+      status: number
+      created: number
+      modified: number
+      report_uuid: string
+      iteration: number
+      benchmark_id: number
+      threshold_id: number
+      metric_uuid: string
+      value: number
+      lower_value: number | null
+      upper_value: number | null
+      baseline: number | null
+      lower_limit: number | null
+      upper_limit: number | null
+    }>(
+      `SELECT alert.id, alert.uuid, alert.boundary_limit, alert.status, alert.created, alert.modified,
+        report.uuid AS report_uuid, report_benchmark.iteration, report_benchmark.benchmark_id, boundary.threshold_id,
+        metric.uuid AS metric_uuid, metric.value, metric.lower_value, metric.upper_value,
+        boundary.baseline, boundary.lower_limit, boundary.upper_limit
+      FROM alert JOIN boundary ON boundary.id = alert.boundary_id JOIN metric ON metric.id = boundary.metric_id
+      JOIN report_benchmark ON report_benchmark.id = metric.report_benchmark_id
+      JOIN report ON report.id = report_benchmark.report_id
+      WHERE ${clause}`,
+      args
+    )
+
+  type AlertRow = Effect.Effect.Success<ReturnType<typeof alertsWhere>>[number]
+
+  const alertJson = (project: ProjectRow, row: AlertRow) =>
+    Effect.gen(function*() {
+      return {
+        uuid: row.uuid,
+        report: row.report_uuid,
+        iteration: row.iteration,
+        benchmark: dimensionJson(project.uuid, yield* benchmarks.byId(row.benchmark_id)),
+        metric: metricJson(row),
+        threshold: yield* thresholdJson(project, yield* thresholds.byId(row.threshold_id)),
+        boundary: boundaryJson(row),
+        limit: row.boundary_limit === 1 ? ("upper" as const) : ("lower" as const),
+        status: alertStatusName(row.status),
+        created: toIso(row.created),
+        modified: toIso(row.modified)
+      }
+    })
+
+  const reportRows = (clause: string, args: ReadonlyArray<string | number>) =>
+    sql.unsafe<ReportRow>(
+      `SELECT report.id, report.uuid, report.project_id, report.head_id, report.version_id, report.testbed_id,
+        report.adapter, report.partial, report.start_time, report.end_time, report.created, head.branch_id,
+        job.uuid AS job_uuid
+      FROM report JOIN head ON head.id = report.head_id LEFT JOIN job ON job.report_id = report.id
+      WHERE ${clause}`,
+      args
+    )
+
+  const findReport = (projectId: number, uuid: string) =>
+    reportRows("report.project_id = ? AND report.uuid = ?", [projectId, uuid.toLowerCase()]).pipe(
+      Effect.flatMap((rows) =>
+        rows[0] === undefined ? Effect.fail(new NotFound({ message: `Report not found: ${uuid}` })) : Effect.succeed(rows[0])
+      )
+    )
+
+  const reportById = (id: number) => reportRows("report.id = ?", [id]).pipe(Effect.flatMap(single("report")))
+
+  /** Bencher's JsonReport: project, branch (at the report's head), testbed, results per iteration, alerts, counts. */
+  const reportJson = (project: ProjectRow, report: ReportRow, options: { readonly expand: boolean } = { expand: true }) =>
+    Effect.gen(function*() {
+      const branch = yield* branches.byId(report.branch_id)
+      const testbed = yield* testbeds.byId(report.testbed_id)
+      const base = {
+        uuid: report.uuid,
+        user: null,
+        project: projectJson(project),
+        branch: yield* branches.toJson(project.uuid, branch, report.head_id),
+        testbed: testbedJson(project.uuid, testbed),
+        start_time: toIso(report.start_time),
+        end_time: toIso(report.end_time),
+        adapter: Either.getOrElse(adapterFromInt(report.adapter), () => "magic"),
+        job: report.job_uuid,
+        partial: report.partial === 1,
+        created: toIso(report.created)
+      }
+      const rows = yield* sql<ResultRow>`SELECT report_benchmark.iteration, report_benchmark.benchmark_id, metric.measure_id,
+          metric.uuid AS metric_uuid, metric.value, metric.lower_value, metric.upper_value,
+          boundary.threshold_id, boundary.model_id, boundary.baseline, boundary.lower_limit, boundary.upper_limit
+        FROM report_benchmark JOIN metric ON metric.report_benchmark_id = report_benchmark.id
+        LEFT JOIN boundary ON boundary.metric_id = metric.id
+        WHERE report_benchmark.report_id = ${report.id}
+        ORDER BY report_benchmark.iteration, report_benchmark.id, metric.id`
+      const alertRows = yield* alertsWhere("report.id = ?", [report.id])
+      const activeAlerts = alertRows.filter((a) => a.status === 0).length
+      const iterations = new Map<number, Map<number, Array<ResultRow>>>()
+      for (const row of rows) {
+        const perIteration = iterations.get(row.iteration) ?? new Map<number, Array<ResultRow>>()
+        iterations.set(row.iteration, perIteration)
+        const perBenchmark = perIteration.get(row.benchmark_id) ?? []
+        perIteration.set(row.benchmark_id, perBenchmark)
+        perBenchmark.push(row)
+      }
+      const sortedIterations = [...iterations.entries()].sort((a, b) => a[0] - b[0])
+      const counts = {
+        alerts: { active: activeAlerts, total: alertRows.length },
+        results: sortedIterations.map(([, perIteration]) => ({
+          benchmarks: perIteration.size,
+          measures: new Set([...perIteration.values()].flatMap((rs) => rs.map((r) => r.measure_id))).size
+        }))
+      }
+      if (!options.expand) return { ...base, counts }
+
+      const thresholdCache = new Map<string, ReturnType<typeof thresholdModelJson>>()
+      const results = yield* Effect.forEach(sortedIterations, ([iteration, perIteration]) =>
+        Effect.forEach([...perIteration.entries()], ([benchmarkId, measureRows]) =>
+          Effect.gen(function*() {
+            const benchmark = dimensionJson(project.uuid, yield* benchmarks.byId(benchmarkId))
+            const measuresJson = yield* Effect.forEach(measureRows, (r) =>
+              Effect.gen(function*() {
+                let threshold: ReturnType<typeof thresholdModelJson> | null = null
+                if (r.threshold_id !== null && r.model_id !== null) {
+                  const key = `${r.threshold_id}:${r.model_id}`
+                  if (!thresholdCache.has(key)) {
+                    thresholdCache.set(
+                      key,
+                      thresholdModelJson(project, yield* thresholds.byId(r.threshold_id), yield* thresholds.modelById(r.model_id))
+                    )
+                  }
+                  threshold = thresholdCache.get(key) ?? null
+                }
+                return {
+                  measure: measureJson(project.uuid, yield* measures.byId(r.measure_id)),
+                  metric: metricJson(r),
+                  threshold,
+                  boundary: r.threshold_id === null ? null : boundaryJson(r)
+                }
+              }))
+            return { iteration, benchmark, measures: measuresJson }
+          })))
+      const alerts = yield* Effect.forEach(alertRows, (a) => alertJson(project, a))
+      return { ...base, results, alerts, counts }
+    })
+
+  return { thresholdJson, alertsWhere, alertJson, reportRows, findReport, reportById, reportJson, testbedJson, thresholdModelJson } as const
+})
+
+export class ReportViews extends Context.Tag("bencher/reports/ReportViews")<ReportViews, Effect.Effect.Success<typeof make>>() {
+  static readonly Live = Layer.effect(this, make)
+}

@@ -1,0 +1,41 @@
+import { Effect } from "effect"
+import { BadRequest, InternalError, NotFound } from "../../domain/errors.js"
+import { Access, type ProjectPermission } from "../../identity/access.js"
+import { CurrentActor } from "../../identity/actor.js"
+import { Projects } from "../../projects/projects.js"
+import { visibilityName } from "../../projects/rows.js"
+
+/**
+ * Storage failures are bugs or outages, not the caller's fault: logged with their cause, answered with a
+ * 500 that says nothing about the database.
+ */
+export const orInternal = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  effect.pipe(
+    Effect.catchIf(
+      (e): e is Extract<E, { readonly _tag: "SqlError" }> =>
+        typeof e === "object" && e !== null && "_tag" in e && e._tag === "SqlError",
+      (e) => Effect.logError("storage failure", e).pipe(Effect.zipRight(Effect.fail(new InternalError({ message: "Internal server error" }))))
+    )
+  )
+
+/** Resolves a project by uuid or slug and checks the caller's permission on it (through the Access service). */
+export const projectWith = (resource: string, permission: ProjectPermission) =>
+  Effect.gen(function*() {
+    const actor = yield* CurrentActor
+    const access = yield* Access
+    const project = yield* (yield* Projects).resolve(resource)
+    yield* access.project(actor, {
+      id: project.id,
+      organizationId: project.organization_id,
+      visibility: visibilityName(project.visibility)
+    }, permission)
+    return project
+  })
+
+/** A NameId in a request body that resolves to nothing is the caller's input error: 400 naming the field. */
+export const bodyField = (field: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.catchIf(
+    effect,
+    (e): e is Extract<E, NotFound> => e instanceof NotFound,
+    (e) => Effect.fail(new BadRequest({ message: `${field}: ${e.message}` }))
+  )
