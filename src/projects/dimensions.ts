@@ -1,12 +1,15 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Effect } from "effect"
 import { BadRequest, Conflict, NotFound } from "../domain/errors.js"
-import { classifyNameId, isSlug, MAX_BENCHMARK_NAME_LEN } from "../domain/index.js"
+import { classifyNameId, isSlug, MAX_BENCHMARK_NAME_LEN, MAX_SLUG_LEN, slugify } from "../domain/index.js"
 import { newUuid } from "../store/ids.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
 import { uniqueSlug } from "./projects.js"
 import type { DimensionRow } from "./rows.js"
+
+/** Rows per multi-row statement: well under SQLite's 32,766 bound parameters. */
+const CHUNK = 500
 
 export type DimensionTable = "branch" | "testbed" | "measure" | "benchmark"
 
@@ -103,6 +106,88 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
         return yield* insert(projectId, kind.value, kind._tag === "Slug" ? kind.value : null, extra(kind.value))
       })
 
+    /**
+     * Get-or-create for many keys at once (a report's benchmarks): one lookup query, one multi-row insert for the
+     * missing ones, one update to unarchive. Same NameId rules as getOrCreate; returns a map key -> row.
+     */
+    const bulkGetOrCreate = (projectId: number, keys: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const kinds = new Map<string, NonNullable<ReturnType<typeof classifyNameId>>>()
+        for (const key of keys) {
+          const kind = classifyNameId(key, maxNameLen)
+          if (kind === undefined) return yield* new BadRequest({ message: `Invalid ${label.toLowerCase()} name: ${JSON.stringify(key)}` })
+          kinds.set(key, kind)
+        }
+        const values = [...new Set([...kinds.values()].map((k) => k.value))]
+        const existing: Array<R> = []
+        for (let i = 0; i < values.length; i += CHUNK) {
+          const chunk = values.slice(i, i + CHUNK)
+          const marks = chunk.map(() => "?").join(", ")
+          existing.push(...(yield* sql.unsafe<R>(
+            `SELECT * FROM ${table} WHERE project_id = ? AND (uuid IN (${marks}) OR slug IN (${marks}) OR name IN (${marks}))`,
+            [projectId, ...chunk, ...chunk, ...chunk]
+          )))
+        }
+        const byUuid = new Map(existing.map((r) => [r.uuid, r]))
+        const bySlug = new Map(existing.map((r) => [r.slug, r]))
+        const byName = new Map(existing.map((r) => [r.name, r]))
+        const found = new Map<string, R>()
+        const missing = new Map<string, { readonly name: string; readonly slug: string | null }>()
+        for (const [key, kind] of kinds) {
+          const row = kind._tag === "Uuid"
+            ? byUuid.get(kind.value)
+            : kind._tag === "Slug"
+            ? bySlug.get(kind.value) ?? byName.get(kind.value)
+            : byName.get(kind.value)
+          if (row !== undefined) found.set(key, row)
+          else if (kind._tag === "Uuid") return yield* new NotFound({ message: `${label} not found: ${key}` })
+          else if (!missing.has(kind.value)) missing.set(kind.value, { name: kind.value, slug: kind._tag === "Slug" ? kind.value : null })
+        }
+        const archived = [...found.values()].filter((r) => r.archived !== null).map((r) => r.id)
+        if (archived.length > 0) {
+          yield* sql.unsafe(`UPDATE ${table} SET archived = NULL WHERE id IN (${archived.map(() => "?").join(", ")})`, archived)
+          for (const [key, row] of found) if (row.archived !== null) found.set(key, { ...row, archived: null })
+        }
+        if (missing.size > 0) {
+          // Slugs: the requested or derived one when free, else with a random suffix; taken = stored or earlier in this batch.
+          const wanted = [...missing.values()].map((m) => m.slug ?? (slugify(m.name).slice(0, MAX_SLUG_LEN).replace(/-+$/, "") || "resource"))
+          const taken = new Set<string>()
+          for (let i = 0; i < wanted.length; i += CHUNK) {
+            const chunk = wanted.slice(i, i + CHUNK)
+            const rows = yield* sql.unsafe<{ slug: string }>(
+              `SELECT slug FROM ${table} WHERE project_id = ? AND slug IN (${chunk.map(() => "?").join(", ")})`,
+              [projectId, ...chunk]
+            )
+            for (const r of rows) taken.add(r.slug)
+          }
+          const now = yield* Clock.currentTimeMillis
+          const rows: Array<ReadonlyArray<string | number>> = []
+          let index = 0
+          for (const m of missing.values()) {
+            let slug = wanted[index++] ?? "resource"
+            while (taken.has(slug)) slug = `${slug.slice(0, MAX_SLUG_LEN - 9)}-${(yield* newUuid).slice(0, 8)}`
+            taken.add(slug)
+            rows.push([yield* newUuid, projectId, m.name, slug, now, now])
+          }
+          for (let i = 0; i < rows.length; i += CHUNK) {
+            const chunk = rows.slice(i, i + CHUNK)
+            const inserted = yield* sql.unsafe<R>(
+              `INSERT INTO ${table} (uuid, project_id, name, slug, created, modified) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING *`,
+              chunk.flat()
+            )
+            for (const row of inserted) byName.set(row.name, row)
+          }
+          for (const [key, kind] of kinds) {
+            if (!found.has(key)) {
+              const row = byName.get(kind.value)
+              if (row === undefined) return yield* Effect.dieMessage(`${table} ${kind.value} was not inserted`)
+              found.set(key, row)
+            }
+          }
+        }
+        return found
+      })
+
     const update = (row: R, patch: DimensionPatch, extra: Record<string, string | number | null> = {}) =>
       Effect.gen(function*() {
         if (patch.name !== undefined && patch.name !== null && patch.name !== row.name) {
@@ -156,5 +241,5 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
         return { rows, total: count?.n ?? 0 }
       })
 
-    return { byId, find, resolve, insert, getOrCreate, update, remove, list } as const
+    return { byId, find, resolve, insert, getOrCreate, bulkGetOrCreate, update, remove, list } as const
   })

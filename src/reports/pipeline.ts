@@ -1,8 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Either, Layer } from "effect"
 import { type AdapterName, adapterToInt, decodeAdapterName, normalizeAdapter, parseResults } from "../adapters/index.js"
-import type { Bmf } from "../domain/bmf.js"
-import { BadRequest } from "../domain/errors.js"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { Bmf, BmfMetric } from "../domain/bmf.js"
+import { BadRequest, type Conflict, type NotFound } from "../domain/errors.js"
 import type { JsonNewModel } from "../domain/run.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Branches, type StartPoint } from "../projects/branches.js"
@@ -40,6 +41,9 @@ export interface ReportInput {
   readonly userId?: number | null | undefined
   readonly specId?: number | null | undefined
 }
+
+/** Rows per multi-row statement: well under SQLite's 32,766 bound parameters. */
+const CHUNK = 500
 
 export const DEFAULT_BRANCH = "main"
 export const DEFAULT_TESTBED = "localhost"
@@ -96,31 +100,157 @@ const make = Effect.gen(function*() {
   const thresholds = yield* Thresholds
 
   /**
-   * The history a threshold judges a new metric against (reference/bencher.md §3.2): metrics of the same
-   * benchmark, measure and testbed on any version linked to the branch's current head (so start-point history
-   * counts), newest first, limited by max_sample_size and by the model's window of wall-clock seconds.
+   * The history a threshold judges new metrics against (reference/bencher.md §3.2), for many benchmarks in one
+   * query: metrics of the same measure and testbed on any version linked to the branch's current head (so
+   * start-point history counts), newest first per benchmark, at most max_sample_size of them, and only within the
+   * model's window of wall-clock seconds.
    */
-  const history = (q: {
+  const bulkHistory = (q: {
     readonly headId: number
     readonly testbedId: number
-    readonly benchmarkId: number
+    readonly benchmarkIds: ReadonlyArray<number>
     readonly measureId: number
     readonly specId: number | null
     readonly model: Model
     readonly now: number
-  }) => {
-    const windowStart = q.model.window === undefined ? null : q.now - q.model.window * 1000
-    return sql<{ value: number }>`SELECT metric.value FROM report_benchmark
-      JOIN report ON report.id = report_benchmark.report_id
-      JOIN head_version ON head_version.version_id = report.version_id AND head_version.head_id = ${q.headId}
-      JOIN version ON version.id = report.version_id
-      JOIN metric ON metric.report_benchmark_id = report_benchmark.id AND metric.measure_id = ${q.measureId}
-      WHERE report_benchmark.benchmark_id = ${q.benchmarkId} AND report.testbed_id = ${q.testbedId}
-        AND (${q.specId} IS NULL OR report.spec_id = ${q.specId})
-        AND (${windowStart} IS NULL OR report.start_time >= ${windowStart})
-      ORDER BY version.number DESC, report.start_time DESC, report_benchmark.iteration DESC
-      LIMIT ${q.model.max_sample_size ?? -1}`.pipe(Effect.map((rows) => rows.map((r) => r.value)))
-  }
+  }) =>
+    Effect.gen(function*() {
+      const windowStart = q.model.window === undefined ? null : q.now - q.model.window * 1000
+      const limit = q.model.max_sample_size ?? -1
+      // `+measure_id` keeps SQLite from driving the join through the measure index (every metric of the measure)
+      // instead of through the benchmarks' report rows.
+      const histories = new Map<number, Array<number>>()
+      for (let i = 0; i < q.benchmarkIds.length; i += CHUNK) {
+        const chunk = q.benchmarkIds.slice(i, i + CHUNK)
+        const rows = yield* sql.unsafe<{ benchmark_id: number; value: number }>(
+          `SELECT benchmark_id, value FROM (
+            SELECT report_benchmark.benchmark_id, metric.value, ROW_NUMBER() OVER (
+              PARTITION BY report_benchmark.benchmark_id
+              ORDER BY version.number DESC, report.start_time DESC, report_benchmark.iteration DESC) AS rn
+            FROM report_benchmark
+            JOIN report ON report.id = report_benchmark.report_id
+            JOIN head_version ON head_version.version_id = report.version_id AND head_version.head_id = ?
+            JOIN version ON version.id = report.version_id
+            JOIN metric ON metric.report_benchmark_id = report_benchmark.id AND +metric.measure_id = ?
+            WHERE report_benchmark.benchmark_id IN (${chunk.map(() => "?").join(", ")}) AND report.testbed_id = ?
+              AND (? IS NULL OR report.spec_id = ?) AND (? IS NULL OR report.start_time >= ?)
+          ) WHERE ? < 0 OR rn <= ? ORDER BY benchmark_id, rn`,
+          [q.headId, q.measureId, ...chunk, q.testbedId, q.specId, q.specId, windowStart, windowStart, limit, limit]
+        )
+        for (const row of rows) {
+          const list = histories.get(row.benchmark_id)
+          if (list === undefined) histories.set(row.benchmark_id, [row.value])
+          else list.push(row.value)
+        }
+      }
+      return histories
+    })
+
+  type Detector = { readonly thresholdId: number; readonly modelId: number; readonly model: Model }
+
+  /**
+   * One iteration in a few multi-row statements: benchmarks get-or-created together, report_benchmark and metric
+   * rows inserted together, and per measure with a threshold one history read for all benchmarks (before the
+   * iteration's own metrics are written, so a metric is never in its own sample), then boundaries and alerts.
+   */
+  const ingestIteration = (it: {
+    readonly bmf: Bmf
+    readonly iteration: number
+    readonly reportId: number
+    readonly projectId: number
+    readonly headId: number
+    readonly testbedId: number
+    readonly specId: number | null
+    readonly now: number
+    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
+    readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError>
+  }) =>
+    Effect.gen(function*() {
+      const entries = Object.entries(it.bmf).map(([key, metrics]) => ({ ...stripIgnoreSuffix(key), metrics }))
+      if (entries.length === 0) return
+      const benchmarkRows = yield* benchmarks.bulkGetOrCreate(it.projectId, [...new Set(entries.map((e) => e.name))])
+
+      // report_benchmark rows, one per distinct benchmark of the iteration
+      const reportBenchmarkIds = new Map<number, number>()
+      const benchmarkIds = [...new Set(entries.map((e) => benchmarkRows.get(e.name)?.id ?? -1))]
+      for (let i = 0; i < benchmarkIds.length; i += CHUNK) {
+        const chunk = benchmarkIds.slice(i, i + CHUNK)
+        const values: Array<string | number> = []
+        for (const id of chunk) values.push(yield* newUuid, it.reportId, it.iteration, id)
+        const rows = yield* sql.unsafe<{ id: number; benchmark_id: number }>(
+          `INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}
+          RETURNING id, benchmark_id`,
+          values
+        )
+        for (const row of rows) reportBenchmarkIds.set(row.benchmark_id, row.id)
+      }
+
+      // metrics grouped by measure, each group judged against one bulk history read
+      interface Pending { readonly benchmarkId: number; readonly ignored: boolean; readonly value: BmfMetric }
+      const byMeasure = new Map<number, Array<Pending>>()
+      for (const entry of entries) {
+        const benchmarkId = benchmarkRows.get(entry.name)?.id ?? -1
+        for (const [measureKey, value] of Object.entries(entry.metrics)) {
+          const measure = yield* it.measureFor(measureKey)
+          const list = byMeasure.get(measure.id) ?? []
+          byMeasure.set(measure.id, list)
+          list.push({ benchmarkId, ignored: entry.ignored, value })
+        }
+      }
+      for (const [measureId, pending] of byMeasure) {
+        const detector = yield* it.detectorFor(measureId)
+        const histories = detector === null ? new Map<number, Array<number>>() : yield* bulkHistory({
+          headId: it.headId,
+          testbedId: it.testbedId,
+          benchmarkIds: pending.map((p) => p.benchmarkId),
+          measureId,
+          specId: it.specId,
+          model: detector.model,
+          now: it.now
+        })
+        for (let i = 0; i < pending.length; i += CHUNK) {
+          const chunk = pending.slice(i, i + CHUNK)
+          const values: Array<string | number | null> = []
+          for (const p of chunk) {
+            values.push(yield* newUuid, reportBenchmarkIds.get(p.benchmarkId) ?? -1, measureId, p.value.value, p.value.lower_value ?? null, p.value.upper_value ?? null)
+          }
+          const metricRows = yield* sql.unsafe<{ id: number }>(
+            `INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value)
+            VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING id`,
+            values
+          )
+          if (detector === null) continue
+          const boundaryValues: Array<string | number | null> = []
+          const sides: Array<"lower" | "upper" | null> = []
+          for (const [j, p] of chunk.entries()) {
+            const metricId = metricRows[j]?.id
+            if (metricId === undefined) return yield* Effect.dieMessage("metric rows out of step")
+            const limits = computeLimits(detector.model, histories.get(p.benchmarkId) ?? [])
+            boundaryValues.push(yield* newUuid, metricId, detector.thresholdId, detector.modelId, limits.baseline, limits.lower_limit, limits.upper_limit)
+            const side = outlier(p.value.value, limits)
+            sides.push(side !== null && !p.ignored ? side : null)
+          }
+          const boundaryRows = yield* sql.unsafe<{ id: number }>(
+            `INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit)
+            VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING id`,
+            boundaryValues
+          )
+          const alertValues: Array<string | number> = []
+          for (const [j, side] of sides.entries()) {
+            const boundaryId = boundaryRows[j]?.id
+            if (side === null || boundaryId === undefined) continue
+            alertValues.push(yield* newUuid, boundaryId, side === "upper" ? 1 : 0, 0, it.now, it.now)
+          }
+          if (alertValues.length > 0) {
+            yield* sql.unsafe(
+              `INSERT INTO alert (uuid, boundary_id, boundary_limit, status, created, modified)
+              VALUES ${Array.from({ length: alertValues.length / 6 }, () => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
+              alertValues
+            )
+          }
+        }
+      }
+    })
 
   /**
    * Stores one report: branch (with its start point), testbed, version, inline thresholds, then per iteration the
@@ -196,62 +326,9 @@ const make = Effect.gen(function*() {
             return detector
           })
 
-        yield* Effect.forEach(iterations, (bmf, iteration) =>
-          Effect.forEach(Object.entries(bmf), ([benchmarkKey, metrics]) =>
-            Effect.gen(function*() {
-              const { name, ignored } = stripIgnoreSuffix(benchmarkKey)
-              const benchmark = yield* benchmarks.getOrCreate(input.projectId, name)
-              const reportBenchmark = yield* sql<{ id: number }>`INSERT INTO report_benchmark ${sql.insert({
-                uuid: yield* newUuid,
-                report_id: report.id,
-                iteration,
-                benchmark_id: benchmark.id
-              })} RETURNING id`.pipe(Effect.flatMap(single("report_benchmark")))
-              for (const [measureKey, value] of Object.entries(metrics)) {
-                const measure = yield* measureFor(measureKey)
-                const detector = yield* detectorFor(measure.id)
-                // Read the history before writing the metric, so the new metric is never in its own sample.
-                const sample = detector === null ? [] : yield* history({
-                  headId,
-                  testbedId: testbed.id,
-                  benchmarkId: benchmark.id,
-                  measureId: measure.id,
-                  specId: input.specId ?? null,
-                  model: detector.model,
-                  now
-                })
-                const metric = yield* sql<{ id: number }>`INSERT INTO metric ${sql.insert({
-                  uuid: yield* newUuid,
-                  report_benchmark_id: reportBenchmark.id,
-                  measure_id: measure.id,
-                  value: value.value,
-                  lower_value: value.lower_value ?? null,
-                  upper_value: value.upper_value ?? null
-                })} RETURNING id`.pipe(Effect.flatMap(single("metric")))
-                if (detector === null) continue
-                const limits = computeLimits(detector.model, sample)
-                const boundary = yield* sql<{ id: number }>`INSERT INTO boundary ${sql.insert({
-                  uuid: yield* newUuid,
-                  metric_id: metric.id,
-                  threshold_id: detector.thresholdId,
-                  model_id: detector.modelId,
-                  baseline: limits.baseline,
-                  lower_limit: limits.lower_limit,
-                  upper_limit: limits.upper_limit
-                })} RETURNING id`.pipe(Effect.flatMap(single("boundary")))
-                const side = outlier(value.value, limits)
-                if (side !== null && !ignored) {
-                  yield* sql`INSERT INTO alert ${sql.insert({
-                    uuid: yield* newUuid,
-                    boundary_id: boundary.id,
-                    boundary_limit: side === "upper" ? 1 : 0,
-                    status: 0,
-                    created: now,
-                    modified: now
-                  })}`
-                }
-              }
-            })), { discard: true })
+        for (const [iteration, bmf] of iterations.entries()) {
+          yield* ingestIteration({ bmf, iteration, reportId: report.id, projectId: input.projectId, headId, testbedId: testbed.id, specId: input.specId ?? null, now, measureFor, detectorFor })
+        }
         return report.id
       })
       return yield* retryBusy(sql.withTransaction(write))
@@ -269,7 +346,7 @@ const make = Effect.gen(function*() {
       return { branch, hash: sp.hash, maxVersions: sp.max_versions, cloneThresholds: sp.clone_thresholds } as StartPoint
     })
 
-  return { ingest, history } as const
+  return { ingest, bulkHistory } as const
 })
 
 export class ReportPipeline extends Context.Tag("bencher/reports/ReportPipeline")<ReportPipeline, Effect.Effect.Success<typeof make>>() {

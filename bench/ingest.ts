@@ -1,0 +1,94 @@
+// npm run bench -- ingest: one report of 1,000 benchmarks under a t_test threshold with 64 prior metrics each,
+// against a baseline that inserts the same number of metric rows with one bare prepared statement in one
+// transaction. Target: ratio (pipeline / baseline) <= 5.
+import { SqlClient } from "@effect/sql"
+import Sqlite from "better-sqlite3"
+import { Effect, Layer } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { ReportPipeline } from "../src/reports/pipeline.js"
+import { ServicesLive } from "../src/server/http.js"
+import { StoreLive } from "../src/store/database.js"
+
+const BENCHMARKS = 1000
+const PRIOR = Number(process.env.PRIOR ?? 64)
+const ROUNDS = 5
+
+const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"))
+const db = join(dir, "ingest.db")
+
+const bmf = (round: number) => {
+  const out: Record<string, { latency: { value: number } }> = {}
+  for (let b = 0; b < BENCHMARKS; b++) out[`bench_${b}`] = { latency: { value: 1000 + b + ((round * 7 + b) % 13) } }
+  return JSON.stringify(out)
+}
+
+let clock = Date.parse("2026-01-01T00:00:00Z")
+const input = (projectId: number, round: number) => {
+  clock += 60_000
+  return {
+    projectId,
+    branch: "main",
+    testbed: "bench",
+    startTime: clock,
+    endTime: clock,
+    results: [bmf(round)],
+    adapter: "json",
+    thresholds: { models: { latency: { test: "t_test" as const, upper_boundary: 0.99 } } }
+  }
+}
+
+const percentile = (xs: ReadonlyArray<number>, p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))] ?? Number.NaN
+}
+
+const program = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const pipeline = yield* ReportPipeline
+  yield* sql`INSERT INTO organization (uuid, name, slug, created, modified) VALUES ('00000000-0000-4000-8000-000000000001', 'o', 'o', 0, 0)`
+  yield* sql`INSERT INTO project (uuid, organization_id, name, slug, created, modified) VALUES ('00000000-0000-4000-8000-000000000002', 1, 'p', 'p', 0, 0)`
+  for (let r = 0; r < PRIOR; r++) yield* pipeline.ingest(input(1, r))
+  const pipelineMs: Array<number> = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const started = performance.now()
+    yield* pipeline.ingest(input(1, PRIOR + r))
+    pipelineMs.push(performance.now() - started)
+  }
+  return pipelineMs
+})
+
+const pipelineMs = await Effect.runPromise(
+  program.pipe(Effect.provide(ServicesLive.pipe(Layer.provideMerge(StoreLive(db)))), Effect.scoped)
+)
+
+// Baseline: the same number of metric rows with one prepared statement in one transaction.
+const raw = new Sqlite(db)
+raw.pragma("journal_mode = WAL")
+raw.pragma("synchronous = NORMAL")
+raw.exec("CREATE TABLE raw_metric (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, report_benchmark_id INTEGER NOT NULL, measure_id INTEGER NOT NULL, value REAL NOT NULL, lower_value REAL, upper_value REAL)")
+const insert = raw.prepare("INSERT INTO raw_metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, ?, ?)")
+const baselineMs: Array<number> = []
+for (let r = 0; r < ROUNDS; r++) {
+  const started = performance.now()
+  raw.transaction(() => {
+    for (let b = 0; b < BENCHMARKS; b++) insert.run(crypto.randomUUID(), r * BENCHMARKS + b, 1, 1000 + b, null, null)
+  })()
+  baselineMs.push(performance.now() - started)
+}
+raw.close()
+if (process.env.KEEP === undefined) rmSync(dir, { recursive: true, force: true })
+else console.log(`kept ${db}`)
+
+const p50 = percentile(pipelineMs, 0.5)
+const b50 = percentile(baselineMs, 0.5)
+console.log(`pipeline per report: ${pipelineMs.map((x) => x.toFixed(1)).join(", ")} ms`)
+console.log(`baseline per report: ${baselineMs.map((x) => x.toFixed(2)).join(", ")} ms`)
+console.log(JSON.stringify({
+  benchmarks: BENCHMARKS,
+  prior_metrics_per_benchmark: PRIOR,
+  pipeline_p50_ms: Number(p50.toFixed(2)),
+  baseline_p50_ms: Number(b50.toFixed(2)),
+  ratio: Number((p50 / b50).toFixed(2))
+}))
