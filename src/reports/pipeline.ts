@@ -13,6 +13,7 @@ import { newUuid } from "../store/ids.js"
 import { retryBusy } from "../store/database.js"
 import { single } from "../store/rows.js"
 import { modelFromRow, Thresholds } from "../thresholds/thresholds.js"
+import { type Addition, SeriesHistory, type SeriesScope } from "./history.js"
 
 /** Everything a report needs, whichever way its results arrived (local run, completed job). */
 export interface ReportInput {
@@ -98,53 +99,7 @@ const make = Effect.gen(function*() {
   const measures = yield* Measures
   const benchmarks = yield* Benchmarks
   const thresholds = yield* Thresholds
-
-  /**
-   * The history a threshold judges new metrics against (reference/bencher.md §3.2), for many benchmarks in one
-   * query: metrics of the same measure and testbed on any version linked to the branch's current head (so
-   * start-point history counts), newest first per benchmark, at most max_sample_size of them, and only within the
-   * model's window of wall-clock seconds.
-   */
-  const bulkHistory = (q: {
-    readonly headId: number
-    readonly testbedId: number
-    readonly benchmarkIds: ReadonlyArray<number>
-    readonly measureId: number
-    readonly specId: number | null
-    readonly model: Model
-    readonly now: number
-  }) =>
-    Effect.gen(function*() {
-      const windowStart = q.model.window === undefined ? null : q.now - q.model.window * 1000
-      const limit = q.model.max_sample_size ?? -1
-      // `+measure_id` keeps SQLite from driving the join through the measure index (every metric of the measure)
-      // instead of through the benchmarks' report rows.
-      const histories = new Map<number, Array<number>>()
-      for (let i = 0; i < q.benchmarkIds.length; i += CHUNK) {
-        const chunk = q.benchmarkIds.slice(i, i + CHUNK)
-        const rows = yield* sql.unsafe<{ benchmark_id: number; value: number }>(
-          `SELECT benchmark_id, value FROM (
-            SELECT report_benchmark.benchmark_id, metric.value, ROW_NUMBER() OVER (
-              PARTITION BY report_benchmark.benchmark_id
-              ORDER BY version.number DESC, report.start_time DESC, report_benchmark.iteration DESC) AS rn
-            FROM report_benchmark
-            JOIN report ON report.id = report_benchmark.report_id
-            JOIN head_version ON head_version.version_id = report.version_id AND head_version.head_id = ?
-            JOIN version ON version.id = report.version_id
-            JOIN metric ON metric.report_benchmark_id = report_benchmark.id AND +metric.measure_id = ?
-            WHERE report_benchmark.benchmark_id IN (${chunk.map(() => "?").join(", ")}) AND report.testbed_id = ?
-              AND (? IS NULL OR report.spec_id = ?) AND (? IS NULL OR report.start_time >= ?)
-          ) WHERE ? < 0 OR rn <= ? ORDER BY benchmark_id, rn`,
-          [q.headId, q.measureId, ...chunk, q.testbedId, q.specId, q.specId, windowStart, windowStart, limit, limit]
-        )
-        for (const row of rows) {
-          const list = histories.get(row.benchmark_id)
-          if (list === undefined) histories.set(row.benchmark_id, [row.value])
-          else list.push(row.value)
-        }
-      }
-      return histories
-    })
+  const seriesHistory = yield* SeriesHistory
 
   type Detector = { readonly thresholdId: number; readonly modelId: number; readonly model: Model }
 
@@ -159,9 +114,13 @@ const make = Effect.gen(function*() {
     readonly reportId: number
     readonly projectId: number
     readonly headId: number
-    readonly testbedId: number
+    readonly headUuid: string
+    readonly testbed: { readonly id: number; readonly uuid: string }
+    readonly version: number
+    readonly startTime: number
     readonly specId: number | null
     readonly now: number
+    readonly additions: Array<Addition>
     readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
     readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError>
   }) =>
@@ -186,28 +145,39 @@ const make = Effect.gen(function*() {
       }
 
       // metrics grouped by measure, each group judged against one bulk history read
-      interface Pending { readonly benchmarkId: number; readonly ignored: boolean; readonly value: BmfMetric }
-      const byMeasure = new Map<number, Array<Pending>>()
+      interface Pending { readonly benchmarkId: number; readonly benchmarkUuid: string; readonly ignored: boolean; readonly value: BmfMetric }
+      const byMeasure = new Map<number, { readonly measure: MeasureRow; readonly pending: Array<Pending> }>()
       for (const entry of entries) {
-        const benchmarkId = benchmarkRows.get(entry.name)?.id ?? -1
+        const benchmark = benchmarkRows.get(entry.name)
+        if (benchmark === undefined) return yield* Effect.dieMessage(`benchmark ${entry.name} missing`)
         for (const [measureKey, value] of Object.entries(entry.metrics)) {
           const measure = yield* it.measureFor(measureKey)
-          const list = byMeasure.get(measure.id) ?? []
-          byMeasure.set(measure.id, list)
-          list.push({ benchmarkId, ignored: entry.ignored, value })
+          const group = byMeasure.get(measure.id) ?? { measure, pending: [] }
+          byMeasure.set(measure.id, group)
+          group.pending.push({ benchmarkId: benchmark.id, benchmarkUuid: benchmark.uuid, ignored: entry.ignored, value })
         }
       }
-      for (const [measureId, pending] of byMeasure) {
-        const detector = yield* it.detectorFor(measureId)
-        const histories = detector === null ? new Map<number, Array<number>>() : yield* bulkHistory({
+      for (const [measureId, { measure, pending }] of byMeasure) {
+        const scope: SeriesScope = {
           headId: it.headId,
-          testbedId: it.testbedId,
-          benchmarkIds: pending.map((p) => p.benchmarkId),
+          headUuid: it.headUuid,
+          testbedId: it.testbed.id,
+          testbedUuid: it.testbed.uuid,
           measureId,
-          specId: it.specId,
-          model: detector.model,
-          now: it.now
-        })
+          measureUuid: measure.uuid,
+          specId: it.specId
+        }
+        const detector = yield* it.detectorFor(measureId)
+        const histories = detector === null
+          ? new Map<number, Array<number>>()
+          : yield* seriesHistory.histories(scope, pending, detector.model, it.now, it.additions)
+        for (const p of pending) {
+          it.additions.push({
+            scope,
+            benchmarkUuid: p.benchmarkUuid,
+            point: { version: it.version, start: it.startTime, iteration: it.iteration, value: p.value.value }
+          })
+        }
         for (let i = 0; i < pending.length; i += CHUNK) {
           const chunk = pending.slice(i, i + CHUNK)
           const values: Array<string | number | null> = []
@@ -327,11 +297,33 @@ const make = Effect.gen(function*() {
           })
 
         for (const [iteration, bmf] of iterations.entries()) {
-          yield* ingestIteration({ bmf, iteration, reportId: report.id, projectId: input.projectId, headId, testbedId: testbed.id, specId: input.specId ?? null, now, measureFor, detectorFor })
+          yield* ingestIteration({
+            bmf,
+            iteration,
+            reportId: report.id,
+            projectId: input.projectId,
+            headId,
+            headUuid: (yield* branches.headById(headId)).uuid,
+            testbed,
+            version: version.number,
+            startTime: input.startTime,
+            specId: input.specId ?? null,
+            now,
+            additions,
+            measureFor,
+            detectorFor
+          })
         }
         return report.id
       })
-      return yield* retryBusy(sql.withTransaction(write))
+      // History points join the cache only once the transaction has committed.
+      const additions: Array<Addition> = []
+      const reportId = yield* retryBusy(Effect.suspend(() => {
+        additions.length = 0
+        return sql.withTransaction(write)
+      }))
+      yield* seriesHistory.record(additions)
+      return reportId
     })
 
   /** An empty or unknown start-point branch is ignored, as Bencher's "continue on empty". */
@@ -346,7 +338,7 @@ const make = Effect.gen(function*() {
       return { branch, hash: sp.hash, maxVersions: sp.max_versions, cloneThresholds: sp.clone_thresholds } as StartPoint
     })
 
-  return { ingest, bulkHistory } as const
+  return { ingest } as const
 })
 
 export class ReportPipeline extends Context.Tag("bencher/reports/ReportPipeline")<ReportPipeline, Effect.Effect.Success<typeof make>>() {

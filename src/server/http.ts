@@ -11,6 +11,7 @@ import { AccessOpen } from "../identity/access.js"
 import { Branches } from "../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Projects } from "../projects/projects.js"
+import { SeriesHistory } from "../reports/history.js"
 import { Perf } from "../reports/perf.js"
 import { ReportPipeline } from "../reports/pipeline.js"
 import { ReportViews } from "../reports/views.js"
@@ -73,7 +74,7 @@ const HandlersLive = Layer.mergeAll(
 /** The domain services behind the handlers; they need only the store. */
 export const ServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
   Layer.provideMerge(ReportViews.Live),
-  Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live)),
+  Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live)),
   Layer.provideMerge(Layer.mergeAll(AccessOpen, AuthenticationAnonymous))
 )
 

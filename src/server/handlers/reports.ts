@@ -8,6 +8,7 @@ import { CurrentActor } from "../../identity/actor.js"
 import { Branches } from "../../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../../projects/dimension-services.js"
 import { type ProjectRow, visibilityName } from "../../projects/rows.js"
+import { SeriesHistory } from "../../reports/history.js"
 import { Perf } from "../../reports/perf.js"
 import { type ReportInput, ReportPipeline, validModel } from "../../reports/pipeline.js"
 import { projectForRun } from "../../reports/run-target.js"
@@ -67,6 +68,7 @@ export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (
     const pipeline = yield* ReportPipeline
     const views = yield* ReportViews
     const perf = yield* Perf
+    const seriesHistory = yield* SeriesHistory
     const branches = yield* Branches
     const testbeds = yield* Testbeds
     const benchmarks = yield* Benchmarks
@@ -124,6 +126,7 @@ export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (
           const project = yield* projectWith(path.project, "delete")
           const report = yield* views.findReport(project.id, path.report)
           yield* sql`DELETE FROM report WHERE id = ${report.id}`
+          yield* seriesHistory.invalidate
         })))
       .handle("metric", ({ path }) =>
         orInternal(Effect.gen(function*() {

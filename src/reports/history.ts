@@ -1,0 +1,150 @@
+import { SqlClient } from "@effect/sql"
+import { Context, Effect, Layer } from "effect"
+import type { Model } from "../stats/index.js"
+
+/** One historical metric of a series, with the keys the history is ordered by. */
+export interface Point {
+  readonly version: number
+  readonly start: number
+  readonly iteration: number
+  readonly value: number
+}
+
+/** Newest first: version number, then report start time, then iteration (reference/bencher.md §3.2). */
+const newerFirst = (a: Point, b: Point): number => b.version - a.version || b.start - a.start || b.iteration - a.iteration
+
+/** A series: one benchmark's metrics of one measure on one testbed (and spec), seen from one branch head. */
+export interface SeriesScope {
+  readonly headId: number
+  readonly headUuid: string
+  readonly testbedUuid: string
+  readonly testbedId: number
+  readonly measureUuid: string
+  readonly measureId: number
+  readonly specId: number | null
+}
+
+export interface Addition {
+  readonly scope: SeriesScope
+  readonly benchmarkUuid: string
+  readonly point: Point
+}
+
+export interface SeriesMember {
+  readonly benchmarkId: number
+  readonly benchmarkUuid: string
+}
+
+/** Bound on cached points overall; past it the cache starts over (a point is four numbers). */
+const MAX_CACHED_POINTS = 2_000_000
+const CHUNK = 500
+
+/**
+ * Threshold history of series, read from SQLite once and then kept in memory: a report of 1,000 benchmarks reads
+ * no history rows after the first. Keys are uuids, never reused, so a deleted and re-created head, testbed or
+ * benchmark cannot inherit stale points. Points are added only after the report's transaction commits, and any
+ * deletion of reports clears the cache.
+ */
+const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  let series = new Map<string, Array<Point>>()
+  let cachedPoints = 0
+
+  const keyOf = (scope: SeriesScope, benchmarkUuid: string) =>
+    `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}|${benchmarkUuid}`
+
+  const load = (scope: SeriesScope, members: ReadonlyArray<SeriesMember>) =>
+    Effect.gen(function*() {
+      const loaded = new Map<number, Array<Point>>(members.map((m) => [m.benchmarkId, []]))
+      for (let i = 0; i < members.length; i += CHUNK) {
+        const chunk = members.slice(i, i + CHUNK)
+        // `+measure_id` keeps SQLite from driving the join through the measure index (every metric of the
+        // measure) instead of through the benchmarks' report rows.
+        const rows = yield* sql.unsafe<{ benchmark_id: number; version: number; start: number; iteration: number; value: number }>(
+          `SELECT report_benchmark.benchmark_id, version.number AS version, report.start_time AS start,
+              report_benchmark.iteration, metric.value
+            FROM report_benchmark
+            JOIN report ON report.id = report_benchmark.report_id
+            JOIN head_version ON head_version.version_id = report.version_id AND head_version.head_id = ?
+            JOIN version ON version.id = report.version_id
+            JOIN metric ON metric.report_benchmark_id = report_benchmark.id AND +metric.measure_id = ?
+            WHERE report_benchmark.benchmark_id IN (${chunk.map(() => "?").join(", ")}) AND report.testbed_id = ?
+              AND (? IS NULL OR report.spec_id = ?)`,
+          [scope.headId, scope.measureId, ...chunk.map((m) => m.benchmarkId), scope.testbedId, scope.specId, scope.specId]
+        )
+        for (const row of rows) loaded.get(row.benchmark_id)?.push(row)
+      }
+      for (const points of loaded.values()) points.sort(newerFirst)
+      return loaded
+    })
+
+  /**
+   * The history of each member series as the model sees it: newest first, only within the window of wall-clock
+   * seconds before `now`, at most max_sample_size values. `uncommitted` are points of the report being written
+   * (its earlier iterations), which count although they are not in the cache yet.
+   */
+  const histories = (
+    scope: SeriesScope,
+    members: ReadonlyArray<SeriesMember>,
+    model: Model,
+    now: number,
+    uncommitted: ReadonlyArray<Addition> = []
+  ) =>
+    Effect.gen(function*() {
+      const missing = members.filter((m) => !series.has(keyOf(scope, m.benchmarkUuid)))
+      if (missing.length > 0) {
+        const loaded = yield* load(scope, missing)
+        if (cachedPoints > MAX_CACHED_POINTS) clear()
+        for (const m of missing) {
+          const points = loaded.get(m.benchmarkId) ?? []
+          series.set(keyOf(scope, m.benchmarkUuid), points)
+          cachedPoints += points.length
+        }
+      }
+      const windowStart = model.window === undefined ? Number.NEGATIVE_INFINITY : now - model.window * 1000
+      const limit = model.max_sample_size ?? Number.POSITIVE_INFINITY
+      const own = new Map<string, Array<Point>>()
+      for (const a of uncommitted) {
+        const key = keyOf(a.scope, a.benchmarkUuid)
+        own.set(key, [...(own.get(key) ?? []), a.point])
+      }
+      const out = new Map<number, Array<number>>()
+      for (const m of members) {
+        const key = keyOf(scope, m.benchmarkUuid)
+        const cached = series.get(key) ?? []
+        const extra = own.get(key)
+        const points = extra === undefined ? cached : [...cached, ...extra].sort(newerFirst)
+        const values: Array<number> = []
+        for (const p of points) {
+          if (values.length >= limit) break
+          if (p.start >= windowStart) values.push(p.value)
+        }
+        out.set(m.benchmarkId, values)
+      }
+      return out
+    })
+
+  /** New points of a committed report, added to the series already cached (others load fresh when needed). */
+  const record = (additions: ReadonlyArray<Addition>) =>
+    Effect.sync(() => {
+      for (const { scope, benchmarkUuid, point } of additions) {
+        const points = series.get(keyOf(scope, benchmarkUuid))
+        if (points === undefined) continue
+        let at = 0
+        while (at < points.length && newerFirst(points[at] as Point, point) <= 0) at++
+        points.splice(at, 0, point)
+        cachedPoints++
+      }
+    })
+
+  const clear = () => {
+    series = new Map()
+    cachedPoints = 0
+  }
+
+  return { histories, record, invalidate: Effect.sync(clear) } as const
+})
+
+export class SeriesHistory extends Context.Tag("bencher/reports/SeriesHistory")<SeriesHistory, Effect.Effect.Success<typeof make>>() {
+  static readonly Live = Layer.effect(this, make)
+}
