@@ -1,0 +1,129 @@
+import { Options } from "@effect/cli"
+import { HttpApiClient, HttpClient, HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { Config, Data, Duration, Effect, Option, Schedule } from "effect"
+import { BencherApi } from "../api/index.js"
+
+// The connection to a bencher server shared by every client command: where it is, who we are, and how patient to be.
+// Flags and defaults follow Bencher's `CliBackend` (reference/bencher.md §4.1).
+
+export const DEFAULT_HOST = "http://localhost:61016"
+
+export interface BackendConfig {
+  readonly host: string
+  /** A user or project API key (`bencher_user_*`, `bencher_run_*`) or a deprecated JWT token. */
+  readonly key: Option.Option<string>
+  readonly timeout: Duration.Duration
+  /** Total attempts per request, the first included. */
+  readonly attempts: number
+  /** The first backoff delay; each next one doubles, capped at `maxRetryAfter`. */
+  readonly retryAfter: Duration.Duration
+  readonly maxRetryAfter: Duration.Duration
+}
+
+const positiveInt = (name: string, description: string, fallback: number) =>
+  Options.integer(name).pipe(
+    Options.withDescription(description),
+    Options.withDefault(fallback),
+    Options.filterMap((n) => (n >= 1 ? Option.some(n) : Option.none()), `--${name} must be at least 1`)
+  )
+
+export const backendOptions = {
+  host: Options.text("host").pipe(
+    Options.withDescription(`Backend host URL (env BENCHER_HOST, default ${DEFAULT_HOST})`),
+    Options.withFallbackConfig(Config.string("BENCHER_HOST")),
+    Options.withDefault(DEFAULT_HOST)
+  ),
+  key: Options.text("key").pipe(
+    Options.withDescription("User or project API key (env BENCHER_API_KEY)"),
+    Options.withFallbackConfig(Config.string("BENCHER_API_KEY")),
+    Options.optional
+  ),
+  token: Options.text("token").pipe(
+    Options.withDescription("Deprecated: user API token (env BENCHER_API_TOKEN); --key is preferred"),
+    Options.withFallbackConfig(Config.string("BENCHER_API_TOKEN")),
+    Options.optional
+  ),
+  timeout: positiveInt("timeout", "Request timeout in seconds", 15).pipe(
+    Options.filterMap((n) => (n <= 900 ? Option.some(n) : Option.none()), "--timeout must be at most 900 seconds")
+  ),
+  attempts: positiveInt("attempts", "Attempts per request, the first included", 35),
+  retryAfter: positiveInt("retry-after", "First retry delay in seconds; doubles each retry", 1),
+  maxRetryAfter: positiveInt("max-retry-after", "Largest retry delay in seconds", 30)
+}
+
+export type BackendOptions = {
+  readonly host: string
+  readonly key: Option.Option<string>
+  readonly token: Option.Option<string>
+  readonly timeout: number
+  readonly attempts: number
+  readonly retryAfter: number
+  readonly maxRetryAfter: number
+}
+
+/** The key wins over the deprecated token; the host loses any trailing slash. */
+export const resolveBackend = (options: BackendOptions): BackendConfig => ({
+  host: options.host.replace(/\/+$/, ""),
+  key: Option.orElse(options.key, () => options.token),
+  timeout: Duration.seconds(options.timeout),
+  attempts: options.attempts,
+  retryAfter: Duration.seconds(options.retryAfter),
+  maxRetryAfter: Duration.seconds(options.maxRetryAfter)
+})
+
+/** True for a project key, which may only run against an explicit project. */
+export const isProjectKey = (key: Option.Option<string>): boolean =>
+  Option.match(key, { onNone: () => false, onSome: (k) => k.startsWith("bencher_run_") })
+
+/** A response worth asking again: the server was overloaded or failed, not a verdict on the request. */
+export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500
+
+class RetryableResponse extends Data.TaggedError("RetryableResponse")<{
+  readonly response: HttpClientResponse.HttpClientResponse
+}> {}
+
+/** Exponential backoff from `retryAfter`, capped at `maxRetryAfter`, `attempts - 1` retries. */
+export const backoff = (config: Pick<BackendConfig, "attempts" | "retryAfter" | "maxRetryAfter">) =>
+  Schedule.exponential(config.retryAfter, 2).pipe(
+    Schedule.modifyDelay((delay) => Duration.min(delay, config.maxRetryAfter)),
+    Schedule.intersect(Schedule.recurs(Math.max(0, config.attempts - 1)))
+  )
+
+/**
+ * Adds `Authorization: Bearer`, a per-attempt timeout, and retries with exponential backoff on transport errors
+ * (including timeouts) and on 5xx/429 responses only. When the retries run out on a 5xx/429, that last response
+ * is handed to the typed client, so the caller still sees the server's error (e.g. InternalError with its message).
+ */
+export const withBackend = (config: BackendConfig) => (client: HttpClient.HttpClient): HttpClient.HttpClient => {
+  const authorized = Option.match(config.key, {
+    onNone: () => client,
+    onSome: (key) => HttpClient.mapRequest(client, HttpClientRequest.bearerToken(key))
+  })
+  return HttpClient.transform(authorized, (effect, request) =>
+    effect.pipe(
+      Effect.timeoutFail({
+        duration: config.timeout,
+        onTimeout: () =>
+          new HttpClientError.RequestError({
+            request,
+            reason: "Transport",
+            description: `no response within ${Duration.format(config.timeout)}`
+          })
+      }),
+      Effect.filterOrFail(
+        (response) => !isRetryableStatus(response.status),
+        (response): HttpClientError.HttpClientError | RetryableResponse => new RetryableResponse({ response })
+      ),
+      Effect.retry({
+        schedule: backoff(config),
+        while: (error) => error._tag === "RetryableResponse" || (error._tag === "RequestError" && error.reason === "Transport")
+      }),
+      Effect.catchTag("RetryableResponse", (e) => Effect.succeed(e.response))
+    ))
+}
+
+/** The typed client of the whole REST contract (`client.run.run`, `client.reports.perf`, ...). */
+export const makeBencherClient = (config: BackendConfig) =>
+  HttpApiClient.make(BencherApi, { baseUrl: config.host, transformClient: withBackend(config) })
+
+export type BencherClient = Effect.Effect.Success<ReturnType<typeof makeBencherClient>>
