@@ -86,15 +86,14 @@ export const scaleUnitsFor = (values: Iterable<number>, units: string): UnitsSca
   return scaleUnits(min === Number.POSITIVE_INFINITY ? 0 : min, units)
 }
 
-/** A number with thousands separators and at most `decimals` fraction digits: 1234.5678 -> `1,234.57`. */
+/** A number with thousands separators and `decimals` fraction digits: 1234.5678 -> `1,234.57`, so columns line up. */
 export const formatNumber = (value: number, decimals = 2): string => {
   if (!Number.isFinite(value)) return String(value)
   const fixed = Math.abs(value).toFixed(decimals)
   const [whole = "0", fraction = ""] = fixed.split(".")
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")
-  const trimmed = fraction.replace(/0+$/, "")
   const sign = value < 0 && Number(fixed) !== 0 ? "-" : ""
-  return sign + (trimmed.length > 0 ? `${grouped}.${trimmed}` : grouped)
+  return sign + (fraction.length > 0 ? `${grouped}.${fraction}` : grouped)
 }
 
 /** A value divided by the scale's factor, formatted (without the symbol). */

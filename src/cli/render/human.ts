@@ -30,10 +30,10 @@ const resultCells = (row: ResultRow): ReadonlyArray<string> => [
   optionalScaled(row.lowerLimit, row),
   optionalScaled(row.upperLimit, row),
   row.change === undefined ? DASH : formatPercent(row.change),
-  row.alert === undefined ? "" : `ALERT (${row.alert.limit})`
+  row.alert === undefined ? "" : `🚨 ${row.alert.limit}`
 ]
 
-export const RESULTS_HEADER = ["Benchmark", "Measure (units)", "Value", "Baseline", "Lower Limit", "Upper Limit", "Change", ""]
+export const RESULTS_HEADER = ["Benchmark", "Measure (units)", "Value", "Baseline", "Lower Limit", "Upper Limit", "Change", "Alert"]
 
 /** One line per alert: what crossed which limit, by how much against the baseline. */
 export const describeAlert = (alert: JsonAlert): string => {

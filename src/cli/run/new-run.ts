@@ -2,8 +2,6 @@ import { execFileSync } from "node:child_process"
 import { basename } from "node:path"
 import type { JsonNewRun, JsonReportThresholds, JsonUpdateStartPoint } from "../../domain/run.js"
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
-
 export interface NewRunInput {
   readonly project: string | undefined
   readonly branch: string | undefined
@@ -21,28 +19,28 @@ export interface NewRunInput {
   readonly idempotencyKey: string
 }
 
-/** The body of `POST /v0/run`: fields that were not given are left out, so the server applies its defaults. */
-export const buildNewRun = (input: NewRunInput): JsonNewRun => {
-  const run: Mutable<JsonNewRun> = {
-    start_time: input.startTime.toISOString(),
-    end_time: input.endTime.toISOString(),
-    results: input.results
-  }
-  if (input.project !== undefined) run.project = input.project
-  if (input.branch !== undefined) run.branch = input.branch
-  if (input.hash !== undefined) run.hash = input.hash
-  if (input.startPoint !== undefined) run.start_point = input.startPoint
-  if (input.testbed !== undefined) run.testbed = input.testbed
-  if (input.thresholds !== undefined) run.thresholds = input.thresholds
-  run.settings = {
+/**
+ * The body of `POST /v0/run`: fields that were not given are left out, so the server applies its defaults. Keys
+ * come in Bencher's order, which is what `--dry-run` shows.
+ */
+export const buildNewRun = (input: NewRunInput): JsonNewRun => ({
+  ...(input.project !== undefined ? { project: input.project } : {}),
+  ...(input.branch !== undefined ? { branch: input.branch } : {}),
+  ...(input.hash !== undefined ? { hash: input.hash } : {}),
+  ...(input.startPoint !== undefined ? { start_point: input.startPoint } : {}),
+  ...(input.testbed !== undefined ? { testbed: input.testbed } : {}),
+  ...(input.thresholds !== undefined ? { thresholds: input.thresholds } : {}),
+  start_time: input.startTime.toISOString(),
+  end_time: input.endTime.toISOString(),
+  results: input.results,
+  settings: {
     adapter: input.adapter,
     ...(input.average !== undefined ? { average: input.average } : {}),
     ...(input.fold !== undefined ? { fold: input.fold } : {})
-  }
-  if (Object.keys(input.context).length > 0) run.context = input.context
-  run.idempotency_key = input.idempotencyKey
-  return run
-}
+  },
+  ...(Object.keys(input.context).length > 0 ? { context: input.context } : {}),
+  idempotency_key: input.idempotencyKey
+})
 
 /** Start and end of a run; with `--backdate <epoch seconds>` the start moves there and the elapsed time is kept. */
 export const runTimes = (started: Date, ended: Date, backdateSeconds: number | undefined): { start: Date; end: Date } => {
