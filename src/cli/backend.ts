@@ -1,6 +1,6 @@
 import { Options } from "@effect/cli"
-import { HttpApiClient, HttpClient, HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Config, Data, Duration, Effect, Option, Schedule } from "effect"
+import { HttpApiClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { Config, ConfigError, Data, Duration, Effect, Either, Option, Schedule } from "effect"
 import { BencherApi } from "../api/index.js"
 
 // The connection to a bencher server shared by every client command: where it is, who we are, and how patient to be.
@@ -20,6 +20,14 @@ export interface BackendConfig {
   readonly maxRetryAfter: Duration.Duration
 }
 
+/** An environment fallback for a flag; an empty or blank variable counts as unset, as shells often leave them. */
+export const envText = (name: string) =>
+  Config.string(name).pipe(
+    Config.mapOrFail((s) =>
+      s.trim() === "" ? Either.left(ConfigError.MissingData([name], `${name} is empty`)) : Either.right(s.trim())
+    )
+  )
+
 const positiveInt = (name: string, description: string, fallback: number) =>
   Options.integer(name).pipe(
     Options.withDescription(description),
@@ -30,17 +38,17 @@ const positiveInt = (name: string, description: string, fallback: number) =>
 export const backendOptions = {
   host: Options.text("host").pipe(
     Options.withDescription(`Backend host URL (env BENCHER_HOST, default ${DEFAULT_HOST})`),
-    Options.withFallbackConfig(Config.string("BENCHER_HOST")),
+    Options.withFallbackConfig(envText("BENCHER_HOST")),
     Options.withDefault(DEFAULT_HOST)
   ),
   key: Options.text("key").pipe(
     Options.withDescription("User or project API key (env BENCHER_API_KEY)"),
-    Options.withFallbackConfig(Config.string("BENCHER_API_KEY")),
+    Options.withFallbackConfig(envText("BENCHER_API_KEY")),
     Options.optional
   ),
   token: Options.text("token").pipe(
     Options.withDescription("Deprecated: user API token (env BENCHER_API_TOKEN); --key is preferred"),
-    Options.withFallbackConfig(Config.string("BENCHER_API_TOKEN")),
+    Options.withFallbackConfig(envText("BENCHER_API_TOKEN")),
     Options.optional
   ),
   timeout: positiveInt("timeout", "Request timeout in seconds", 15).pipe(
@@ -89,6 +97,40 @@ export const backoff = (config: Pick<BackendConfig, "attempts" | "retryAfter" | 
     Schedule.intersect(Schedule.recurs(Math.max(0, config.attempts - 1)))
   )
 
+/** The `_tag` of our typed errors by status, for servers (Bencher's own) whose error bodies are `{message}` only. */
+const errorTagByStatus: Readonly<Record<number, string>> = {
+  400: "BadRequest", 401: "Unauthorized", 402: "PaymentRequired", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+  413: "PayloadTooLarge", 429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable"
+}
+
+const errorBody = (text: string): { readonly message?: unknown; readonly _tag?: unknown } | undefined => {
+  try {
+    const body: unknown = JSON.parse(text)
+    return typeof body === "object" && body !== null ? body : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** An error body `{message}` without `_tag` gets the tag of its status, so the typed client can decode it. */
+const tagErrorBody = (response: HttpClientResponse.HttpClientResponse) =>
+  response.status < 400
+    ? Effect.succeed(response)
+    : response.text.pipe(
+      Effect.map((text) => {
+        const body = errorBody(text)
+        const tag = errorTagByStatus[response.status]
+        const tagged = body !== undefined && typeof body.message === "string" && body._tag === undefined && tag !== undefined
+          ? JSON.stringify({ ...body, _tag: tag })
+          : text
+        return HttpClientResponse.fromWeb(
+          response.request,
+          new Response(tagged, { status: response.status, headers: new Headers(response.headers) })
+        )
+      }),
+      Effect.orElseSucceed(() => response)
+    )
+
 /**
  * Adds `Authorization: Bearer`, a per-attempt timeout, and retries with exponential backoff on transport errors
  * (including timeouts) and on 5xx/429 responses only. When the retries run out on a 5xx/429, that last response
@@ -118,12 +160,33 @@ export const withBackend = (config: BackendConfig) => (client: HttpClient.HttpCl
         schedule: backoff(config),
         while: (error) => error._tag === "RetryableResponse" || (error._tag === "RequestError" && error.reason === "Transport")
       }),
-      Effect.catchTag("RetryableResponse", (e) => Effect.succeed(e.response))
+      Effect.catchTag("RetryableResponse", (e) => Effect.succeed(e.response)),
+      Effect.flatMap(tagErrorBody)
     ))
 }
 
+/**
+ * An error status the endpoint does not declare (say a 413 or a proxy's 502) reaches the caller as a ResponseError
+ * that carries the server's `message` (or the start of the body), not a bare "Decode error".
+ */
+export const explainUndeclaredError = (effect: Effect.Effect<unknown, unknown>): Effect.Effect<unknown, unknown> =>
+  Effect.catchIf(
+    effect,
+    (e): e is HttpClientError.ResponseError =>
+      HttpClientError.isHttpClientError(e) && e._tag === "ResponseError" && e.reason === "Decode" && e.response.status >= 400,
+    (e) =>
+      e.response.text.pipe(
+        Effect.orElseSucceed(() => ""),
+        Effect.flatMap((text) => {
+          const message = errorBody(text)?.message
+          const description = typeof message === "string" ? message : text.trim().slice(0, 200) || "no error message"
+          return Effect.fail(new HttpClientError.ResponseError({ request: e.request, response: e.response, reason: "StatusCode", description }))
+        })
+      )
+  )
+
 /** The typed client of the whole REST contract (`client.run.run`, `client.reports.perf`, ...). */
 export const makeBencherClient = (config: BackendConfig) =>
-  HttpApiClient.make(BencherApi, { baseUrl: config.host, transformClient: withBackend(config) })
+  HttpApiClient.make(BencherApi, { baseUrl: config.host, transformClient: withBackend(config), transformResponse: explainUndeclaredError })
 
 export type BencherClient = Effect.Effect.Success<ReturnType<typeof makeBencherClient>>

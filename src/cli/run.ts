@@ -3,7 +3,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { Config, Console, Effect, Either, Option } from "effect"
 import { DEFAULT_START_POINT_MAX_VERSIONS } from "../domain/limits.js"
 import type { JsonNewRun } from "../domain/run.js"
-import { backendOptions, isProjectKey, makeBencherClient, resolveBackend } from "./backend.js"
+import { backendOptions, envText, isProjectKey, makeBencherClient, resolveBackend } from "./backend.js"
 import { renderReport, reportFormats } from "./render/index.js"
 import { benchCommand, DEFAULT_SHELL, DEFAULT_SHELL_FLAG, echoToConsole } from "./run/command.js"
 import { AlertsDetected, ProjectRequired, RunFlagError } from "./run/errors.js"
@@ -18,7 +18,7 @@ import { alertCount } from "./render/rows.js"
 
 const optionalText = (name: string, description: string, env?: string) => {
   const base = Options.text(name).pipe(Options.withDescription(description))
-  return (env === undefined ? base : base.pipe(Options.withFallbackConfig(Config.string(env)))).pipe(Options.optional)
+  return (env === undefined ? base : base.pipe(Options.withFallbackConfig(envText(env)))).pipe(Options.optional)
 }
 const flag = (name: string, description: string) => Options.boolean(name).pipe(Options.withDescription(description))
 const repeatedText = (name: string, description: string) =>
@@ -46,7 +46,7 @@ export const runOptions = {
   testbed: optionalText("testbed", "Testbed name, slug or UUID (env BENCHER_TESTBED; server default: OS, else localhost)", "BENCHER_TESTBED"),
   adapter: Options.text("adapter").pipe(
     Options.withDescription("Adapter of the benchmark output (env BENCHER_ADAPTER)"),
-    Options.withFallbackConfig(Config.string("BENCHER_ADAPTER")),
+    Options.withFallbackConfig(envText("BENCHER_ADAPTER")),
     Options.withDefault("magic")
   ),
   average: Options.choice("average", ["mean", "median"]).pipe(Options.withDescription("Which average the adapter takes"), Options.optional),
@@ -126,7 +126,7 @@ export const runCommand = Command.make("run", runOptions, (options) =>
   Effect.gen(function*() {
     const ci = Option.getOrElse(yield* Config.boolean("CI").pipe(Config.option, Effect.orElseSucceed(() => Option.none<boolean>())), () => false)
     const { backend, project, thresholds, startPoint } = yield* checkRunFlags(options, { ci })
-    const envCommand = yield* Config.string("BENCHER_CMD").pipe(Config.option, Effect.orElseSucceed(() => Option.none<string>()))
+    const envCommand = yield* envText("BENCHER_CMD").pipe(Config.option, Effect.orElseSucceed(() => Option.none<string>()))
     const args = options.command.length > 0 ? options.command : Option.match(envCommand, { onNone: () => [], onSome: (c) => [c] })
     const command = benchCommand(args, { exec: options.exec, shell: options.shell, flag: options.shellFlag })
     if (options.buildTime && command === undefined) return yield* new RunFlagError({ message: "--build-time requires a command" })

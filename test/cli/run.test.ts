@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BencherApi } from "../../src/api/index.js"
-import { isRetryableStatus, resolveBackend, withBackend } from "../../src/cli/backend.js"
+import { explainUndeclaredError, isRetryableStatus, resolveBackend, withBackend } from "../../src/cli/backend.js"
 import { renderHtml, renderHuman, renderJson } from "../../src/cli/render/index.js"
 import { buildTimeAndFileSizeBmf, buildTimeSeconds } from "../../src/cli/run/bmf.js"
 import { benchCommand, displayCommand } from "../../src/cli/run/command.js"
@@ -264,6 +264,33 @@ describe("backend client", () => {
       const api = yield* HttpApiClient.group(BencherApi, { group: "server", httpClient: withBackend(fast(5))(client), baseUrl: "http://bencher.test" })
       yield* Effect.flip(api.version())
       expect(seen).toHaveLength(1)
+    }))
+
+  const answering = (status: number, body: string) =>
+    HttpClient.make((request) =>
+      Effect.succeed(HttpClientResponse.fromWeb(request, new Response(body, { status, headers: { "content-type": "application/json" } })))
+    )
+
+  it.effect("decodes Bencher's untagged {message} error bodies as the typed error of their status", () =>
+    Effect.gen(function*() {
+      const api = yield* HttpApiClient.group(BencherApi, {
+        group: "projects", httpClient: withBackend(fast(1))(answering(404, JSON.stringify({ message: "Project not found" }))),
+        baseUrl: "http://bencher.test", transformResponse: explainUndeclaredError
+      })
+      expect(yield* Effect.flip(api.view({ path: { project: "demo" } }))).toMatchObject({ _tag: "NotFound", message: "Project not found" })
+    }))
+
+  it.effect("explains an error status the endpoint does not declare with the server's message", () =>
+    Effect.gen(function*() {
+      for (const [status, body, expected] of [[413, JSON.stringify({ message: "body too large" }), "body too large"], [502, "<html>Bad gateway</html>", "<html>Bad gateway</html>"]] as const) {
+        const api = yield* HttpApiClient.group(BencherApi, {
+          group: "projects", httpClient: withBackend({ ...fast(1) })(answering(status, body)),
+          baseUrl: "http://bencher.test", transformResponse: explainUndeclaredError
+        })
+        const error = yield* Effect.flip(api.view({ path: { project: "demo" } }))
+        expect(error).toMatchObject({ _tag: "ResponseError", reason: "StatusCode", description: expected })
+        expect(error.message).toContain(expected)
+      }
     }))
 
   it.live("times out a silent server per attempt and retries it as a transport error", () =>
