@@ -18,6 +18,8 @@ export interface BackendConfig {
   /** The first backoff delay; each next one doubles, capped at `maxRetryAfter`. */
   readonly retryAfter: Duration.Duration
   readonly maxRetryAfter: Duration.Duration
+  /** Told about each retry, so a user waiting on a dead host sees why (the CLI prints it to stderr). */
+  readonly onRetry?: ((note: string) => void) | undefined
 }
 
 /** An environment fallback for a flag; an empty or blank variable counts as unset, as shells often leave them. */
@@ -76,7 +78,8 @@ export const resolveBackend = (options: BackendOptions): BackendConfig => ({
   timeout: Duration.seconds(options.timeout),
   attempts: options.attempts,
   retryAfter: Duration.seconds(options.retryAfter),
-  maxRetryAfter: Duration.seconds(options.maxRetryAfter)
+  maxRetryAfter: Duration.seconds(options.maxRetryAfter),
+  onRetry: (note) => process.stderr.write(note + "\n")
 })
 
 /** True for a project key, which may only run against an explicit project. */
@@ -141,8 +144,11 @@ export const withBackend = (config: BackendConfig) => (client: HttpClient.HttpCl
     onNone: () => client,
     onSome: (key) => HttpClient.mapRequest(client, HttpClientRequest.bearerToken(key))
   })
-  return HttpClient.transform(authorized, (effect, request) =>
-    effect.pipe(
+  const isRetryable = (error: HttpClientError.HttpClientError | RetryableResponse): boolean =>
+    error._tag === "RetryableResponse" || (error._tag === "RequestError" && error.reason === "Transport")
+  return HttpClient.transform(authorized, (effect, request) => {
+    let failures = 0
+    return effect.pipe(
       Effect.timeoutFail({
         duration: config.timeout,
         onTimeout: () =>
@@ -156,13 +162,19 @@ export const withBackend = (config: BackendConfig) => (client: HttpClient.HttpCl
         (response) => !isRetryableStatus(response.status),
         (response): HttpClientError.HttpClientError | RetryableResponse => new RetryableResponse({ response })
       ),
-      Effect.retry({
-        schedule: backoff(config),
-        while: (error) => error._tag === "RetryableResponse" || (error._tag === "RequestError" && error.reason === "Transport")
-      }),
+      Effect.tapError((error) =>
+        Effect.sync(() => {
+          failures++
+          if (!isRetryable(error) || failures >= config.attempts) return
+          const why = error._tag === "RetryableResponse" ? `status ${error.response.status}` : error.message
+          config.onRetry?.(`${request.method} ${request.url} failed (${why}); retrying (attempt ${failures + 1} of ${config.attempts})`)
+        })
+      ),
+      Effect.retry({ schedule: backoff(config), while: isRetryable }),
       Effect.catchTag("RetryableResponse", (e) => Effect.succeed(e.response)),
       Effect.flatMap(tagErrorBody)
-    ))
+    )
+  })
 }
 
 /**

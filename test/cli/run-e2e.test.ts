@@ -1,10 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { writeFileSync } from "node:fs"
+import { createServer as createHttpServer, type IncomingHttpHeaders } from "node:http"
 import { createServer } from "node:net"
 import { join } from "node:path"
 import { runBencher } from "../helpers/process.js"
 import { startTestServer, tempDir } from "../helpers/server.js"
+import { sampleReport } from "./fixtures.js"
 
 // End to end: the built CLI (`node bin/bencher.js`, from `npm run build`) as a real process, against the real server
 // on 127.0.0.1. The tests under "against the server" need the report handlers (POST /v0/run, perf, alerts) of the
@@ -33,6 +35,30 @@ const deadHost = Effect.promise(() =>
     })
   })
 )
+
+/** A stand-in server for POST /v0/run answering a fixed JsonReport, recording what it received. */
+const stubServer = (status: number, answer: unknown) =>
+  Effect.acquireRelease(
+    Effect.promise(() =>
+      new Promise<{ url: string; received: Array<{ url: string; headers: IncomingHttpHeaders; body: string }>; close: () => void }>((resolve) => {
+        const received: Array<{ url: string; headers: IncomingHttpHeaders; body: string }> = []
+        const server = createHttpServer((req, res) => {
+          let body = ""
+          req.on("data", (d: Buffer) => (body += d.toString()))
+          req.on("end", () => {
+            received.push({ url: `${req.method} ${req.url}`, headers: req.headers, body })
+            res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(answer))
+          })
+        })
+        server.listen(0, "127.0.0.1", () => {
+          const address = server.address()
+          const port = typeof address === "object" && address !== null ? address.port : 0
+          resolve({ url: `http://127.0.0.1:${port}`, received, close: () => server.close() })
+        })
+      })
+    ),
+    (stub) => Effect.sync(stub.close)
+  )
 
 const bmf = (benchmark: string, value: number) => JSON.stringify({ [benchmark]: { latency: { value } } })
 
@@ -86,6 +112,45 @@ describe("bencher run (process, no server needed)", () => {
       expect(refused.stderr).toContain("--ci-on-the-fly")
       const allowed = yield* bencher(["run", "--host", host, "--dry-run", "--ci-on-the-fly", "echo {}"], { CI: "true" })
       expect(allowed.code).toBe(0)
+    }), 60_000)
+
+  it.scopedLive("sends the JsonNewRun with the key to POST /v0/run, prints the report's alert, and --err exits 1", () =>
+    Effect.gen(function*() {
+      const stub = yield* stubServer(201, sampleReport)
+      const result = yield* bencher(
+        ["run", "--host", stub.url, "--project", "demo-project", "--err", "--adapter", "json", "echo '{}'"],
+        { BENCHER_API_KEY: "bencher_user_0123456789" }
+      )
+      expect(stub.received).toHaveLength(1)
+      const [request] = stub.received
+      expect(request?.url).toBe("POST /v0/run")
+      expect(request?.headers.authorization).toBe("Bearer bencher_user_0123456789")
+      expect(JSON.parse(request?.body ?? "{}")).toMatchObject({ project: "demo-project", results: ["{}"], settings: { adapter: "json" } })
+      expect(result.stdout).toContain("View report: " + stub.url + "/console/projects/demo-project/reports/")
+      expect(result.stdout).toContain("Alerts (1):")
+      expect(result.stdout).toMatch(/bench::parse +Latency \(ms\) +1\.40 +1\.00 +- +1\.05 +\+40\.00% +🚨 upper/)
+      expect(result.stderr).toContain("error: Alerts detected (1)")
+      expect(result.code).toBe(1)
+      const withoutErr = yield* bencher(["run", "--host", stub.url, "--project", "demo-project", "--quiet", "--format", "json", "echo '{}'"])
+      expect(withoutErr.code).toBe(0)
+      expect(JSON.parse(withoutErr.stdout)).toEqual(sampleReport)
+    }), 60_000)
+
+  it.scopedLive("prints the server's error message and exits 1", () =>
+    Effect.gen(function*() {
+      const stub = yield* stubServer(400, { message: "Failed to parse results: no adapter matched" })
+      const result = yield* bencher(["run", "--host", stub.url, "--project", "demo", "echo nope"])
+      expect(result.stderr).toContain("error: Failed to parse results: no adapter matched")
+      expect(result.code).toBe(1)
+    }), 60_000)
+
+  it.scopedLive("retries an unreachable host --attempts times, saying so, then fails", () =>
+    Effect.gen(function*() {
+      const host = yield* deadHost
+      const result = yield* bencher(["run", "--host", host, "--attempts", "2", "--retry-after", "1", "--project", "demo", "--quiet", "echo {}"])
+      expect(result.stderr).toContain("retrying (attempt 2 of 2)")
+      expect(result.stderr).toMatch(/error: .*Transport/)
+      expect(result.code).toBe(1)
     }), 60_000)
 
   it.scopedLive("bencher mock prints the same BMF for a seed, and --fail exits 1", () =>

@@ -212,7 +212,9 @@ describe("backend client", () => {
       host: "http://bencher.test/", key: Option.some("bencher_user_abc"), token: Option.none(), timeout: 1, attempts,
       retryAfter: 1, maxRetryAfter: 1
     })
-  const fast = (attempts: number) => ({ ...config(attempts), retryAfter: Duration.millis(5), maxRetryAfter: Duration.millis(20) })
+  const fast = (attempts: number, notes: Array<string> = []) => ({
+    ...config(attempts), retryAfter: Duration.millis(5), maxRetryAfter: Duration.millis(20), onRetry: (note: string) => notes.push(note)
+  })
 
   const scripted = (statuses: ReadonlyArray<number>) => {
     const seen: Array<{ url: string; authorization: string | undefined }> = []
@@ -243,19 +245,26 @@ describe("backend client", () => {
   it.live("sends the bearer key and retries 503 with backoff until the server answers", () =>
     Effect.gen(function*() {
       const { client, seen } = scripted([503, 429, 200])
-      const api = yield* HttpApiClient.group(BencherApi, { group: "server", httpClient: withBackend(fast(5))(client), baseUrl: "http://bencher.test" })
+      const notes: Array<string> = []
+      const api = yield* HttpApiClient.group(BencherApi, { group: "server", httpClient: withBackend(fast(5, notes))(client), baseUrl: "http://bencher.test" })
       expect(yield* api.version()).toEqual({ version: "1.2.3" })
       expect(seen).toHaveLength(3)
+      expect(notes).toEqual([
+        "GET http://bencher.test/v0/server/version failed (status 503); retrying (attempt 2 of 5)",
+        "GET http://bencher.test/v0/server/version failed (status 429); retrying (attempt 3 of 5)"
+      ])
       expect(seen.every((s) => s.authorization === "Bearer bencher_user_abc")).toBe(true)
     }))
 
   it.live("gives up after --attempts and surfaces the server's typed error", () =>
     Effect.gen(function*() {
       const { client, seen } = scripted([500])
-      const api = yield* HttpApiClient.group(BencherApi, { group: "server", httpClient: withBackend(fast(3))(client), baseUrl: "http://bencher.test" })
+      const notes: Array<string> = []
+      const api = yield* HttpApiClient.group(BencherApi, { group: "server", httpClient: withBackend(fast(3, notes))(client), baseUrl: "http://bencher.test" })
       const error = yield* Effect.flip(api.version())
       expect(error).toMatchObject({ _tag: "InternalError", message: "boom 500" })
       expect(seen).toHaveLength(3)
+      expect(notes).toHaveLength(2)
     }))
 
   it.live("does not retry a 4xx", () =>
