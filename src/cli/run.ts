@@ -1,8 +1,8 @@
 import { Args, Command, Options } from "@effect/cli"
 import { FetchHttpClient } from "@effect/platform"
-import { Config, Console, Effect, Either, Option } from "effect"
+import { Clock, Config, Console, Effect, Either, Option, ParseResult, Schema } from "effect"
 import { DEFAULT_START_POINT_MAX_VERSIONS } from "../domain/limits.js"
-import type { JsonNewRun } from "../domain/run.js"
+import { JsonNewRun } from "../domain/run.js"
 import { backendOptions, envText, isProjectKey, makeBencherClient, resolveBackend } from "./backend.js"
 import { renderReport, reportFormats } from "./render/index.js"
 import { benchCommand, DEFAULT_SHELL, DEFAULT_SHELL_FLAG, echoToConsole } from "./run/command.js"
@@ -122,6 +122,29 @@ export const checkRunFlags = (options: RunOptions, env: { readonly ci: boolean }
     return { backend, project, thresholds, startPoint }
   })
 
+// JsonNewRun needs no service to decode, but the untyped `maxItems` filter in src/domain/run.ts widens its context
+// to `unknown`; this view states the real context until that filter is typed (reported to the contract's owner).
+type NewRunSchema = Schema.Schema<JsonNewRun, typeof JsonNewRun.Encoded>
+const NewRunSchema = JsonNewRun as unknown as NewRunSchema
+
+/**
+ * The body is checked against the contract before anything is printed or sent, so a bad `--branch` or `--hash`
+ * reads `--branch: must be ...` rather than a schema dump from the client's encoder.
+ */
+export const validateNewRun = (run: JsonNewRun) =>
+  Schema.validate(NewRunSchema)(run, { errors: "all" }).pipe(
+    Effect.mapError((error) => {
+      const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+      // Optional fields are unions with null and undefined; their "Expected null" members only repeat the issue.
+      const meaningful = issues.filter((issue) => !/^Expected (null|undefined), actual/.test(issue.message))
+      return new RunFlagError({
+        message: (meaningful.length > 0 ? meaningful : issues)
+          .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") + ": " : ""}${issue.message}`)
+          .join("; ")
+      })
+    })
+  )
+
 export const runCommand = Command.make("run", runOptions, (options) =>
   Effect.gen(function*() {
     const ci = Option.getOrElse(yield* Config.boolean("CI").pipe(Config.option, Effect.orElseSucceed(() => Option.none<boolean>())), () => false)
@@ -132,7 +155,7 @@ export const runCommand = Command.make("run", runOptions, (options) =>
     if (options.buildTime && command === undefined) return yield* new RunFlagError({ message: "--build-time requires a command" })
     const say = (text: string) => (options.quiet ? Effect.void : Console.log(text))
 
-    const started = new Date()
+    const started = new Date(yield* Clock.currentTimeMillis)
     const results = yield* collectResults({
       command,
       iter: Option.getOrElse(options.iter, () => 1),
@@ -144,9 +167,9 @@ export const runCommand = Command.make("run", runOptions, (options) =>
       log: options.quiet ? undefined : (line) => process.stderr.write(line + "\n"),
       readStdin: readPipedStdin
     })
-    const { start, end } = runTimes(started, new Date(), Option.getOrUndefined(options.backdate))
+    const { start, end } = runTimes(started, new Date(yield* Clock.currentTimeMillis), Option.getOrUndefined(options.backdate))
 
-    const newRun: JsonNewRun = buildNewRun({
+    const newRun = yield* validateNewRun(buildNewRun({
       project,
       branch: Option.getOrUndefined(options.branch),
       hash: Option.getOrUndefined(options.hash),
@@ -161,7 +184,7 @@ export const runCommand = Command.make("run", runOptions, (options) =>
       fold: Option.getOrUndefined(options.fold),
       context: currentRunContext(),
       idempotencyKey: crypto.randomUUID()
-    })
+    }))
     yield* say(`Benchmark Harness Results:\n${results.join("\n")}\n`)
     const json = JSON.stringify(newRun, null, 2)
     if (options.dryRun) {

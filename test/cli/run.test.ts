@@ -11,6 +11,7 @@ import { buildTimeAndFileSizeBmf, buildTimeSeconds } from "../../src/cli/run/bmf
 import { benchCommand, displayCommand } from "../../src/cli/run/command.js"
 import { buildNewRun, runTimes } from "../../src/cli/run/new-run.js"
 import { collectResults, type ResultsPlan } from "../../src/cli/run/results.js"
+import { validateNewRun } from "../../src/cli/run.js"
 import { parseStartPointFlags } from "../../src/cli/run/start-point.js"
 import { parseThresholdFlags, type ThresholdFlags } from "../../src/cli/run/thresholds.js"
 import { emptyReport, sampleReport } from "./fixtures.js"
@@ -115,6 +116,14 @@ describe("JsonNewRun", () => {
     ])
     expect(run.settings).toEqual({ adapter: "magic", average: "median", fold: "min" })
   })
+
+  it.effect("is checked against the contract before sending, naming each bad field once", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(validateNewRun(buildNewRun({ ...input, branch: "a b", hash: "xyz" })))
+      expect(error).toMatchObject({ _tag: "RunFlagError", exitCode: 1 })
+      expect(error.message).toBe("branch: must be a git-ref-like name of at most 256 bytes; hash: must be a git commit hash (7 to 64 hex digits)")
+      expect(yield* validateNewRun(buildNewRun(input))).toEqual(buildNewRun(input))
+    }))
 
   it("moves the start to --backdate and keeps the elapsed time", () => {
     const { start, end } = runTimes(new Date(10_000), new Date(12_500), 1_700_000_000)
