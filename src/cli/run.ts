@@ -32,7 +32,8 @@ export const runOptions = {
     .pipe(Options.withAlias("if-branch")),
   hash: optionalText("hash", "Git commit hash of this run"),
   startPoint: repeatedText("start-point", "Branch to start a new branch from; empty or invalid values are ignored").pipe(
-    Options.withAlias("branch-start-point")
+    Options.withAlias("branch-start-point"),
+    Options.withAlias("else-if-branch")
   ),
   startPointHash: optionalText("start-point-hash", "Git hash of the start point (requires --start-point)").pipe(
     Options.withAlias("branch-start-point-hash")
