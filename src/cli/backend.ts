@@ -1,5 +1,5 @@
-import { Options } from "@effect/cli"
-import { HttpApiClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { type Command, Options } from "@effect/cli"
+import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Config, ConfigError, Data, Duration, Effect, Either, Option, Schedule } from "effect"
 import { BencherApi } from "../api/index.js"
 
@@ -61,15 +61,8 @@ export const backendOptions = {
   maxRetryAfter: positiveInt("max-retry-after", "Largest retry delay in seconds", 30)
 }
 
-export type BackendOptions = {
-  readonly host: string
-  readonly key: Option.Option<string>
-  readonly token: Option.Option<string>
-  readonly timeout: number
-  readonly attempts: number
-  readonly retryAfter: number
-  readonly maxRetryAfter: number
-}
+/** What `backendOptions` parse to; spread `backendOptions` into a command's options to get them. */
+export type BackendOptions = Command.Command.ParseConfig<typeof backendOptions>
 
 /** The key wins over the deprecated token; the host loses any trailing slash. */
 export const resolveBackend = (options: BackendOptions): BackendConfig => ({
@@ -202,3 +195,7 @@ export const makeBencherClient = (config: BackendConfig) =>
   HttpApiClient.make(BencherApi, { baseUrl: config.host, transformClient: withBackend(config), transformResponse: explainUndeclaredError })
 
 export type BencherClient = Effect.Effect.Success<ReturnType<typeof makeBencherClient>>
+
+/** The typed client for a command that spread `backendOptions` into its own, over fetch. */
+export const bencherClient = (options: BackendOptions) =>
+  makeBencherClient(resolveBackend(options)).pipe(Effect.provide(FetchHttpClient.layer))

@@ -166,7 +166,7 @@ describe("bencher run (process, no server needed)", () => {
 })
 
 // Needs the server half of reports (POST /v0/run, perf): pending until the handlers land on main.
-describe("bencher run (process) against the server", () => {
+describe("bencher run (process) against the real server [pending: needs the report handlers, POST /v0/run and perf]", () => {
   it.scopedLive("30 stable reports under t_test 0.99, then one 40 % slower: exactly one alert, printed, --err exits 1, perf has all 31 with boundaries", () =>
     Effect.gen(function*() {
       const { url, client } = yield* startTestServer()
