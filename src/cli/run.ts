@@ -123,17 +123,12 @@ export const checkRunFlags = (options: RunOptions, env: { readonly ci: boolean }
     return { backend, project, thresholds, startPoint }
   })
 
-// JsonNewRun needs no service to decode, but the untyped `maxItems` filter in src/domain/run.ts widens its context
-// to `unknown`; this view states the real context until that filter is typed (reported to the contract's owner).
-type NewRunSchema = Schema.Schema<JsonNewRun, typeof JsonNewRun.Encoded>
-const NewRunSchema = JsonNewRun as unknown as NewRunSchema
-
 /**
  * The body is checked against the contract before anything is printed or sent, so a bad `--branch` or `--hash`
  * reads `--branch: must be ...` rather than a schema dump from the client's encoder.
  */
 export const validateNewRun = (run: JsonNewRun) =>
-  Schema.validate(NewRunSchema)(run, { errors: "all" }).pipe(
+  Schema.validate(JsonNewRun)(run, { errors: "all" }).pipe(
     Effect.mapError((error) => {
       const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
       // Optional fields are unions with null and undefined; their "Expected null" members only repeat the issue.

@@ -240,7 +240,8 @@ describe("bencher run (process) against the real server [pending: needs the repo
       expect(piped.code).toBe(0)
       expect(piped.stdout).toMatch(onTheFlyProject)
       expect(piped.stdout).toMatch(/bench::piped +Latency \(µs\) +1\.23/)
-      const missing = yield* bencher(["run", "--host", url, "--attempts", "1", "--project", "no-such-project", "--adapter", "json"], {}, bmf("x", 1))
+      // A slug that does not exist yet is created (Bencher's rule); a uuid must exist.
+      const missing = yield* bencher(["run", "--host", url, "--attempts", "1", "--project", crypto.randomUUID(), "--adapter", "json"], {}, bmf("x", 1))
       expect(missing.code).toBe(1)
       expect(missing.stderr).toMatch(/^error: .+/m)
     }), 60_000)

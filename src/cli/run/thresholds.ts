@@ -1,5 +1,6 @@
-import { Either, Schema } from "effect"
-import { ModelTestName, type JsonNewModel, type JsonReportThresholds as Thresholds } from "../../domain/run.js"
+import { Either, Option } from "effect"
+import { type JsonNewModel, type JsonReportThresholds as Thresholds } from "../../domain/run.js"
+import { parseModelTest } from "../../stats/model.js"
 
 type JsonReportThresholds = typeof Thresholds.Type
 
@@ -20,7 +21,6 @@ export interface ThresholdFlags {
 
 export const ELIDED = "_"
 
-const isModelTest = Schema.is(ModelTestName)
 
 type Parsed<A> = Either.Either<A, string>
 
@@ -80,7 +80,7 @@ export const parseThresholdFlags = (flags: ThresholdFlags): Parsed<JsonReportThr
     )
   }
   return Either.gen(function*() {
-    const tests = yield* parallel("threshold-test", flags.tests, count, (raw) => (isModelTest(raw) ? raw : undefined),
+    const tests = yield* parallel("threshold-test", flags.tests, count, (raw) => Option.getOrUndefined(parseModelTest(raw)),
       "a test (static, percentage, z_score, t_test, log_normal, iqr, delta_iqr)")
     const minSampleSizes = yield* parallel("threshold-min-sample-size", flags.minSampleSizes, count, parseInt32, "a whole number")
     const maxSampleSizes = yield* parallel("threshold-max-sample-size", flags.maxSampleSizes, count, parseInt32, "a whole number")
