@@ -7,7 +7,12 @@ import { createServer, type Server } from "node:http"
 import { BencherApi } from "../api/index.js"
 import { StoreLive } from "../store/database.js"
 import { ServerConfig, type ServerConfigShape } from "./config.js"
+import { IdentityLive } from "../identity/layer.js"
+import { MembersHandlersLive } from "./handlers/members.js"
+import { OrganizationsHandlersLive } from "./handlers/organizations.js"
+import { ProjectKeysHandlersLive } from "./handlers/project-keys.js"
 import { ServerHandlersLive } from "./handlers/server.js"
+import { UsersHandlersLive } from "./handlers/users.js"
 
 const errorBody = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ message, request_id: crypto.randomUUID() }, { status })
@@ -45,7 +50,9 @@ const guard = (config: ServerConfigShape) =>
 
 const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, guard), { global: true })
 
-const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(ServerHandlersLive))
+const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(
+  Layer.provide([ServerHandlersLive, UsersHandlersLive, OrganizationsHandlersLive, MembersHandlersLive, ProjectKeysHandlersLive])
+)
 
 /** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
 export const RoutesLive = Layer.mergeAll(ApiRoutes, ServerMiddleware)
@@ -64,7 +71,11 @@ const forceCloseAfter = (server: () => Server | undefined) =>
     )
   )
 
-/** The HTTP server on the configured host and port, with the store migrated before it listens. */
+/**
+ * The HTTP server on the configured host and port, with the store migrated before it listens. IdentityLive
+ * (Access, Authentication, Organizations, Plans, Usage, ...) is provided to every handler and merged into the
+ * output, so other domains' handlers can `yield* Access` and groups can use `.middleware(Authentication)`.
+ */
 export const ServerLive = (config: ServerConfigShape) => {
   let nodeServer: Server | undefined
   const evaluate = () => {
@@ -74,6 +85,7 @@ export const ServerLive = (config: ServerConfigShape) => {
   return HttpLayerRouter.serve(RoutesLive, { disableListenLog: true, disableLogger: true }).pipe(
     Layer.provideMerge(forceCloseAfter(() => nodeServer)),
     Layer.provideMerge(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host })),
+    Layer.provideMerge(IdentityLive),
     Layer.provideMerge(StoreLive(config.db)),
     Layer.provideMerge(Layer.succeed(ServerConfig, config))
   )
