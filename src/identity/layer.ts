@@ -18,10 +18,13 @@ const Stores = Layer.mergeAll(Users.Live, UserKeys.Live, ProjectKeys.Live, Organ
 /**
  * Every identity and usage service on top of the store (SqlClient + BackgroundSql): Access, Authentication,
  * Users, UserKeys, ProjectKeys, Organizations, Members, Plans, Usage (with the logging UsageSink) and the
- * first-run AdminBootstrap.
+ * first-run AdminBootstrap. An external billing system passes its own UsageSink layer.
  */
-export const IdentityLive = Layer.mergeAll(AccessLive, AuthenticationLive, Plans.Live, AdminBootstrapLive).pipe(
-  Layer.provideMerge(Usage.Live),
-  Layer.provideMerge(Stores),
-  Layer.provideMerge(UsageSink.Log)
-)
+export const makeIdentityLive = (sink: Layer.Layer<UsageSink> = UsageSink.Log) =>
+  Layer.mergeAll(AccessLive, AuthenticationLive, Plans.Live, AdminBootstrapLive).pipe(
+    Layer.provideMerge(Usage.Live),
+    Layer.provideMerge(Stores),
+    Layer.provideMerge(sink)
+  )
+
+export const IdentityLive = makeIdentityLive()
