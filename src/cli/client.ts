@@ -1,6 +1,6 @@
 import { Options } from "@effect/cli"
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Config, Effect, Option, Redacted } from "effect"
+import { Config, Console, Effect, Option, Redacted } from "effect"
 import { BencherApi } from "../api/index.js"
 
 export const DEFAULT_HOST = "http://localhost:61016"
@@ -41,3 +41,12 @@ export const makeBencherClient = (connection: ClientConnection) =>
   }).pipe(Effect.provide(FetchHttpClient.layer))
 
 export type BencherClient = Effect.Effect.Success<ReturnType<typeof makeBencherClient>>
+
+/** Commands print the server's JSON, as Bencher's CLI does. */
+export const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
+
+/** Runs `use` with a client for the command's --host/--key and prints its result as JSON. */
+export const withClient = <A, E, R>(
+  connection: ClientConnection,
+  use: (client: BencherClient) => Effect.Effect<A, E, R>
+) => Effect.flatMap(makeBencherClient(connection), use).pipe(Effect.flatMap(printJson))

@@ -1,10 +1,13 @@
 import { Command } from "@effect/cli"
 import { version } from "../version.js"
+import { memberCommand } from "./member.js"
+import { orgCommand } from "./org.js"
 import { serverCommand } from "./server.js"
+import { userCommand } from "./user.js"
 
 export const rootCommand = Command.make("bencher").pipe(
   Command.withDescription("Continuous benchmarking: track results, catch regressions, run benchmarks remotely"),
-  Command.withSubcommands([serverCommand])
+  Command.withSubcommands([serverCommand, userCommand, orgCommand, memberCommand])
 )
 
 export const cli = Command.run(rootCommand, { name: "bencher", version })
