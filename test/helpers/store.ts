@@ -3,7 +3,7 @@ import { Clock, Effect, Layer } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { IdentityLive } from "../../src/identity/layer.js"
+import { makeIdentityLive } from "../../src/identity/layer.js"
 import { StoreLive } from "../../src/store/database.js"
 
 /** A temporary SQLite file removed with the layer's scope; its path is the layer's value. */
@@ -13,9 +13,10 @@ export const tempDbFile = Effect.acquireRelease(
 ).pipe(Effect.map((dir) => join(dir, "bencher.db")))
 
 /** The store on a temporary file plus every identity service, without HTTP. */
-export const IdentityStoreLive = Layer.unwrapScoped(
-  Effect.map(tempDbFile, (file) => IdentityLive.pipe(Layer.provideMerge(StoreLive(file))))
-)
+export const makeIdentityStoreLive = (options: Parameters<typeof makeIdentityLive>[0] = {}) =>
+  Layer.unwrapScoped(Effect.map(tempDbFile, (file) => makeIdentityLive(options).pipe(Layer.provideMerge(StoreLive(file)))))
+
+export const IdentityStoreLive = makeIdentityStoreLive()
 
 /** Inserts a project row directly (project CRUD belongs to another domain). */
 export const insertProject = (organizationId: number, slug: string, visibility: "public" | "private") =>

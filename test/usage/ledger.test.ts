@@ -15,7 +15,7 @@ const withRecordingSink = Effect.gen(function*() {
   const received = yield* Ref.make<ReadonlyArray<UsageEntry>>([])
   const sink = Layer.succeed(UsageSink, { record: (entry) => Ref.update(received, (all) => [...all, entry]) })
   const context = yield* Layer.build(
-    makeIdentityLive(sink).pipe(Layer.provideMerge(StoreLive(file)))
+    makeIdentityLive({ sink }).pipe(Layer.provideMerge(StoreLive(file)))
   )
   return { context, received }
 })

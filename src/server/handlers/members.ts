@@ -4,11 +4,9 @@ import { BencherApi } from "../../api/index.js"
 import { JsonMember } from "../../api/organizations.js"
 import { NotFound } from "../../domain/errors.js"
 import { toIso } from "../../domain/time.js"
-import { Access } from "../../identity/access.js"
-import { CurrentActor } from "../../identity/actor.js"
 import { Members, type Member } from "../../identity/members.js"
-import { Organizations } from "../../identity/organizations.js"
 import { Users } from "../../identity/users.js"
+import { makePermittedOrganization } from "./organization-access.js"
 
 const toJsonMember = (member: Member) =>
   new JsonMember({
@@ -25,19 +23,9 @@ const memberNotFound = () => new NotFound({ message: "Member not found" })
 
 export const MembersHandlersLive = HttpApiBuilder.group(BencherApi, "members", (handlers) =>
   Effect.gen(function*() {
-    const organizations = yield* Organizations
     const members = yield* Members
     const users = yield* Users
-    const access = yield* Access
-
-    const permitted = (resource: string, permission: "view" | "manage") =>
-      Effect.gen(function*() {
-        const actor = yield* CurrentActor
-        if (actor._tag === "Anonymous") yield* access.requireUser(actor)
-        const org = yield* organizations.get(resource)
-        yield* access.organization(actor, org.id, permission)
-        return org
-      })
+    const permitted = yield* makePermittedOrganization
 
     const userId = (resource: string) =>
       users.find(resource).pipe(

@@ -9,6 +9,7 @@ import { CurrentActor } from "../../identity/actor.js"
 import { organizationTier, Organizations, type Organization } from "../../identity/organizations.js"
 import { concurrencyOf, PRIORITY, TIMEOUT_LIMITS } from "../../identity/plan.js"
 import { Usage } from "../../usage/usage.js"
+import { makePermittedOrganization } from "./organization-access.js"
 
 export const toJsonOrganization = (org: Organization) =>
   new JsonOrganization({
@@ -43,15 +44,7 @@ export const OrganizationsHandlersLive = HttpApiBuilder.group(BencherApi, "organ
     const access = yield* Access
     const usage = yield* Usage
 
-    /** The organization behind the path, once the actor holds the permission on it. */
-    const permitted = (resource: string, permission: "view" | "edit" | "manage") =>
-      Effect.gen(function*() {
-        const actor = yield* CurrentActor
-        if (actor._tag === "Anonymous") yield* access.requireUser(actor)
-        const org = yield* organizations.get(resource)
-        yield* access.organization(actor, org.id, permission)
-        return org
-      })
+    const permitted = yield* makePermittedOrganization
 
     return handlers
       .handle("list", () =>
