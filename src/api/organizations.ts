@@ -88,6 +88,8 @@ export class JsonUpdateMember extends Schema.Class<JsonUpdateMember>("JsonUpdate
   role: nullable(OrganizationRoleSchema)
 }) {}
 
+export class JsonAllowed extends Schema.Class<JsonAllowed>("JsonAllowed")({ allowed: Schema.Boolean }) {}
+
 const orgPath = Schema.Struct({ organization: ResourceId })
 const memberPath = Schema.Struct({ organization: ResourceId, user: ResourceId })
 
@@ -106,6 +108,11 @@ export class OrganizationsGroup extends HttpApiGroup.make("organizations")
   .add(
     HttpApiEndpoint.post("claim", "/v0/organizations/:organization/claim").setPath(orgPath).setPayload(JsonNewClaim)
       .addSuccess(JsonOrganization, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.get("allowed", "/v0/organizations/:organization/allowed/:permission")
+      .setPath(Schema.Struct({ organization: ResourceId, permission: Schema.Literal("view", "create", "edit", "delete", "manage") }))
+      .addSuccess(JsonAllowed)
   )
   .add(HttpApiEndpoint.get("tier", "/v0/organizations/:organization/tier").setPath(orgPath).addSuccess(JsonOrganizationTier))
   .add(

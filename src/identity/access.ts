@@ -1,5 +1,5 @@
 import { Context, Effect, Layer } from "effect"
-import type { Forbidden, NotFound, Unauthorized } from "../domain/errors.js"
+import { type Forbidden, type NotFound, Unauthorized } from "../domain/errors.js"
 import type { Actor, UserActor } from "./actor.js"
 
 /**
@@ -32,14 +32,15 @@ export class Access extends Context.Tag("bencher/identity/Access")<Access, {
   readonly requireUser: (actor: Actor) => Effect.Effect<UserActor, Forbidden | Unauthorized>
 }>() {}
 
-/** Everything allowed: for tests of other domains that do not exercise permissions. */
+/**
+ * Every permission granted: for tests of other domains that do not exercise permissions. Only `requireUser`
+ * still needs a signed-in user, since there is nobody else to act as.
+ */
 export const AccessOpen = Layer.succeed(Access, {
   project: () => Effect.void,
   organization: () => Effect.void,
   admin: () => Effect.void,
   user: () => Effect.void,
   requireUser: (actor) =>
-    Effect.succeed(
-      actor._tag === "User" ? actor : { _tag: "User", userId: 0, uuid: "", admin: true, sourceIp: actor.sourceIp } as const
-    )
+    actor._tag === "User" ? Effect.succeed(actor) : Effect.fail(new Unauthorized({ message: "Authentication required" }))
 })

@@ -179,6 +179,10 @@ const make = Effect.gen(function*() {
       Effect.map(Option.getOrThrow)
     )
 
+  /** For the first authenticated run on an unclaimed project: claims it if still unclaimed; true if this call did. */
+  const claimIfUnclaimed = (input: { readonly organizationId: number; readonly userId: number }): Effect.Effect<boolean, NotFound> =>
+    claim(input).pipe(Effect.as(true), Effect.catchTag("Conflict", () => Effect.succeed(false)))
+
   /** Organizations the user belongs to; every organization for an admin. */
   const listFor = (user: { readonly userId: number; readonly admin: boolean }): Effect.Effect<ReadonlyArray<Organization>> =>
     (user.admin
@@ -237,7 +241,7 @@ const make = Effect.gen(function*() {
       }))
     )
 
-  return { find, findById, get, create, createUnclaimed, claim, listFor, update, setLevel, tier } as const
+  return { find, findById, get, create, createUnclaimed, claim, claimIfUnclaimed, listFor, update, setLevel, tier } as const
 })
 
 /**

@@ -209,6 +209,18 @@ describe("Identity API", () => {
       expect((yield* call(w.server.url, "GET", "/v0/user", w.member.key)).status).toBe(401)
     }))
 
+  it.scopedLive("answers allowed/{permission} for visible organizations and 404 for others", () =>
+    Effect.gen(function*() {
+      const w = yield* world
+      const organization = w.orgA.slug
+      const view = yield* w.member.client.organizations.allowed({ path: { organization, permission: "view" } })
+      const manage = yield* w.member.client.organizations.allowed({ path: { organization, permission: "manage" } })
+      const leader = yield* w.leader.client.organizations.allowed({ path: { organization, permission: "manage" } })
+      expect([view.allowed, manage.allowed, leader.allowed]).toEqual([true, false, true])
+      const outsider = yield* Effect.flip(w.outsider.client.organizations.allowed({ path: { organization, permission: "view" } }))
+      expect(outsider._tag).toBe("NotFound")
+    }))
+
   it.scopedLive("keeps at least one leader in every organization", () =>
     Effect.gen(function*() {
       const w = yield* world

@@ -1,7 +1,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { BencherApi } from "../../api/index.js"
-import { JsonOrganization, JsonOrganizationTier, JsonUsage } from "../../api/organizations.js"
+import { JsonAllowed, JsonOrganization, JsonOrganizationTier, JsonUsage } from "../../api/organizations.js"
 import { BadRequest } from "../../domain/errors.js"
 import { toIso } from "../../domain/time.js"
 import { Access } from "../../identity/access.js"
@@ -71,6 +71,18 @@ export const OrganizationsHandlersLive = HttpApiBuilder.group(BencherApi, "organ
           const user = yield* access.requireUser(yield* CurrentActor)
           const org = yield* organizations.get(path.organization)
           return toJsonOrganization(yield* organizations.claim({ organizationId: org.id, userId: user.userId }))
+        }))
+      .handle("allowed", ({ path }) =>
+        Effect.gen(function*() {
+          // Bencher's org_allowed_get: may the caller do this? A visible organization answers true or false.
+          const actor = yield* CurrentActor
+          yield* permitted(path.organization, "view")
+          const org = yield* organizations.get(path.organization)
+          const allowed = yield* access.organization(actor, org.id, path.permission).pipe(
+            Effect.as(true),
+            Effect.catchTag("Forbidden", () => Effect.succeed(false))
+          )
+          return new JsonAllowed({ allowed })
         }))
       .handle("tier", ({ path }) => permitted(path.organization, "view").pipe(Effect.map(toJsonTier)))
       .handle("setTier", ({ path, payload }) =>
