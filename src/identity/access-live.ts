@@ -11,6 +11,7 @@ const projectRoleRank = (role: string | undefined): number =>
 
 const NEEDED: Readonly<Record<ProjectPermission, number>> = {
   view: RANK.viewer,
+  inspect: RANK.viewer,
   run: RANK.developer,
   create: RANK.developer,
   edit: RANK.developer,
@@ -63,7 +64,7 @@ const make = Effect.gen(function*() {
         }
         case "ProjectKey": {
           if (actor.projectId === ref.id) {
-            if (permission === "view" || permission === "run") return
+            if (permission === "view" || permission === "inspect" || permission === "run") return
             return yield* forbidden()
           }
           if (publicRead) return

@@ -3,11 +3,12 @@ import { type Forbidden, type NotFound, Unauthorized } from "../domain/errors.js
 import type { Actor, UserActor } from "./actor.js"
 
 /**
- * `run` is `bencher run` (a report, and for an unclaimed project an unauthenticated run): developers and up,
- * and the project's own project keys. `view` is every read; create/edit/delete are developer writes; manage is
- * maintainer (visibility, project keys, roles).
+ * `view` is every read (anyone on a public project). `inspect` is what the public never sees, such as a job's
+ * config and output: any project role, an organization member, or the project's own key. `run` is `bencher run`
+ * (a report, and on an unclaimed project an unauthenticated run): developers and up and the project's own keys.
+ * create/edit/delete are developer writes; manage is maintainer (visibility, project keys, roles).
  */
-export type ProjectPermission = "view" | "run" | "create" | "edit" | "delete" | "manage"
+export type ProjectPermission = "view" | "inspect" | "run" | "create" | "edit" | "delete" | "manage"
 export type OrganizationPermission = "view" | "create" | "edit" | "delete" | "manage"
 export type UserPermission = "view" | "edit" | "administer"
 

@@ -95,25 +95,25 @@ type Outcome = "ok" | 401 | 403 | 404
 const statusOf = (error: { readonly _tag: string }): Outcome =>
   error._tag === "Unauthorized" ? 401 : error._tag === "Forbidden" ? 403 : 404
 
-const permissions: ReadonlyArray<ProjectPermission> = ["view", "run", "edit", "manage"]
+const permissions: ReadonlyArray<ProjectPermission> = ["view", "inspect", "run", "edit", "manage"]
 
-// Each row: the outcome of view, run, edit and manage on a public project, then on a private one.
+// Each row: the outcome of view, inspect, run, edit and manage on a public project, then on a private one.
 const matrix: ReadonlyArray<readonly [Who, ReadonlyArray<Outcome>, ReadonlyArray<Outcome>]> = [
-  ["admin", ["ok", "ok", "ok", "ok"], ["ok", "ok", "ok", "ok"]],
-  ["org leader", ["ok", "ok", "ok", "ok"], ["ok", "ok", "ok", "ok"]],
-  ["org member", ["ok", 403, 403, 403], ["ok", 403, 403, 403]],
-  ["maintainer", ["ok", "ok", "ok", "ok"], ["ok", "ok", "ok", "ok"]],
-  ["developer", ["ok", "ok", "ok", 403], ["ok", "ok", "ok", 403]],
-  ["viewer", ["ok", 403, 403, 403], ["ok", 403, 403, 403]],
-  ["outsider", ["ok", 403, 403, 403], [404, 404, 404, 404]],
-  ["anonymous", ["ok", 401, 401, 401], [404, 404, 404, 404]],
-  ["project key of this project", ["ok", "ok", 403, 403], ["ok", "ok", 403, 403]],
-  ["project key of another project", ["ok", 403, 403, 403], [404, 404, 404, 404]]
+  ["admin", ["ok", "ok", "ok", "ok", "ok"], ["ok", "ok", "ok", "ok", "ok"]],
+  ["org leader", ["ok", "ok", "ok", "ok", "ok"], ["ok", "ok", "ok", "ok", "ok"]],
+  ["org member", ["ok", "ok", 403, 403, 403], ["ok", "ok", 403, 403, 403]],
+  ["maintainer", ["ok", "ok", "ok", "ok", "ok"], ["ok", "ok", "ok", "ok", "ok"]],
+  ["developer", ["ok", "ok", "ok", "ok", 403], ["ok", "ok", "ok", "ok", 403]],
+  ["viewer", ["ok", "ok", 403, 403, 403], ["ok", "ok", 403, 403, 403]],
+  ["outsider", ["ok", 403, 403, 403, 403], [404, 404, 404, 404, 404]],
+  ["anonymous", ["ok", 401, 401, 401, 401], [404, 404, 404, 404, 404]],
+  ["project key of this project", ["ok", "ok", "ok", 403, 403], ["ok", "ok", "ok", 403, 403]],
+  ["project key of another project", ["ok", 403, 403, 403, 403], [404, 404, 404, 404, 404]]
 ]
 
 layer(WorldLive, { timeout: 30_000, excludeTestServices: true })("Access.project", (it) => {
   for (const [who, publicRow, privateRow] of matrix) {
-    it.effect(`gives ${who} view/run/edit/manage = public ${publicRow.join("/")}, private ${privateRow.join("/")}`, () =>
+    it.effect(`gives ${who} view/inspect/run/edit/manage = public ${publicRow.join("/")}, private ${privateRow.join("/")}`, () =>
       Effect.gen(function*() {
         const world = yield* WorldTag
         const access = yield* Access
