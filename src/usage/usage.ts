@@ -7,6 +7,17 @@ import { UsageSink, type UsageEntry } from "./sink.js"
 export const elapsedMinutes = (startedAt: number, now: number): number =>
   Math.max(1, Math.ceil(Math.max(0, now - startedAt) / 60_000))
 
+export interface RunnerMinutesInput {
+  readonly organizationId: number
+  readonly jobId: number
+  /** when the job started running (epoch ms) */
+  readonly startedAt: number
+  /** the heartbeat's or terminal message's time (epoch ms) */
+  readonly now: number
+}
+
+export type RunnerMinutesEntry = Extract<UsageEntry, { readonly _tag: "RunnerMinutes" }>
+
 export interface UsageSummary {
   readonly runnerMinutes: number
   readonly metrics: number
@@ -20,17 +31,8 @@ const make = Effect.gen(function*() {
   const publish = (entry: UsageEntry) =>
     sink.record(entry).pipe(Effect.catchAllCause((cause) => Effect.logWarning("usage sink failed", cause)))
 
-  /**
-   * Bills a running or finished job up to `now`: appends only the minutes not yet billed, in one statement, so
-   * a replayed heartbeat or terminal message bills nothing twice (UNIQUE(job_id, through_minute) backs it up).
-   * Runs on the background connection with busy retries. Returns the appended entry, if any.
-   */
-  const recordRunnerMinutes = (input: {
-    readonly organizationId: number
-    readonly jobId: number
-    readonly startedAt: number
-    readonly now: number
-  }): Effect.Effect<Option.Option<UsageEntry & { readonly _tag: "RunnerMinutes" }>> =>
+  /** Appends the minutes of one job not yet billed, in one statement; None when there is nothing new. */
+  const appendRunnerMinutes = (input: RunnerMinutesInput) =>
     Effect.gen(function*() {
       const total = elapsedMinutes(input.startedAt, input.now)
       const rows = yield* background<{ minutes: number; through_minute: number }>`
@@ -39,20 +41,40 @@ const make = Effect.gen(function*() {
         FROM (SELECT COALESCE(MAX(through_minute), 0) AS billed FROM usage_runner_minutes WHERE job_id = ${input.jobId})
         WHERE billed < ${total}
         ON CONFLICT DO NOTHING
-        RETURNING minutes, through_minute`.pipe(retryBusy, Effect.orDie)
+        RETURNING minutes, through_minute`
       const row = rows[0]
-      if (row === undefined) return Option.none()
-      const entry = {
+      if (row === undefined) return Option.none<RunnerMinutesEntry>()
+      return Option.some<RunnerMinutesEntry>({
         _tag: "RunnerMinutes",
         organizationId: input.organizationId,
         jobId: input.jobId,
         minutes: row.minutes,
         throughMinute: row.through_minute,
         recordedAt: input.now
-      } as const
-      yield* publish(entry)
-      return Option.some(entry)
+      })
     })
+
+  /**
+   * Bills a running or finished job up to `now`: appends only the minutes not yet billed, so a replayed
+   * heartbeat or terminal message bills nothing twice (UNIQUE(job_id, through_minute) backs it up).
+   * Runs on the background connection with busy retries. Returns the appended entry, if any.
+   */
+  const recordRunnerMinutes = (input: RunnerMinutesInput): Effect.Effect<Option.Option<RunnerMinutesEntry>> =>
+    appendRunnerMinutes(input).pipe(
+      retryBusy,
+      Effect.orDie,
+      Effect.tap(Option.match({ onNone: () => Effect.void, onSome: publish }))
+    )
+
+  /** The same for many jobs in one background transaction (the heartbeat flusher's batch). */
+  const recordRunnerMinutesBatch = (inputs: ReadonlyArray<RunnerMinutesInput>): Effect.Effect<ReadonlyArray<RunnerMinutesEntry>> =>
+    Effect.forEach(inputs, appendRunnerMinutes).pipe(
+      Effect.map((entries) => entries.flatMap(Option.toArray)),
+      background.withTransaction,
+      retryBusy,
+      Effect.orDie,
+      Effect.tap((entries) => Effect.forEach(entries, publish, { discard: true }))
+    )
 
   /**
    * Counts the metrics a report stored, once per report. Uses the main connection so a caller's report
@@ -92,7 +114,7 @@ const make = Effect.gen(function*() {
       return { runnerMinutes: minutes[0]?.n ?? 0, metrics: metrics[0]?.n ?? 0 }
     }).pipe(Effect.orDie)
 
-  return { recordRunnerMinutes, recordMetrics, summary } as const
+  return { recordRunnerMinutes, recordRunnerMinutesBatch, recordMetrics, summary } as const
 })
 
 /**

@@ -74,6 +74,23 @@ describe("Usage ledger", () => {
       }).pipe(Effect.provide(context))
     }))
 
+  it.scopedLive("bills batches of heartbeats from many jobs once, even when a whole batch is flushed twice", () =>
+    Effect.gen(function*() {
+      const { context, received } = yield* withRecordingSink
+      yield* Effect.gen(function*() {
+        const usage = yield* Usage
+        const org = yield* organization
+        const batch = (now: number) =>
+          [11, 12, 13].map((jobId) => ({ organizationId: org.id, jobId, startedAt: 0, now: now + jobId }))
+        for (const now of [0, 60_000, 120_000, 150_000]) {
+          yield* usage.recordRunnerMinutesBatch(batch(now))
+          yield* usage.recordRunnerMinutesBatch(batch(now))
+        }
+        expect((yield* usage.summary({ organizationId: org.id, start: 0, end: 600_000 })).runnerMinutes).toBe(9)
+        expect((yield* Ref.get(received)).length).toBe(9)
+      }).pipe(Effect.provide(context))
+    }))
+
   it.scopedLive("bills a late jump in one entry and ignores a heartbeat older than what was billed", () =>
     Effect.gen(function*() {
       const { context } = yield* withRecordingSink

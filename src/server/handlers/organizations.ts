@@ -75,10 +75,8 @@ export const OrganizationsHandlersLive = HttpApiBuilder.group(BencherApi, "organ
       .handle("allowed", ({ path }) =>
         Effect.gen(function*() {
           // Bencher's org_allowed_get: may the caller do this? A visible organization answers true or false.
-          const actor = yield* CurrentActor
-          yield* permitted(path.organization, "view")
-          const org = yield* organizations.get(path.organization)
-          const allowed = yield* access.organization(actor, org.id, path.permission).pipe(
+          const org = yield* permitted(path.organization, "view")
+          const allowed = yield* access.organization(yield* CurrentActor, org.id, path.permission).pipe(
             Effect.as(true),
             Effect.catchTag("Forbidden", () => Effect.succeed(false))
           )
