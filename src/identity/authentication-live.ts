@@ -10,6 +10,18 @@ import { UserKeys } from "./user-keys.js"
 /** IPv4 clients on a dual-stack socket show up as ::ffff:a.b.c.d; one client, one address. */
 export const normalizeIp = (address: string): string => address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1")
 
+/**
+ * For the OCI registry, whose clients send `Basic base64(user:key)` (Bencher: `email:bencher_user_*` or
+ * `project:bencher_run_*`): the equivalent Bearer header, for `resolve`. The user part is ignored; the key decides.
+ */
+export const bearerFromBasic = (authorization: string | undefined): string | undefined => {
+  const encoded = /^Basic +(\S+) *$/i.exec(authorization ?? "")?.[1]
+  if (encoded === undefined) return undefined
+  const decoded = Buffer.from(encoded, "base64").toString("utf8")
+  const colon = decoded.indexOf(":")
+  return colon < 0 ? undefined : `Bearer ${decoded.slice(colon + 1)}`
+}
+
 // The same body for every credential failure: malformed, unknown, revoked, expired, locked or the wrong kind.
 const invalid = () => new Unauthorized({ message: "Invalid credentials" })
 

@@ -3,6 +3,7 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import * as fc from "fast-check"
 import { generateKey, hashesEqual, hashKey, keyKind } from "../../src/identity/keys.js"
+import { bearerFromBasic, normalizeIp } from "../../src/identity/authentication-live.js"
 import { authenticateRunner } from "../../src/identity/runner-keys.js"
 import { IdentityStoreLive } from "../helpers/store.js"
 
@@ -25,6 +26,17 @@ describe("keys", () => {
     expect(hashKey("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     fc.assert(fc.property(fc.string(), fc.string(), (a, b) => hashesEqual(hashKey(a), hashKey(b)) === (a === b)))
     expect(hashesEqual("", "")).toBe(false)
+  })
+})
+
+describe("credential headers", () => {
+  it("turns registry Basic credentials into the key's Bearer form and normalizes mapped IPv4 addresses", () => {
+    const key = generateKey("project")
+    expect(bearerFromBasic(`Basic ${Buffer.from(`my-project:${key}`).toString("base64")}`)).toBe(`Bearer ${key}`)
+    expect(bearerFromBasic(`Basic ${Buffer.from("no-colon").toString("base64")}`)).toBeUndefined()
+    expect(bearerFromBasic(`Bearer ${key}`)).toBeUndefined()
+    expect(normalizeIp("::ffff:127.0.0.1")).toBe("127.0.0.1")
+    expect(normalizeIp("::1")).toBe("::1")
   })
 })
 
