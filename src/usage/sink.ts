@@ -22,8 +22,8 @@ export type UsageEntry =
   }
 
 /**
- * Receives each ledger entry exactly once, after it is committed. Billing (Stripe or otherwise) plugs in here;
- * a sink failure is logged and never undoes or blocks the ledger.
+ * Receives each appended ledger entry once, after it is committed. Billing (Stripe or otherwise) plugs in here;
+ * a sink failure is logged and never undoes or blocks the ledger, which stays the record to reconcile against.
  */
 export class UsageSink extends Context.Tag("bencher/usage/UsageSink")<UsageSink, {
   readonly record: (entry: UsageEntry) => Effect.Effect<void>
