@@ -1,3 +1,4 @@
+import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { Context, Effect, Either, Layer, Redacted } from "effect"
 import { Access, type ProjectPermission, type ProjectRef } from "../../src/identity/access.js"
@@ -6,6 +7,7 @@ import { makeResolveActor } from "../../src/identity/authentication-live.js"
 import { Members } from "../../src/identity/members.js"
 import { Organizations } from "../../src/identity/organizations.js"
 import { ProjectKeys } from "../../src/identity/project-keys.js"
+import { visibleProjectCondition } from "../../src/identity/project-visibility.js"
 import { UserKeys } from "../../src/identity/user-keys.js"
 import { Users } from "../../src/identity/users.js"
 import { IdentityStoreLive, insertProject, insertProjectRole } from "../helpers/store.js"
@@ -16,6 +18,7 @@ type Who =
 
 interface World {
   readonly actor: (who: Who, visibility: "public" | "private") => Effect.Effect<Actor>
+  readonly allProjects: ReadonlyArray<ProjectRef>
   readonly projects: Record<"public" | "private", ProjectRef>
   readonly unclaimedProject: ProjectRef
   readonly claimUnclaimed: Effect.Effect<void>
@@ -78,6 +81,7 @@ const seed = Effect.gen(function*() {
   const bearer = (key: string) => resolve(`Bearer ${key}`, "203.0.113.1").pipe(Effect.orDie)
   const world: World = {
     projects,
+    allProjects: [projects.public, projects.private, other, unclaimedProject],
     unclaimedProject,
     claimUnclaimed: orgs.claim({ organizationId: unclaimedOrg.id, userId: outsider.user.id }).pipe(Effect.orDie, Effect.asVoid),
     actor: (who, visibility) =>
@@ -147,6 +151,25 @@ layer(WorldLive, { timeout: 30_000, excludeTestServices: true })("Access.project
       yield* world.claimUnclaimed
       const error = yield* Effect.flip(access.project(anonymous, world.unclaimedProject, "run"))
       expect(error._tag).toBe("Unauthorized")
+    }))
+})
+
+layer(WorldLive, { timeout: 30_000, excludeTestServices: true })("visibleProjectCondition", (it) => {
+  it.effect("lists exactly the projects Access.project lets each actor view", () =>
+    Effect.gen(function*() {
+      const world = yield* WorldTag
+      const access = yield* Access
+      const sql = yield* SqlClient.SqlClient
+      for (const [who] of matrix) {
+        for (const visibility of ["public", "private"] as const) {
+          const actor = yield* world.actor(who, visibility)
+          const listed = yield* sql<{ id: number }>`SELECT id FROM project AS p
+            WHERE ${visibleProjectCondition(sql, actor, "p")} ORDER BY id`
+          const viewable = yield* Effect.filter(world.allProjects, (ref) =>
+            access.project(actor, ref, "view").pipe(Effect.as(true), Effect.orElseSucceed(() => false)))
+          expect({ who, ids: listed.map((r) => r.id) }).toEqual({ who, ids: viewable.map((r) => r.id).sort((a, b) => a - b) })
+        }
+      }
     }))
 })
 
