@@ -221,6 +221,19 @@ describe("Identity API", () => {
       expect(outsider._tag).toBe("NotFound")
     }))
 
+  it.scopedLive("publishes the identity endpoints in the OpenAPI document", () =>
+    Effect.gen(function*() {
+      const server = yield* startIdentityServer
+      const spec = JSON.parse((yield* call(server.url, "GET", "/v0/server/spec")).text) as { paths: Record<string, unknown> }
+      expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining([
+        "/v0/users/{user}/keys",
+        "/v0/organizations/{organization}/claim",
+        "/v0/organizations/{organization}/members/{user}",
+        "/v0/organizations/{organization}/usage",
+        "/v0/projects/{project}/keys/{key}"
+      ]))
+    }))
+
   it.scopedLive("keeps at least one leader in every organization", () =>
     Effect.gen(function*() {
       const w = yield* world
