@@ -91,6 +91,23 @@ describe("Usage ledger", () => {
       }).pipe(Effect.provide(context))
     }))
 
+  it.scopedLive("records on the background connection while the main connection writes, losing nothing", () =>
+    Effect.gen(function*() {
+      const { context } = yield* withRecordingSink
+      yield* Effect.gen(function*() {
+        const usage = yield* Usage
+        const orgs = yield* Organizations
+        const org = yield* organization
+        const user = yield* (yield* Users).create({ name: "Busy", email: "busy@example.com" })
+        const writes = Array.from({ length: 30 }, (_, i) => orgs.create({ name: `Org ${i}`, userId: user.id }))
+        const bills = Array.from({ length: 30 }, (_, i) =>
+          usage.recordRunnerMinutes({ organizationId: org.id, jobId: 100 + i, startedAt: 0, now: 90_000 }))
+        yield* Effect.all([...writes, ...bills], { concurrency: "unbounded" })
+        expect((yield* usage.summary({ organizationId: org.id, start: 0, end: 100_000 })).runnerMinutes).toBe(60)
+        expect((yield* orgs.listFor({ userId: user.id, admin: false })).length).toBe(30)
+      }).pipe(Effect.provide(context))
+    }))
+
   it.scopedLive("bills a late jump in one entry and ignores a heartbeat older than what was billed", () =>
     Effect.gen(function*() {
       const { context } = yield* withRecordingSink
