@@ -145,6 +145,7 @@ describe("Identity API", () => {
       expect(unclaimed.claimed).toBeNull()
       expect((yield* call(w.server.url, "POST", `/v0/organizations/${unclaimed.uuid}/claim`, undefined, {})).status).toBe(401)
       expect((yield* call(w.server.url, "POST", `/v0/organizations/${unclaimed.uuid}/claim`, w.projectKey, {})).status).toBe(403)
+      expect((yield* call(w.server.url, "POST", `/v0/organizations/${unclaimed.slug}/claim`, w.member.key, {})).status).toBe(404)
       const claimed = yield* w.member.client.organizations.claim({ path: { organization: unclaimed.uuid }, payload: {} })
       expect(claimed.claimed).not.toBeNull()
       const members = yield* w.member.client.members.list({ path: { organization: unclaimed.uuid } })

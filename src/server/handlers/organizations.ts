@@ -2,7 +2,8 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { BencherApi } from "../../api/index.js"
 import { JsonAllowed, JsonOrganization, JsonOrganizationTier, JsonUsage } from "../../api/organizations.js"
-import { BadRequest } from "../../domain/errors.js"
+import { BadRequest, NotFound } from "../../domain/errors.js"
+import { isUuid } from "../../domain/ids.js"
 import { toIso } from "../../domain/time.js"
 import { Access } from "../../identity/access.js"
 import { CurrentActor } from "../../identity/actor.js"
@@ -67,8 +68,10 @@ export const OrganizationsHandlersLive = HttpApiBuilder.group(BencherApi, "organ
         }))
       .handle("claim", ({ path }) =>
         Effect.gen(function*() {
-          // Whoever holds an unclaimed organization's id may claim it (it was printed to them by `bencher run`).
+          // Whoever holds an unclaimed organization's UUID may claim it (`bencher run` printed it to them). Only
+          // the UUID, never the slug: a slug can be guessed, a random UUID cannot.
           const user = yield* access.requireUser(yield* CurrentActor)
+          if (!isUuid(path.organization)) return yield* new NotFound({ message: "Organization not found" })
           const org = yield* organizations.get(path.organization)
           return toJsonOrganization(yield* organizations.claim({ organizationId: org.id, userId: user.userId }))
         }))
