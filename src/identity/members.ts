@@ -3,6 +3,7 @@ import { Clock, Context, Effect, Layer, Option } from "effect"
 import { Conflict } from "../domain/errors.js"
 import { retryBusy } from "../store/database.js"
 import type { OrganizationRole } from "./organizations.js"
+import { present } from "./present.js"
 
 export interface Member {
   readonly userId: number
@@ -60,7 +61,7 @@ const make = Effect.gen(function*() {
       retryBusy,
       Effect.catchTag("SqlError", Effect.die),
       Effect.zipRight(get(organizationId, userId)),
-      Effect.map(Option.getOrThrow)
+      Effect.flatMap(present("member"))
     )
 
   const leaders = (organizationId: number) =>

@@ -4,6 +4,7 @@ import { Conflict, NotFound, TooManyRequests } from "../domain/errors.js"
 import { isUuid } from "../domain/ids.js"
 import { retryBusy } from "../store/database.js"
 import { PLAN_LEVELS, PRIORITY, tierOf, type PlanLevel, type Tier } from "./plan.js"
+import { present } from "./present.js"
 import { uniqueSlug } from "./slug.js"
 
 export interface Organization {
@@ -128,7 +129,7 @@ const make = Effect.gen(function*() {
       const id = yield* insert({ name: input.name, slug: input.slug, claimed: now, sourceIp: null })
       yield* addRole(id, input.userId, "leader")
       return id
-    }).pipe(sql.withTransaction, retryBusy, Effect.orDie, Effect.flatMap(findById), Effect.map(Option.getOrThrow))
+    }).pipe(sql.withTransaction, retryBusy, Effect.orDie, Effect.flatMap(findById), Effect.flatMap(present("organization")))
 
   /**
    * An organization nobody owns, for an unauthenticated `POST /v0/run`. At most `unclaimedRateLimit.max` per
@@ -152,7 +153,7 @@ const make = Effect.gen(function*() {
       retryBusy,
       Effect.catchTag("SqlError", Effect.die),
       Effect.flatMap(findById),
-      Effect.map(Option.getOrThrow)
+      Effect.flatMap(present("organization"))
     )
 
   /**
@@ -176,7 +177,7 @@ const make = Effect.gen(function*() {
       retryBusy,
       Effect.catchTag("SqlError", Effect.die),
       Effect.zipRight(findById(input.organizationId)),
-      Effect.map(Option.getOrThrow)
+      Effect.flatMap(present("organization"))
     )
 
   /** For the first authenticated run on an unclaimed project: claims it if still unclaimed; true if this call did. */
@@ -209,7 +210,7 @@ const make = Effect.gen(function*() {
       retryBusy,
       Effect.catchTag("SqlError", Effect.die),
       Effect.zipRight(findById(id)),
-      Effect.map(Option.getOrThrow)
+      Effect.flatMap(present("organization"))
     )
 
   /** Sets the plan level; `free` removes the plan row (Bencher: no plan = free). */
@@ -229,7 +230,7 @@ const make = Effect.gen(function*() {
       retryBusy,
       Effect.catchTag("SqlError", Effect.die),
       Effect.zipRight(findById(id)),
-      Effect.map(Option.getOrThrow)
+      Effect.flatMap(present("organization"))
     )
 
   /** The tier and job priority of an organization (unclaimed 0, free 100, team 200, enterprise 300). */

@@ -3,6 +3,7 @@ import { Clock, Context, Effect, Layer, Option } from "effect"
 import { Conflict } from "../domain/errors.js"
 import { isUuid } from "../domain/ids.js"
 import { retryBusy } from "../store/database.js"
+import { present } from "./present.js"
 import { uniqueSlug } from "./slug.js"
 
 export interface User {
@@ -70,7 +71,7 @@ const make = Effect.gen(function*() {
           modified: now
         })
       } RETURNING ${columns}`
-      return Option.getOrThrow(one(rows))
+      return yield* present("user")(one(rows))
     }).pipe(sql.withTransaction, retryBusy, Effect.catchTag("SqlError", Effect.die))
 
   const findById = (id: number): Effect.Effect<Option.Option<User>> =>

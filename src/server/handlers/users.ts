@@ -7,6 +7,7 @@ import { toIso } from "../../domain/time.js"
 import { Access } from "../../identity/access.js"
 import { CurrentActor } from "../../identity/actor.js"
 import type { CreatedKey, StoredKey } from "../../identity/key-store.js"
+import { present } from "../../identity/present.js"
 import { UserKeys } from "../../identity/user-keys.js"
 import { Users, type User } from "../../identity/users.js"
 
@@ -90,8 +91,7 @@ export const UsersHandlersLive = HttpApiBuilder.group(BencherApi, "users", (hand
       .handle("me", () =>
         Effect.gen(function*() {
           const self = yield* access.requireUser(yield* CurrentActor)
-          const user = yield* users.findById(self.userId)
-          return toJsonUser(Option.getOrThrow(user))
+          return toJsonUser(yield* present("user")(yield* users.findById(self.userId)))
         }))
       .handle("get", ({ path }) => target(path.user, "view").pipe(Effect.map(toJsonUser)))
       .handle("update", ({ path, payload }) =>
