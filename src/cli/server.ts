@@ -60,7 +60,7 @@ export const resolveServerConfig = (options: ServerOptions): ServerConfigShape =
  * First run only: the admin key goes to stdout once (never through the logger) and, when asked, to a file
  * created with mode 0600 before the key is written into it.
  */
-const announceAdminKey = (adminKeyFile: Option.Option<string>) =>
+export const announceAdminKey = (adminKeyFile: Option.Option<string>) =>
   Effect.gen(function*() {
     const { adminKey } = yield* AdminBootstrap
     if (Option.isNone(adminKey)) return
