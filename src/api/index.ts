@@ -2,9 +2,12 @@ import { HttpApi, OpenApi } from "@effect/platform"
 import { InternalError } from "../domain/errors.js"
 import { version } from "../version.js"
 import { BenchmarksGroup, BranchesGroup, MeasuresGroup, TestbedsGroup } from "./dimensions.js"
+import { MembersGroup, OrganizationsGroup } from "./organizations.js"
+import { ProjectKeysGroup } from "./project-keys.js"
 import { ProjectsGroup } from "./projects.js"
 import { AlertsGroup, ReportsGroup, RunGroup, ThresholdsGroup } from "./reports.js"
 import { ServerGroup } from "./server.js"
+import { UsersGroup } from "./users.js"
 
 /** The REST contract: server handlers and the CLI's typed client both derive from it. */
 export class BencherApi extends HttpApi.make("bencher")
@@ -18,6 +21,10 @@ export class BencherApi extends HttpApi.make("bencher")
   .add(ReportsGroup)
   .add(ThresholdsGroup)
   .add(AlertsGroup)
+  .add(UsersGroup)
+  .add(OrganizationsGroup)
+  .add(MembersGroup)
+  .add(ProjectKeysGroup)
   .addError(InternalError)
   .annotateContext(OpenApi.annotations({ title: "bencher-ts", version }))
 {}

@@ -1,12 +1,15 @@
 import { Command } from "@effect/cli"
 import { version } from "../version.js"
+import { memberCommand } from "./member.js"
 import { mockCommand } from "./mock.js"
+import { orgCommand } from "./org.js"
 import { runCommand } from "./run.js"
 import { serverCommand } from "./server.js"
+import { userCommand } from "./user.js"
 
 export const rootCommand = Command.make("bencher").pipe(
   Command.withDescription("Continuous benchmarking: track results, catch regressions, run benchmarks remotely"),
-  Command.withSubcommands([serverCommand, runCommand, mockCommand])
+  Command.withSubcommands([serverCommand, runCommand, mockCommand, userCommand, orgCommand, memberCommand])
 )
 
 export const cli = Command.run(rootCommand, { name: "bencher", version })

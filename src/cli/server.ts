@@ -1,5 +1,7 @@
 import { Command, Options } from "@effect/cli"
-import { Config, Effect, Layer, Option } from "effect"
+import { FileSystem } from "@effect/platform"
+import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
+import { AdminBootstrap } from "../identity/bootstrap.js"
 import { defaultServerConfig, type ServerConfigShape } from "../server/config.js"
 import { logListening, ServerLive } from "../server/http.js"
 
@@ -32,6 +34,10 @@ export const serverOptions = {
   maxBodySize: Options.integer("max-body-size").pipe(
     Options.withDescription("Largest accepted request body in bytes"),
     Options.withDefault(defaultServerConfig.maxBodyBytes)
+  ),
+  adminKeyFile: Options.text("admin-key-file").pipe(
+    Options.withDescription("On first run (empty database), also write the admin API key to this file (mode 0600)"),
+    Options.optional
   )
 }
 
@@ -50,10 +56,31 @@ export const resolveServerConfig = (options: ServerOptions): ServerConfigShape =
   }
 }
 
+/**
+ * First run only: the admin key goes to stdout once (never through the logger) and, when asked, to a file
+ * created with mode 0600 before the key is written into it.
+ */
+export const announceAdminKey = (adminKeyFile: Option.Option<string>) =>
+  Effect.gen(function*() {
+    const { adminKey } = yield* AdminBootstrap
+    if (Option.isNone(adminKey)) return
+    const key = Redacted.value(adminKey.value)
+    yield* Console.log(`Admin API key (shown once, store it now): ${key}`)
+    if (Option.isSome(adminKeyFile)) {
+      const fs = yield* FileSystem.FileSystem
+      // Restrict the file before the key is in it, also when it already existed with looser permissions.
+      yield* fs.writeFileString(adminKeyFile.value, "", { mode: 0o600 })
+      yield* fs.chmod(adminKeyFile.value, 0o600)
+      yield* fs.writeFileString(adminKeyFile.value, `${key}\n`)
+    }
+  })
+
 export const serverCommand = Command.make("server", serverOptions, (options) =>
   Effect.gen(function*() {
     const config = resolveServerConfig(options)
     yield* Layer.launch(
-      Layer.effectDiscard(logListening).pipe(Layer.provideMerge(ServerLive(config)))
+      Layer.effectDiscard(Effect.zipRight(announceAdminKey(options.adminKeyFile), logListening)).pipe(
+        Layer.provideMerge(ServerLive(config))
+      )
     )
   })).pipe(Command.withDescription("Run the API server on the embedded SQLite store"))

@@ -7,7 +7,8 @@ import { MAX_SLUG_LEN } from "../domain/limits.js"
 import { newUuid } from "../store/ids.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
-import { type ProjectRow, visibilityInt } from "./rows.js"
+import { storedVisibility } from "../identity/project-ref.js"
+import type { ProjectRow } from "./rows.js"
 
 const selectProject = `SELECT project.id, project.uuid, project.organization_id, organization.uuid AS organization_uuid,
   project.name, project.slug, project.url, project.visibility, project.created, project.modified
@@ -82,7 +83,7 @@ const make = Effect.gen(function*() {
         name: input.name,
         slug,
         url: input.url ?? null,
-        visibility: visibilityInt(input.visibility ?? "public"),
+        visibility: storedVisibility(input.visibility ?? "public"),
         created: now,
         modified: now
       })} RETURNING id`.pipe(Effect.flatMap(single("project")))
@@ -101,7 +102,7 @@ const make = Effect.gen(function*() {
         url: patch.url === undefined ? project.url : patch.url,
         visibility: patch.visibility === undefined || patch.visibility === null
           ? project.visibility
-          : visibilityInt(patch.visibility),
+          : storedVisibility(patch.visibility),
         modified: now
       })} WHERE id = ${project.id}`
       return yield* byIdOrDie(project.id)

@@ -14,8 +14,7 @@ export interface ProjectRow {
   readonly modified: number
 }
 
-export const visibilityName = (n: number): "public" | "private" => (n === 1 ? "private" : "public")
-export const visibilityInt = (v: "public" | "private"): number => (v === "private" ? 1 : 0)
+import { visibilityOf } from "../identity/project-ref.js"
 
 export const projectJson = (p: ProjectRow) => ({
   uuid: p.uuid,
@@ -23,7 +22,7 @@ export const projectJson = (p: ProjectRow) => ({
   name: p.name,
   slug: p.slug,
   url: p.url,
-  visibility: visibilityName(p.visibility),
+  visibility: visibilityOf(p.visibility),
   created: toIso(p.created),
   modified: toIso(p.modified)
 })

@@ -13,6 +13,7 @@ import { newUuid } from "../store/ids.js"
 import { retryBusy } from "../store/database.js"
 import { single } from "../store/rows.js"
 import { modelFromRow, Thresholds } from "../thresholds/thresholds.js"
+import { Usage } from "../usage/usage.js"
 import { type Addition, SeriesHistory, type SeriesScope } from "./history.js"
 
 /** Everything a report needs, whichever way its results arrived (local run, completed job). */
@@ -100,6 +101,7 @@ const make = Effect.gen(function*() {
   const benchmarks = yield* Benchmarks
   const thresholds = yield* Thresholds
   const seriesHistory = yield* SeriesHistory
+  const usage = yield* Usage
 
   type Detector = { readonly thresholdId: number; readonly modelId: number; readonly model: Model }
 
@@ -296,6 +298,12 @@ const make = Effect.gen(function*() {
             return detector
           })
 
+        // Metered per report (issue 5 usage), in the same transaction as the metrics themselves.
+        const metricCount = iterations.reduce((n, bmf) => n + Object.values(bmf).reduce((m, ms) => m + Object.keys(ms).length, 0), 0)
+        const [owner] = yield* sql<{ organization_id: number }>`SELECT organization_id FROM project WHERE id = ${input.projectId}`
+        if (owner !== undefined && metricCount > 0) {
+          yield* usage.recordMetrics({ organizationId: owner.organization_id, projectId: input.projectId, reportId: report.id, metrics: metricCount, recordedAt: now })
+        }
         for (const [iteration, bmf] of iterations.entries()) {
           yield* ingestIteration({
             bmf,

@@ -5,9 +5,9 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Cause, Effect, Layer, Option } from "effect"
 import { createServer, type Server } from "node:http"
 import { BencherApi } from "../api/index.js"
+import { IdentityLive } from "../identity/layer.js"
 import { StoreLive } from "../store/database.js"
 import { ServerConfig, type ServerConfigShape } from "./config.js"
-import { AccessOpen } from "../identity/access.js"
 import { Branches } from "../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Projects } from "../projects/projects.js"
@@ -16,11 +16,14 @@ import { Perf } from "../reports/perf.js"
 import { ReportPipeline } from "../reports/pipeline.js"
 import { ReportViews } from "../reports/views.js"
 import { Thresholds } from "../thresholds/thresholds.js"
-import { AuthenticationAnonymous } from "./auth-placeholder.js"
 import { BenchmarksHandlersLive, BranchesHandlersLive, MeasuresHandlersLive, TestbedsHandlersLive } from "./handlers/dimensions.js"
 import { ProjectsHandlersLive } from "./handlers/projects.js"
+import { MembersHandlersLive } from "./handlers/members.js"
+import { OrganizationsHandlersLive } from "./handlers/organizations.js"
+import { ProjectKeysHandlersLive } from "./handlers/project-keys.js"
 import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHandlersLive } from "./handlers/reports.js"
 import { ServerHandlersLive } from "./handlers/server.js"
+import { UsersHandlersLive } from "./handlers/users.js"
 
 const errorBody = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ message, request_id: crypto.randomUUID() }, { status })
@@ -60,6 +63,10 @@ const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, gua
 
 const HandlersLive = Layer.mergeAll(
   ServerHandlersLive,
+  UsersHandlersLive,
+  OrganizationsHandlersLive,
+  MembersHandlersLive,
+  ProjectKeysHandlersLive,
   ProjectsHandlersLive,
   BranchesHandlersLive,
   TestbedsHandlersLive,
@@ -71,11 +78,10 @@ const HandlersLive = Layer.mergeAll(
   AlertsHandlersLive
 )
 
-/** The domain services behind the handlers; they need only the store. */
+/** The domain services behind the handlers; they need the store and identity (Access, Organizations, ...). */
 export const ServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
   Layer.provideMerge(ReportViews.Live),
-  Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live)),
-  Layer.provideMerge(Layer.mergeAll(AccessOpen, AuthenticationAnonymous))
+  Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live))
 )
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(HandlersLive))
@@ -97,7 +103,11 @@ const forceCloseAfter = (server: () => Server | undefined) =>
     )
   )
 
-/** The HTTP server on the configured host and port, with the store migrated before it listens. */
+/**
+ * The HTTP server on the configured host and port, with the store migrated before it listens. IdentityLive
+ * (Access, Authentication, Organizations, Plans, Usage, ...) is provided to every handler and merged into the
+ * output, so other domains' handlers can `yield* Access` and groups can use `.middleware(Authentication)`.
+ */
 export const ServerLive = (config: ServerConfigShape) => {
   let nodeServer: Server | undefined
   const evaluate = () => {
@@ -108,6 +118,7 @@ export const ServerLive = (config: ServerConfigShape) => {
     Layer.provideMerge(forceCloseAfter(() => nodeServer)),
     Layer.provideMerge(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host })),
     Layer.provideMerge(ServicesLive),
+    Layer.provideMerge(IdentityLive),
     Layer.provideMerge(StoreLive(config.db)),
     Layer.provideMerge(Layer.succeed(ServerConfig, config))
   )

@@ -5,9 +5,11 @@ import { BencherApi } from "../../api/index.js"
 import { BadRequest, NotFound } from "../../domain/errors.js"
 import { Access } from "../../identity/access.js"
 import { CurrentActor } from "../../identity/actor.js"
+import { Organizations } from "../../identity/organizations.js"
 import { Branches } from "../../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../../projects/dimension-services.js"
-import { type ProjectRow, visibilityName } from "../../projects/rows.js"
+import { visibilityOf } from "../../identity/project-ref.js"
+import type { ProjectRow } from "../../projects/rows.js"
 import { SeriesHistory } from "../../reports/history.js"
 import { Perf } from "../../reports/perf.js"
 import { type ReportInput, ReportPipeline, validModel } from "../../reports/pipeline.js"
@@ -40,6 +42,7 @@ export const RunHandlersLive = HttpApiBuilder.group(BencherApi, "run", (handlers
     const pipeline = yield* ReportPipeline
     const views = yield* ReportViews
     const access = yield* Access
+    const organizations = yield* Organizations
     const sql = yield* SqlClient.SqlClient
     return handlers.handle("run", ({ payload }) =>
       orInternal(Effect.gen(function*() {
@@ -54,8 +57,10 @@ export const RunHandlersLive = HttpApiBuilder.group(BencherApi, "run", (handlers
             yield* access.project(actor, {
               id: project.id,
               organizationId: project.organization_id,
-              visibility: visibilityName(project.visibility)
-            }, "create")
+              visibility: visibilityOf(project.visibility)
+            }, "run")
+            // The first authenticated run on an unclaimed project claims it; unauthenticated runs then get 401.
+            if (actor._tag === "User") yield* organizations.claimIfUnclaimed({ organizationId: project.organization_id, userId: actor.userId })
           }
           return { project, id: yield* pipeline.ingest(reportInput(project.id, payload)) }
         })))
@@ -112,7 +117,7 @@ export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (
         })))
       .handle("create", ({ path, payload }) =>
         orInternal(Effect.gen(function*() {
-          const project = yield* projectWith(path.project, "create")
+          const project = yield* projectWith(path.project, "run")
           const id = yield* pipeline.ingest(reportInput(project.id, payload))
           return yield* views.reportJson(project, yield* views.reportById(id))
         })))

@@ -3,7 +3,7 @@ import { BadRequest, InternalError, NotFound } from "../../domain/errors.js"
 import { Access, type ProjectPermission } from "../../identity/access.js"
 import { CurrentActor } from "../../identity/actor.js"
 import { Projects } from "../../projects/projects.js"
-import { visibilityName } from "../../projects/rows.js"
+import { visibilityOf } from "../../identity/project-ref.js"
 
 /**
  * Storage failures are bugs or outages, not the caller's fault: logged with their cause, answered with a
@@ -27,7 +27,7 @@ export const projectWith = (resource: string, permission: ProjectPermission) =>
     yield* access.project(actor, {
       id: project.id,
       organizationId: project.organization_id,
-      visibility: visibilityName(project.visibility)
+      visibility: visibilityOf(project.visibility)
     }, permission)
     return project
   })
