@@ -23,20 +23,10 @@ export const splitLines = (input: string): Array<string> => {
   return raw
 }
 
+const BLANKS = /[ \t]+/
+
 /** Splits on runs of spaces and tabs (what `split_whitespace` does in Rust). */
 export const words = (line: string): Array<string> => {
-  const out: Array<string> = []
-  let start = -1
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i)
-    const space = c === 32 || c === 9
-    if (space) {
-      if (start >= 0) {
-        out.push(line.slice(start, i))
-        start = -1
-      }
-    } else if (start < 0) start = i
-  }
-  if (start >= 0) out.push(line.slice(start))
-  return out
+  const t = line.trim()
+  return t.length === 0 ? [] : t.split(BLANKS)
 }
