@@ -14,6 +14,10 @@ export const cleanLine = (line: string): string => {
   return end === plain.length ? plain : plain.slice(0, end)
 }
 
+/** The whole input without ANSI escapes and CRs at line ends, for adapters that scan it with one /gm regex. */
+export const cleanText = (input: string): string =>
+  input.includes("\r") || input.includes("\x1b") ? splitLines(input).join("\n") : input
+
 export const splitLines = (input: string): Array<string> => {
   const raw = input.split("\n")
   for (let i = 0; i < raw.length; i++) {

@@ -127,6 +127,9 @@ describe("adversarial input", () => {
     ["json arrays", mib("[")],
     ["divan", "root fastest │ slowest │ median │ mean │ samples │ iters\n" + mib("├─ ")],
     ["luau", "SUCCESS: " + mib(" : ") + " +/- "],
+    ["carriage returns", mib("\r") + "x"],
+    ["line separators", mib("\u2028") + " x 1 ops/sec"],
+    ["dart", mib(" ") + "(RunTime)"],
     ["many short lines", mib("test a ... bench: 1 ns/iter (+/- 1)\n")]
   ]
 
