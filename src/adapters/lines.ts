@@ -20,9 +20,11 @@ export const cleanText = (input: string): string =>
 
 export const splitLines = (input: string): Array<string> => {
   const raw = input.split("\n")
+  // most tool output has neither: then the lines are used as split
+  if (!input.includes("\r") && !input.includes("\x1b")) return raw
   for (let i = 0; i < raw.length; i++) {
     const line = raw[i]
-    if (line !== undefined && (line.endsWith("\r") || line.includes("\x1b"))) raw[i] = cleanLine(line)
+    if (line !== undefined && (line.includes("\r") || line.includes("\x1b"))) raw[i] = cleanLine(line)
   }
   return raw
 }
