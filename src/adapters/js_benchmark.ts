@@ -1,30 +1,26 @@
 // `js_benchmark`: Benchmark.js `<name> x <n> ops/sec ±<p>% (<k> runs sampled)`; names may contain " x ".
 import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
-import { splitLines, words } from "./lines.js"
+import { cleanText } from "./lines.js"
 import { parseNumber } from "./units.js"
 
 const ADAPTER = "js_benchmark"
-const OPS = " ops/sec ±"
+
+// `<name> x <n> ops/sec ±<p>% (<k> runs sampled)`: the name is everything before the last " x " that
+// is followed by the numbers, so names may contain " x ". No class crosses a line terminator (with /m,
+// `^` also matches after \r and U+2028/9), so each start scans one line.
+const LINE = /^([^\r\n\u2028\u2029]+) x ([0-9][0-9,.]*) ops\/sec ±([0-9.]+)% \([0-9]+ runs? sampled\)[ \t]*$/gm
 
 export const parse: Parse = (input, settings) => {
   const unsupported = requireAverage(ADAPTER, settings, ["median"])
   const results = new ResultsBuilder()
-  for (const raw of splitLines(input)) {
-    const line = raw.trim()
-    const ops = line.lastIndexOf(OPS)
-    if (ops < 0) continue
-    const x = line.lastIndexOf(" x ", ops)
-    if (x <= 0) continue
-    const hz = parseNumber(line.slice(x + 3, ops))
-    // "<p>% (<k> runs sampled)" or "(1 run sampled)"
-    const tail = words(line.slice(ops + OPS.length))
-    const pct = tail[0] ?? ""
-    if (hz === undefined || !pct.endsWith("%") || tail.length !== 4 || !(tail[1] ?? "").startsWith("(") || tail[3] !== "sampled)") continue
-    const p = parseNumber(pct.slice(0, -1))
-    if (p === undefined) continue
+  for (const m of cleanText(input).matchAll(LINE)) {
+    const hz = parseNumber(m[2] ?? "")
+    const p = parseNumber(m[3] ?? "")
+    const name = m[1]?.trim()
+    if (hz === undefined || p === undefined || name === undefined) continue
     const spread = hz * p / 100
-    results.add(line.slice(0, x), Measure.throughput, metric(hz, hz - spread, hz + spread))
+    results.add(name, Measure.throughput, metric(hz, hz - spread, hz + spread))
   }
   return results.result(ADAPTER, unsupported)
 }

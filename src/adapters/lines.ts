@@ -14,29 +14,25 @@ export const cleanLine = (line: string): string => {
   return end === plain.length ? plain : plain.slice(0, end)
 }
 
+/** The whole input without ANSI escapes and CRs at line ends, for adapters that scan it with one /gm regex. */
+export const cleanText = (input: string): string =>
+  input.includes("\r") || input.includes("\x1b") ? splitLines(input).join("\n") : input
+
 export const splitLines = (input: string): Array<string> => {
   const raw = input.split("\n")
+  // most tool output has neither: then the lines are used as split
+  if (!input.includes("\r") && !input.includes("\x1b")) return raw
   for (let i = 0; i < raw.length; i++) {
     const line = raw[i]
-    if (line !== undefined && (line.endsWith("\r") || line.includes("\x1b"))) raw[i] = cleanLine(line)
+    if (line !== undefined && (line.includes("\r") || line.includes("\x1b"))) raw[i] = cleanLine(line)
   }
   return raw
 }
 
+const BLANKS = /[ \t]+/
+
 /** Splits on runs of spaces and tabs (what `split_whitespace` does in Rust). */
 export const words = (line: string): Array<string> => {
-  const out: Array<string> = []
-  let start = -1
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i)
-    const space = c === 32 || c === 9
-    if (space) {
-      if (start >= 0) {
-        out.push(line.slice(start, i))
-        start = -1
-      }
-    } else if (start < 0) start = i
-  }
-  if (start >= 0) out.push(line.slice(start))
-  return out
+  const t = line.trim()
+  return t.length === 0 ? [] : t.split(BLANKS)
 }

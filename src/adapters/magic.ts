@@ -1,7 +1,7 @@
 // `magic`: Bencher's auto-detection (reference/bencher.md §2.2): the first adapter, in Bencher's order,
-// that returns results wins. The order is kept, so the result is exactly the specific adapter's; what
-// changes is the cost: a JSON document is parsed once and handed to the JSON adapters, and a text
-// adapter runs only if the input holds its marker, instead of twenty failed passes.
+// that returns results wins, and its result is exactly the specific adapter's. What changes is the
+// cost: a JSON document is parsed once and handed to the JSON adapters, and a text adapter runs only
+// if its marker shows up (in the first 64 KiB, else anywhere), instead of twenty failed passes.
 // Adapters Bencher lacks come last, so they never take input Bencher would give to another adapter.
 import { Either } from "effect"
 import type { Bmf } from "../domain/bmf.js"
@@ -37,34 +37,52 @@ export const magicOrder: ReadonlyArray<SpecificAdapter> = [
   "rust_divan"
 ]
 
-/** Which adapter magic picks, with its result. */
+/** How much of the input the first, cheap detection looks at. */
+const HEAD_BYTES = 64 * 1024
+
+type Attempt = Either.Either<Bmf, ParseError> | undefined
+
+/**
+ * Which adapter magic picks, with its result. First pass: only adapters whose marker shows up in
+ * the first 64 KiB are tried, in Bencher's order, so the usual input is parsed by one adapter in one
+ * pass. If none of them returns results (markers only further down, e.g. a long build log first),
+ * every adapter whose marker is anywhere in the input is tried, again in Bencher's order.
+ */
 export const detect = (
   input: string,
   settings: Parameters<Parse>[1]
 ): Either.Either<{ readonly adapter: SpecificAdapter; readonly bmf: Bmf }, ParseError> => {
   const first = firstSignificantChar(input)
   if (first === undefined) return Either.left(new NoBenchmarksFound({ adapter: ADAPTER }))
+  const head = input.length > HEAD_BYTES ? input.slice(0, HEAD_BYTES) : input
   // parse a JSON document once, only when it can be one
   let json: unknown
   let jsonParsed = false
   let unsupported: UnsupportedAverage | undefined
-  for (const name of magicOrder) {
+  const tried = new Set<SpecificAdapter>()
+  const attempt = (name: SpecificAdapter, scope: string): Attempt => {
     const entry = adapters[name]
-    let result: Either.Either<Bmf, ParseError> | undefined
     if (entry.fromJsonValue !== undefined) {
-      if (first !== "{" && first !== "[") continue
+      if (first !== "{" && first !== "[") return undefined
       if (!jsonParsed) {
         json = parseJson(input)
         jsonParsed = true
       }
-      if (json === undefined) continue
-      result = entry.fromJsonValue(json, settings)
-    } else if (entry.mayMatch === undefined || entry.mayMatch(input)) {
-      result = entry.parse(input, settings)
+      return json === undefined ? undefined : entry.fromJsonValue(json, settings)
     }
-    if (result === undefined) continue
-    if (Either.isRight(result)) return Either.right({ adapter: name, bmf: result.right })
-    if (result.left._tag === "UnsupportedAverage") unsupported ??= result.left
+    if (entry.mayMatch !== undefined && !entry.mayMatch(scope)) return undefined
+    tried.add(name)
+    return entry.parse(input, settings)
+  }
+  for (const [pass, scope] of [head, input].entries()) {
+    for (const name of magicOrder) {
+      if (pass === 1 && (tried.has(name) || adapters[name].fromJsonValue !== undefined)) continue
+      const result = attempt(name, scope)
+      if (result === undefined) continue
+      if (Either.isRight(result)) return Either.right({ adapter: name, bmf: result.right })
+      if (result.left._tag === "UnsupportedAverage") unsupported ??= result.left
+    }
+    if (head === input) break
   }
   return Either.left(unsupported ?? new AdapterMismatch({ adapter: ADAPTER, reason: "no adapter recognised the input" }))
 }

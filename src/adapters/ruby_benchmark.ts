@@ -9,16 +9,14 @@ import { parseNumber } from "./units.js"
 const ADAPTER = "ruby_benchmark"
 
 const isHeader = (line: string): boolean => {
+  if (!line.includes("real")) return false
   const w = words(line)
   return w.length === 4 && w[0] === "user" && w[1] === "system" && w[2] === "total" && w[3] === "real"
 }
 
-/** Strips one trailing number column, returning the rest. */
-const dropNumber = (s: string): string | undefined => {
-  const t = s.trimEnd()
-  const cut = Math.max(t.lastIndexOf(" "), t.lastIndexOf("\t"))
-  return parseNumber(t.slice(cut + 1)) === undefined ? undefined : t.slice(0, cut + 1)
-}
+// `<user> <system> <total> ( <real>)` at the end of the line; each run of blanks is entered only
+// from one blank before a digit, so a search stays linear in the line
+const ROW = /\s[0-9.]+[ \t]+[0-9.]+[ \t]+[0-9.]+[ \t]+\([ \t]*([0-9.]+)\)[ \t]*$/
 
 export const parse: Parse = (input, settings) => {
   const unsupported = requireAverage(ADAPTER, settings, [])
@@ -30,14 +28,11 @@ export const parse: Parse = (input, settings) => {
       continue
     }
     if (!inTable) continue
-    const line = raw.trimEnd()
-    const open = line.lastIndexOf("(")
-    if (!line.endsWith(")") || open < 0) continue
-    const real = parseNumber(line.slice(open + 1, -1).trim())
-    let rest: string | undefined = line.slice(0, open)
-    for (let k = 0; k < 3 && rest !== undefined; k++) rest = dropNumber(rest)
-    if (real === undefined || rest === undefined) continue
-    const label = rest.trim()
+    if (!raw.includes(")")) continue
+    const m = ROW.exec(raw)
+    const real = m?.[1] === undefined ? undefined : parseNumber(m[1])
+    if (m === null || real === undefined) continue
+    const label = raw.slice(0, m.index).trim()
     if (label.length === 0) continue
     results.add(label, Measure.latency, metric(real * 1e9))
   }

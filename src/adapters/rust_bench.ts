@@ -2,31 +2,27 @@
 // Value = the median libtest prints, bounds = value ∓ deviation with the lower one clamped at 0.
 import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
-import { splitLines, words } from "./lines.js"
+import { splitLines } from "./lines.js"
 import { latencyAsNanos, parseNumber } from "./units.js"
 
 const ADAPTER = "rust_bench"
+
+// whole line; `(\S+?)` and the literal after it cannot overlap, so matching is linear
+const LINE = /^test (\S+)\s+\.\.\. bench:\s+([0-9][0-9,.]*) (\S+?)\/iter \(\+\/- ([0-9][0-9,.]*)\)\s*$/
 
 export const parse: Parse = (input, settings) => {
   const unsupported = requireAverage(ADAPTER, settings, ["median"])
   const results = new ResultsBuilder()
   for (const line of splitLines(input)) {
-    if (!line.startsWith("test ") || !line.includes(" bench:")) continue
-    // test NAME ... bench: N UNIT/iter (+/- D)
-    const w = words(line)
-    const dots = w.indexOf("...")
-    if (dots !== 2 || w[3] !== "bench:" || w.length !== 8 || w[6] !== "(+/-") continue
-    const name = w[1]
-    const n = parseNumber(w[4] ?? "")
-    const unitIter = w[5] ?? ""
-    const last = w[7] ?? ""
-    if (name === undefined || n === undefined || !unitIter.endsWith("/iter") || !last.endsWith(")")) continue
-    const d = parseNumber(last.slice(0, -1))
-    const unit = unitIter.slice(0, -5)
-    const value = latencyAsNanos(n, unit)
-    const dev = d === undefined ? undefined : latencyAsNanos(d, unit)
+    if (!line.startsWith("test ")) continue
+    const m = LINE.exec(line)
+    if (m === null || m[1] === undefined || m[2] === undefined || m[3] === undefined || m[4] === undefined) continue
+    const n = parseNumber(m[2])
+    const d = parseNumber(m[4])
+    const value = n === undefined ? undefined : latencyAsNanos(n, m[3])
+    const dev = d === undefined ? undefined : latencyAsNanos(d, m[3])
     if (value === undefined || dev === undefined) continue
-    results.add(name, Measure.latency, metric(value, Math.max(0, value - dev), value + dev))
+    results.add(m[1], Measure.latency, metric(value, Math.max(0, value - dev), value + dev))
   }
   return results.result(ADAPTER, unsupported)
 }

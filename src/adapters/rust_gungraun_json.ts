@@ -24,42 +24,65 @@ const depthDelta = (line: string): number => {
   return depth
 }
 
-/** Top-level JSON objects found in mixed output, in order. Linear: each line is scanned once. */
+const PROFILES = "\"profiles\""
+
+/**
+ * Top-level gungraun summaries found in mixed output, in order. Linear, and cheap per line: a
+ * one-line object is parsed only if it mentions "profiles"; a pretty object opened by a lone `{` ends
+ * at the `}` with the same indentation; anything else falls back to counting braces.
+ */
 export const jsonObjects = (input: string): Array<unknown> => {
   const found: Array<unknown> = []
   let buffer: Array<string> = []
+  let mode: "none" | "indent" | "depth" = "none"
+  let closing = ""
   let depth = 0
+  const close = () => {
+    const value = parseJson(buffer.join("\n"))
+    if (value !== undefined) found.push(value)
+    buffer = []
+    mode = "none"
+  }
   for (const line of splitLines(input)) {
-    const t = line.trim()
-    if (depth > 0) {
+    if (mode !== "none") {
       // a summary printed on one line while a pretty object was cut short: the cut object is dropped
-      if (t.startsWith("{") && t.endsWith("}") && t.includes("\"profiles\"")) {
-        const whole = parseJson(t)
+      if (line.endsWith("}") && line.includes(PROFILES)) {
+        const whole = parseJson(line.trim())
         if (isRecord(whole)) {
           found.push(whole)
           buffer = []
-          depth = 0
+          mode = "none"
           continue
         }
       }
       buffer.push(line)
-      depth += depthDelta(line)
-      if (depth <= 0) {
-        const value = parseJson(buffer.join("\n"))
-        if (value !== undefined) found.push(value)
-        buffer = []
-        depth = 0
+      if (mode === "indent") {
+        if (line === closing || line === `${closing},`) close()
+      } else {
+        depth += depthDelta(line)
+        if (depth <= 0) close()
       }
       continue
     }
-    if (!t.startsWith("{")) continue
-    const d = depthDelta(t)
-    if (d <= 0) {
-      const value = parseJson(t)
-      if (value !== undefined) found.push(value)
-    } else {
+    const t = line.trimStart()
+    if (t.charCodeAt(0) !== 123) continue
+    if (t.trimEnd() === "{") {
+      mode = "indent"
+      closing = `${line.slice(0, line.length - t.length)}}`
       buffer = [line]
+      continue
+    }
+    if (!line.includes(PROFILES) && line.trimEnd().endsWith("}")) continue
+    const whole = parseJson(t)
+    if (whole !== undefined) {
+      found.push(whole)
+      continue
+    }
+    const d = depthDelta(t)
+    if (d > 0) {
+      mode = "depth"
       depth = d
+      buffer = [line]
     }
   }
   return found

@@ -17,8 +17,9 @@ const isHeader = (line: string): boolean => {
 }
 
 const toolHeader = (line: string): Tool | undefined => {
+  if (!line.startsWith("  =")) return undefined
   const t = line.trim()
-  if (!line.startsWith(" ") || !t.startsWith("=======")) return undefined
+  if (!t.startsWith("=======")) return undefined
   const rest = t.replace(/^=+ */, "")
   const space = rest.indexOf(" ")
   return toolFromName(space < 0 ? rest : rest.slice(0, space))
@@ -27,11 +28,11 @@ const toolHeader = (line: string): Tool | undefined => {
 /** `  <Name>: <new>|<old>` -> [Name, new]; the new side may be a number or `N/A`-like text. */
 const metricLine = (line: string): readonly [string, number | undefined] | undefined => {
   if (!line.startsWith("  ")) return undefined
-  const t = line.trim()
-  const colon = t.indexOf(":")
-  const bar = t.indexOf("|", colon + 1)
-  if (colon <= 0 || bar < 0) return undefined
-  return [t.slice(0, colon), parseNumber(t.slice(colon + 1, bar).trim())]
+  const colon = line.indexOf(":")
+  const bar = line.indexOf("|", colon + 1)
+  if (colon < 0 || bar < 0) return undefined
+  const name = line.slice(0, colon).trim()
+  return name.length === 0 ? undefined : [name, parseNumber(line.slice(colon + 1, bar).trim())]
 }
 
 export const parse: Parse = (input, settings) => {

@@ -96,6 +96,19 @@ describe("mixed logs", () => {
   })
 })
 
+describe("magic detection", () => {
+  it("still finds the results after a build log longer than its first look (64 KiB)", () => {
+    const log = "   Compiling crate v0.1.0 (/src)\n".repeat(4000)
+    const r = detect(log + shared("rust/bench/many.txt"), {})
+    expect(Either.map(r, (d) => d.adapter)).toEqual(Either.right("rust_bench"))
+  })
+
+  it("keeps Bencher's order when two formats are mixed: the earlier adapter wins", () => {
+    const r = detect(shared("rust/criterion/many.txt") + "\n" + shared("go/bench/five.txt"), {})
+    expect(Either.map(r, (d) => d.adapter)).toEqual(Either.right("go_bench"))
+  })
+})
+
 describe("adversarial input", () => {
   const mib = (s: string) => s.repeat(Math.ceil(MiB / s.length))
   const hostile: ReadonlyArray<readonly [string, string]> = [
@@ -114,6 +127,9 @@ describe("adversarial input", () => {
     ["json arrays", mib("[")],
     ["divan", "root fastest │ slowest │ median │ mean │ samples │ iters\n" + mib("├─ ")],
     ["luau", "SUCCESS: " + mib(" : ") + " +/- "],
+    ["carriage returns", mib("\r") + "x"],
+    ["line separators", mib("\u2028") + " x 1 ops/sec"],
+    ["dart", mib(" ") + "(RunTime)"],
     ["many short lines", mib("test a ... bench: 1 ns/iter (+/- 1)\n")]
   ]
 
