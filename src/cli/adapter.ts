@@ -40,8 +40,8 @@ const readStdin: Effect.Effect<string> = Effect.async<string>((resume) => {
   process.stdin.resume()
 })
 
-/** Prints the typed error for the user, then fails with it so the process exits 1. */
-const failWith = (error: AdapterError) => Console.error(error.message).pipe(Effect.zipRight(Effect.fail(error)))
+/** Fails with the typed error; the entry point prints it and exits 1. */
+const failWith = (error: AdapterError) => Effect.fail(error)
 
 export interface ParseRequest {
   readonly adapter: AdapterName
