@@ -5,9 +5,12 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Cause, Effect, Layer, Option } from "effect"
 import { createServer, type Server } from "node:http"
 import { BencherApi } from "../api/index.js"
+import { AccessOpen } from "../identity/access.js"
+import { RegistryCredentialsOpen, RegistryLive } from "../registry/index.js"
 import { StoreLive } from "../store/database.js"
-import { ServerConfig, type ServerConfigShape } from "./config.js"
+import { dataDirOf, ServerConfig, type ServerConfigShape } from "./config.js"
 import { ServerHandlersLive } from "./handlers/server.js"
+import { RegistryRoutes } from "./registry.js"
 
 const errorBody = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ message, request_id: crypto.randomUUID() }, { status })
@@ -47,8 +50,11 @@ const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, gua
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(ServerHandlersLive))
 
+// The identity issue replaces both seams: RegistryCredentialsOpen (Basic password -> Actor) and AccessOpen.
+const OciRoutes = RegistryRoutes.pipe(Layer.provide([RegistryCredentialsOpen, AccessOpen]))
+
 /** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
-export const RoutesLive = Layer.mergeAll(ApiRoutes, ServerMiddleware)
+export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, ServerMiddleware)
 
 /**
  * Graceful stop: Node's server.close() stops accepting and waits for in-flight requests; connections still open
@@ -74,6 +80,7 @@ export const ServerLive = (config: ServerConfigShape) => {
   return HttpLayerRouter.serve(RoutesLive, { disableListenLog: true, disableLogger: true }).pipe(
     Layer.provideMerge(forceCloseAfter(() => nodeServer)),
     Layer.provideMerge(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host })),
+    Layer.provideMerge(RegistryLive({ root: dataDirOf(config) })),
     Layer.provideMerge(StoreLive(config.db)),
     Layer.provideMerge(Layer.succeed(ServerConfig, config))
   )
