@@ -68,7 +68,7 @@ export class RegistryClient {
     this.token = body.token ?? body.access_token
   }
 
-  async request(method: string, path: string, init: { body?: BodyInit | Readable; headers?: Record<string, string>; size?: number } = {}) {
+  async request(method: string, path: string, init: { body?: Uint8Array | string | Readable; headers?: Record<string, string>; size?: number } = {}) {
     const url = path.startsWith("http") ? path : `${this.base}${path}`
     const headers: Record<string, string> = { ...init.headers }
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`

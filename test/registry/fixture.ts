@@ -1,7 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { Context, Effect } from "effect"
-import { randomUUID } from "node:crypto"
+import { createHash, randomUUID } from "node:crypto"
 import * as fs from "node:fs"
+import * as http from "node:http"
 import { dirname, join } from "node:path"
 import type { ServerConfigShape } from "../../src/server/config.js"
 import { startTestServer } from "../helpers/server.js"
@@ -37,7 +38,8 @@ export const startRegistry = (overrides: Partial<ServerConfigShape> = {}) =>
       ...server,
       host,
       dataDir,
-      project: (slug: string, visibility: "public" | "private" = "public") => createProject(context, slug, visibility),
+      project: (slug: string, visibility: "public" | "private" = "public") =>
+        Effect.runPromise(createProject(context, slug, visibility)),
       /** Files under blobs/ (content-addressed), tmp/ and uploads/. */
       blobFiles: () => listFiles(join(dataDir, "blobs")),
       leftovers: () => [...listFiles(join(dataDir, "tmp")), ...listFiles(join(dataDir, "uploads"))]
@@ -63,4 +65,36 @@ export const fetchToken = async (url: string, scope: string, password?: string) 
   const response = await fetch(`${url}/v0/auth/oci/token?service=test&scope=${encodeURIComponent(scope)}`, { headers })
   const body = (await response.json()) as { token: string; access_token: string; expires_in: number }
   return { status: response.status, ...body }
+}
+
+export type Registry = Effect.Effect.Success<ReturnType<typeof startRegistry>>
+
+/** Runs an async body against a fresh registry server (torn down with the test's scope). */
+export const withRegistry = (body: (r: Registry) => Promise<void>, overrides: Partial<ServerConfigShape> = {}) =>
+  Effect.gen(function*() {
+    const r = yield* startRegistry(overrides)
+    yield* Effect.promise(() => body(r))
+  })
+
+export const sha256 = (bytes: Uint8Array | string) =>
+  `sha256:${createHash("sha256").update(bytes).digest("hex")}`
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** A raw HTTP request whose path is sent exactly as given (fetch would normalise `..`). */
+export const rawRequest = (url: string, method: string, path: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const { hostname, port } = new URL(url)
+    const req = http.request({ hostname, port, method, path }, (res) => {
+      let body = ""
+      res.on("data", (d: Buffer) => (body += d.toString()))
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on("error", reject)
+    req.end()
+  })
+
+export const ociCode = async (response: Response) => {
+  const body = (await response.json()) as { errors: Array<{ code: string }> }
+  return body.errors[0]?.code
 }
