@@ -39,7 +39,8 @@ const hostUrl = (value: string) => (value.includes("://") ? value : `http://${va
 
 const push = (options: { host: string; key: Option.Option<string>; layout: string; sourceTag: string | undefined; repository: string; tag: string }) =>
   Effect.gen(function*() {
-    const result = yield* attempt("push failed", () =>
+    const hint = Option.isNone(options.key) ? " (pushing needs a key: pass --key or set BENCHER_API_KEY)" : ""
+    const result = yield* attempt(`push failed${hint}`, () =>
       pushLayout({
         host: hostUrl(options.host),
         key: Option.getOrUndefined(options.key),
