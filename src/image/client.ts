@@ -1,9 +1,13 @@
 // A small OCI distribution client on fetch: the docker token flow, blob and manifest push, pull by digest.
 // Used by `bencher image push` and the tests; a runner's puller can share it.
 import { createHash } from "node:crypto"
-import { createReadStream } from "node:fs"
+import { createReadStream, createWriteStream } from "node:fs"
 import * as fs from "node:fs/promises"
-import { Readable } from "node:stream"
+import * as http from "node:http"
+import type { IncomingMessage } from "node:http"
+import * as https from "node:https"
+import { Readable, Transform } from "node:stream"
+import { pipeline } from "node:stream/promises"
 import { Either } from "effect"
 import { manifestMediaTypes, parseManifest } from "../registry/oci.js"
 import { blobPath, type LayoutIndexEntry, readIndex, selectLayoutEntry } from "./layout.js"
@@ -98,12 +102,22 @@ export class RegistryClient {
     const start = await this.expect(await this.request("POST", `${this.repo}/blobs/uploads/`), [202], "start upload")
     const location = new URL(start.headers.get("location") ?? "", this.base)
     location.searchParams.set("digest", digest)
-    const done = await this.request("PUT", location.toString(), {
-      body: open(),
-      size,
-      headers: { "content-type": "application/octet-stream" }
+    const headers: Record<string, string> = {
+      "content-type": "application/octet-stream",
+      "content-length": String(size)
+    }
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`
+    // node:http, not fetch: piping a file into the socket is several times faster than a web stream body.
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = (location.protocol === "https:" ? https : http).request(location, { method: "PUT", headers }, resolve)
+      req.on("error", reject)
+      pipeline(open(), req).catch(reject)
     })
-    await this.expect(done, [201], `upload ${digest}`)
+    let text = ""
+    for await (const chunk of response) text += String(chunk)
+    if (response.statusCode !== 201) {
+      throw new RegistryClientError(`upload ${digest}: ${response.statusCode} ${text.slice(0, 200)}`, response.statusCode)
+    }
   }
 
   async putManifest(reference: string, bytes: Uint8Array, mediaType: string): Promise<string> {
@@ -126,24 +140,37 @@ export class RegistryClient {
     return { bytes, mediaType: response.headers.get("content-type") ?? "", digest }
   }
 
-  /** Streams a blob to a file, verifying its sha256 on the way. */
+  /**
+   * Streams a blob to a file, verifying its sha256 on the way. node:http rather than fetch: piping the socket
+   * into the file is several times faster than iterating a web stream.
+   */
   async pullBlob(digest: string, target: string): Promise<number> {
-    const response = await this.expect(await this.request("GET", `${this.repo}/blobs/${digest}`), [200], `GET blob ${digest}`)
-    if (response.body === null) throw new RegistryClientError(`GET blob ${digest}: empty body`)
+    const url = new URL(`${this.base}${this.repo}/blobs/${digest}`)
+    const headers: Record<string, string> = this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = (url.protocol === "https:" ? https : http).get(url, { headers }, resolve)
+      req.on("error", reject)
+    })
+    if (response.statusCode !== 200) {
+      let text = ""
+      for await (const chunk of response) text += String(chunk)
+      throw new RegistryClientError(`GET blob ${digest}: ${response.statusCode} ${text.slice(0, 200)}`, response.statusCode)
+    }
     const hash = createHash("sha256")
-    const handle = await fs.open(target, "w")
     let size = 0
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
         hash.update(chunk)
         size += chunk.length
-        await handle.write(chunk)
+        callback(null, chunk)
       }
-    } finally {
-      await handle.close()
-    }
+    })
+    await pipeline(response, tap, createWriteStream(target))
     const actual = `sha256:${hash.digest("hex")}`
-    if (actual !== digest) throw new RegistryClientError(`blob ${digest} arrived with digest ${actual}`)
+    if (actual !== digest) {
+      await fs.rm(target, { force: true })
+      throw new RegistryClientError(`blob ${digest} arrived with digest ${actual}`)
+    }
     return size
   }
 }

@@ -1,6 +1,7 @@
 import { Chunk, Clock, Context, Duration, Effect, Layer, Option, Schedule, Stream } from "effect"
 import { createHash, randomUUID, type Hash } from "node:crypto"
 import { createReadStream } from "node:fs"
+import type { Readable } from "node:stream"
 import * as fs from "node:fs/promises"
 import { dirname, join } from "node:path"
 import {
@@ -29,6 +30,8 @@ export interface ByteRange {
 export interface BlobReader {
   readonly size: number
   readonly stream: Stream.Stream<Uint8Array, BlobStoreIoError>
+  /** The same bytes as a Node stream, for piping straight into an HTTP response (no per-chunk fiber work). */
+  readonly readable: () => Readable
 }
 
 export interface BlobStoreOptions {
@@ -185,7 +188,16 @@ const make = (options: BlobStoreOptions) =>
       Effect.flatMap(stat(digest), (info) =>
         Option.match(info, {
           onNone: () => Effect.fail(new BlobNotFound({ digest })),
-          onSome: ({ size }) => Effect.succeed({ size, stream: readFile(blobPath(digest), range) })
+          onSome: ({ size }) =>
+            Effect.succeed({
+              size,
+              stream: readFile(blobPath(digest), range),
+              readable: () =>
+                createReadStream(blobPath(digest), {
+                  highWaterMark: 1024 * 1024,
+                  ...(range === undefined ? {} : { start: range.start, end: range.end })
+                })
+            })
         }))
 
     const readAll = (digest: string): Effect.Effect<Uint8Array, BlobNotFound | BlobStoreIoError> =>

@@ -191,7 +191,7 @@ const blobs = (request: Request, name: string, digestValue: string) =>
       return HttpServerResponse.empty({ status, headers: { ...headers, "content-length": String(length) } })
     }
     const reader = yield* store.open(digest, range).pipe(Effect.mapError((e) => blobFailure(e)))
-    return HttpServerResponse.stream(reader.stream, { status, headers, contentLength: length, contentType: "application/octet-stream" })
+    return HttpServerResponse.raw(reader.readable(), { status, headers, contentLength: length, contentType: "application/octet-stream" })
   })
 
 const uploads = (request: Request, name: string, id: string) =>
