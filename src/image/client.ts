@@ -6,10 +6,11 @@ import * as fs from "node:fs/promises"
 import * as http from "node:http"
 import type { IncomingMessage } from "node:http"
 import * as https from "node:https"
-import { Readable, Transform } from "node:stream"
+import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { Either } from "effect"
 import { manifestMediaTypes, parseManifest } from "../registry/oci.js"
+import { digestTap } from "./digest-tap.js"
 import { blobPath, type LayoutIndexEntry, readIndex, selectLayoutEntry } from "./layout.js"
 
 export class RegistryClientError extends Error {
@@ -156,22 +157,14 @@ export class RegistryClient {
       for await (const chunk of response) text += String(chunk)
       throw new RegistryClientError(`GET blob ${digest}: ${response.statusCode} ${text.slice(0, 200)}`, response.statusCode)
     }
-    const hash = createHash("sha256")
-    let size = 0
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk)
-        size += chunk.length
-        callback(null, chunk)
-      }
-    })
-    await pipeline(response, tap, createWriteStream(target))
-    const actual = `sha256:${hash.digest("hex")}`
+    const tap = digestTap()
+    await pipeline(response, tap.stream, createWriteStream(target))
+    const actual = tap.digest()
     if (actual !== digest) {
       await fs.rm(target, { force: true })
       throw new RegistryClientError(`blob ${digest} arrived with digest ${actual}`)
     }
-    return size
+    return tap.size()
   }
 }
 

@@ -5,11 +5,11 @@ import { createReadStream, createWriteStream } from "node:fs"
 import * as fs from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join, relative } from "node:path"
-import { Transform } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { createGzip } from "node:zlib"
 import * as tar from "tar"
 import { type Descriptor, digestHex, MediaType } from "../registry/oci.js"
+import { digestTap } from "./digest-tap.js"
 
 export interface LayoutIndexEntry {
   readonly mediaType: string
@@ -42,19 +42,11 @@ export const writeBlob = async (layout: string, bytes: Uint8Array): Promise<{ di
 /** Streams `source` into the layout's blob store while hashing; returns its digest and size. */
 export const writeBlobStream = async (layout: string, source: NodeJS.ReadableStream) => {
   const temp = join(layout, "blobs", "sha256", `.tmp-${randomUUID()}`)
-  const hash = createHash("sha256")
-  let size = 0
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk)
-      size += chunk.length
-      callback(null, chunk)
-    }
-  })
-  await pipeline(source, tap, createWriteStream(temp))
-  const digest = `sha256:${hash.digest("hex")}`
+  const tap = digestTap()
+  await pipeline(source, tap.stream, createWriteStream(temp))
+  const digest = tap.digest()
   await fs.rename(temp, blobPath(layout, digest))
-  return { digest, size }
+  return { digest, size: tap.size() }
 }
 
 export const readIndex = async (layout: string): Promise<ReadonlyArray<LayoutIndexEntry>> => {
@@ -166,15 +158,10 @@ export const buildImage = async (options: BuildOptions) => {
     // portable: no uid/gid (written as 0), no user or group names, no atime/ctime.
     follow: false
   }, entries) as unknown as NodeJS.ReadableStream
-  const diffHash = createHash("sha256")
-  const diff = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      diffHash.update(chunk)
-      callback(null, chunk)
-    }
-  })
-  const layer = await writeBlobStream(options.output, tarball.pipe(diff).pipe(createGzip({ level: 6 })))
-  const diffId = `sha256:${diffHash.digest("hex")}`
+  // diff_id: the digest of the uncompressed tar, as the config's rootfs requires
+  const diff = digestTap()
+  const layer = await writeBlobStream(options.output, tarball.pipe(diff.stream).pipe(createGzip({ level: 6 })))
+  const diffId = diff.digest()
   const env = options.env ?? []
   const config = await writeBlob(options.output, jsonBytes({
     architecture: options.architecture ?? hostArchitecture(),

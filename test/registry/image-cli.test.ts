@@ -5,18 +5,10 @@ import * as fs from "node:fs"
 import { join } from "node:path"
 import { runBencher } from "../helpers/process.js"
 import { startRegistry } from "./fixture.js"
-import { makeContext, tempFolder } from "./images.js"
+import { hasSkopeo, makeContext, tempFolder } from "./images.js"
 
 const digestOf = (stdout: string) => /@(sha256:[a-f0-9]{64})/.exec(stdout)?.[1]
 
-const hasSkopeo = (() => {
-  try {
-    execFileSync("skopeo", ["--version"], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
 
 const build = (context: string, output: string, ...extra: Array<string>) =>
   runBencher(["image", "build", context, "--entrypoint", "/bench.sh", "--entrypoint", "fast", "--env", "A=1", "--tag", "demo:v1", "--output", output, ...extra])

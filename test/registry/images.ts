@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process"
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
@@ -58,3 +59,13 @@ export const makeIndexLayout = async (output: string) => {
   }])
   return { index: index.digest, amd64: amd64.digest, arm64: arm64.digest }
 }
+
+/** Whether Debian's skopeo is installed (CI installs it; without it the real-client tests are skipped). */
+export const hasSkopeo = (() => {
+  try {
+    execFileSync("skopeo", ["--version"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+})()

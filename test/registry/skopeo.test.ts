@@ -1,22 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFile, execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import { join } from "node:path"
 import { promisify } from "node:util"
 import { resolveDigest } from "../../src/registry/image-registry.js"
 import { MediaType } from "../../src/registry/oci.js"
 import { startRegistry } from "./fixture.js"
-import { buildTestImage, makeIndexLayout, tempFolder } from "./images.js"
+import { buildTestImage, hasSkopeo, makeIndexLayout, tempFolder } from "./images.js"
 
-const hasSkopeo = (() => {
-  try {
-    execFileSync("skopeo", ["--version"], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
 
 if (!hasSkopeo) {
   console.warn("skopeo is not installed: skipping the real-client registry tests (.ci/run installs it with apt-get)")
