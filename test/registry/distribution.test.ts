@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fs from "node:fs"
+import * as http from "node:http"
 import { join } from "node:path"
 import { pushLayout, RegistryClient } from "../../src/image/client.js"
 import { resolveDigest } from "../../src/registry/image-registry.js"
@@ -141,6 +142,30 @@ describe("OCI distribution API: blobs", () => {
       expect(r.leftovers()).toEqual([])
     })
   )
+
+  it.scopedLive("keeps nothing of an upload whose client disconnects half-way", () =>
+    withRegistry(async (r) => {
+      await r.project("demo")
+      const token = await pushToken(r, "demo")
+      const location = await startUpload(r, "demo", token)
+      const cut = (path: string, method: string) =>
+        new Promise<void>((resolve) => {
+          const { hostname, port } = new URL(r.url)
+          const req = http.request({ hostname, port, method, path, headers: { ...bearer(token), "content-length": String(1024 * 1024) } })
+          req.on("error", () => resolve())
+          req.write(Buffer.alloc(64 * 1024, 1), () => setTimeout(() => {
+            req.destroy()
+            resolve()
+          }, 100))
+        })
+      await cut(`/v2/demo/blobs/uploads/?digest=${sha256("never")}`, "POST")
+      await cut(location, "PATCH")
+      for (let i = 0; i < 50 && r.leftovers().length > 0; i++) await new Promise((done) => setTimeout(done, 50))
+      expect(r.leftovers()).toEqual([])
+      expect(r.blobFiles()).toEqual([])
+      const gone = await fetch(new URL(location, r.url), { headers: bearer(token) })
+      expect(await ociCode(gone)).toBe("BLOB_UPLOAD_UNKNOWN")
+    }))
 
   it.scopedLive("mounts a blob from another repository the caller can pull, without re-uploading it", () =>
     withRegistry(async (r) => {
