@@ -1,7 +1,7 @@
 import { Chunk, Clock, Context, Duration, Effect, Layer, Option, Schedule, Stream } from "effect"
 import { createHash, randomUUID, type Hash } from "node:crypto"
 import { createReadStream } from "node:fs"
-import type { Readable } from "node:stream"
+import { Readable } from "node:stream"
 import * as fs from "node:fs/promises"
 import { dirname, join } from "node:path"
 import {
@@ -33,6 +33,9 @@ export interface BlobReader {
   /** The same bytes as a Node stream, for piping straight into an HTTP response (no per-chunk fiber work). */
   readonly readable: () => Readable
 }
+
+/** Bytes to store: an Effect stream, or a Node stream such as an HTTP request body (read without buffering). */
+export type BlobBody<E> = Stream.Stream<Uint8Array, E> | Readable
 
 export interface BlobStoreOptions {
   /** Folder holding blobs/, uploads/, tmp/ and objects/. */
@@ -89,9 +92,46 @@ const make = (options: BlobStoreOptions) =>
       return join(blobsDir, hex.slice(0, 2), hex)
     }
 
+    /**
+     * A Node stream (an HTTP request body) is read with one promise per chunk and written in batches of up
+     * to 1 MiB, which is several times faster than a fiber step per chunk. It is never destroyed here, so the
+     * server can still answer (e.g. 413) after we stop reading.
+     */
+    const drainReadable = (readable: Readable, handle: fs.FileHandle, hash: Hash, start: number, limit: number) =>
+      Effect.tryPromise({
+        try: async () => {
+          let size = start
+          let batch: Array<Buffer> = []
+          let batchBytes = 0
+          const iterator = readable[Symbol.asyncIterator]()
+          for (;;) {
+            const next = await iterator.next()
+            if (next.done === true) break
+            const chunk = next.value as Buffer
+            if (size + batchBytes + chunk.length > limit) throw new BlobTooLarge({ limit })
+            batch.push(chunk)
+            batchBytes += chunk.length
+            if (batchBytes >= 1024 * 1024) {
+              await handle.writev(batch)
+              for (const b of batch) hash.update(b)
+              size += batchBytes
+              batch = []
+              batchBytes = 0
+            }
+          }
+          if (batch.length > 0) {
+            await handle.writev(batch)
+            for (const b of batch) hash.update(b)
+            size += batchBytes
+          }
+          return size
+        },
+        catch: (e) => (e instanceof BlobTooLarge ? e : io("write")(e))
+      })
+
     /** Writes every chunk to the handle while hashing; fails with BlobTooLarge before writing past the limit. */
-    const drain = <E>(body: Stream.Stream<Uint8Array, E>, handle: fs.FileHandle, hash: Hash, start: number, limit: number) =>
-      Effect.suspend(() => {
+    const drain = <E = never>(body: BlobBody<E>, handle: fs.FileHandle, hash: Hash, start: number, limit: number) =>
+      body instanceof Readable ? drainReadable(body, handle, hash, start, limit) : Effect.suspend(() => {
         let size = start
         return Stream.runForEachChunk(body, (chunk) =>
           Effect.suspend((): Effect.Effect<void, BlobTooLarge | BlobStoreIoError> => {
@@ -134,8 +174,8 @@ const make = (options: BlobStoreOptions) =>
         ? Effect.fail(new BlobDigestMismatch({ expected, actual }))
         : Effect.void
 
-    const put = <E>(
-      body: Stream.Stream<Uint8Array, E>,
+    const put = <E = never>(
+      body: BlobBody<E>,
       putOptions: { readonly expected?: string; readonly limit?: number } = {}
     ): Effect.Effect<BlobInfo, E | BlobTooLarge | BlobDigestMismatch | BlobStoreIoError> => {
       const temp = join(tmpDir, randomUUID())
@@ -238,7 +278,7 @@ const make = (options: BlobStoreOptions) =>
       })
 
     /** Appends a chunk; a chunk that fails half-way ends the session, since its bytes are no longer known. */
-    const appendUpload = <E>(id: string, owner: string, body: Stream.Stream<Uint8Array, E>, startOffset?: number) =>
+    const appendUpload = <E = never>(id: string, owner: string, body: BlobBody<E>, startOffset?: number) =>
       Effect.gen(function*() {
         const s = yield* session(id, owner)
         if (s.busy) return yield* Effect.fail(new UploadBusy({ id }))

@@ -1,6 +1,7 @@
 // The OCI distribution API under /v2/ and the docker token endpoint. Not part of the HttpApi contract: bodies
 // are streamed to and from the BlobStore, and errors use the OCI format `{"errors":[{code,message,detail}]}`.
 import { HttpLayerRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
 import { Effect, Layer, Option, Stream } from "effect"
 import type { Unauthorized } from "../domain/errors.js"
 import type { Actor } from "../identity/actor.js"
@@ -224,9 +225,8 @@ const uploads = (request: Request, name: string, id: string) =>
       }
       if (params.has("digest")) {
         const digest = yield* digestParam(params.get("digest"), "digest")
-        const info = yield* store.put(request.stream, { expected: digest }).pipe(
-          Effect.catchTag("RequestError", (e) => Effect.fail(ociError("BLOB_UPLOAD_INVALID", 400, e.message))),
-          Effect.catchTag("BlobStoreIoError", (e) => Effect.die(e)),
+        const info = yield* store.put(NodeHttpServerRequest.toIncomingMessage(request), { expected: digest }).pipe(
+          Effect.catchTag("BlobStoreIoError", (e) => Effect.fail(ociError("BLOB_UPLOAD_INVALID", 400, e.message))),
           Effect.mapError((e) => ("_tag" in e && e._tag === "OciError" ? e as OciError : blobFailure(e)))
         )
         yield* registry.linkBlob(project.id, info.digest, info.size).pipe(Effect.orDie)
@@ -241,9 +241,8 @@ const uploads = (request: Request, name: string, id: string) =>
     const fail = (e: { readonly _tag: string; readonly message: string }) =>
       Effect.flatMap(rangeOfCurrent, (range) => Effect.fail(blobFailure(e, range)))
     const append = (startOffset: number | undefined) =>
-      store.appendUpload(id, owner, request.stream, startOffset).pipe(
-        Effect.catchTag("RequestError", (e) => Effect.fail(ociError("BLOB_UPLOAD_INVALID", 400, e.message))),
-        Effect.catchTag("BlobStoreIoError", (e) => Effect.die(e)),
+      store.appendUpload(id, owner, NodeHttpServerRequest.toIncomingMessage(request), startOffset).pipe(
+        Effect.catchTag("BlobStoreIoError", (e) => Effect.fail(ociError("BLOB_UPLOAD_INVALID", 400, e.message))),
         Effect.catchAll((e) => (e._tag === "OciError" ? Effect.fail(e) : fail(e)))
       )
 
