@@ -50,6 +50,9 @@ export interface BlobStoreOptions {
 
 export const DEFAULT_MAX_BLOB_BYTES = 2 * 1024 * 1024 * 1024
 
+/** The BlobStoreIoError operation of a body that broke off while being read (the sender's fault, not ours). */
+export const READ_BODY = "read body"
+
 interface Session {
   readonly id: string
   readonly owner: string
@@ -105,7 +108,9 @@ const make = (options: BlobStoreOptions) =>
           let batchBytes = 0
           const iterator = readable[Symbol.asyncIterator]()
           for (;;) {
-            const next = await iterator.next()
+            const next = await iterator.next().catch((e: unknown) => {
+              throw io(READ_BODY)(e)
+            })
             if (next.done === true) break
             const chunk = next.value as Buffer
             if (size + batchBytes + chunk.length > limit) throw new BlobTooLarge({ limit })
@@ -126,7 +131,7 @@ const make = (options: BlobStoreOptions) =>
           }
           return size
         },
-        catch: (e) => (e instanceof BlobTooLarge ? e : io("write")(e))
+        catch: (e) => (e instanceof BlobTooLarge || e instanceof BlobStoreIoError ? e : io("write")(e))
       })
 
     /** Writes every chunk to the handle while hashing; fails with BlobTooLarge before writing past the limit. */

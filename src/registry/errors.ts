@@ -15,7 +15,6 @@ export type OciErrorCode =
   | "UNAUTHORIZED"
   | "DENIED"
   | "UNSUPPORTED"
-  | "RANGE_INVALID"
 
 /** A failure of a /v2/ request, rendered as `{"errors":[{"code","message","detail"}]}`. */
 export class OciError extends Schema.TaggedError<OciError>()("OciError", {

@@ -6,9 +6,10 @@ import { Effect, Layer, Option, Stream } from "effect"
 import type { Unauthorized } from "../domain/errors.js"
 import type { Actor } from "../identity/actor.js"
 import { Access } from "../identity/access.js"
-import { BlobStore, type ByteRange } from "../registry/blob-store.js"
+import { BlobStore, type ByteRange, READ_BODY } from "../registry/blob-store.js"
 import { RegistryCredentials } from "../registry/credentials.js"
-import { type OciError, ociError } from "../registry/errors.js"
+import type { BlobStoreIoError, OciError } from "../registry/errors.js"
+import { ociError } from "../registry/errors.js"
 import { ImageRegistry, type RegistryProject } from "../registry/image-registry.js"
 import { isDigest, isRepositoryName, MAX_MANIFEST_BYTES, MediaType } from "../registry/oci.js"
 import { CLIENT_TOKEN_TTL_SECONDS, grants, type RegistryAction, RegistryTokens, type TokenClaims } from "../registry/tokens.js"
@@ -43,11 +44,9 @@ const errorResponse = (request: Request, error: OciError) => {
     headers["www-authenticate"] = challenge(request, scope)
   }
   if (error.status === 416 && typeof error.detail === "object" && error.detail !== null && "range" in error.detail) {
-    headers[error.code === "RANGE_INVALID" ? "content-range" : "range"] = String(error.detail.range)
+    headers.range = String(error.detail.range)
   }
-  const body = {
-    errors: [{ code: error.code === "RANGE_INVALID" ? "BLOB_UNKNOWN" : error.code, message: error.message, detail: error.detail ?? null }]
-  }
+  const body = { errors: [{ code: error.code, message: error.message, detail: error.detail ?? null }] }
   return HttpServerResponse.unsafeJson(body, { status: error.status, headers })
 }
 
@@ -92,7 +91,10 @@ const digestParam = (value: string | null | undefined, what: string) =>
     ? Effect.succeed(value)
     : Effect.fail(ociError("DIGEST_INVALID", 400, `${what} must be a sha256 digest, got ${JSON.stringify(value ?? "")}`))
 
-/** Maps BlobStore failures to the OCI codes; I/O failures are defects (logged, answered with 500). */
+/**
+ * Maps BlobStore failures to the OCI codes. A request body that broke off is the client's problem (400); any
+ * other I/O failure is the server's and becomes a defect (logged, answered with 500).
+ */
 const blobFailure = (error: { readonly _tag: string; readonly message: string }, range?: string): OciError => {
   switch (error._tag) {
     case "BlobDigestMismatch":
@@ -108,9 +110,12 @@ const blobFailure = (error: { readonly _tag: string; readonly message: string },
     case "BlobNotFound":
       return ociError("BLOB_UNKNOWN", 404, error.message)
     default:
-      return ociError("BLOB_UPLOAD_INVALID", 500, error.message)
+      return ociError("BLOB_UPLOAD_INVALID", 400, error.message)
   }
 }
+
+const bodyFailure = (e: BlobStoreIoError) =>
+  e.operation === READ_BODY ? Effect.fail(ociError("BLOB_UPLOAD_INVALID", 400, e.message)) : Effect.die(e)
 
 const uploadHeaders = (name: string, id: string, size: number) => ({
   location: `/v2/${name}/blobs/uploads/${id}`,
@@ -183,7 +188,7 @@ const blobs = (request: Request, name: string, digestValue: string) =>
     const rangeHeader = header(request, "range")
     const range = rangeHeader === undefined ? undefined : parseRange(rangeHeader, size)
     if (range === "invalid") {
-      return yield* Effect.fail(ociError("RANGE_INVALID", 416, `range ${rangeHeader} is not satisfiable`, { range: `bytes */${size}` }))
+      return HttpServerResponse.empty({ status: 416, headers: { "content-range": `bytes */${size}`, "content-length": "0" } })
     }
     const length = range === undefined ? size : range.end - range.start + 1
     if (range !== undefined) headers["content-range"] = `bytes ${range.start}-${range.end}/${size}`
@@ -226,8 +231,8 @@ const uploads = (request: Request, name: string, id: string) =>
       if (params.has("digest")) {
         const digest = yield* digestParam(params.get("digest"), "digest")
         const info = yield* store.put(NodeHttpServerRequest.toIncomingMessage(request), { expected: digest }).pipe(
-          Effect.catchTag("BlobStoreIoError", (e) => Effect.fail(ociError("BLOB_UPLOAD_INVALID", 400, e.message))),
-          Effect.mapError((e) => ("_tag" in e && e._tag === "OciError" ? e as OciError : blobFailure(e)))
+          Effect.catchTag("BlobStoreIoError", bodyFailure),
+          Effect.mapError((e) => (e._tag === "OciError" ? e : blobFailure(e)))
         )
         yield* registry.linkBlob(project.id, info.digest, info.size).pipe(Effect.orDie)
         return blobCreated(name, info.digest)
@@ -242,7 +247,7 @@ const uploads = (request: Request, name: string, id: string) =>
       Effect.flatMap(rangeOfCurrent, (range) => Effect.fail(blobFailure(e, range)))
     const append = (startOffset: number | undefined) =>
       store.appendUpload(id, owner, NodeHttpServerRequest.toIncomingMessage(request), startOffset).pipe(
-        Effect.catchTag("BlobStoreIoError", (e) => Effect.fail(ociError("BLOB_UPLOAD_INVALID", 400, e.message))),
+        Effect.catchTag("BlobStoreIoError", bodyFailure),
         Effect.catchAll((e) => (e._tag === "OciError" ? Effect.fail(e) : fail(e)))
       )
 
