@@ -88,6 +88,10 @@ describe("BlobStore", () => {
         yield* TestClock.adjust("6 minutes")
         expect((yield* Effect.flip(store.uploadStatus(idle.id, "p")))._tag).toBe("UploadNotFound")
         expect((yield* store.uploadStatus(active.id, "p")).size).toBe(0)
+        // the sweeper's file removal is real IO, finishing after the TestClock step
+        for (let i = 0; i < 100 && listFiles(join(root, "uploads")).length > 1; i++) {
+          yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
+        }
         expect(listFiles(join(root, "uploads"))).toHaveLength(1)
       })))
 
