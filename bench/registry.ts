@@ -1,6 +1,8 @@
 // `npm run bench -- registry`: push and pull of a 100 MiB single-layer image over loopback against the real
 // server (a separate process), compared with a plain file copy of the same bytes in the same run.
-// Last line: {"push_mb_per_s","pull_mb_per_s","copy_mb_per_s","ratio" (= pull / copy), ...}.
+// Pull and copy alternate for 5 rounds and the fastest of each counts. Pull includes the manifest GET, the
+// sha256 check and writing the file. Last line: {"push_mb_per_s","pull_mb_per_s","copy_mb_per_s","ratio"
+// (= pull / copy, target >= 0.30), ...}.
 import Sqlite from "better-sqlite3"
 import { spawn } from "node:child_process"
 import { createHash, randomBytes, randomUUID } from "node:crypto"
@@ -17,7 +19,8 @@ const ROUNDS = 5
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..")
 const work = fs.mkdtempSync(join(tmpdir(), "bencher-bench-registry-"))
 
-const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+/** Best of the rounds: the machine is shared, so the fastest round is the one least disturbed by others. */
+const fastest = (xs: Array<number>) => Math.min(...xs)
 const mbPerS = (bytes: number, ms: number) => Math.round((bytes / 1e6 / (ms / 1000)) * 10) / 10
 const timed = async (f: () => Promise<unknown>) => {
   const start = performance.now()
@@ -122,8 +125,8 @@ const main = async () => {
       fs.rmSync(copied)
       console.log(`round ${i + 1}: pull ${mbPerS(LAYER_BYTES, pulls[i] ?? 0)} MB/s, copy ${mbPerS(LAYER_BYTES, copies[i] ?? 0)} MB/s`)
     }
-    const pull = mbPerS(LAYER_BYTES, median(pulls))
-    const copy = mbPerS(LAYER_BYTES, median(copies))
+    const pull = mbPerS(LAYER_BYTES, fastest(pulls))
+    const copy = mbPerS(LAYER_BYTES, fastest(copies))
     console.log(JSON.stringify({
       image_mib: LAYER_BYTES / 1024 / 1024,
       push_mb_per_s: mbPerS(LAYER_BYTES, pushMs),
