@@ -11,6 +11,7 @@ import {
   BlobTooLarge,
   ObjectKeyInvalid,
   UploadBusy,
+  UploadLimitReached,
   UploadNotFound,
   UploadOutOfOrder
 } from "./errors.js"
@@ -46,6 +47,8 @@ export interface BlobStoreOptions {
   readonly uploadTtl?: Duration.DurationInput
   /** How often expired sessions are swept (default 1 minute). */
   readonly sweepEvery?: Duration.DurationInput
+  /** Open upload sessions at most, server-wide (default 1024); each holds a file until it ends or expires. */
+  readonly maxUploadSessions?: number
 }
 
 export const DEFAULT_MAX_BLOB_BYTES = 2 * 1024 * 1024 * 1024
@@ -271,8 +274,10 @@ const make = (options: BlobStoreOptions) =>
         return removeQuietly(s.path)
       })
 
+    const maxUploadSessions = options.maxUploadSessions ?? 1024
     const beginUpload = (owner: string) =>
       Effect.gen(function*() {
+        if (sessions.size >= maxUploadSessions) return yield* Effect.fail(new UploadLimitReached({ limit: maxUploadSessions }))
         const id = randomUUID()
         const path = join(uploadsDir, id)
         yield* Effect.tryPromise({ try: () => fs.writeFile(path, new Uint8Array(0), { flag: "wx" }), catch: io("create") })

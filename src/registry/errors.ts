@@ -15,6 +15,7 @@ export type OciErrorCode =
   | "UNAUTHORIZED"
   | "DENIED"
   | "UNSUPPORTED"
+  | "TOOMANYREQUESTS"
 
 /** A failure of a /v2/ request, rendered as `{"errors":[{"code","message","detail"}]}`. */
 export class OciError extends Schema.TaggedError<OciError>()("OciError", {
@@ -62,6 +63,11 @@ export class UploadOutOfOrder extends Schema.TaggedError<UploadOutOfOrder>()("Up
 export class UploadBusy extends Schema.TaggedError<UploadBusy>()("UploadBusy", { id: Schema.String }) {
   override get message(): string {
     return `upload session ${this.id} is receiving another chunk`
+  }
+}
+export class UploadLimitReached extends Schema.TaggedError<UploadLimitReached>()("UploadLimitReached", { limit: Schema.Number }) {
+  override get message(): string {
+    return `${this.limit} upload sessions are open; finish or cancel one first`
   }
 }
 export class ObjectKeyInvalid extends Schema.TaggedError<ObjectKeyInvalid>()("ObjectKeyInvalid", { key: Schema.String }) {

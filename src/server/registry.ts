@@ -101,6 +101,8 @@ const blobFailure = (error: { readonly _tag: string; readonly message: string },
       return ociError("BLOB_UPLOAD_INVALID", 409, error.message)
     case "BlobNotFound":
       return ociError("BLOB_UNKNOWN", 404, error.message)
+    case "UploadLimitReached":
+      return ociError("TOOMANYREQUESTS", 429, error.message)
     default:
       return ociError("BLOB_UPLOAD_INVALID", 400, error.message)
   }
@@ -229,7 +231,10 @@ const uploads = (request: Request, name: string, id: string) =>
         yield* registry.linkBlob(project.id, info.digest, info.size).pipe(Effect.orDie)
         return blobCreated(name, info.digest)
       }
-      const session = yield* store.beginUpload(owner).pipe(Effect.orDie)
+      const session = yield* store.beginUpload(owner).pipe(
+        Effect.catchTag("BlobStoreIoError", Effect.die),
+        Effect.mapError((e) => blobFailure(e))
+      )
       return HttpServerResponse.empty({ status: 202, headers: uploadHeaders(name, session.id, 0) })
     }
 

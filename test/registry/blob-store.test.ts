@@ -14,7 +14,7 @@ const chunks = (...parts: Array<string>) => Stream.fromIterable(parts.map(bytes)
 const withStore = <A, E>(body: (store: BlobStore["Type"], root: string) => Effect.Effect<A, E>) => {
   const root = mkdtempSync(join(tmpdir(), "bencher-blobs-"))
   return Effect.flatMap(BlobStore, (store) => body(store, root)).pipe(
-    Effect.provide(BlobStore.layer({ root, maxBlobBytes: 64, uploadTtl: "10 minutes", sweepEvery: "1 minute" }))
+    Effect.provide(BlobStore.layer({ root, maxBlobBytes: 64, uploadTtl: "10 minutes", sweepEvery: "1 minute", maxUploadSessions: 3 }))
   )
 }
 
@@ -76,6 +76,15 @@ describe("BlobStore", () => {
         expect(tooLarge._tag).toBe("BlobTooLarge")
         expect((yield* Effect.flip(store.uploadStatus(big.id, "project-a")))._tag).toBe("UploadNotFound")
         expect(leftovers(root)).toEqual([])
+      })))
+
+  it.scoped("refuses a session beyond the limit of open upload sessions until one ends", () =>
+    withStore((store) =>
+      Effect.gen(function*() {
+        const open = yield* Effect.all([store.beginUpload("p"), store.beginUpload("p"), store.beginUpload("p")])
+        expect((yield* Effect.flip(store.beginUpload("p")))._tag).toBe("UploadLimitReached")
+        yield* store.cancelUpload(open[0].id, "p")
+        expect((yield* store.beginUpload("p")).size).toBe(0)
       })))
 
   it.scoped("expires upload sessions left idle longer than the TTL", () =>
