@@ -1,6 +1,7 @@
 import { Command } from "@effect/cli"
 import { version } from "../version.js"
 import { adapterCommand } from "./adapter.js"
+import { imageCommand } from "./image.js"
 import { memberCommand } from "./member.js"
 import { mockCommand } from "./mock.js"
 import { orgCommand } from "./org.js"
@@ -10,7 +11,16 @@ import { userCommand } from "./user.js"
 
 export const rootCommand = Command.make("bencher").pipe(
   Command.withDescription("Continuous benchmarking: track results, catch regressions, run benchmarks remotely"),
-  Command.withSubcommands([serverCommand, runCommand, mockCommand, adapterCommand, userCommand, orgCommand, memberCommand])
+  Command.withSubcommands([
+    serverCommand,
+    runCommand,
+    mockCommand,
+    adapterCommand,
+    imageCommand,
+    userCommand,
+    orgCommand,
+    memberCommand
+  ])
 )
 
 export const cli = Command.run(rootCommand, { name: "bencher", version })

@@ -31,6 +31,11 @@ export const serverOptions = {
     Options.withFallbackConfig(Config.string("BENCHER_DB")),
     Options.withDefault(defaultServerConfig.db)
   ),
+  dataDir: Options.text("data-dir").pipe(
+    Options.withDescription("Folder for registry blobs and job outputs (env BENCHER_DATA_DIR; default bencher-data next to --db)"),
+    Options.withFallbackConfig(Config.string("BENCHER_DATA_DIR")),
+    Options.optional
+  ),
   maxBodySize: Options.integer("max-body-size").pipe(
     Options.withDescription("Largest accepted request body in bytes"),
     Options.withDefault(defaultServerConfig.maxBodyBytes)
@@ -52,7 +57,8 @@ export const resolveServerConfig = (options: ServerOptions): ServerConfigShape =
       () => defaultServerConfig.port
     ),
     db: options.db,
-    maxBodyBytes: options.maxBodySize
+    maxBodyBytes: options.maxBodySize,
+    ...Option.match(options.dataDir, { onNone: () => ({}), onSome: (dataDir) => ({ dataDir }) })
   }
 }
 

@@ -6,8 +6,9 @@ import { Cause, Effect, Layer, Option } from "effect"
 import { createServer, type Server } from "node:http"
 import { BencherApi } from "../api/index.js"
 import { IdentityLive } from "../identity/layer.js"
+import { RegistryCredentialsLive, RegistryLive } from "../registry/index.js"
 import { StoreLive } from "../store/database.js"
-import { ServerConfig, type ServerConfigShape } from "./config.js"
+import { dataDirOf, ServerConfig, type ServerConfigShape } from "./config.js"
 import { Branches } from "../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Projects } from "../projects/projects.js"
@@ -24,6 +25,7 @@ import { ProjectKeysHandlersLive } from "./handlers/project-keys.js"
 import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHandlersLive } from "./handlers/reports.js"
 import { ServerHandlersLive } from "./handlers/server.js"
 import { UsersHandlersLive } from "./handlers/users.js"
+import { RegistryRoutes } from "./registry.js"
 
 const errorBody = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ message, request_id: crypto.randomUUID() }, { status })
@@ -86,8 +88,11 @@ export const ServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(HandlersLive))
 
+// The OCI registry's own routes: Basic credentials checked by identity, permissions by Access.
+const OciRoutes = RegistryRoutes.pipe(Layer.provide(RegistryCredentialsLive))
+
 /** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
-export const RoutesLive = Layer.mergeAll(ApiRoutes, ServerMiddleware)
+export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, ServerMiddleware)
 
 /**
  * Graceful stop: Node's server.close() stops accepting and waits for in-flight requests; connections still open
@@ -118,6 +123,7 @@ export const ServerLive = (config: ServerConfigShape) => {
     Layer.provideMerge(forceCloseAfter(() => nodeServer)),
     Layer.provideMerge(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host })),
     Layer.provideMerge(ServicesLive),
+    Layer.provideMerge(RegistryLive({ root: dataDirOf(config) })),
     Layer.provideMerge(IdentityLive),
     Layer.provideMerge(StoreLive(config.db)),
     Layer.provideMerge(Layer.succeed(ServerConfig, config))
