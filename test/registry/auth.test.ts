@@ -26,7 +26,7 @@ describe("registry auth: the docker token flow", () => {
       expect(response.headers.get("www-authenticate")).toBe(
         `Bearer realm="http://${r.host}/v0/auth/oci/token",service="${r.host}"`
       )
-      const token = (await fetchToken(r.url, "", "secret")).token
+      const token = (await fetchToken(r.url, "", r.key)).token
       const ok = await fetch(`${r.url}/v2/`, { headers: bearer(token) })
       expect(ok.status).toBe(200)
       expect(ok.headers.get("docker-distribution-api-version")).toBe("registry/2.0")
@@ -36,7 +36,7 @@ describe("registry auth: the docker token flow", () => {
     withRegistry(async (r) => {
       const open = await r.project("open")
       const closed = await r.project("closed", "private")
-      const user = await fetchToken(r.url, "repository:open:pull,push", "secret")
+      const user = await fetchToken(r.url, "repository:open:pull,push", r.key)
       expect(user.status).toBe(200)
       expect(user.access_token).toBe(user.token)
       expect(user.expires_in).toBe(300)
@@ -59,14 +59,14 @@ describe("registry auth: the docker token flow", () => {
       await r.project("open")
       await r.project("closed", "private")
       for (const slug of ["open", "closed"]) {
-        const t = (await fetchToken(r.url, `repository:${slug}:pull,push`, "secret")).token
+        const t = (await fetchToken(r.url, `repository:${slug}:pull,push`, r.key)).token
         expect((await upload(r, slug, bearer(t))).status).toBe(201)
       }
       expect((await fetch(`${r.url}/v2/open/blobs/${sha256("x")}`)).status).toBe(200)
       const closed = await fetch(`${r.url}/v2/closed/blobs/${sha256("x")}`)
       expect(closed.status).toBe(401)
       expect(closed.headers.get("www-authenticate")).toContain(`scope="repository:closed:pull"`)
-      const pullToken = (await fetchToken(r.url, "repository:closed:pull", "secret")).token
+      const pullToken = (await fetchToken(r.url, "repository:closed:pull", r.key)).token
       expect((await fetch(`${r.url}/v2/closed/blobs/${sha256("x")}`, { headers: bearer(pullToken) })).status).toBe(200)
     }))
 
@@ -90,9 +90,9 @@ describe("registry auth: the docker token flow", () => {
     withRegistry(async (r) => {
       const project = await r.project("closed", "private")
       await r.project("elsewhere", "private")
-      const push = (await fetchToken(r.url, "repository:closed:pull,push", "secret")).token
+      const push = (await fetchToken(r.url, "repository:closed:pull,push", r.key)).token
       await upload(r, "closed", bearer(push))
-      const elsewhere = (await fetchToken(r.url, "repository:elsewhere:pull,push", "secret")).token
+      const elsewhere = (await fetchToken(r.url, "repository:elsewhere:pull,push", r.key)).token
       await upload(r, "elsewhere", bearer(elsewhere))
 
       const minted = await Effect.runPromise(tokensOf(r).mintRunnerPullToken(project.uuid, "runner-1"))
@@ -117,7 +117,7 @@ describe("registry auth: the docker token flow", () => {
       expect(response.status).toBe(401)
       expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0]?.message).toContain("expired")
 
-      const valid = (await fetchToken(r.url, "repository:closed:pull", "secret")).token
+      const valid = (await fetchToken(r.url, "repository:closed:pull", r.key)).token
       const [payload, signature] = valid.split(".")
       const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as { access: Array<{ actions: Array<string> }> }
       claims.access[0]!.actions = ["pull", "push"]

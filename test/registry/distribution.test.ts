@@ -9,7 +9,7 @@ import { MediaType } from "../../src/registry/oci.js"
 import { bearer, fetchToken, ociCode, rawRequest, type Registry, sha256, startRegistry, withRegistry } from "./fixture.js"
 import { buildTestImage, makeIndexLayout, tempFolder } from "./images.js"
 
-const pushToken = async (r: Registry, slug: string) => (await fetchToken(r.url, `repository:${slug}:pull,push`, "secret")).token
+const pushToken = async (r: Registry, slug: string) => (await fetchToken(r.url, `repository:${slug}:pull,push`, r.key)).token
 
 const monolithic = async (r: Registry, slug: string, token: string, body: Uint8Array | string, digest = sha256(body)) =>
   fetch(`${r.url}/v2/${slug}/blobs/uploads/?digest=${digest}`, { method: "POST", body, headers: bearer(token) })
@@ -173,7 +173,7 @@ describe("OCI distribution API: blobs", () => {
       await r.project("target")
       const body = "shared layer bytes"
       expect((await monolithic(r, "source", await pushToken(r, "source"), body)).status).toBe(201)
-      const token = (await fetchToken(r.url, "repository:target:pull,push", "secret")).token
+      const token = (await fetchToken(r.url, "repository:target:pull,push", r.key)).token
       const before = r.blobFiles().length
       const mount = await fetch(`${r.url}/v2/target/blobs/uploads/?mount=${sha256(body)}&from=source`, { method: "POST", headers: bearer(token) })
       expect(mount.status).toBe(201)
@@ -192,13 +192,13 @@ describe("OCI distribution API: blobs", () => {
       await r.project("other")
       const layout = tempFolder()
       await buildTestImage({ output: layout, tag: "v1", files: { "big.bin": Buffer.alloc(256 * 1024, 7) } })
-      const first = await pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag: "v1" })
+      const first = await pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "v1" })
       expect(first.uploaded).toBe(2)
       const files = r.blobFiles().length
-      const second = await pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag: "v2" })
+      const second = await pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "v2" })
       expect(second.uploaded).toBe(0)
       expect(second.digest).toBe(first.digest)
-      const third = await pushLayout({ host: r.url, repository: "other", key: "secret", layout, tag: "v1" })
+      const third = await pushLayout({ host: r.url, repository: "other", key: r.key, layout, tag: "v1" })
       expect(third.uploaded).toBe(2)
       expect(r.blobFiles().length).toBe(files)
       // config + layer + manifest, each once
@@ -304,7 +304,7 @@ describe("OCI distribution API: manifests and tags", () => {
       const layout = tempFolder()
       await buildTestImage({ output: layout, tag: "v1" })
       for (const tag of ["c", "a", "b", "d", "e"]) {
-        await pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag, sourceTag: "v1" })
+        await pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag, sourceTag: "v1" })
       }
       const all = await fetch(`${r.url}/v2/demo/tags/list`)
       expect(await all.json()).toEqual({ name: "demo", tags: ["a", "b", "c", "d", "e"] })
@@ -322,8 +322,8 @@ describe("OCI distribution API: manifests and tags", () => {
       await r.project("demo")
       const layout = tempFolder()
       const built = await buildTestImage({ output: layout, tag: "v1" })
-      await pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag: "v1" })
-      await pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag: "v2", sourceTag: "v1" })
+      await pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "v1" })
+      await pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "v2", sourceTag: "v1" })
       const byTag = await fetch(`${r.url}/v2/demo/manifests/v1`)
       expect(byTag.headers.get("content-type")).toBe(MediaType.ociManifest)
       expect(byTag.headers.get("docker-content-digest")).toBe(built.digest)
@@ -348,7 +348,7 @@ describe("OCI distribution API: manifests and tags", () => {
       await r.project("demo")
       const layout = tempFolder()
       const built = await buildTestImage({ output: layout, tag: "v1" })
-      await pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag: "v1" })
+      await pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "v1" })
       const token = await pushToken(r, "demo")
       const empty = "{}"
       await monolithic(r, "demo", token, empty)
@@ -394,8 +394,8 @@ describe("resolveDigest", () => {
       const r = yield* withRegistryContext()
       const layout = tempFolder()
       const image = yield* Effect.promise(() => makeIndexLayout(layout))
-      yield* Effect.promise(() => pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag: "multi" }))
-      yield* Effect.promise(() => pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag: "single", sourceTag: "amd64" }))
+      yield* Effect.promise(() => pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "multi" }))
+      yield* Effect.promise(() => pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "single", sourceTag: "amd64" }))
       const resolve = (reference: string, platform?: "linux/amd64" | "linux/arm64") =>
         resolveDigest("demo", reference, platform).pipe(Effect.provide(r.context))
       expect(yield* resolve("multi")).toBe(image.amd64)
@@ -415,7 +415,7 @@ describe("resolveDigest", () => {
       await r.project("demo")
       const layout = tempFolder()
       const built = await buildTestImage({ output: layout, tag: "v1", files: { "data.bin": Buffer.alloc(100_000, 3) } })
-      await pushLayout({ host: r.url, repository: "demo", key: "secret", layout, tag: "v1" })
+      await pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "v1" })
       const client = new RegistryClient({ host: r.url, repository: "demo" })
       await client.authenticate(["pull"])
       const manifest = await client.getManifest("v1")

@@ -1,5 +1,6 @@
 import { SqlClient } from "@effect/sql"
-import { Context, Effect } from "effect"
+import { Context, Effect, Option, Redacted } from "effect"
+import { AdminBootstrap } from "../../src/identity/bootstrap.js"
 import { createHash, randomUUID } from "node:crypto"
 import * as fs from "node:fs"
 import * as http from "node:http"
@@ -34,8 +35,11 @@ export const startRegistry = (overrides: Partial<ServerConfigShape> = {}) =>
     const dataDir = overrides.dataDir ?? join(dirname(server.db), "bencher-data")
     const host = server.url.replace("http://", "")
     const context = server.context as Context.Context<SqlClient.SqlClient>
+    // The first-run admin's key: every project role, so pushes and private pulls are allowed.
+    const key = Redacted.value(Option.getOrThrow(Context.get(server.context, AdminBootstrap).adminKey))
     return {
       ...server,
+      key,
       host,
       dataDir,
       project: (slug: string, visibility: "public" | "private" = "public") =>

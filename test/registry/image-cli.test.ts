@@ -48,7 +48,7 @@ describe("bencher image", () => {
       yield* Effect.promise(async () => {
         await r.project("demo")
         const output = tempFolder()
-        const built = await build(makeContext(), output, "--push", "--host", r.url, "--key", "secret")
+        const built = await build(makeContext(), output, "--push", "--host", r.url, "--key", r.key)
         expect(built.stderr).toBe("")
         expect(built.code).toBe(0)
         const digest = digestOf(built.stdout)
@@ -56,7 +56,7 @@ describe("bencher image", () => {
         const manifest = await fetch(`${r.url}/v2/demo/manifests/v1`)
         expect(manifest.headers.get("docker-content-digest")).toBe(digest)
 
-        const again = await runBencher(["image", "push", output, `${r.host}/demo:v2`, "--host", r.url], { BENCHER_API_KEY: "secret" })
+        const again = await runBencher(["image", "push", output, `${r.host}/demo:v2`, "--host", r.url], { BENCHER_API_KEY: r.key })
         expect(again.stdout).toContain(`pushed demo:v2@${digest} (0 blobs uploaded, 2 already present)`)
 
         const anonymous = await runBencher(["image", "push", output, "demo:v3", "--host", r.url])
@@ -66,7 +66,7 @@ describe("bencher image", () => {
         if (hasSkopeo) {
           const archive = join(tempFolder(), "image.tar")
           execFileSync("skopeo", ["copy", `oci:${output}:v1`, `docker-archive:${archive}:demo:v1`], { stdio: "ignore" })
-          const pushed = await runBencher(["image", "push", archive, "demo:archive", "--host", r.url, "--key", "secret"])
+          const pushed = await runBencher(["image", "push", archive, "demo:archive", "--host", r.url, "--key", r.key])
           expect(pushed.code).toBe(0)
           expect(pushed.stdout).toContain("pushed demo:archive@sha256:")
           const check = await fetch(`${r.url}/v2/demo/manifests/archive`)

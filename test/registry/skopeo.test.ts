@@ -34,9 +34,9 @@ describe.skipIf(!hasSkopeo)("registry with a real client (skopeo)", () => {
       yield* Effect.promise(async () => {
         const layout = tempFolder()
         const built = await buildTestImage({ output: layout, tag: "v1", files: { "payload.bin": Buffer.alloc(300_000, 9) } })
-        await skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "bencher:any-key", `oci:${layout}:v1`, `docker://${r.host}/secret-project:v1`)
+        await skopeo("copy", "--dest-tls-verify=false", "--dest-creds", `bencher:${r.key}`, `oci:${layout}:v1`, `docker://${r.host}/secret-project:v1`)
 
-        const inspect = JSON.parse(await skopeo("inspect", "--tls-verify=false", "--creds", "bencher:any-key", `docker://${r.host}/secret-project:v1`)) as {
+        const inspect = JSON.parse(await skopeo("inspect", "--tls-verify=false", "--creds", `bencher:${r.key}`, `docker://${r.host}/secret-project:v1`)) as {
           Digest: string
           RepoTags: Array<string>
           Architecture: string
@@ -48,7 +48,7 @@ describe.skipIf(!hasSkopeo)("registry with a real client (skopeo)", () => {
         expect(inspect.Layers).toEqual([built.layer])
 
         const back = tempFolder()
-        await skopeo("copy", "--src-tls-verify=false", "--src-creds", "bencher:any-key", `docker://${r.host}/secret-project:v1`, `oci:${back}:v1`)
+        await skopeo("copy", "--src-tls-verify=false", "--src-creds", `bencher:${r.key}`, `docker://${r.host}/secret-project:v1`, `oci:${back}:v1`)
         const index = JSON.parse(fs.readFileSync(join(back, "index.json"), "utf8")) as { manifests: Array<{ digest: string }> }
         expect(index.manifests[0]?.digest).toBe(built.digest)
         expect(layoutBlobs(back)).toEqual(layoutBlobs(layout))
@@ -64,9 +64,9 @@ describe.skipIf(!hasSkopeo)("registry with a real client (skopeo)", () => {
       yield* Effect.promise(async () => {
         const layout = tempFolder()
         const built = await buildTestImage({ output: layout, tag: "v1" })
-        await skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "bencher:k", `oci:${layout}:v1`, `docker://${r.host}/demo:v1`)
+        await skopeo("copy", "--dest-tls-verify=false", "--dest-creds", `bencher:${r.key}`, `oci:${layout}:v1`, `docker://${r.host}/demo:v1`)
         const files = r.blobFiles().length
-        await skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "bencher:k", `oci:${layout}:v1`, `docker://${r.host}/demo:v2`)
+        await skopeo("copy", "--dest-tls-verify=false", "--dest-creds", `bencher:${r.key}`, `oci:${layout}:v1`, `docker://${r.host}/demo:v2`)
         expect(r.blobFiles().length).toBe(files)
         const raw = await skopeo("inspect", "--raw", "--tls-verify=false", `docker://${r.host}/demo:v2`)
         expect(raw).toBe(fs.readFileSync(join(layout, "blobs", "sha256", built.digest.slice(7)), "utf8"))
@@ -83,7 +83,7 @@ describe.skipIf(!hasSkopeo)("registry with a real client (skopeo)", () => {
       const layout = tempFolder()
       const image = yield* Effect.promise(async () => {
         const image = await makeIndexLayout(layout)
-        await skopeo("copy", "--all", "--dest-tls-verify=false", "--dest-creds", "bencher:k", `oci:${layout}:multi`, `docker://${r.host}/demo:multi`)
+        await skopeo("copy", "--all", "--dest-tls-verify=false", "--dest-creds", `bencher:${r.key}`, `oci:${layout}:multi`, `docker://${r.host}/demo:multi`)
         const raw = JSON.parse(await skopeo("inspect", "--raw", "--tls-verify=false", `docker://${r.host}/demo:multi`)) as { mediaType: string }
         expect(raw.mediaType).toBe(MediaType.ociIndex)
         // skopeo reports the index digest and the chosen platform's config
@@ -105,7 +105,7 @@ describe.skipIf(!hasSkopeo)("registry with a real client (skopeo)", () => {
       const digest = yield* Effect.promise(async () => {
         const layout = tempFolder()
         await buildTestImage({ output: layout, tag: "v1" })
-        await skopeo("copy", "--format", "v2s2", "--dest-tls-verify=false", "--dest-creds", "bencher:k", `oci:${layout}:v1`, `docker://${r.host}/demo:docker`)
+        await skopeo("copy", "--format", "v2s2", "--dest-tls-verify=false", "--dest-creds", `bencher:${r.key}`, `oci:${layout}:v1`, `docker://${r.host}/demo:docker`)
         const response = await fetch(`${r.url}/v2/demo/manifests/docker`)
         expect(response.headers.get("content-type")).toBe(MediaType.dockerManifest)
         const inspect = JSON.parse(await skopeo("inspect", "--tls-verify=false", `docker://${r.host}/demo:docker`)) as { Digest: string }
