@@ -2,14 +2,21 @@ import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
 import { StoreLive } from "../../src/store/database.js"
-import { startTestServer } from "../helpers/server.js"
+import { startIdentityServer } from "../helpers/identity.js"
 import { latency, runBody } from "./helpers.js"
+
+// Requests act as the first-run admin (writes need a role); reads of these public projects need none.
+let adminKey = ""
+const startServer = () =>
+  Effect.tap(startIdentityServer, (server) => Effect.sync(() => {
+    adminKey = server.adminKey
+  }))
 
 const post = (url: string, path: string, body: unknown, method = "POST") =>
   Effect.promise(async () => {
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` },
       body: JSON.stringify(body)
     })
     return { status: response.status, body: (await response.json()) as Record<string, any> }
@@ -34,7 +41,7 @@ const tTest = { thresholds: { models: { latency: { test: "t_test", upper_boundar
 describe("POST /v0/run", () => {
   it.scopedLive("stores metrics under get-or-created benchmarks and built-in measures", () =>
     Effect.gen(function*() {
-      const { url } = yield* startTestServer()
+      const { url } = yield* startServer()
       const res = yield* post(url, "/v0/run", runBody([latency("bench_a", 1500)], { project: "demo" }))
       expect(res.status).toBe(201)
       expect(res.body.project.slug).toBe("demo")
@@ -49,7 +56,7 @@ describe("POST /v0/run", () => {
 
   it.scopedLive("alerts exactly once when a stable benchmark gets 40 % slower under a t_test", () =>
     Effect.gen(function*() {
-      const { url } = yield* startTestServer()
+      const { url } = yield* startServer()
       for (let i = 0; i < 30; i++) {
         const res = yield* post(url, "/v0/run", runBody([latency("stable", 1000 + (i % 5))], { project: "p", ...tTest }))
         expect(res.status).toBe(201)
@@ -82,7 +89,7 @@ describe("POST /v0/run", () => {
 
   it.scopedLive("lets iteration N+1 see iteration N of the same report", () =>
     Effect.gen(function*() {
-      const { url } = yield* startTestServer()
+      const { url } = yield* startServer()
       const staticModel = { thresholds: { models: { latency: { test: "static", upper_boundary: 100 } } } }
       const res = yield* post(url, "/v0/run", runBody([latency("b", 50), latency("b", 150)], { project: "iter", ...staticModel }))
       const [first, second] = res.body.results
@@ -95,7 +102,7 @@ describe("POST /v0/run", () => {
 
   it.scopedLive("bounds but never alerts on -bencher-ignore benchmarks", () =>
     Effect.gen(function*() {
-      const { url } = yield* startTestServer()
+      const { url } = yield* startServer()
       const staticModel = { thresholds: { models: { latency: { test: "static", upper_boundary: 10 } } } }
       yield* post(url, "/v0/run", runBody([latency("slow-bencher-ignore", 5)], { project: "ign", ...staticModel }))
       const res = yield* post(url, "/v0/run", runBody([latency("slow-bencher-ignore", 50)], { project: "ign", ...staticModel }))
@@ -106,7 +113,7 @@ describe("POST /v0/run", () => {
 
   it.scopedLive("refuses results the adapter cannot parse with Bencher's 400 and stores nothing", () =>
     Effect.gen(function*() {
-      const { url, db } = yield* startTestServer()
+      const { url, db } = yield* startServer()
       const res = yield* post(url, "/v0/run", {
         ...runBody([]),
         project: "broken",
@@ -121,7 +128,7 @@ describe("POST /v0/run", () => {
 
   it.scopedLive("names the field of an unknown adapter and of an invalid threshold model", () =>
     Effect.gen(function*() {
-      const { url, db } = yield* startTestServer()
+      const { url, db } = yield* startServer()
       const adapter = yield* post(url, "/v0/run", { ...runBody([latency("a", 1)]), settings: { adapter: "cobol_bench" } })
       expect(adapter.status).toBe(400)
       expect(adapter.body.message).toContain("settings.adapter")
@@ -140,7 +147,7 @@ describe("POST /v0/run", () => {
 
   it.scopedLive("returns the first report unchanged for a repeated idempotency key", () =>
     Effect.gen(function*() {
-      const { url, db } = yield* startTestServer()
+      const { url, db } = yield* startServer()
       const key = crypto.randomUUID()
       const first = yield* post(url, "/v0/run", runBody([latency("a", 1)], { project: "idem", idempotency_key: key }))
       const second = yield* post(url, "/v0/run", runBody([latency("a", 999)], { project: "idem", idempotency_key: key }))
@@ -151,7 +158,7 @@ describe("POST /v0/run", () => {
 
   it.scopedLive("counts start-point history for a new branch and silences alerts of a replaced head", () =>
     Effect.gen(function*() {
-      const { url } = yield* startTestServer()
+      const { url } = yield* startServer()
       const model = { thresholds: { models: { latency: { test: "percentage", upper_boundary: 0.1 } } } }
       let mainBranch = ""
       for (const v of [100, 100, 100]) {
@@ -180,7 +187,7 @@ describe("POST /v0/run", () => {
 describe("REST resources", () => {
   it.scopedLive("lists with X-Total-Count, per_page and page, and rejects per_page over 255 naming it", () =>
     Effect.gen(function*() {
-      const { url } = yield* startTestServer()
+      const { url } = yield* startServer()
       yield* post(url, "/v0/run", runBody([{ a: { latency: { value: 1 } }, b: { latency: { value: 2 } }, c: { latency: { value: 3 } } }], { project: "list" }))
       const page1 = yield* get(url, "/v0/projects/list/benchmarks?per_page=2&page=1")
       expect(page1.total).toBe("3")
@@ -194,7 +201,7 @@ describe("REST resources", () => {
 
   it.scopedLive("resolves resources by uuid, slug or name, and archives through PATCH", () =>
     Effect.gen(function*() {
-      const { url } = yield* startTestServer()
+      const { url } = yield* startServer()
       const run = yield* post(url, "/v0/run", runBody([latency("My Bench", 1)], { project: "ids" }))
       const bench = run.body.results[0][0].benchmark
       for (const id of [bench.uuid, bench.slug, encodeURIComponent(bench.name)]) {
@@ -211,7 +218,7 @@ describe("REST resources", () => {
 
   it.scopedLive("creates, replaces and removes thresholds, keeping replaced models", () =>
     Effect.gen(function*() {
-      const { url } = yield* startTestServer()
+      const { url } = yield* startServer()
       yield* post(url, "/v0/run", runBody([latency("a", 1)], { project: "th" }))
       const created = yield* post(url, "/v0/projects/th/thresholds", {
         branch: "main", testbed: "localhost", measure: "latency", test: "z_score", upper_boundary: 0.95

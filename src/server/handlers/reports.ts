@@ -54,13 +54,14 @@ export const RunHandlersLive = HttpApiBuilder.group(BencherApi, "run", (handlers
         const reportId = yield* retryBusy(sql.withTransaction(Effect.gen(function*() {
           const { project, created } = yield* projectForRun(actor, payload.project, payload.context)
           if (!created) {
+            // The first signed-in run on an unclaimed project claims it (its user becomes leader); from then on
+            // unauthenticated runs get 401.
+            if (actor._tag === "User") yield* organizations.claimIfUnclaimed({ organizationId: project.organization_id, userId: actor.userId })
             yield* access.project(actor, {
               id: project.id,
               organizationId: project.organization_id,
               visibility: visibilityOf(project.visibility)
             }, "run")
-            // The first authenticated run on an unclaimed project claims it; unauthenticated runs then get 401.
-            if (actor._tag === "User") yield* organizations.claimIfUnclaimed({ organizationId: project.organization_id, userId: actor.userId })
           }
           return { project, id: yield* pipeline.ingest(reportInput(project.id, payload)) }
         })))
