@@ -14,7 +14,7 @@ import { StoreLive } from "../src/store/database.js"
 
 const BENCHMARKS = 1000
 const PRIOR = Number(process.env.PRIOR ?? 64)
-const ROUNDS = 5
+const ROUNDS = Number(process.env.ROUNDS ?? 5)
 
 const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"))
 const db = join(dir, "ingest.db")

@@ -59,7 +59,7 @@ const make = Effect.gen(function*() {
       JOIN report ON report.id = report_benchmark.report_id
       JOIN head_version ON head_version.version_id = report.version_id AND head_version.head_id = ${q.headId}
       JOIN version ON version.id = report.version_id
-      JOIN metric ON metric.report_benchmark_id = report_benchmark.id AND metric.measure_id = ${q.measureId}
+      JOIN metric ON metric.report_benchmark_id = report_benchmark.id AND +metric.measure_id = ${q.measureId}
       LEFT JOIN boundary ON boundary.metric_id = metric.id
       LEFT JOIN alert ON alert.boundary_id = boundary.id
       WHERE report_benchmark.benchmark_id = ${q.benchmarkId} AND report.testbed_id = ${q.testbedId}

@@ -38,6 +38,21 @@ const limitsAround = (
   return Object.values(limits).every((v) => v === null || Number.isFinite(v)) ? limits : NO_LIMITS
 }
 
+/**
+ * Student's t quantile for (p, degrees of freedom). It is costly (an inverse incomplete beta) and a report of
+ * many benchmarks asks for the same few pairs, so answers are remembered; the function is pure.
+ */
+const tQuantileCache = new Map<string, number>()
+const cachedStudentTQuantile = (p: number, df: number): number => {
+  const key = `${p}:${df}`
+  const known = tQuantileCache.get(key)
+  if (known !== undefined) return known
+  const q = studentTQuantile(p, df)
+  if (tQuantileCache.size > 10_000) tQuantileCache.clear()
+  tQuantileCache.set(key, q)
+  return q
+}
+
 // The lower limit mirrors the upper quantile around the baseline, so one percentile means one-sided on each side.
 const mirroredQuantile = (baseline: number, boundaries: Boundaries, quantile: (p: number) => number): Limits =>
   limitsAround(baseline, boundaries, (b) => 2 * baseline - quantile(b), quantile)
@@ -65,7 +80,7 @@ const tTestLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Li
   const { mean: center, std } = moments
   const n = history.length
   const scale = std * Math.sqrt(1 + 1 / n)
-  return mirroredQuantile(center, boundaries, (p) => center + scale * studentTQuantile(p, n - 1))
+  return mirroredQuantile(center, boundaries, (p) => center + scale * cachedStudentTQuantile(p, n - 1))
 }
 
 // Normal in log space; a non-positive value has no logarithm, so its mean is not finite and there are no limits.

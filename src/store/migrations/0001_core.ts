@@ -192,7 +192,6 @@ const statements = [
     upper_value REAL,
     UNIQUE (report_benchmark_id, measure_id)
   )`,
-  `CREATE INDEX metric_measure ON metric (measure_id)`,
   `CREATE TABLE threshold (
     id INTEGER PRIMARY KEY,
     uuid TEXT NOT NULL UNIQUE,
