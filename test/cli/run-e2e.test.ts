@@ -126,7 +126,7 @@ describe("bencher run (process, no server needed)", () => {
       expect(request?.url).toBe("POST /v0/run")
       expect(request?.headers.authorization).toBe("Bearer bencher_user_0123456789")
       expect(JSON.parse(request?.body ?? "{}")).toMatchObject({ project: "demo-project", results: ["{}"], settings: { adapter: "json" } })
-      expect(result.stdout).toContain("View report: " + stub.url + "/console/projects/demo-project/reports/")
+      expect(result.stdout).toContain("View report: " + stub.url + "/v0/projects/demo-project/reports/")
       expect(result.stdout).toContain("Alerts (1):")
       expect(result.stdout).toMatch(/bench::parse +Latency \(ms\) +1\.40 +1\.00 +- +1\.05 +\+40\.00% +🚨 upper/)
       expect(result.stderr).toContain("error: Alerts detected (1)")

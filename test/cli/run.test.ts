@@ -331,7 +331,7 @@ describe("report rendering", () => {
       "Project: Demo Project (demo-project)
       Branch: main
       Testbed: localhost
-      View report: http://localhost:61016/console/projects/demo-project/reports/00000000-0000-4000-8000-000000000013
+      View report: http://localhost:61016/v0/projects/demo-project/reports/00000000-0000-4000-8000-000000000013
 
       Results, iteration 1 of 2:
       Benchmark      Measure (units)  Value     Baseline  Lower Limit  Upper Limit  Change  Alert
@@ -348,15 +348,15 @@ describe("report rendering", () => {
 
       Alerts (1):
       - bench::parse (Latency), iteration 2: 1.40 ms is above the upper limit 1.05 ms, +40.00% vs baseline 1.00 ms
-        View alert: http://localhost:61016/console/projects/demo-project/alerts/00000000-0000-4000-8000-000000000012
-        View plot: http://localhost:61016/console/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&heads=00000000-0000-4000-8000-000000000004&testbeds=00000000-0000-4000-8000-000000000005&benchmarks=00000000-0000-4000-8000-000000000008&measures=00000000-0000-4000-8000-000000000006&start_time=1793145600000&end_time=1795737605000&report=00000000-0000-4000-8000-000000000013&upper_boundary=true"
+        View alert: http://localhost:61016/v0/projects/demo-project/alerts/00000000-0000-4000-8000-000000000012
+        View plot: http://localhost:61016/v0/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&heads=00000000-0000-4000-8000-000000000004&testbeds=00000000-0000-4000-8000-000000000005&benchmarks=00000000-0000-4000-8000-000000000008&measures=00000000-0000-4000-8000-000000000006&start_time=1793145600000&end_time=1795737605000&report=00000000-0000-4000-8000-000000000013&upper_boundary=true"
     `)
   })
 
   it("human: names an on-the-fly project and how to claim it", () => {
     const out = renderHuman(sampleReport, { ...options, onTheFly: true })
     expect(out).toContain("Project: Demo Project (demo-project), created on the fly; pass --project demo-project to report to it again")
-    expect(out).toContain("Claim this project: http://localhost:61016/auth/signup?claim=00000000-0000-4000-8000-000000000002")
+    expect(out).toContain("Claim this project: bencher org claim 00000000-0000-4000-8000-000000000002 --host http://localhost:61016")
   })
 
   it("human: warns when there are no benchmarks and says there are no alerts", () => {
@@ -378,17 +378,17 @@ describe("report rendering", () => {
     expect(html).toContain("<details>")
     expect(html).toContain('<div id="bencher.dev/projects/demo-project/id/main/localhost/json"></div>')
     expect(html).toMatchInlineSnapshot(`
-      "<h2><a href="http://localhost:61016/console/projects/demo-project/reports/00000000-0000-4000-8000-000000000013">Bencher Report</a></h2>
+      "<h2><a href="http://localhost:61016/v0/projects/demo-project/reports/00000000-0000-4000-8000-000000000013">Bencher Report</a></h2>
       <table><tr><td>Project</td><td>&lt;Demo &amp; Co&gt;</td></tr><tr><td>Branch</td><td>main</td></tr><tr><td>Testbed</td><td>localhost</td></tr></table>
       <h3>🚨 1 Alert</h3>
       <ul>
-      <li>bench::parse (Latency), iteration 2: 1.40 ms is above the upper limit 1.05 ms, +40.00% vs baseline 1.00 ms (<a href="http://localhost:61016/console/projects/demo-project/alerts/00000000-0000-4000-8000-000000000012">alert</a>, <a href="http://localhost:61016/console/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000008&amp;measures=00000000-0000-4000-8000-000000000006&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013&amp;upper_boundary=true">plot</a>)</li>
+      <li>bench::parse (Latency), iteration 2: 1.40 ms is above the upper limit 1.05 ms, +40.00% vs baseline 1.00 ms (<a href="http://localhost:61016/v0/projects/demo-project/alerts/00000000-0000-4000-8000-000000000012">alert</a>, <a href="http://localhost:61016/v0/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000008&amp;measures=00000000-0000-4000-8000-000000000006&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013&amp;upper_boundary=true">plot</a>)</li>
       </ul>
       <details><summary>Click to view all benchmark results</summary>
       <h4>Iteration 1</h4>
-      <table><thead><tr><th>Benchmark</th><th>Measure (units)</th><th>Value</th><th>Baseline</th><th>Lower Limit</th><th>Upper Limit</th><th>Change</th><th>Alert</th></tr></thead><tbody><tr><td><a href="http://localhost:61016/console/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000008&amp;measures=00000000-0000-4000-8000-000000000006&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013">bench::parse</a></td><td>Latency (µs)</td><td>1,010.00</td><td>1,000.00</td><td>-</td><td>1,050.00</td><td>+1.00%</td><td></td></tr><tr><td><a href="http://localhost:61016/console/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000008&amp;measures=00000000-0000-4000-8000-000000000007&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013">bench::parse</a></td><td>File Size (MB)</td><td>2.05</td><td>-</td><td>-</td><td>-</td><td>-</td><td></td></tr><tr><td><a href="http://localhost:61016/console/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000009&amp;measures=00000000-0000-4000-8000-000000000006&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013">bench::render</a></td><td>Latency (µs)</td><td>2.50</td><td>-</td><td>-</td><td>-</td><td>-</td><td></td></tr></tbody></table>
+      <table><thead><tr><th>Benchmark</th><th>Measure (units)</th><th>Value</th><th>Baseline</th><th>Lower Limit</th><th>Upper Limit</th><th>Change</th><th>Alert</th></tr></thead><tbody><tr><td><a href="http://localhost:61016/v0/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000008&amp;measures=00000000-0000-4000-8000-000000000006&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013">bench::parse</a></td><td>Latency (µs)</td><td>1,010.00</td><td>1,000.00</td><td>-</td><td>1,050.00</td><td>+1.00%</td><td></td></tr><tr><td><a href="http://localhost:61016/v0/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000008&amp;measures=00000000-0000-4000-8000-000000000007&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013">bench::parse</a></td><td>File Size (MB)</td><td>2.05</td><td>-</td><td>-</td><td>-</td><td>-</td><td></td></tr><tr><td><a href="http://localhost:61016/v0/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000009&amp;measures=00000000-0000-4000-8000-000000000006&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013">bench::render</a></td><td>Latency (µs)</td><td>2.50</td><td>-</td><td>-</td><td>-</td><td>-</td><td></td></tr></tbody></table>
       <h4>Iteration 2</h4>
-      <table><thead><tr><th>Benchmark</th><th>Measure (units)</th><th>Value</th><th>Baseline</th><th>Lower Limit</th><th>Upper Limit</th><th>Change</th><th>Alert</th></tr></thead><tbody><tr><td><a href="http://localhost:61016/console/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000008&amp;measures=00000000-0000-4000-8000-000000000006&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013">bench::parse</a></td><td>Latency (ms)</td><td>1.40</td><td>1.00</td><td>-</td><td>1.05</td><td>+40.00%</td><td>🚨 upper</td></tr></tbody></table>
+      <table><thead><tr><th>Benchmark</th><th>Measure (units)</th><th>Value</th><th>Baseline</th><th>Lower Limit</th><th>Upper Limit</th><th>Change</th><th>Alert</th></tr></thead><tbody><tr><td><a href="http://localhost:61016/v0/projects/demo-project/perf?branches=00000000-0000-4000-8000-000000000003&amp;heads=00000000-0000-4000-8000-000000000004&amp;testbeds=00000000-0000-4000-8000-000000000005&amp;benchmarks=00000000-0000-4000-8000-000000000008&amp;measures=00000000-0000-4000-8000-000000000006&amp;start_time=1793145600000&amp;end_time=1795737605000&amp;report=00000000-0000-4000-8000-000000000013">bench::parse</a></td><td>Latency (ms)</td><td>1.40</td><td>1.00</td><td>-</td><td>1.05</td><td>+40.00%</td><td>🚨 upper</td></tr></tbody></table>
       </details>
       <div id="bencher.dev/projects/demo-project/id/main/localhost/json"></div>"
     `)

@@ -1,6 +1,6 @@
 import type { JsonAlert, JsonReport } from "../../domain/report.js"
 import { formatPercent, formatScaled, scaleUnitsFor } from "../../units/index.js"
-import { alertUrl, claimUrl, perfUrl, reportUrl } from "./links.js"
+import { alertUrl, claimCommand, perfUrl, reportUrl } from "./links.js"
 import { alertCount, hasBenchmarks, iterationRows, type ResultRow } from "./rows.js"
 
 export interface RenderOptions {
@@ -88,7 +88,7 @@ export const renderHuman = (report: JsonReport, options: RenderOptions): string 
     }
   }
   if (options.onTheFly && (report.project.claimed === null || report.project.claimed === undefined)) {
-    out.push("", `Claim this project: ${claimUrl(options.host, report)}`)
+    out.push("", `Claim this project: ${claimCommand(options.host, report)}`)
   }
   return out.join("\n")
 }

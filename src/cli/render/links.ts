@@ -1,6 +1,7 @@
 import type { JsonAlert, JsonReport } from "../../domain/report.js"
 
-// Links into the console pages served by the host, in Bencher's URL shapes (reference/bencher.md §4.2 step 6).
+// Links to the host's API resources behind each line of a report (Bencher links its web console; this server
+// has no console yet, so the links open the JSON of the same report, perf series and alert).
 
 type Report = JsonReport
 type Benchmark = { readonly uuid: string }
@@ -10,7 +11,7 @@ type Measure = { readonly uuid: string }
 const PERF_LOOKBACK_MS = 720 * 60 * 60 * 1000
 
 export const reportUrl = (host: string, report: Report): string =>
-  `${host}/console/projects/${report.project.slug}/reports/${report.uuid}`
+  `${host}/v0/projects/${report.project.slug}/reports/${report.uuid}`
 
 export const perfUrl = (
   host: string,
@@ -32,10 +33,12 @@ export const perfUrl = (
   })
   if (boundaries?.lower === true) params.set("lower_boundary", "true")
   if (boundaries?.upper === true) params.set("upper_boundary", "true")
-  return `${host}/console/projects/${report.project.slug}/perf?${params.toString()}`
+  return `${host}/v0/projects/${report.project.slug}/perf?${params.toString()}`
 }
 
 export const alertUrl = (host: string, report: Report, alert: JsonAlert): string =>
-  `${host}/console/projects/${report.project.slug}/alerts/${alert.uuid}`
+  `${host}/v0/projects/${report.project.slug}/alerts/${alert.uuid}`
 
-export const claimUrl = (host: string, report: Report): string => `${host}/auth/signup?claim=${report.project.organization}`
+/** How to claim an unclaimed project: the first signed-in run claims it, or this command. */
+export const claimCommand = (host: string, report: Report): string =>
+  `bencher org claim ${report.project.organization} --host ${host} --key <your bencher_user_ key>`
