@@ -93,7 +93,6 @@ export const Direction = Schema.Literal("asc", "desc")
 
 /** Pagination shared by every list: per_page default 8, at most 255 (reference/bencher.md §6). */
 export const PaginationParams = {
-  sort: Schema.optional(Schema.String),
   direction: Schema.optional(Direction),
   per_page: Schema.optional(
     IntFromString.pipe(Schema.between(1, MAX_PER_PAGE, { message: () => `per_page must be between 1 and ${MAX_PER_PAGE}` }))
@@ -108,8 +107,13 @@ const BooleanFromString = Schema.transform(Schema.Literal("true", "false"), Sche
   encode: (b) => (b ? "true" : "false")
 })
 
+/** Bencher's sort keys per list; anything else is a 400 naming `sort`. */
+const sortBy = <const K extends ReadonlyArray<string>>(...keys: K) =>
+  Schema.optional(Schema.Literal(...keys).annotations({ message: () => `sort must be one of: ${keys.join(", ")}` }))
+
 export const DimensionListParams = Schema.Struct({
   ...PaginationParams,
+  sort: sortBy("name"),
   name: Schema.optional(Schema.String),
   search: Schema.optional(Schema.String),
   archived: Schema.optional(BooleanFromString)
@@ -118,6 +122,7 @@ export type DimensionListParams = typeof DimensionListParams.Type
 
 export const ProjectListParams = Schema.Struct({
   ...PaginationParams,
+  sort: sortBy("name"),
   name: Schema.optional(Schema.String),
   search: Schema.optional(Schema.String)
 })
@@ -127,6 +132,7 @@ const EpochMs = IntFromString
 
 export const ReportListParams = Schema.Struct({
   ...PaginationParams,
+  sort: sortBy("date_time"),
   branch: Schema.optional(NameId),
   testbed: Schema.optional(NameId),
   start_time: Schema.optional(EpochMs),
@@ -137,6 +143,7 @@ export const ReportListParams = Schema.Struct({
 
 export const ThresholdListParams = Schema.Struct({
   ...PaginationParams,
+  sort: sortBy("created", "modified"),
   branch: Schema.optional(NameId),
   testbed: Schema.optional(NameId),
   measure: Schema.optional(NameId),
@@ -145,6 +152,7 @@ export const ThresholdListParams = Schema.Struct({
 
 export const AlertListParams = Schema.Struct({
   ...PaginationParams,
+  sort: sortBy("created", "modified"),
   status: Schema.optional(AlertStatus),
   archived: Schema.optional(BooleanFromString)
 })

@@ -60,6 +60,7 @@ const sameModel = (row: ModelRow, model: Model): boolean =>
   row.upper_boundary === (model.upper_boundary ?? null)
 
 export interface ThresholdListQuery extends PageParams {
+  readonly sort?: "created" | "modified" | undefined
   readonly branchId?: number | undefined
   readonly testbedId?: number | undefined
   readonly measureId?: number | undefined
@@ -165,7 +166,7 @@ const make = Effect.gen(function*() {
       const clause = where.join(" AND ")
       const [count] = yield* sql.unsafe<{ n: number }>(`SELECT count(*) AS n FROM threshold WHERE ${clause}`, args)
       const rows = yield* sql.unsafe<ThresholdRow>(
-        `SELECT * FROM threshold WHERE ${clause} ORDER BY created ${page.direction}, id LIMIT ? OFFSET ?`,
+        `SELECT * FROM threshold WHERE ${clause} ORDER BY ${query.sort === "modified" ? "modified" : "created"} ${page.direction}, id LIMIT ? OFFSET ?`,
         [...args, page.limit, page.offset]
       )
       return { rows, total: count?.n ?? 0 }

@@ -197,6 +197,11 @@ describe("REST resources", () => {
       const tooMany = yield* get(url, "/v0/projects/list/benchmarks?per_page=256")
       expect(tooMany.status).toBe(400)
       expect(JSON.stringify(tooMany.body)).toContain("per_page")
+      const descending = yield* get(url, "/v0/projects/list/benchmarks?sort=name&direction=desc")
+      expect(descending.body.map((b: any) => b.name)).toEqual(["c", "b", "a"])
+      const badSort = yield* get(url, "/v0/projects/list/benchmarks?sort=size")
+      expect(badSort.status).toBe(400)
+      expect(JSON.stringify(badSort.body)).toContain("sort")
     }))
 
   it.scopedLive("resolves resources by uuid, slug or name, and archives through PATCH", () =>

@@ -251,7 +251,8 @@ export const AlertsHandlersLive = HttpApiBuilder.group(BencherApi, "alerts", (ha
             where.push("alert.status = ?")
             args.push(alertStatusInt(urlParams.status))
           }
-          const all = yield* views.alertsWhere(`${where.join(" AND ")} ORDER BY alert.created ${page.direction}, alert.id ${page.direction}`, args)
+          const order = urlParams.sort === "modified" ? "alert.modified" : "alert.created"
+          const all = yield* views.alertsWhere(`${where.join(" AND ")} ORDER BY ${order} ${page.direction}, alert.id ${page.direction}`, args)
           yield* setTotalCount(all.length)
           return yield* Effect.forEach(all.slice(page.offset, page.offset + page.limit), (a) => views.alertJson(project, a))
         })))
