@@ -4,6 +4,7 @@ import { version } from "../version.js"
 import { BenchmarksGroup, BranchesGroup, MeasuresGroup, TestbedsGroup } from "./dimensions.js"
 import { ProjectsGroup } from "./projects.js"
 import { AlertsGroup, ReportsGroup, RunGroup, ThresholdsGroup } from "./reports.js"
+import { RunnersGroup, SpecsGroup } from "./runners.js"
 import { ServerGroup } from "./server.js"
 
 /** The REST contract: server handlers and the CLI's typed client both derive from it. */
@@ -18,6 +19,8 @@ export class BencherApi extends HttpApi.make("bencher")
   .add(ReportsGroup)
   .add(ThresholdsGroup)
   .add(AlertsGroup)
+  .add(SpecsGroup)
+  .add(RunnersGroup)
   .addError(InternalError)
   .annotateContext(OpenApi.annotations({ title: "bencher-ts", version }))
 {}

@@ -19,7 +19,10 @@ import { AuthenticationAnonymous } from "./auth-placeholder.js"
 import { BenchmarksHandlersLive, BranchesHandlersLive, MeasuresHandlersLive, TestbedsHandlersLive } from "./handlers/dimensions.js"
 import { ProjectsHandlersLive } from "./handlers/projects.js"
 import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHandlersLive } from "./handlers/reports.js"
+import { RunnersHandlersLive, SpecsHandlersLive } from "./handlers/runners.js"
 import { ServerHandlersLive } from "./handlers/server.js"
+import { Runners } from "../runners/runners.js"
+import { Specs } from "../runners/specs.js"
 
 const errorBody = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ message, request_id: crypto.randomUUID() }, { status })
@@ -67,12 +70,16 @@ const HandlersLive = Layer.mergeAll(
   RunHandlersLive,
   ReportsHandlersLive,
   ThresholdsHandlersLive,
-  AlertsHandlersLive
+  AlertsHandlersLive,
+  SpecsHandlersLive,
+  RunnersHandlersLive
 )
 
 /** The domain services behind the handlers; they need only the store. */
 export const ServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
   Layer.provideMerge(ReportViews.Live),
+  Layer.provideMerge(Runners.Live),
+  Layer.provideMerge(Specs.Live),
   Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live)),
   Layer.provideMerge(Layer.mergeAll(AccessOpen, AuthenticationAnonymous))
 )
