@@ -4,7 +4,8 @@ import { version } from "../version.js"
 import { BenchmarksGroup, BranchesGroup, MeasuresGroup, TestbedsGroup } from "./dimensions.js"
 import { ProjectsGroup } from "./projects.js"
 import { AlertsGroup, ReportsGroup, RunGroup, ThresholdsGroup } from "./reports.js"
-import { RunnersGroup, SpecsGroup } from "./runners.js"
+import { JobsGroup } from "./jobs.js"
+import { RunnerJobsGroup, RunnersGroup, SpecsGroup } from "./runners.js"
 import { ServerGroup } from "./server.js"
 
 /** The REST contract: server handlers and the CLI's typed client both derive from it. */
@@ -21,6 +22,8 @@ export class BencherApi extends HttpApi.make("bencher")
   .add(AlertsGroup)
   .add(SpecsGroup)
   .add(RunnersGroup)
+  .add(RunnerJobsGroup)
+  .add(JobsGroup)
   .addError(InternalError)
   .annotateContext(OpenApi.annotations({ title: "bencher-ts", version }))
 {}

@@ -86,3 +86,12 @@ export const JsonRunnerClaim = Schema.Struct({
 })
 
 export const IterationResults = Schema.Array(JsonIterationOutput)
+
+/** A runner message about a job it does not hold (never claimed, or claimed by another runner): nothing changes. */
+export class JobNotHeld extends Schema.TaggedError<JobNotHeld>()("JobNotHeld", { message: Schema.String }) {}
+
+/** The answer to `Running` and `Heartbeat`: whether the runner must stop the job. */
+export const JobSignal = Schema.Struct({ canceled: Schema.Boolean })
+
+/** The answer to a terminal message, a first delivery or a resend alike: the job's status afterwards. */
+export const JobAck = Schema.Struct({ job: Uuid, status: Schema.String })

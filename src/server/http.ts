@@ -19,7 +19,10 @@ import { AuthenticationAnonymous } from "./auth-placeholder.js"
 import { BenchmarksHandlersLive, BranchesHandlersLive, MeasuresHandlersLive, TestbedsHandlersLive } from "./handlers/dimensions.js"
 import { ProjectsHandlersLive } from "./handlers/projects.js"
 import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHandlersLive } from "./handlers/reports.js"
+import { JobsHandlersLive, RunnerJobsHandlersLive } from "./handlers/jobs.js"
 import { RunnersHandlersLive, SpecsHandlersLive } from "./handlers/runners.js"
+import { RunnerRpcRoutes } from "./runner-rpc.js"
+import { JobSeamsDefault, JobsLive } from "../jobs/layer.js"
 import { ServerHandlersLive } from "./handlers/server.js"
 import { Runners } from "../runners/runners.js"
 import { Specs } from "../runners/specs.js"
@@ -72,11 +75,15 @@ const HandlersLive = Layer.mergeAll(
   ThresholdsHandlersLive,
   AlertsHandlersLive,
   SpecsHandlersLive,
-  RunnersHandlersLive
+  RunnersHandlersLive,
+  RunnerJobsHandlersLive,
+  JobsHandlersLive
 )
 
 /** The domain services behind the handlers; they need only the store. */
 export const ServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
+  Layer.provideMerge(JobsLive),
+  Layer.provideMerge(JobSeamsDefault),
   Layer.provideMerge(ReportViews.Live),
   Layer.provideMerge(Runners.Live),
   Layer.provideMerge(Specs.Live),
@@ -87,7 +94,7 @@ export const ServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
 const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(HandlersLive))
 
 /** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
-export const RoutesLive = Layer.mergeAll(ApiRoutes, ServerMiddleware)
+export const RoutesLive = Layer.mergeAll(ApiRoutes, RunnerRpcRoutes, ServerMiddleware)
 
 /**
  * Graceful stop: Node's server.close() stops accepting and waits for in-flight requests; connections still open

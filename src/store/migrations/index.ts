@@ -1,7 +1,9 @@
 import * as Migrator from "@effect/sql/Migrator"
 import core from "./0001_core.js"
+import jobs from "./0004_jobs.js"
 
 // Migrations are never edited once landed; a change is a new numbered entry. fromRecord works in the bundle.
 export const migrations = Migrator.fromRecord({
-  "0001_core": core
+  "0001_core": core,
+  "0004_jobs": jobs
 })
