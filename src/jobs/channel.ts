@@ -1,6 +1,6 @@
 import { Context, Duration, Effect, Layer, Option } from "effect"
 import { BadRequest } from "../domain/errors.js"
-import { JsonJobOutput, type JsonIterationOutput } from "../domain/job.js"
+import { JsonIterationOutput, JsonJobOutput } from "../domain/job.js"
 import { JobNotHeld, JsonClaimedJob } from "../domain/runner.js"
 import { toIso } from "../domain/time.js"
 import type { AuthenticatedRunner } from "../runners/runners.js"
@@ -68,6 +68,9 @@ const make = Effect.gen(function*() {
   const checkResults = (results: ReadonlyArray<JsonIterationOutput>) =>
     results.length > 255 ? Effect.fail(new BadRequest({ message: "results: at most 255 iterations" })) : Effect.void
 
+  const outputOf = (results: ReadonlyArray<JsonIterationOutput>, error: string | null) =>
+    new JsonJobOutput({ results: results.map((r) => new JsonIterationOutput(r)), error })
+
   /**
    * running | failed -> completed, output stored, processing hook forked. A duplicate (already completed or
    * processed) is acknowledged without changes; a canceled job keeps its status.
@@ -78,7 +81,7 @@ const make = Effect.gen(function*() {
       const row = yield* ownRow(runner, uuid)
       // A result may arrive for a job still only claimed (the runner's `running` was lost): start it first.
       if (statusOf(row) === "claimed") yield* lifecycle.start(row.id, runner.id)
-      const output = JsonJobOutput.make({ results, error: null })
+      const output = outputOf(results, null)
       const updated = yield* lifecycle.complete(row.id, runner.id)
       if (updated !== undefined) {
         yield* outputs.put(row.id, output)
@@ -98,7 +101,7 @@ const make = Effect.gen(function*() {
       const row = yield* ownRow(runner, uuid)
       const updated = yield* lifecycle.fail(row.id, error.slice(0, 4096), { runnerId: runner.id, from: ["claimed", "running"] })
       if (updated !== undefined) {
-        yield* outputs.put(row.id, JsonJobOutput.make({ results, error }))
+        yield* outputs.put(row.id, outputOf(results, error))
         yield* supervisor.end(uuid)
         return { job: row.uuid, status: "failed" }
       }
