@@ -85,7 +85,8 @@ export const JsonRunnerClaim = Schema.Struct({
   poll_timeout: optionalNull(Schema.Int.pipe(Schema.between(1, 900, { message: () => "poll_timeout must be between 1 and 900 seconds" })))
 })
 
-export const IterationResults = Schema.Array(JsonIterationOutput)
+/** Iteration outputs on the runner channel: plain structs on the wire (JsonIterationOutput's fields). */
+export const IterationResults = Schema.Array(Schema.Struct(JsonIterationOutput.fields))
 
 /** A runner message about a job it does not hold (never claimed, or claimed by another runner): nothing changes. */
 export class JobNotHeld extends Schema.TaggedError<JobNotHeld>()("JobNotHeld", { message: Schema.String }) {}
