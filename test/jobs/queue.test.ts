@@ -37,7 +37,8 @@ describe("JobQueue", () => {
   it.scoped("runs no SQL while runners wait and no job arrives", () =>
     Effect.gen(function*() {
       const counter = yield* makeStatementCounter
-      const ctx = yield* buildWorld(yield* worldFile)
+      // Built under the counting tracer so the writer and supervisor fibers it forks are counted too.
+      const ctx = yield* buildWorld(yield* worldFile).pipe(Effect.withTracer(counter.tracer))
       yield* Effect.gen(function*() {
         yield* spec("Small", true)
         const queue = yield* JobQueue
