@@ -9,7 +9,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { IdentityLive } from "../src/identity/layer.js"
 import { ReportPipeline } from "../src/reports/pipeline.js"
-import { ServicesLive } from "../src/server/http.js"
+import { ReportServicesLive } from "../src/server/http.js"
 import { StoreLive } from "../src/store/database.js"
 
 const BENCHMARKS = 1000
@@ -61,7 +61,7 @@ const program = Effect.gen(function*() {
 })
 
 const pipelineMs = await Effect.runPromise(
-  program.pipe(Effect.provide(ServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db)))), Effect.scoped)
+  program.pipe(Effect.provide(ReportServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db)))), Effect.scoped)
 )
 
 // Baseline: the same number of metric rows with one prepared statement in one transaction.

@@ -6,6 +6,8 @@ import { MembersGroup, OrganizationsGroup } from "./organizations.js"
 import { ProjectKeysGroup } from "./project-keys.js"
 import { ProjectsGroup } from "./projects.js"
 import { AlertsGroup, ReportsGroup, RunGroup, ThresholdsGroup } from "./reports.js"
+import { JobsGroup } from "./jobs.js"
+import { RunnerJobsGroup, RunnersGroup, SpecsGroup } from "./runners.js"
 import { ServerGroup } from "./server.js"
 import { UsersGroup } from "./users.js"
 
@@ -25,6 +27,10 @@ export class BencherApi extends HttpApi.make("bencher")
   .add(OrganizationsGroup)
   .add(MembersGroup)
   .add(ProjectKeysGroup)
+  .add(SpecsGroup)
+  .add(RunnersGroup)
+  .add(RunnerJobsGroup)
+  .add(JobsGroup)
   .addError(InternalError)
   .annotateContext(OpenApi.annotations({ title: "bencher-ts", version }))
 {}

@@ -6,6 +6,7 @@ import { memberCommand } from "./member.js"
 import { mockCommand } from "./mock.js"
 import { orgCommand } from "./org.js"
 import { runCommand } from "./run.js"
+import { jobCommand, runnerCommand, specCommand } from "./jobs.js"
 import { serverCommand } from "./server.js"
 import { userCommand } from "./user.js"
 
@@ -19,7 +20,10 @@ export const rootCommand = Command.make("bencher").pipe(
     imageCommand,
     userCommand,
     orgCommand,
-    memberCommand
+    memberCommand,
+    jobCommand,
+    specCommand,
+    runnerCommand
   ])
 )
 

@@ -23,9 +23,16 @@ import { MembersHandlersLive } from "./handlers/members.js"
 import { OrganizationsHandlersLive } from "./handlers/organizations.js"
 import { ProjectKeysHandlersLive } from "./handlers/project-keys.js"
 import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHandlersLive } from "./handlers/reports.js"
+import { JobsHandlersLive, RunnerJobsHandlersLive } from "./handlers/jobs.js"
+import { RunnersHandlersLive, SpecsHandlersLive } from "./handlers/runners.js"
+import { RunnerRpcRoutes } from "./runner-rpc.js"
+import { JobsLive } from "../jobs/layer.js"
+import { ImageResolverFromRegistry, JobPolicyFromPlans } from "../jobs/wiring.js"
 import { ServerHandlersLive } from "./handlers/server.js"
 import { UsersHandlersLive } from "./handlers/users.js"
 import { RegistryRoutes } from "./registry.js"
+import { Runners } from "../runners/runners.js"
+import { Specs } from "../runners/specs.js"
 
 const errorBody = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ message, request_id: crypto.randomUUID() }, { status })
@@ -77,14 +84,35 @@ const HandlersLive = Layer.mergeAll(
   RunHandlersLive,
   ReportsHandlersLive,
   ThresholdsHandlersLive,
-  AlertsHandlersLive
+  AlertsHandlersLive,
+  SpecsHandlersLive,
+  RunnersHandlersLive,
+  RunnerJobsHandlersLive,
+  JobsHandlersLive
 )
 
-/** The domain services behind the handlers; they need the store and identity (Access, Organizations, ...). */
-export const ServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
+/** Projects, their dimensions, thresholds and the report pipeline; they need the store and identity's Usage. */
+export const ReportServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
   Layer.provideMerge(ReportViews.Live),
   Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live))
 )
+
+/** The domain services behind the handlers; they need the store and identity (Access, Organizations, ...). */
+export const ServicesLive = JobsLive.pipe(
+  Layer.provideMerge(Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans)),
+  Layer.provideMerge(Runners.Live),
+  Layer.provideMerge(Specs.Live),
+  Layer.provideMerge(ReportServicesLive)
+)
+
+/** Everything but the HTTP server: services, registry, identity and the store, for a config. */
+export const AppLive = (config: ServerConfigShape) =>
+  ServicesLive.pipe(
+    Layer.provideMerge(RegistryLive({ root: dataDirOf(config) })),
+    Layer.provideMerge(IdentityLive),
+    Layer.provideMerge(StoreLive(config.db)),
+    Layer.provideMerge(Layer.succeed(ServerConfig, config))
+  )
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(HandlersLive))
 
@@ -92,7 +120,7 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(Hand
 const OciRoutes = RegistryRoutes.pipe(Layer.provide(RegistryCredentialsLive))
 
 /** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
-export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, ServerMiddleware)
+export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, RunnerRpcRoutes, ServerMiddleware)
 
 /**
  * Graceful stop: Node's server.close() stops accepting and waits for in-flight requests; connections still open
@@ -122,11 +150,7 @@ export const ServerLive = (config: ServerConfigShape) => {
   return HttpLayerRouter.serve(RoutesLive, { disableListenLog: true, disableLogger: true }).pipe(
     Layer.provideMerge(forceCloseAfter(() => nodeServer)),
     Layer.provideMerge(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host })),
-    Layer.provideMerge(ServicesLive),
-    Layer.provideMerge(RegistryLive({ root: dataDirOf(config) })),
-    Layer.provideMerge(IdentityLive),
-    Layer.provideMerge(StoreLive(config.db)),
-    Layer.provideMerge(Layer.succeed(ServerConfig, config))
+    Layer.provideMerge(AppLive(config))
   )
 }
 

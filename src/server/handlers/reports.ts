@@ -3,9 +3,8 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Effect } from "effect"
 import { BencherApi } from "../../api/index.js"
 import { BadRequest, NotFound } from "../../domain/errors.js"
-import { Access } from "../../identity/access.js"
+import { submitRun } from "../../jobs/run.js"
 import { CurrentActor } from "../../identity/actor.js"
-import { Organizations } from "../../identity/organizations.js"
 import { Branches } from "../../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../../projects/dimension-services.js"
 import { visibilityOf } from "../../identity/project-ref.js"
@@ -13,7 +12,6 @@ import type { ProjectRow } from "../../projects/rows.js"
 import { SeriesHistory } from "../../reports/history.js"
 import { Perf } from "../../reports/perf.js"
 import { type ReportInput, ReportPipeline, validModel } from "../../reports/pipeline.js"
-import { projectForRun } from "../../reports/run-target.js"
 import { alertStatusInt, ReportViews } from "../../reports/views.js"
 import type { JsonNewModel, JsonNewRun } from "../../domain/run.js"
 import { retryBusy } from "../../store/database.js"
@@ -38,36 +36,7 @@ const reportInput = (projectId: number, body: Omit<JsonNewRun, "project" | "job"
 })
 
 export const RunHandlersLive = HttpApiBuilder.group(BencherApi, "run", (handlers) =>
-  Effect.gen(function*() {
-    const pipeline = yield* ReportPipeline
-    const views = yield* ReportViews
-    const access = yield* Access
-    const organizations = yield* Organizations
-    const sql = yield* SqlClient.SqlClient
-    return handlers.handle("run", ({ payload }) =>
-      orInternal(Effect.gen(function*() {
-        if (payload.job !== undefined && payload.job !== null) {
-          return yield* new BadRequest({ message: "job: remote runs need a runner, and this server has none configured" })
-        }
-        const actor = yield* CurrentActor
-        // Everything, including an on-the-fly project, is written in one transaction: a bad upload leaves nothing.
-        const reportId = yield* retryBusy(sql.withTransaction(Effect.gen(function*() {
-          const { project, created } = yield* projectForRun(actor, payload.project, payload.context)
-          if (!created) {
-            // The first signed-in run on an unclaimed project claims it (its user becomes leader); from then on
-            // unauthenticated runs get 401.
-            if (actor._tag === "User") yield* organizations.claimIfUnclaimed({ organizationId: project.organization_id, userId: actor.userId })
-            yield* access.project(actor, {
-              id: project.id,
-              organizationId: project.organization_id,
-              visibility: visibilityOf(project.visibility)
-            }, "run")
-          }
-          return { project, id: yield* pipeline.ingest(reportInput(project.id, payload)) }
-        })))
-        return yield* views.reportJson(reportId.project, yield* views.reportById(reportId.id))
-      })))
-  }))
+  handlers.handle("run", ({ payload }) => orInternal(submitRun(payload))))
 
 export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (handlers) =>
   Effect.gen(function*() {

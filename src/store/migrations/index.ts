@@ -2,10 +2,12 @@ import * as Migrator from "@effect/sql/Migrator"
 import core from "./0001_core.js"
 import identity from "./0002_identity.js"
 import registry from "./0003_registry.js"
+import jobs from "./0004_jobs.js"
 
 // Migrations are never edited once landed; a change is a new numbered entry. fromRecord works in the bundle.
 export const migrations = Migrator.fromRecord({
   "0001_core": core,
   "0002_identity": identity,
-  "0003_registry": registry
+  "0003_registry": registry,
+  "0004_jobs": jobs
 })

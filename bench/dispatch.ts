@@ -1,0 +1,144 @@
+// Dispatch latency: 200 runners wait on real WebSockets; each job goes from `POST /v0/run` returning to a runner
+// holding it. Baseline, same run: 200 in-process pollers that try a claim on the database every 1 s (Bencher's
+// POLL_INTERVAL). Also counts SQL statements executed while runners wait and nothing arrives.
+import { SqlClient } from "@effect/sql"
+import { Clock, Context, Deferred, Effect, Exit, Fiber, FiberId, Layer, Random, Scope } from "effect"
+import { RunnerClient, runnerClientWebSocket } from "../src/api/runner-client.js"
+import { JobQueue } from "../src/jobs/queue.js"
+import { Runners } from "../src/runners/runners.js"
+import { Specs } from "../src/runners/specs.js"
+import { makeStatementCounter } from "../src/store/statement-count.js"
+import { jobRun, percentile, postJson, round, startBenchServer } from "./lib/jobs-server.js"
+
+const RUNNERS = 200
+const JOBS = 300
+const BASELINE_JOBS = 40
+const IDLE_SECONDS = 3
+const ALIGNED_JOBS = 20
+
+const program = Effect.gen(function*() {
+  const counter = yield* makeStatementCounter
+  const { url, context } = yield* startBenchServer.pipe(Effect.withTracer(counter.tracer))
+  const runners = Context.get(context, Runners)
+  const specs = Context.get(context, Specs)
+  const queue = Context.get(context, JobQueue)
+  const sql = Context.get(context, SqlClient.SqlClient)
+
+  yield* specs.create({ name: "Bench", cpu: 1, memory: 1, disk: 1, fallback: true })
+  const keys = yield* Effect.forEach(Array.from({ length: RUNNERS }, (_, i) => i), (i) =>
+    runners.create({ name: `runner-${i}`, specs: ["bench"] }))
+
+  // Receipt times by job uuid, whichever side (runner or submitter) gets there first.
+  const receipts = new Map<string, Deferred.Deferred<number>>()
+  const receipt = (uuid: string) => {
+    let d = receipts.get(uuid)
+    if (d === undefined) {
+      d = Deferred.unsafeMake<number>(FiberId.none)
+      receipts.set(uuid, d)
+    }
+    return d
+  }
+
+  const runnerScope = yield* Scope.make()
+  yield* Effect.forEach(keys, (created) =>
+    Effect.gen(function*() {
+      const client = Context.get(yield* Layer.buildWithScope(runnerClientWebSocket(url, created.key), runnerScope), RunnerClient)
+      yield* Effect.gen(function*() {
+        const job = yield* client.Claim({ poll_timeout: 900 })
+        if (job === null) return
+        yield* Deferred.succeed(receipt(job.uuid), performance.now())
+        yield* client.Completed({ job: job.uuid, results: [{ exit_code: 0 }] })
+      }).pipe(Effect.forever, Effect.forkIn(runnerScope))
+    }), { concurrency: 20, discard: true })
+
+  while ((yield* queue.stats).waiting < RUNNERS) yield* Effect.sleep("50 millis")
+
+  const idleBefore = counter.count()
+  yield* Effect.sleep(`${IDLE_SECONDS} seconds`)
+  const idleStatements = counter.count() - idleBefore
+
+  // `spread`: submit at a random point of the second, so a submission's phase against the pollers' ticks is uniform.
+  const measure = (n: number, spread = false) =>
+    Effect.gen(function*() {
+      const fromReturn: Array<number> = []
+      const fromSend: Array<number> = []
+      for (let i = 0; i < n; i++) {
+        if (spread) yield* Effect.sleep(`${yield* Random.nextIntBetween(0, 1000)} millis`)
+        const sent = performance.now()
+        const report = (yield* postJson(`${url}/bench/v0/run`, jobRun("dispatch"))) as { job: string }
+        const returned = performance.now()
+        const got = yield* Deferred.await(receipt(report.job))
+        fromReturn.push(Math.max(0, got - returned))
+        fromSend.push(got - sent)
+      }
+      return { fromReturn, fromSend }
+    })
+
+  yield* measure(30)
+  const ours = yield* measure(JOBS)
+  yield* Scope.close(runnerScope, Exit.void)
+
+  // Baseline: each poller tries one claim query every second. Staggered: phases spread over the second (steady
+  // state, 200 polls/s in aggregate); aligned: all runners started together and poll at the same instants.
+  const baselineRun = (n: number, staggered: boolean) => Effect.gen(function*() {
+  const pollers = yield* Effect.forEach(keys, (created) =>
+    Effect.gen(function*() {
+      const runner = yield* runners.authenticate(created.key)
+      if (staggered) yield* Effect.sleep(`${yield* Random.nextIntBetween(0, 1000)} millis`)
+      return yield* Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const rows = yield* sql<{ uuid: string; id: number }>`UPDATE job SET status = 1, runner_id = ${runner.id}, claimed = ${now},
+          last_heartbeat = ${now}, modified = ${now}
+          WHERE id = (SELECT id FROM job WHERE status = 0
+            AND spec_id IN (SELECT spec_id FROM runner_spec WHERE runner_id = ${runner.id})
+            ORDER BY priority DESC, created, id LIMIT 1) AND status = 0
+          RETURNING uuid, id`
+        const row = rows[0]
+        if (row !== undefined) {
+          yield* Deferred.succeed(receipt(row.uuid), performance.now())
+          yield* sql`UPDATE job SET status = 3 WHERE id = ${row.id}`
+        }
+      }).pipe(Effect.zipRight(Effect.sleep("1 second")), Effect.forever, Effect.orDie)
+    }).pipe(Effect.fork))
+  const result = yield* measure(n, true)
+  yield* Effect.forEach(pollers, Fiber.interrupt, { discard: true })
+  return result
+  })
+  const baseline = yield* baselineRun(BASELINE_JOBS, true)
+  const aligned = yield* baselineRun(ALIGNED_JOBS, false)
+
+  const p50 = round(percentile(ours.fromReturn, 50))
+  const p99 = round(percentile(ours.fromReturn, 99))
+  const baselineP50 = round(percentile(baseline.fromReturn, 50))
+  const baselineP99 = round(percentile(baseline.fromReturn, 99))
+  const sendP99 = percentile(ours.fromSend, 99)
+  const baselineSendP99 = percentile(baseline.fromSend, 99)
+  console.log(JSON.stringify({
+    bench: "dispatch",
+    runners: RUNNERS,
+    jobs: JOBS,
+    baseline_jobs: BASELINE_JOBS,
+    p50_ms: p50,
+    p99_ms: p99,
+    p50_from_request_start_ms: round(percentile(ours.fromSend, 50)),
+    p99_from_request_start_ms: round(sendP99),
+    idle_sql_statements_per_s: round(idleStatements / IDLE_SECONDS),
+    baseline_p50_ms: baselineP50,
+    baseline_p99_ms: baselineP99,
+    baseline_p99_from_request_start_ms: round(baselineSendP99),
+    baseline_aligned_p50_ms: round(percentile(aligned.fromReturn, 50)),
+    baseline_aligned_p99_ms: round(percentile(aligned.fromReturn, 99)),
+    ratio: round(baselineP99 / p99, 1),
+    ratio_from_request_start: round(baselineSendP99 / sendP99, 1),
+    ratio_aligned: round(percentile(aligned.fromReturn, 99) / p99, 1),
+    ratio_note: "baseline p99 / ours p99; staggered pollers poll 200 times/s in aggregate, aligned pollers once a second"
+  }))
+})
+
+Effect.runPromise(Effect.scoped(program)).then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  }
+)

@@ -1,0 +1,69 @@
+// The real server (RoutesLive + ServicesLive + StoreLive) plus one bench-only route, `POST /bench/v0/run`, that
+// runs exactly what `POST /v0/run` with `job` will run once RunHandlersLive calls submitRun. Each submission
+// gets its own source IP (a distinct unclaimed submitter), so the one-job-per-IP tier rule does not serialise
+// the bench.
+import { HttpLayerRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Context, Effect, Layer, Schema } from "effect"
+import { mkdtempSync } from "node:fs"
+import { createServer } from "node:http"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { JsonNewRun } from "../../src/domain/run.js"
+import { CurrentActor } from "../../src/identity/actor.js"
+import { submitRun } from "../../src/jobs/run.js"
+import { defaultServerConfig, ServerConfig } from "../../src/server/config.js"
+import { AppLive, RoutesLive } from "../../src/server/http.js"
+import { StoreLive } from "../../src/store/database.js"
+
+let submitter = 0
+
+const BenchRunRoute = HttpLayerRouter.add("POST", "/bench/v0/run", Effect.gen(function*() {
+  const body = yield* HttpServerRequest.schemaBodyJson(JsonNewRun)
+  submitter++
+  const sourceIp = `10.${(submitter >> 16) & 255}.${(submitter >> 8) & 255}.${submitter & 255}`
+  const report = yield* submitRun(body).pipe(Effect.provideService(CurrentActor, { _tag: "Anonymous", sourceIp }))
+  return yield* HttpServerResponse.json(report)
+}).pipe(Effect.catchAll((e) => HttpServerResponse.json({ message: String(e) }, { status: 400 }))))
+
+export const startBenchServer = Effect.gen(function*() {
+  const dir = mkdtempSync(join(tmpdir(), "bencher-bench-"))
+  const config = { ...defaultServerConfig, port: 0, db: join(dir, "bencher.db") }
+  const context = yield* Layer.build(
+    HttpLayerRouter.serve(Layer.mergeAll(RoutesLive, BenchRunRoute), { disableListenLog: true, disableLogger: true }).pipe(
+      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+      Layer.provideMerge(AppLive(config))
+    )
+  )
+  const address = Context.get(context, HttpServer.HttpServer).address
+  if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("expected a TCP address")
+  return { url: `http://127.0.0.1:${address.port}`, context, db: config.db }
+})
+
+export const DIGEST = `sha256:${"c".repeat(64)}`
+
+export const postJson = (url: string, body: unknown) =>
+  Effect.promise(async () => {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    const json = (await response.json()) as unknown
+    if (!response.ok) throw new Error(`${response.status} ${JSON.stringify(json)}`)
+    return json
+  })
+
+export const jobRun = (project: string) => ({
+  project,
+  start_time: new Date().toISOString(),
+  end_time: new Date().toISOString(),
+  results: [],
+  job: { image: `${project}@${DIGEST}` }
+})
+
+export const percentile = (values: ReadonlyArray<number>, p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
+}
+
+export const round = (n: number, digits = 3) => Number(n.toFixed(digits))
+
+export const JobReport = Schema.Struct({ uuid: Schema.String, job: Schema.optional(Schema.NullOr(Schema.String)) })

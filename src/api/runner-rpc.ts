@@ -1,0 +1,43 @@
+import { Rpc, RpcGroup, RpcMiddleware } from "@effect/rpc"
+import { Context, Schema } from "effect"
+import { BadRequest, Unauthorized } from "../domain/errors.js"
+import { Uuid } from "../domain/ids.js"
+import { IterationResults, JobAck, JobNotHeld, JobSignal, JsonClaimedJob } from "../domain/runner.js"
+
+export const RUNNER_RPC_PATH = "/v0/runners/rpc"
+
+/** The runner behind a channel message, as its key identified it. */
+export interface RunnerIdentity {
+  readonly id: number
+  readonly uuid: string
+  readonly slug: string
+  readonly specIds: ReadonlySet<number>
+}
+
+export class CurrentRunner extends Context.Tag("bencher/api/CurrentRunner")<CurrentRunner, RunnerIdentity>() {}
+
+/**
+ * Runner-key authentication: `Authorization: Bearer bencher_runner_...` on the HTTP request or the WebSocket
+ * upgrade (the server copies request headers into every message), or on the message itself.
+ */
+export class RunnerAuth extends RpcMiddleware.Tag<RunnerAuth>()("bencher/api/RunnerAuth", {
+  provides: CurrentRunner,
+  failure: Unauthorized
+}) {}
+
+const JobRef = { job: Uuid }
+const errors = Schema.Union(JobNotHeld, BadRequest)
+
+/** The runner channel (DESIGN.md's RunnerSession), served over HTTP (POST) and WebSocket (GET) at one path. */
+export class RunnerRpcs extends RpcGroup.make(
+  Rpc.make("Claim", {
+    payload: { poll_timeout: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.between(1, 900)))) },
+    success: Schema.NullOr(JsonClaimedJob),
+    error: BadRequest
+  }),
+  Rpc.make("Running", { payload: JobRef, success: JobSignal, error: errors }),
+  Rpc.make("Heartbeat", { payload: JobRef, success: JobSignal, error: errors }),
+  Rpc.make("Completed", { payload: { ...JobRef, results: IterationResults }, success: JobAck, error: errors }),
+  Rpc.make("Failed", { payload: { ...JobRef, results: IterationResults, error: Schema.String }, success: JobAck, error: errors }),
+  Rpc.make("Canceled", { payload: JobRef, success: JobAck, error: errors })
+).middleware(RunnerAuth) {}

@@ -1,0 +1,129 @@
+import { Context, Duration, Effect, Layer, Option } from "effect"
+import { BadRequest } from "../domain/errors.js"
+import { JsonIterationOutput, JsonJobOutput } from "../domain/job.js"
+import { JobNotHeld, JsonClaimedJob } from "../domain/runner.js"
+import { toIso } from "../domain/time.js"
+import type { AuthenticatedRunner } from "../runners/runners.js"
+import { Specs, specJson } from "../runners/specs.js"
+import { jobConfigOf } from "./jobs.js"
+import { JobLifecycle, type JobRow, statusOf } from "./lifecycle.js"
+import { JobCompletion, JobOutputStore, RunnerPullTokens } from "./output.js"
+import { DEFAULT_POLL_TIMEOUT, JobQueue } from "./queue.js"
+import { JobSupervisor } from "./supervisor.js"
+
+const make = Effect.gen(function*() {
+  const queue = yield* JobQueue
+  const supervisor = yield* JobSupervisor
+  const lifecycle = yield* JobLifecycle
+  const specs = yield* Specs
+  const outputs = yield* JobOutputStore
+  const completion = yield* JobCompletion
+  const tokens = yield* RunnerPullTokens
+
+  const notHeld = (uuid: string) => new JobNotHeld({ message: `Job ${uuid} is not held by this runner` })
+
+  /** The job row, if (and only if) this runner is the one that claimed it. */
+  const ownRow = (runner: AuthenticatedRunner, uuid: string) =>
+    Effect.flatMap(lifecycle.byUuid(uuid), (row) =>
+      row !== undefined && row.runner_id === runner.id ? Effect.succeed(row) : Effect.fail(notHeld(uuid)))
+
+  const claimed = (runner: AuthenticatedRunner, row: JobRow) =>
+    Effect.gen(function*() {
+      const config = yield* Option.match(jobConfigOf(row), {
+        onNone: () => Effect.dieMessage(`job ${row.uuid} has an unreadable config`),
+        onSome: Effect.succeed
+      })
+      return JsonClaimedJob.make({
+        uuid: row.uuid,
+        spec: specJson(yield* specs.byId(row.spec_id)),
+        config,
+        oci_token: yield* tokens.mint(config.project, runner.uuid),
+        timeout: row.timeout,
+        created: toIso(row.created)
+      }, { disableValidation: true })
+    })
+
+  /** Waits (in memory) for a job this runner serves, claims it and starts its supervisor. */
+  const claim = (runner: AuthenticatedRunner, pollTimeoutSeconds?: number | null) =>
+    Effect.gen(function*() {
+      const timeout = pollTimeoutSeconds === undefined || pollTimeoutSeconds === null
+        ? DEFAULT_POLL_TIMEOUT
+        : Duration.seconds(pollTimeoutSeconds)
+      const row = yield* queue.claim(runner, timeout)
+      if (Option.isNone(row)) return Option.none<JsonClaimedJob>()
+      yield* supervisor.supervise(row.value)
+      return Option.some(yield* claimed(runner, row.value))
+    })
+
+  /** Heartbeats and `running` outside memory (after a failure, a cancel, a restart): the database decides. */
+  const fromStore = (runner: AuthenticatedRunner, uuid: string) =>
+    Effect.map(ownRow(runner, uuid), (row) => ({ canceled: statusOf(row) === "canceled" }))
+
+  const running = (runner: AuthenticatedRunner, uuid: string) =>
+    Effect.flatMap(supervisor.running(runner.id, uuid), (r) => (r === undefined ? fromStore(runner, uuid) : Effect.succeed(r)))
+
+  const heartbeat = (runner: AuthenticatedRunner, uuid: string) =>
+    Effect.flatMap(supervisor.heartbeat(runner.id, uuid), (r) => (r === undefined ? fromStore(runner, uuid) : Effect.succeed(r)))
+
+  const checkResults = (results: ReadonlyArray<JsonIterationOutput>) =>
+    results.length > 255 ? Effect.fail(new BadRequest({ message: "results: at most 255 iterations" })) : Effect.void
+
+  const outputOf = (results: ReadonlyArray<JsonIterationOutput>, error: string | null) =>
+    new JsonJobOutput({ results: results.map((r) => new JsonIterationOutput(r)), error })
+
+  /**
+   * running | failed -> completed, output stored, processing hook forked. A duplicate (already completed or
+   * processed) is acknowledged without changes; a canceled job keeps its status.
+   */
+  const completed = (runner: AuthenticatedRunner, uuid: string, results: ReadonlyArray<JsonIterationOutput>) =>
+    Effect.gen(function*() {
+      yield* checkResults(results)
+      const row = yield* ownRow(runner, uuid)
+      // A result may arrive for a job still only claimed (the runner's `running` was lost): start it first.
+      if (statusOf(row) === "claimed") yield* lifecycle.start(row.id, runner.id)
+      const output = outputOf(results, null)
+      const updated = yield* lifecycle.complete(row.id, runner.id)
+      if (updated !== undefined) {
+        yield* outputs.put(row.id, output)
+        yield* supervisor.end(uuid)
+        yield* completion.onCompleted(updated, output).pipe(
+          Effect.catchAllCause((cause) => Effect.logError("job processing failed", cause)),
+          Effect.forkDaemon
+        )
+        return { job: row.uuid, status: "completed" }
+      }
+      return { job: row.uuid, status: statusOf((yield* lifecycle.byId(row.id)) ?? row) }
+    })
+
+  const failed = (runner: AuthenticatedRunner, uuid: string, results: ReadonlyArray<JsonIterationOutput>, error: string) =>
+    Effect.gen(function*() {
+      yield* checkResults(results)
+      const row = yield* ownRow(runner, uuid)
+      const updated = yield* lifecycle.fail(row.id, error.slice(0, 4096), { runnerId: runner.id, from: ["claimed", "running"] })
+      if (updated !== undefined) {
+        yield* outputs.put(row.id, outputOf(results, error))
+        yield* supervisor.end(uuid)
+        return { job: row.uuid, status: "failed" }
+      }
+      return { job: row.uuid, status: statusOf((yield* lifecycle.byId(row.id)) ?? row) }
+    })
+
+  /** The runner stopped the job: after our cancel that is its acknowledgement, otherwise it canceled on its own. */
+  const canceled = (runner: AuthenticatedRunner, uuid: string) =>
+    Effect.gen(function*() {
+      const row = yield* ownRow(runner, uuid)
+      yield* lifecycle.cancel(row.id, "job_canceled_by_runner", { runnerId: runner.id })
+      yield* supervisor.end(uuid)
+      return { job: row.uuid, status: statusOf((yield* lifecycle.byId(row.id)) ?? row) }
+    })
+
+  return { claim, running, heartbeat, completed, failed, canceled } as const
+})
+
+/**
+ * DESIGN.md's RunnerSession logic, shared by the RPC channel (HTTP and WebSocket) and the REST long poll: each
+ * message becomes an idempotent job transition.
+ */
+export class RunnerChannel extends Context.Tag("bencher/jobs/RunnerChannel")<RunnerChannel, Effect.Effect.Success<typeof make>>() {
+  static readonly Live = Layer.effect(this, make)
+}

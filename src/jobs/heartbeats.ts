@@ -1,0 +1,78 @@
+import { Context, Effect, Layer } from "effect"
+import { BackgroundSql, retryBusy } from "../store/database.js"
+import { JobSettings } from "./settings.js"
+
+/** A job's latest heartbeat as the writer will store it. */
+export interface HeartbeatMark {
+  readonly jobId: number
+  readonly runnerId: number
+  readonly organizationId: number
+  readonly at: number
+  /** Whole minutes billed so far (Bencher's `last_billed_minute`); 0 before the job started. */
+  readonly billedMinute: number
+}
+
+/**
+ * The seam to the identity issue's usage ledger: called inside the writer's background transaction with the
+ * minutes a job newly ran since the last flush. The default records nothing.
+ */
+export class RunnerUsage extends Context.Reference<RunnerUsage>()("bencher/jobs/RunnerUsage", {
+  defaultValue: () => ({ recordMinutes: (_organizationId: number, _jobId: number, _minutes: number): Effect.Effect<void> => Effect.void })
+}) {}
+
+export const billedMinutes = (started: number | null, now: number): number =>
+  started === null ? 0 : Math.max(1, Math.ceil((now - started) / 60_000))
+
+const make = Effect.gen(function*() {
+  const bg = yield* BackgroundSql
+  const settings = yield* JobSettings
+  const usage = yield* RunnerUsage
+  let dirty = new Map<number, HeartbeatMark>()
+  const billed = new Map<number, number>()
+
+  /** Memory only: the request path never waits on SQLite for a heartbeat. */
+  const record = (mark: HeartbeatMark) => Effect.sync(() => void dirty.set(mark.jobId, mark))
+
+  /** Forget a finished job's billing cursor (after its final flush). */
+  const forget = (jobId: number) => Effect.sync(() => void billed.delete(jobId))
+
+  const write = (marks: ReadonlyArray<HeartbeatMark>) =>
+    bg.withTransaction(Effect.forEach(marks, (m) =>
+      Effect.gen(function*() {
+        const [row] = yield* bg<{ last_billed_minute: number }>`UPDATE job
+          SET last_heartbeat = max(coalesce(last_heartbeat, 0), ${m.at}),
+              last_billed_minute = max(last_billed_minute, ${m.billedMinute})
+          WHERE id = ${m.jobId} RETURNING last_billed_minute`
+        yield* bg`UPDATE runner SET last_heartbeat = ${m.at} WHERE id = ${m.runnerId}`
+        const before = billed.get(m.jobId) ?? 0
+        if (row !== undefined && m.billedMinute > before) {
+          yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute - before)
+        }
+      }), { discard: true })).pipe(
+        retryBusy,
+        Effect.tap(() => Effect.sync(() => { for (const m of marks) billed.set(m.jobId, Math.max(billed.get(m.jobId) ?? 0, m.billedMinute)) }))
+      )
+
+  /** Writes everything recorded since the last flush in one background transaction; no marks, no SQL. */
+  const flush = Effect.suspend(() => {
+    if (dirty.size === 0) return Effect.void
+    const marks = [...dirty.values()]
+    dirty = new Map()
+    return write(marks).pipe(
+      Effect.catchAll((error) =>
+        Effect.logWarning("heartbeat flush failed; will retry", error).pipe(
+          Effect.zipRight(Effect.sync(() => { for (const m of marks) if (!dirty.has(m.jobId)) dirty.set(m.jobId, m) }))
+        ))
+    )
+  })
+
+  yield* flush.pipe(Effect.delay(settings.heartbeatFlushInterval), Effect.forever, Effect.forkScoped)
+  yield* Effect.addFinalizer(() => flush)
+
+  return { record, flush, forget, pending: Effect.sync(() => dirty.size) } as const
+})
+
+/** Batches heartbeats and billed minutes onto the dedicated background connection. */
+export class HeartbeatWriter extends Context.Tag("bencher/jobs/HeartbeatWriter")<HeartbeatWriter, Effect.Effect.Success<typeof make>>() {
+  static readonly Live = Layer.scoped(this, make)
+}

@@ -1,0 +1,29 @@
+import { Effect, Layer } from "effect"
+import { ServerConfig } from "../server/config.js"
+import { RunnerChannel } from "./channel.js"
+import { HeartbeatWriter } from "./heartbeats.js"
+import { ImageResolver } from "./image.js"
+import { Jobs } from "./jobs.js"
+import { JobLifecycle } from "./lifecycle.js"
+import { JobOutputStore } from "./output.js"
+import { JobPolicy } from "./policy.js"
+import { JobQueue } from "./queue.js"
+import { RecoveryLive } from "./recovery.js"
+import { JobSupervisor } from "./supervisor.js"
+
+/** The actors (queue, supervisors, heartbeat writer) and the services on top of them, recovered at start. */
+export const JobsLive = RecoveryLive.pipe(
+  Layer.provideMerge(Layer.mergeAll(Jobs.Live, RunnerChannel.Live)),
+  Layer.provideMerge(JobSupervisor.Live),
+  Layer.provideMerge(Layer.mergeAll(JobQueue.Live, HeartbeatWriter.Live)),
+  Layer.provideMerge(Layer.mergeAll(JobLifecycle.Live, JobOutputStore.Table))
+)
+
+/**
+ * The seams' defaults until identity and the registry land: digest-only images on this server's host, and
+ * plan-less priorities. Replace either layer to plug the real service in.
+ */
+export const JobSeamsDefault = Layer.mergeAll(
+  Layer.unwrapEffect(Effect.map(ServerConfig, (config) => ImageResolver.digestOnly(`${config.host}:${config.port}`))),
+  JobPolicy.Default
+)

@@ -1,0 +1,98 @@
+import { SqlClient } from "@effect/sql"
+import { Clock, Context, Effect, Layer } from "effect"
+import { allowedTransitions, type JobStatus, jobStatusFromInt, jobStatusToInt } from "../domain/job.js"
+import { retryBusy } from "../store/database.js"
+
+export interface JobRow {
+  readonly id: number
+  readonly uuid: string
+  readonly report_id: number
+  readonly organization_id: number
+  readonly source_ip: string | null
+  readonly spec_id: number
+  readonly config: string
+  readonly timeout: number
+  readonly priority: number
+  readonly status: number
+  readonly runner_id: number | null
+  readonly claimed: number | null
+  readonly started: number | null
+  readonly completed: number | null
+  readonly last_heartbeat: number | null
+  readonly last_billed_minute: number
+  readonly error: string | null
+  readonly created: number
+  readonly modified: number
+}
+
+export const statusOf = (row: Pick<JobRow, "status">): JobStatus => jobStatusFromInt(row.status) ?? "failed"
+
+/** Every status a job may move to `to` from, per DESIGN.md's lifecycle. */
+export const sourcesOf = (to: JobStatus): ReadonlyArray<number> =>
+  (Object.keys(allowedTransitions) as Array<JobStatus>)
+    .filter((from) => allowedTransitions[from].includes(to))
+    .map(jobStatusToInt)
+
+/** Why a job ended, as stored in `job.error` and sent as Bencher's close reasons. */
+export type EndReason =
+  | "heartbeat_timeout"
+  | "job_timeout_exceeded"
+  | "job_canceled_by_user"
+  | "job_canceled_by_runner"
+  | "orphaned_claim"
+  | (string & {})
+
+const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+
+  /**
+   * One compare-and-set UPDATE: the job moves to `to` only if its current status may lead there (and, when
+   * given, only if `runnerId` holds it). Returns the updated row, or undefined when nothing changed: a lost
+   * race, a duplicate or a late message, all of which callers treat as no-ops.
+   */
+  const transition = (
+    jobId: number,
+    to: JobStatus,
+    fields: Readonly<Record<string, number | string | null>> = {},
+    options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus> } = {}
+  ) =>
+    Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const from = options.from?.filter((s) => allowedTransitions[s].includes(to)).map(jobStatusToInt) ?? sourcesOf(to)
+      if (from.length === 0) return undefined
+      const rows = yield* sql<JobRow>`UPDATE job SET ${sql.update({ ...fields, status: jobStatusToInt(to), modified: now })}
+        WHERE id = ${jobId} AND status IN ${sql.in(from)}
+        ${options.runnerId === undefined ? sql`` : sql`AND runner_id = ${options.runnerId}`}
+        RETURNING *`
+      return rows[0]
+    }).pipe(retryBusy)
+
+  const claim = (jobId: number, runnerId: number) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      transition(jobId, "claimed", { runner_id: runnerId, claimed: now, last_heartbeat: now }))
+
+  const start = (jobId: number, runnerId: number) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      transition(jobId, "running", { started: now, last_heartbeat: now }, { runnerId }))
+
+  const complete = (jobId: number, runnerId: number) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      transition(jobId, "completed", { completed: now, error: null }, { runnerId }))
+
+  const fail = (jobId: number, error: EndReason, options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus> } = {}) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => transition(jobId, "failed", { completed: now, error }, options))
+
+  const cancel = (jobId: number, reason: EndReason, options: { readonly runnerId?: number } = {}) =>
+    Effect.flatMap(Clock.currentTimeMillis, (now) => transition(jobId, "canceled", { completed: now, error: reason }, options))
+
+  const byId = (jobId: number) => sql<JobRow>`SELECT * FROM job WHERE id = ${jobId}`.pipe(Effect.map((rows) => rows[0]))
+  const byUuid = (uuid: string) =>
+    sql<JobRow>`SELECT * FROM job WHERE uuid = ${uuid.toLowerCase()}`.pipe(Effect.map((rows) => rows[0]))
+
+  return { transition, claim, start, complete, fail, cancel, byId, byUuid } as const
+})
+
+/** The job lifecycle as compare-and-set transitions on the main connection. */
+export class JobLifecycle extends Context.Tag("bencher/jobs/JobLifecycle")<JobLifecycle, Effect.Effect.Success<typeof make>>() {
+  static readonly Live = Layer.effect(this, make)
+}

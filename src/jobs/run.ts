@@ -1,0 +1,84 @@
+import { SqlClient } from "@effect/sql"
+import { Clock, Effect } from "effect"
+import { BadRequest } from "../domain/errors.js"
+import type { JsonNewRun } from "../domain/run.js"
+import { Access } from "../identity/access.js"
+import { CurrentActor } from "../identity/actor.js"
+import { Organizations } from "../identity/organizations.js"
+import { visibilityOf } from "../identity/project-ref.js"
+import { type ReportInput, ReportPipeline } from "../reports/pipeline.js"
+import { projectForRun } from "../reports/run-target.js"
+import { ReportViews } from "../reports/views.js"
+import { retryBusy } from "../store/database.js"
+import { parseImageReference } from "./image.js"
+import { Jobs } from "./jobs.js"
+
+const reportInput = (projectId: number, body: JsonNewRun, times: { readonly start: number; readonly end: number }): ReportInput => ({
+  projectId,
+  branch: body.branch,
+  hash: body.hash,
+  startPoint: body.start_point,
+  testbed: body.testbed,
+  thresholds: body.thresholds,
+  startTime: times.start,
+  endTime: times.end,
+  results: body.results,
+  adapter: body.settings?.adapter,
+  average: body.settings?.average,
+  fold: body.settings?.fold,
+  idempotencyKey: body.idempotency_key
+})
+
+/**
+ * `POST /v0/run`, local or remote, in one transaction (a failed check writes nothing):
+ * - the project: named, else derived from `job.image` (`[registry/]<project>:<tag>`), else created on the fly;
+ *   the first signed-in run on an unclaimed project claims it, then the caller needs the `run` permission;
+ * - local results: the report with its metrics, boundaries and alerts;
+ * - `job`: the empty report (placeholder times, the run's branch, testbed and adapter settings) and the pending
+ *   job, which a runner will claim.
+ * Returns the JsonReport (with its `job` uuid for a remote run).
+ */
+export const submitRun = (payload: JsonNewRun) =>
+  Effect.gen(function*() {
+    const job = payload.job ?? undefined
+    if (job !== undefined && payload.results.length > 0) {
+      return yield* new BadRequest({ message: "results: a remote run (job) must not carry results; its runner produces them" })
+    }
+    const actor = yield* CurrentActor
+    const access = yield* Access
+    const organizations = yield* Organizations
+    const pipeline = yield* ReportPipeline
+    const views = yield* ReportViews
+    const jobs = yield* Jobs
+    const sql = yield* SqlClient.SqlClient
+    const target = payload.project ?? (job === undefined ? undefined : parseImageReference(job.image).repository)
+    const created = yield* retryBusy(sql.withTransaction(Effect.gen(function*() {
+      const { project, created } = yield* projectForRun(actor, target, payload.context)
+      if (!created) {
+        // The first signed-in run on an unclaimed project claims it (its user becomes leader); from then on
+        // unauthenticated runs get 401.
+        if (actor._tag === "User") yield* organizations.claimIfUnclaimed({ organizationId: project.organization_id, userId: actor.userId })
+        yield* access.project(actor, {
+          id: project.id,
+          organizationId: project.organization_id,
+          visibility: visibilityOf(project.visibility)
+        }, "run")
+      }
+      if (job === undefined) {
+        const times = { start: Date.parse(payload.start_time), end: Date.parse(payload.end_time) }
+        return { project, reportId: yield* pipeline.ingest(reportInput(project.id, payload, times)) }
+      }
+      const now = yield* Clock.currentTimeMillis
+      const reportId = yield* pipeline.ingest(reportInput(project.id, { ...payload, results: [] }, { start: now, end: now }))
+      yield* jobs.create({
+        reportId,
+        project,
+        sourceIp: actor.sourceIp,
+        job,
+        average: payload.settings?.average,
+        fold: payload.settings?.fold
+      })
+      return { project, reportId }
+    })))
+    return yield* views.reportJson(created.project, yield* views.reportById(created.reportId))
+  })

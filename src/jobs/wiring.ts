@@ -1,0 +1,62 @@
+import { Effect, Layer } from "effect"
+import { BadRequest } from "../domain/errors.js"
+import type { JobPriority } from "../domain/job.js"
+import { TIMEOUT_LIMITS } from "../identity/plan.js"
+import { Plans } from "../identity/plans.js"
+import { ImageRegistry } from "../registry/image-registry.js"
+import { ServerConfig } from "../server/config.js"
+import { ImageResolver, parseImageReference } from "./image.js"
+import { type JobAllowance, JobPolicy } from "./policy.js"
+
+/**
+ * Job images come from this server's own registry: the image's host (when given) must be this server, its
+ * repository the project (slug or uuid), and a tag resolves to the digest of its manifest (for an index, the
+ * linux/amd64 entry, the platform of the runners here).
+ */
+export const ImageResolverFromRegistry = Layer.effect(
+  ImageResolver,
+  Effect.gen(function*() {
+    const config = yield* ServerConfig
+    const images = yield* ImageRegistry
+    const registry = `${config.host}:${config.port}`
+    const ours = new Set([registry, `localhost:${config.port}`, `127.0.0.1:${config.port}`])
+    return {
+      resolve: ({ image, projectSlug, projectUuid }) =>
+        Effect.gen(function*() {
+          const ref = parseImageReference(image)
+          if (ref.host !== null && !ours.has(ref.host)) {
+            return yield* new BadRequest({ message: `job.image: ${image} is not in this server's registry (${registry}); push it there first` })
+          }
+          if (ref.repository !== projectUuid && ref.repository !== projectSlug) {
+            return yield* new BadRequest({ message: `job.image: repository ${ref.repository} is not this project (${projectSlug} or ${projectUuid})` })
+          }
+          const reference = ref.digest ?? ref.tag ?? "latest"
+          const digest = yield* images.resolveDigest(projectUuid, reference).pipe(
+            Effect.catchAll((e) => Effect.fail(new BadRequest({ message: `job.image: ${e.message}` })))
+          )
+          return { registry, digest }
+        })
+    }
+  })
+)
+
+/** Tiers and timeouts from the organization's plan (identity): unclaimed 0, free 100, team 200, enterprise 300. */
+export const JobPolicyFromPlans = Layer.effect(
+  JobPolicy,
+  Effect.gen(function*() {
+    const plans = yield* Plans
+    return {
+      allowance: (organizationId: number) =>
+        plans.tierOf(organizationId).pipe(
+          Effect.orElseSucceed((): JobPriority => "unclaimed"),
+          Effect.map((tier): JobAllowance => ({
+            tier,
+            priority: plans.priority(tier),
+            defaultTimeout: TIMEOUT_LIMITS[tier].default,
+            maxTimeout: TIMEOUT_LIMITS[tier].max
+          }))
+        ),
+      mayUseSpec: () => Effect.succeed(true)
+    }
+  })
+)
