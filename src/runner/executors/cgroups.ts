@@ -11,6 +11,8 @@ export interface CgroupUsage {
   readonly cpuTimeNs: number | undefined
   readonly peakMemoryBytes: number | undefined
   readonly oomKilled: boolean
+  /** The memory limit was hit at least once (v1 failcnt): with a SIGKILL, the OOM killer's work. */
+  readonly memoryLimitHit: boolean
 }
 
 /**
@@ -148,7 +150,8 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
         return {
           cpuTimeNs: acct === undefined ? undefined : num(await read(join(acct, "cpuacct.usage"))),
           peakMemoryBytes: memory === undefined ? undefined : num(await read(join(memory, "memory.max_usage_in_bytes"))),
-          oomKilled: oom !== null && Number(oom[1]) > 0
+          oomKilled: oom !== null && Number(oom[1]) > 0,
+          memoryLimitHit: (num(await read(join(memory ?? "", "memory.failcnt"))) ?? 0) > 0
         }
       },
       killAll: () => (memory ?? pids) === undefined ? Promise.resolve() : killPids((memory ?? pids) as string),
@@ -176,11 +179,14 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
     procsFiles: [join(dir, "cgroup.procs")],
     usage: async () => {
       const usec = (await read(join(dir, "cpu.stat")) ?? "").match(/usage_usec (\d+)/)
-      const oom = (await read(join(dir, "memory.events")) ?? "").match(/oom_kill (\d+)/)
+      const events = await read(join(dir, "memory.events")) ?? ""
+      const oom = events.match(/oom_kill (\d+)/)
+      const max = events.match(/max (\d+)/)
       return {
         cpuTimeNs: usec === null ? undefined : Number(usec[1]) * 1000,
         peakMemoryBytes: num(await read(join(dir, "memory.peak"))),
-        oomKilled: oom !== null && Number(oom[1]) > 0
+        oomKilled: oom !== null && Number(oom[1]) > 0,
+        memoryLimitHit: max !== null && Number(max[1]) > 0
       }
     },
     killAll: async () => {

@@ -34,6 +34,8 @@ export interface SandboxInvocation {
   readonly cleanup?: (() => Promise<void>) | undefined
 }
 
+const OOM_SLACK_BYTES = 1024 * 1024
+
 const fail = (kind: ExecutorKind, what: string) => (e: unknown) =>
   new SandboxFailed({ executor: kind, message: `${what}: ${String(e instanceof Error ? e.message : e)}` })
 
@@ -77,12 +79,20 @@ export const runInSandbox = (
             await cgroup?.killAll()
             await invocation.cleanup?.()
             const usage = await cgroup?.usage()
+            // The OOM kill is counted in the victim's cgroup, which an OCI runtime deletes with the container;
+            // the per-run parent still shows its peak at the limit, and the SIGKILL says the rest.
+            const killed = exit.signal === "SIGKILL" || exit.exitCode === 137
+            const limit = spec.limits.memoryBytes
+            const atLimit = usage?.memoryLimitHit === true ||
+              (limit !== undefined && (usage?.peakMemoryBytes ?? 0) >= limit - OOM_SLACK_BYTES)
+            const oomKilled = usage !== undefined &&
+              (usage.oomKilled || (atLimit && killed && !exit.timedOut && !exit.canceled))
             const { files, missing } = await collectFiles(view, spec.filePaths, spec.limits.maxFileCount, spec.limits.maxOutputBytes)
             return {
               exitCode: exit.signal === null ? exit.exitCode : null,
               signal: exit.signal,
               timedOut: exit.timedOut,
-              oomKilled: usage?.oomKilled ?? false,
+              oomKilled,
               canceled: exit.canceled,
               stdout: exit.stdout.buffer,
               stderr: exit.stderr.buffer,

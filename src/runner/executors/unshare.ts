@@ -49,7 +49,9 @@ export const unshareExecutor = (): Effect.Effect<Executor, ExecutorUnavailable> 
               `mount -o remount,bind,ro ${q(`${mnt}${b.target}`)}`
             ]),
             "PATH=$job_path; export PATH",
-            `exec ${setpriv} --no-new-privs -- ${unshare} --root=${q(mnt)} --wd=${q(spec.cwd)} --setuid ${SANDBOX_UID} --setgid ${SANDBOX_UID} -- "$@"`
+            // Not exec: util-linux's --fork parent fails to re-raise SIGKILL (exit 1), this shell reports 137.
+            `${setpriv} --no-new-privs -- ${unshare} --root=${q(mnt)} --wd=${q(spec.cwd)} --setuid ${SANDBOX_UID} --setgid ${SANDBOX_UID} -- "$@"`,
+            "exit $?"
           ].join("\n")
           return {
             argv: [
