@@ -137,8 +137,11 @@ const runtimeExecutor = (runtime: string, binary: string): Executor => {
           killTree: async () => {
             await runHelper([binary, "--root", stateDir, "kill", containerId, "KILL"], 5000)
           },
+          // `run` removes its own state on a normal exit; only a killed container leaves some behind.
           cleanup: async () => {
-            await runHelper([binary, "--root", stateDir, "delete", "--force", containerId], 5000)
+            if (existsSync(join(stateDir, containerId))) {
+              await runHelper([binary, "--root", stateDir, "delete", "--force", containerId], 5000)
+            }
           }
         }
       })
