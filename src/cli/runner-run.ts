@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { Config, Console, Effect, Layer, Logger, Option, Redacted, Schema } from "effect"
 import { homedir, tmpdir } from "node:os"
+import { rm } from "node:fs/promises"
 import { join } from "node:path"
 import { JsonJobOutput } from "../domain/job.js"
 import { MAX_FILE_COUNT, MAX_OUTPUT_BYTES } from "../domain/limits.js"
@@ -59,6 +60,7 @@ const runOptions = {
   ),
   vcpus: Options.float("vcpus").pipe(Options.withDescription("CPU quota in vCPUs"), Options.withDefault(1)),
   memory: Options.integer("memory").pipe(Options.withDescription("Memory limit in bytes"), Options.withDefault(512 * MiB)),
+  disk: Options.integer("disk").pipe(Options.withDescription("Size of the job's /tmp in bytes"), Options.withDefault(1024 * MiB)),
   timeout: Options.integer("timeout").pipe(Options.withDescription("Job timeout in seconds"), Options.withDefault(300)),
   output: Options.text("output").pipe(Options.withDescription("File to read after exit (repeatable)"), Options.repeated),
   entrypoint: Options.text("entrypoint").pipe(Options.withDescription("Override the image entrypoint (repeat per argument)"), Options.repeated),
@@ -107,19 +109,20 @@ export const runImage = (o: RunnerRunOptions) =>
       ...(Object.keys(env).length === 0 ? {} : { env }),
       ...(nonEmpty(o.output) === undefined ? {} : { file_paths: o.output })
     }
+    const scratchRoot = join(tmpdir(), `bencher-runner-${process.pid}`)
     const result = yield* execute({
       executor,
       image,
       imageName: formatImageReference(ref),
       job,
-      spec: { cpu: o.vcpus, memory: o.memory, network: o.network },
+      spec: { cpu: o.vcpus, memory: o.memory, disk: o.disk, network: o.network },
       runner: {
         cpuset: Option.getOrUndefined(o.cpus),
         maxOutputBytes: o.maxOutputSize,
         maxFileCount: o.maxFileCount,
-        scratchRoot: join(tmpdir(), `bencher-runner-${process.pid}`)
+        scratchRoot
       }
-    })
+    }).pipe(Effect.ensuring(Effect.promise(() => rm(scratchRoot, { recursive: true, force: true }))))
     return new JsonJobOutput({ results: result.results, ...(result.error === undefined ? {} : { error: result.error }) })
   })
 

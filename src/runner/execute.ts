@@ -4,6 +4,7 @@ import { mkdir, rm } from "node:fs/promises"
 import { basename, join } from "node:path"
 import { JsonIterationOutput, type JsonJobConfig } from "../domain/job.js"
 import { MAX_FILE_COUNT, MAX_OUTPUT_BYTES } from "../domain/limits.js"
+import type { JsonSpec } from "../domain/spec.js"
 import { ImageInvalid, SandboxFailed } from "./errors.js"
 import { type Executor, type RunResult, SANDBOX_OUTPUT_DIR } from "./executors/executor.js"
 import type { ImageRuntime, PulledImage } from "./image/store.js"
@@ -14,12 +15,17 @@ export type JobSettings = Pick<
   "entrypoint" | "cmd" | "env" | "timeout" | "file_paths" | "build_time" | "file_size" | "iter" | "allow_failure"
 >
 
-/** From the job's spec: vCPUs (quota), memory in bytes, network. 0 or absent means no limit. */
+/** From the job's spec: vCPUs (quota), memory and disk (the /tmp tmpfs) in bytes, network. 0 or absent: no limit. */
 export interface ResourceSpec {
   readonly cpu?: number | undefined
   readonly memory?: number | undefined
+  readonly disk?: number | undefined
   readonly network?: boolean | undefined
 }
+
+export const resourceSpecOf = (spec: Pick<JsonSpec, "cpu" | "memory" | "disk" | "network">): ResourceSpec => ({
+  cpu: spec.cpu, memory: spec.memory, disk: spec.disk, network: spec.network
+})
 
 export interface RunnerLimits {
   /** `--cpus`: pin every job to these CPUs. */
@@ -169,6 +175,7 @@ export const execute = (request: ExecuteRequest): Effect.Effect<ExecuteResult, S
               vcpus: request.spec?.cpu !== undefined && request.spec.cpu > 0 ? request.spec.cpu : undefined,
               pids: request.runner.pids ?? DEFAULT_PIDS,
               cpuset: request.runner.cpuset,
+              tmpBytes: request.spec?.disk !== undefined && request.spec.disk > 0 ? request.spec.disk : undefined,
               timeoutMs: Math.max(1, deadline - Date.now()),
               maxOutputBytes,
               maxFileCount: request.runner.maxFileCount ?? MAX_FILE_COUNT

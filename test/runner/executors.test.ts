@@ -90,7 +90,7 @@ const isolationSuite = (kind: ExecutorKind) =>
 
     it("isolates: uid 65534, no capabilities, no-new-privileges, read-only root, no network, private pids", async () => {
       const result = await run(ex(), sh([
-        "grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status",
+        "grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status",
         "touch /app/x 2>/dev/null && echo root-writable || echo root-readonly",
         "echo t > /tmp/t && echo tmp-writable",
         "ls /sys/class/net | tr '\\n' ' '; echo",
@@ -100,6 +100,8 @@ const isolationSuite = (kind: ExecutorKind) =>
       const out = result.results[0]?.stdout ?? ""
       expect(out).toMatch(/CapEff:\s+0000000000000000/)
       expect(out).toMatch(/NoNewPrivs:\s+1/)
+      // unshare has no seccomp filter (util-linux cannot load one); the others apply the deny list.
+      if (kind !== "unshare") expect(out).toMatch(/Seccomp:\s+2/)
       expect(out).toContain("root-readonly")
       expect(out).toContain("tmp-writable")
       expect(out).not.toMatch(/eth|ens|enp/)
@@ -147,6 +149,31 @@ describe.skipIf(executors.oci === undefined)("execute with the oci executor", ()
     const allowed = await run(oci(), { ...sh("exit 3"), iter: 3, allow_failure: true })
     expect(allowed.results.map((r) => r.exit_code)).toEqual([3, 3, 3])
     expect(allowed.error).toBeUndefined()
+  })
+
+  it("pins to the runner's --cpus and denies the syscalls on the deny list", async () => {
+    const result = await Effect.runPromise(execute({
+      executor: oci(),
+      image,
+      imageName: "x",
+      job: { timeout: 10, ...sh("grep Cpus_allowed_list /proc/self/status; unshare -U true 2>&1 || echo userns-denied") },
+      spec: { cpu: 1, memory: 256 * 1024 * 1024 },
+      runner: { scratchRoot: join(work, "scratch"), cpuset: "0" }
+    }))
+    expect(result.results[0]?.stdout).toMatch(/Cpus_allowed_list:\s+0\n/)
+    // Unprivileged user namespaces work on this host; only the seccomp deny list stops them.
+    expect(result.results[0]?.stdout).toMatch(/Operation not permitted\nuserns-denied/)
+  })
+
+  it("kills the sandbox when the effect is interrupted", async () => {
+    const started = Date.now()
+    const outcome = await Effect.runPromise(Effect.either(Effect.timeoutFail(
+      execute({ executor: oci(), image, imageName: "x", job: { timeout: 60, ...sh("sleep 60") }, runner: { scratchRoot: join(work, "scratch") } }),
+      { duration: "500 millis", onTimeout: () => "interrupted" as const }
+    )))
+    expect(Either.isLeft(outcome)).toBe(true)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(jobCgroupsLeft()).toEqual([])
   })
 
   it("stops early on cancel", async () => {

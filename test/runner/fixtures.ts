@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib"
 import * as tar from "tar"
 
 export const BUSYBOX = "/bin/busybox"
-const APPLETS = ["sh", "echo", "cat", "head", "tail", "id", "ls", "sleep", "awk", "mkdir", "true", "false", "yes", "env", "pwd", "dd", "grep", "touch", "ln", "rm"]
+const APPLETS = ["sh", "echo", "cat", "head", "tail", "id", "ls", "sleep", "awk", "mkdir", "true", "false", "yes", "env", "pwd", "dd", "grep", "touch", "ln", "rm", "unshare", "tr"]
 
 export interface TarEntry {
   readonly path: string
@@ -141,16 +141,30 @@ export interface TestRegistry {
   readonly close: () => Promise<void>
 }
 
-/** A registry that serves GET /v2/<repo>/manifests/<ref> and /v2/<repo>/blobs/<digest>; requires `token` if set. */
-export const startRegistry = async (token?: string): Promise<TestRegistry> => {
+/**
+ * A registry that serves GET /v2/<repo>/manifests/<ref> and /v2/<repo>/blobs/<digest>; requires `token` if set.
+ * With `challenge`, it answers 401 with a Bearer challenge and issues `token` from /token to whoever presents
+ * `challenge` (the job's pull token), like registries behind a token server.
+ */
+export const startRegistry = async (token?: string, challenge?: string): Promise<TestRegistry> => {
   const manifests = new Map<string, { bytes: Buffer; mediaType: string }>()
   const blobs = new Map<string, Buffer>()
   const requests: Array<string> = []
   const server: Server = createServer((req, res) => {
     const url = req.url ?? ""
     requests.push(url)
+    if (challenge !== undefined && url.startsWith("/token?")) {
+      if (req.headers.authorization !== `Bearer ${challenge}`) return void res.writeHead(403).end()
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token }))
+      return
+    }
     if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
-      res.writeHead(401, { "www-authenticate": "Basic realm=\"test\"" }).end()
+      const realm = `http://${req.headers.host ?? ""}/token`
+      res.writeHead(401, {
+        "www-authenticate": challenge === undefined
+          ? "Basic realm=\"test\""
+          : `Bearer realm="${realm}",service="test",scope="repository:x:pull"`
+      }).end()
       return
     }
     const m = url.match(/^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/)

@@ -82,6 +82,30 @@ describe("pullImage", () => {
       expect(error.message).toContain("401")
     }))
 
+  it.effect("exchanges the job token at the registry's token realm when challenged", () =>
+    Effect.gen(function*() {
+      const guarded = yield* Effect.promise(() => startRegistry("registry-issued", "job-token"))
+      yield* Effect.addFinalizer(() => Effect.promise(() => guarded.close()))
+      guarded.put("proj/base", base, "v1")
+      const image = yield* pull(`${guarded.host}/proj/base:v1`, { token: "job-token" })
+      expect(image.digest).toBe(base.manifestDigest)
+      expect(guarded.requests.filter((r) => r.startsWith("/token?"))).toHaveLength(1)
+      const refused = yield* Effect.flip(pull(`${guarded.host}/proj/base:v1`, { token: "stolen" }))
+      expect(refused.message).toContain("authentication failed")
+    }).pipe(Effect.scoped))
+
+  it.effect("lets concurrent pulls of one digest share the cache", () =>
+    Effect.gen(function*() {
+      registry.put("proj/base", base, "v1")
+      const cache = join(work, "concurrent-cache")
+      const images = yield* Effect.all(
+        Array.from({ length: 4 }, () => pull(`${registry.host}/proj/base@${base.manifestDigest}`, { cache })),
+        { concurrency: "unbounded" }
+      )
+      expect(new Set(images.map((i) => i.rootfs)).size).toBe(1)
+      expect(readFileSync(join(images[0]?.rootfs ?? "", "bin/busybox")).length).toBe(readFileSync("/bin/busybox").length)
+    }))
+
   it.effect("chooses this platform from an index", () =>
     Effect.gen(function*() {
       const other = buildImage({ layers: [tarOf([{ path: "other", content: "x" }])], cmd: ["/other"] })
