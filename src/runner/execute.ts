@@ -145,7 +145,8 @@ export const execute = (request: ExecuteRequest): Effect.Effect<ExecuteResult, S
     const iterations = job.iter ?? 1
     const maxOutputBytes = request.runner.maxOutputBytes ?? MAX_OUTPUT_BYTES
     const memory = request.spec?.memory !== undefined && request.spec.memory > 0 ? request.spec.memory : undefined
-    const name = argv.join(" ") || request.imageName
+    // Bencher names the build-time benchmark after the job's entrypoint + cmd, else after the image.
+    const name = [...(job.entrypoint ?? []), ...(job.cmd ?? [])].join(" ") || request.imageName
     const deadline = Date.now() + job.timeout * 1000
     const results: Array<JsonIterationOutput> = []
     const runs: Array<RunResult> = []

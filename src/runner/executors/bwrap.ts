@@ -3,13 +3,12 @@ import { openSync, closeSync } from "node:fs"
 import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { ExecutorUnavailable } from "../errors.js"
-import { type Executor, SANDBOX_OUTPUT_DIR, SANDBOX_UID } from "./executor.js"
-import { probeWith } from "./oci.js"
+import { DEFAULT_TMP_BYTES, type Executor, SANDBOX_OUTPUT_DIR, SANDBOX_UID } from "./executor.js"
+import { probeWith } from "./probe.js"
 import { which } from "./process.js"
 import { prepareOutputDir, runInSandbox } from "./sandbox.js"
 import { bwrapSeccompProgram } from "./seccomp.js"
 
-const DEFAULT_TMP_BYTES = 64 * 1024 * 1024
 
 /**
  * bubblewrap: the OCI executor's isolation without an OCI runtime. As root it adds a user namespace mapped to

@@ -154,7 +154,10 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
           memoryLimitHit: (num(await read(join(memory ?? "", "memory.failcnt"))) ?? 0) > 0
         }
       },
-      killAll: () => (memory ?? pids) === undefined ? Promise.resolve() : killPids((memory ?? pids) as string),
+      killAll: async () => {
+        const members = memory ?? pids
+        if (members !== undefined) await killPids(members)
+      },
       remove: async () => {
         for (const x of all) await removeTree(x)
       }

@@ -8,6 +8,8 @@ export type ExecutorKind = typeof ExecutorKinds[number]
 /** Where the sandbox's writable output directory is mounted; also exported to the job as BENCHER_OUTPUT_DIR. */
 export const SANDBOX_OUTPUT_DIR = "/output"
 export const SANDBOX_UID = 65534
+/** Size of the tmpfs /tmp when the spec gives no disk size. */
+export const DEFAULT_TMP_BYTES = 64 * 1024 * 1024
 
 export interface SandboxLimits {
   /** Memory limit in bytes (no swap beyond it). */

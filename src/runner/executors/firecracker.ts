@@ -29,7 +29,7 @@ export const firecrackerExecutor = (options: FirecrackerOptions): Effect.Effect<
     const usable = yield* Effect.promise(() => access("/dev/kvm", constants.R_OK | constants.W_OK).then(() => true, () => false))
     if (!usable) return yield* unavailable("/dev/kvm is missing or not accessible")
     const boot = yield* Effect.promise(() =>
-      runHelper([binary, "--no-api", "--version"], options.bootTimeoutMs ?? 10_000)
+      runHelper([binary, "--version"], options.bootTimeoutMs ?? 10_000)
     )
     if (!boot.ok) return yield* unavailable(`firecracker does not start: ${boot.output.slice(0, 200)}`)
     return yield* unavailable("booting a test VM is not implemented in this runner yet; use --executor oci")

@@ -1,18 +1,17 @@
 import { Effect } from "effect"
 import { existsSync } from "node:fs"
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { mkdir, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { ExecutorUnavailable } from "../errors.js"
 import type { JobCgroup } from "./cgroups.js"
-import { type Executor, type RunSpec, SANDBOX_OUTPUT_DIR, SANDBOX_UID } from "./executor.js"
+import { DEFAULT_TMP_BYTES, type Executor, type RunSpec, SANDBOX_OUTPUT_DIR, SANDBOX_UID } from "./executor.js"
+import { probeWith } from "./probe.js"
 import { runHelper, which } from "./process.js"
 import { envList, prepareOutputDir, runInSandbox } from "./sandbox.js"
 import { ociSeccomp } from "./seccomp.js"
 
 /** The child cgroup gets this much more memory than the per-run parent, so an OOM kill is counted in the parent. */
 const CHILD_MEMORY_HEADROOM = 4 * 1024 * 1024
-const DEFAULT_TMP_BYTES = 64 * 1024 * 1024
 
 /** The OCI runtime config (runtime-spec 1.0) for one run. */
 export const ociRuntimeConfig = (spec: RunSpec, outputDir: string, cgroup: JobCgroup | undefined) => {
@@ -78,43 +77,6 @@ const fixHybridHugetlb = async () => {
   await mkdir(dir, { recursive: true })
   await runHelper(["mount", "-t", "cgroup", "-o", "hugetlb", "cgroup", dir])
 }
-
-/** A rootfs of the host's /usr (merged-usr hosts), enough to run /usr/bin/true through the real code path. */
-const probeSpec = async (): Promise<RunSpec> => {
-  const scratch = await mkdtemp(join(tmpdir(), "bencher-probe-"))
-  const rootfs = join(scratch, "rootfs")
-  for (const d of ["usr", "proc", "dev", "sys", "tmp", "output"]) await mkdir(join(rootfs, d), { recursive: true })
-  for (const l of ["bin", "lib", "lib64", "sbin"]) await symlink(`usr/${l}`, join(rootfs, l)).catch(() => undefined)
-  return {
-    id: `probe-${process.pid}-${Date.now()}`,
-    rootfs,
-    argv: ["/usr/bin/true"],
-    env: { PATH: "/usr/bin:/bin" },
-    cwd: "/",
-    network: false,
-    filePaths: [],
-    scratchDir: scratch,
-    limits: { timeoutMs: 20_000, maxOutputBytes: 64 * 1024, maxFileCount: 0, memoryBytes: 64 * 1024 * 1024, pids: 16 },
-    binds: [{ source: "/usr", target: "/usr" }]
-  }
-}
-
-export const probeWith = (executor: Pick<Executor, "run" | "kind">) =>
-  Effect.acquireUseRelease(
-    Effect.promise(probeSpec),
-    (spec) =>
-      executor.run(spec).pipe(
-        Effect.mapError((e) => new ExecutorUnavailable({ executor: executor.kind, message: e.message })),
-        Effect.flatMap((r) =>
-          r.exitCode === 0
-            ? Effect.void
-            : Effect.fail(new ExecutorUnavailable({
-              executor: executor.kind,
-              message: `test run exited with ${r.exitCode ?? r.signal}: ${r.stderr.toString("utf8").trim().slice(0, 300)}`
-            })))
-      ),
-    (spec) => Effect.promise(() => rm(spec.scratchDir, { recursive: true, force: true }))
-  )
 
 const runtimeExecutor = (runtime: string, binary: string): Executor => {
   const stateDir = join(STATE_ROOT, runtime)

@@ -2,12 +2,11 @@ import { Effect } from "effect"
 import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
 import { ExecutorUnavailable } from "../errors.js"
-import { type Executor, SANDBOX_OUTPUT_DIR, SANDBOX_UID } from "./executor.js"
-import { probeWith } from "./oci.js"
+import { DEFAULT_TMP_BYTES, type Executor, SANDBOX_OUTPUT_DIR, SANDBOX_UID } from "./executor.js"
+import { probeWith } from "./probe.js"
 import { which } from "./process.js"
 import { prepareOutputDir, runInSandbox } from "./sandbox.js"
 
-const DEFAULT_TMP_BYTES = 64 * 1024 * 1024
 const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
 
 /**
