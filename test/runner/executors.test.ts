@@ -8,6 +8,8 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BENCHER_OUTPUT_KEY, execute, type JobSettings, type ResourceSpec } from "../../src/runner/execute.js"
 import type { Executor, ExecutorKind } from "../../src/runner/executors/executor.js"
+import { ociRuntimeExecutor } from "../../src/runner/executors/oci.js"
+import { which } from "../../src/runner/executors/process.js"
 import { makeExecutor, selectExecutor } from "../../src/runner/executors/select.js"
 import { parseImageReference } from "../../src/runner/image/reference.js"
 import { type PulledImage, pullImage, sourceFor } from "../../src/runner/image/store.js"
@@ -261,6 +263,22 @@ describe.skipIf(executors.oci === undefined)("execute with the oci executor", ()
 })
 
 for (const kind of ["oci", "bwrap", "unshare"] as const) isolationSuite(kind)
+
+// ociExecutor prefers crun; runc is its fallback and must work on its own.
+const runcBinary = which("runc")
+describe.skipIf(executors.oci === undefined || runcBinary === undefined)("oci executor on runc", () => {
+  it("runs isolated with limits and reports OOM and timeouts", async () => {
+    const runc = ociRuntimeExecutor("runc", runcBinary ?? "runc")
+    await Effect.runPromise(runc.probe)
+    const ok = await run(runc, sh("id -u; grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status"))
+    expect(ok.results[0]?.stdout).toMatch(/^65534\nCapEff:\s+0+\nNoNewPrivs:\s+1\nSeccomp:\s+2\n$/)
+    const oom = await run(runc, sh("awk 'BEGIN { s = \"xxxxxxxxxxxxxxxx\"; while (1) s = s s }'"), { memory: 32 * 1024 * 1024 })
+    expect(oom.runs[0]?.oomKilled).toBe(true)
+    const slow = await run(runc, { ...sh("sleep 100"), timeout: 1 })
+    expect(slow.runs[0]?.timedOut).toBe(true)
+    expect(jobCgroupsLeft()).toEqual([])
+  }, 30_000)
+})
 
 describe("selectExecutor", () => {
   it("refuses local without --danger-allow-no-sandbox and picks the strongest healthy one otherwise", async () => {

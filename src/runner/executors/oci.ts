@@ -78,7 +78,8 @@ const fixHybridHugetlb = async () => {
   await runHelper(["mount", "-t", "cgroup", "-o", "hugetlb", "cgroup", dir])
 }
 
-const runtimeExecutor = (runtime: string, binary: string): Executor => {
+/** One OCI runtime by name, unprobed; `ociExecutor` is what picks between them. */
+export const ociRuntimeExecutor = (runtime: "crun" | "runc", binary: string): Executor => {
   const stateDir = join(STATE_ROOT, runtime)
   const self: Executor = {
     kind: "oci",
@@ -122,13 +123,13 @@ export const ociExecutor = (): Effect.Effect<Executor, ExecutorUnavailable> =>
       return yield* new ExecutorUnavailable({ executor: "oci", message: "needs root (cgroup limits and rootful containers)" })
     }
     const reasons: Array<string> = []
-    for (const runtime of ["crun", "runc"]) {
+    for (const runtime of ["crun", "runc"] as const) {
       const binary = which(runtime)
       if (binary === undefined) {
         reasons.push(`${runtime}: not installed`)
         continue
       }
-      const executor = runtimeExecutor(runtime, binary)
+      const executor = ociRuntimeExecutor(runtime, binary)
       let outcome = yield* Effect.either(executor.probe)
       if (outcome._tag === "Left" && runtime === "crun" && outcome.left.message.includes("hybrid mode")) {
         yield* Effect.promise(() => fixHybridHugetlb().catch(() => undefined))
