@@ -68,7 +68,8 @@ export const registrySource = (
       catch: (e) => new ImageFetchError({ message: `${ref.registry}: authentication failed: ${String(e instanceof Error ? e.message : e)}` })
     })
 
-  const get = (path: string, accept?: string): Effect.Effect<Response, ImageFetchError> => {
+  // The signal also bounds reading the body: a manifest gets a minute, a layer of up to 500 MiB ten.
+  const get = (path: string, accept?: string, timeoutMs = 60_000): Effect.Effect<Response, ImageFetchError> => {
     const once = Effect.tryPromise({
       try: () =>
         fetch(`${base}${path}`, {
@@ -77,7 +78,7 @@ export const registrySource = (
             ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` })
           },
           redirect: "follow",
-          signal: AbortSignal.timeout(60_000)
+          signal: AbortSignal.timeout(timeoutMs)
         }),
       catch: (e) => new ImageFetchError({ message: `GET ${base}${path}: ${String(e instanceof Error ? e.message : e)}` })
     })
@@ -113,7 +114,7 @@ export const registrySource = (
         return { bytes, mediaType: res.headers.get("content-type")?.split(";")[0]?.trim() }
       }),
     blob: (digest) =>
-      Effect.flatMap(get(`/blobs/${digest}`), (res) =>
+      Effect.flatMap(get(`/blobs/${digest}`, undefined, 600_000), (res) =>
         res.body === null
           ? Effect.fail(new ImageFetchError({ message: `blob ${digest}: empty response` }))
           : Effect.succeed(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>)))
