@@ -1,7 +1,7 @@
 // Test images built from Debian's static busybox, as OCI layouts on disk or served by a tiny in-test registry
 // speaking the distribution GET endpoints.
 import { createHash } from "node:crypto"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { mkdir, writeFile } from "node:fs/promises"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -41,10 +41,15 @@ export const tarOf = (entries: ReadonlyArray<TarEntry>): Buffer => {
   return Buffer.concat(blocks)
 }
 
+const readBusybox = (): Buffer => {
+  if (!existsSync(BUSYBOX)) throw new Error(`test images need ${BUSYBOX}: apt-get install busybox-static (.ci/run does)`)
+  return readFileSync(BUSYBOX)
+}
+
 export const busyboxLayer = (): Buffer =>
   tarOf([
     { path: "bin/", type: "Directory" },
-    { path: "bin/busybox", content: readFileSync(BUSYBOX) },
+    { path: "bin/busybox", content: readBusybox() },
     ...APPLETS.map((a): TarEntry => ({ path: `bin/${a}`, type: "SymbolicLink", linkpath: "busybox" })),
     { path: "etc/", type: "Directory" },
     { path: "etc/passwd", content: "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n", mode: 0o644 }

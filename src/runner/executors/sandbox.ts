@@ -77,7 +77,6 @@ export const runInSandbox = (
             })
             if (exit.spawnError !== undefined) throw new Error(`cannot start ${invocation.argv[0]}: ${exit.spawnError}`)
             await cgroup?.killAll()
-            await invocation.cleanup?.()
             const usage = await cgroup?.usage()
             // The OOM kill is counted in the victim's cgroup, which an OCI runtime deletes with the container;
             // the per-run parent still shows its peak at the limit, and the SIGKILL says the rest.
@@ -108,6 +107,7 @@ export const runInSandbox = (
             } satisfies RunResult
           } finally {
             signal?.removeEventListener("abort", forward)
+            await invocation.cleanup?.().catch(() => undefined)
           }
         },
         catch: fail(kind, "running the sandbox")
