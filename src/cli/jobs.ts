@@ -1,6 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { clientOptions, makeBencherClient as apiClient, printJson } from "./client.js"
+import { runnerRunCommand } from "./runner-run.js"
 
 const project = Options.text("project").pipe(Options.withDescription("Project uuid or slug"))
 const jobArg = Args.text({ name: "job" }).pipe(Args.withDescription("Job uuid"))
@@ -185,6 +186,6 @@ const runnerSpec = Command.make("spec", {
   })).pipe(Command.withDescription("List, add (--add) or remove (--remove) the specs a runner serves"))
 
 export const runnerCommand = Command.make("runner").pipe(
-  Command.withDescription("Runners (admin)"),
-  Command.withSubcommands([runnerCreate, runnerList, runnerView, runnerUpdate, runnerKey, runnerSpec])
+  Command.withDescription("Runners: manage them (admin) and run one image locally in a sandbox"),
+  Command.withSubcommands([runnerCreate, runnerList, runnerView, runnerUpdate, runnerKey, runnerSpec, runnerRunCommand])
 )

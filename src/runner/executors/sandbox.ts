@@ -1,0 +1,120 @@
+import { Effect } from "effect"
+import { chmod, chown, mkdir } from "node:fs/promises"
+import { join } from "node:path"
+import { SandboxFailed } from "../errors.js"
+import { createJobCgroup, enterCgroupArgv, type JobCgroup } from "./cgroups.js"
+import { type ExecutorKind, type RunResult, type RunSpec, SANDBOX_UID } from "./executor.js"
+import { collectFiles, type SandboxView } from "./files.js"
+import { supervise } from "./process.js"
+
+/**
+ * The writable output directory of a run, on the host; owned by the sandbox user, or by the caller when a user
+ * namespace maps the sandbox user to the caller (bwrap).
+ */
+export const prepareOutputDir = async (spec: RunSpec, owner: "sandbox" | "caller" = "sandbox"): Promise<string> => {
+  const dir = join(spec.scratchDir, "output")
+  await mkdir(dir, { recursive: true })
+  if (owner === "caller") {
+    if (process.getuid?.() === 0) await chown(dir, 0, 0)
+    await chmod(dir, 0o755)
+  }
+  else if (process.getuid?.() === 0) await chown(dir, SANDBOX_UID, SANDBOX_UID)
+  else await chmod(dir, 0o777)
+  return dir
+}
+
+export interface SandboxInvocation {
+  readonly argv: ReadonlyArray<string>
+  readonly env: Readonly<Record<string, string>>
+  readonly cwd?: string | undefined
+  readonly extraFds?: ReadonlyArray<number> | undefined
+  /** Run the sandbox process inside the job cgroup (false when the OCI runtime places it itself). */
+  readonly enterCgroup: boolean
+  readonly killTree?: (() => Promise<void>) | undefined
+  readonly cleanup?: (() => Promise<void>) | undefined
+}
+
+const OOM_SLACK_BYTES = 1024 * 1024
+
+const fail = (kind: ExecutorKind, what: string) => (e: unknown) =>
+  new SandboxFailed({ executor: kind, message: `${what}: ${String(e instanceof Error ? e.message : e)}` })
+
+/**
+ * The part every namespace executor shares: per-run cgroup (when root), supervised process with capped output
+ * and a kill of the whole tree on timeout or cancel, usage read from the cgroup, then output files.
+ */
+export const runInSandbox = (
+  kind: ExecutorKind,
+  spec: RunSpec,
+  signal: AbortSignal | undefined,
+  view: SandboxView,
+  build: (cgroup: JobCgroup | undefined) => Promise<SandboxInvocation>
+): Effect.Effect<RunResult, SandboxFailed> =>
+  Effect.acquireUseRelease(
+    Effect.tryPromise({ try: () => createJobCgroup(spec.id, spec.limits), catch: fail(kind, "creating the job cgroup") }),
+    (cgroup) =>
+      Effect.tryPromise({
+        try: async (interrupted) => {
+          const invocation = await build(cgroup)
+          const abort = new AbortController()
+          const forward = () => abort.abort()
+          signal?.addEventListener("abort", forward, { once: true })
+          interrupted.addEventListener("abort", forward, { once: true })
+          if (signal?.aborted === true) abort.abort()
+          try {
+            const exit = await supervise({
+              argv: invocation.enterCgroup ? enterCgroupArgv(cgroup, invocation.argv) : invocation.argv,
+              env: invocation.env,
+              cwd: invocation.cwd,
+              extraFds: invocation.extraFds,
+              timeoutMs: spec.limits.timeoutMs,
+              maxOutputBytes: spec.limits.maxOutputBytes,
+              signal: abort.signal,
+              killTree: async () => {
+                await invocation.killTree?.()
+                await cgroup?.killAll()
+              }
+            })
+            if (exit.spawnError !== undefined) throw new Error(`cannot start ${invocation.argv[0]}: ${exit.spawnError}`)
+            await cgroup?.killAll()
+            const usage = await cgroup?.usage()
+            // The OOM kill is counted in the victim's cgroup, which an OCI runtime deletes with the container;
+            // the per-run parent still shows its peak at the limit, and the SIGKILL says the rest.
+            const killed = exit.signal === "SIGKILL" || exit.exitCode === 137
+            const limit = spec.limits.memoryBytes
+            const atLimit = usage?.memoryLimitHit === true ||
+              (limit !== undefined && (usage?.peakMemoryBytes ?? 0) >= limit - OOM_SLACK_BYTES)
+            const oomKilled = usage !== undefined &&
+              (usage.oomKilled || (atLimit && killed && !exit.timedOut && !exit.canceled))
+            const { files, missing } = await collectFiles(view, spec.filePaths, spec.limits.maxFileCount, spec.limits.maxOutputBytes)
+            return {
+              exitCode: exit.signal === null ? exit.exitCode : null,
+              signal: exit.signal,
+              timedOut: exit.timedOut,
+              oomKilled,
+              canceled: exit.canceled,
+              stdout: exit.stdout.buffer,
+              stderr: exit.stderr.buffer,
+              stdoutBytes: exit.stdout.total,
+              stderrBytes: exit.stderr.total,
+              stdoutTruncated: exit.stdout.truncated,
+              stderrTruncated: exit.stderr.truncated,
+              files,
+              missingFiles: missing,
+              cpuTimeNs: usage?.cpuTimeNs,
+              peakMemoryBytes: usage?.peakMemoryBytes,
+              wallMs: exit.wallMs
+            } satisfies RunResult
+          } finally {
+            signal?.removeEventListener("abort", forward)
+            await invocation.cleanup?.().catch(() => undefined)
+          }
+        },
+        catch: fail(kind, "running the sandbox")
+      }),
+    (cgroup) => Effect.promise(() => (cgroup?.remove() ?? Promise.resolve()).catch(() => undefined))
+  )
+
+/** `KEY=VALUE` list to record. */
+export const envList = (env: Readonly<Record<string, string>>): Array<string> =>
+  Object.entries(env).map(([k, v]) => `${k}=${v}`)
