@@ -11,13 +11,20 @@ import { JobQueue } from "./queue.js"
 import { RecoveryLive } from "./recovery.js"
 import { JobSupervisor } from "./supervisor.js"
 
-/** The actors (queue, supervisors, heartbeat writer) and the services on top of them, recovered at start. */
-export const JobsLive = RecoveryLive.pipe(
-  Layer.provideMerge(Layer.mergeAll(Jobs.Live, RunnerChannel.Live)),
-  Layer.provideMerge(JobSupervisor.Live),
-  Layer.provideMerge(Layer.mergeAll(JobQueue.Live, HeartbeatWriter.Live)),
-  Layer.provideMerge(Layer.mergeAll(JobLifecycle.Live, JobOutputStore.Table))
-)
+/**
+ * The actors (queue, supervisors, heartbeat writer) and the services on top of them, recovered at start, with raw
+ * job outputs kept in `outputs`.
+ */
+export const jobsLayer = <E, R>(outputs: Layer.Layer<JobOutputStore, E, R>) =>
+  RecoveryLive.pipe(
+    Layer.provideMerge(Layer.mergeAll(Jobs.Live, RunnerChannel.Live)),
+    Layer.provideMerge(JobSupervisor.Live),
+    Layer.provideMerge(Layer.mergeAll(JobQueue.Live, HeartbeatWriter.Live)),
+    Layer.provideMerge(Layer.mergeAll(JobLifecycle.Live, outputs))
+  )
+
+/** The jobs with their outputs in the `job_output` table (tests and the simulator). */
+export const JobsLive = jobsLayer(JobOutputStore.Table)
 
 /**
  * The seams' defaults until identity and the registry land: digest-only images on this server's host, and

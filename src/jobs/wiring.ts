@@ -1,11 +1,15 @@
-import { Effect, Layer } from "effect"
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, Option, Schema } from "effect"
 import { BadRequest } from "../domain/errors.js"
-import type { JobPriority } from "../domain/job.js"
+import { JsonJobOutput, type JobPriority } from "../domain/job.js"
 import { TIMEOUT_LIMITS } from "../identity/plan.js"
 import { Plans } from "../identity/plans.js"
+import { BlobStore } from "../registry/blob-store.js"
 import { ImageRegistry } from "../registry/image-registry.js"
+import { RegistryTokens } from "../registry/tokens.js"
 import { ServerConfig } from "../server/config.js"
 import { ImageResolver, parseImageReference } from "./image.js"
+import { JobOutputStore, RunnerPullTokens } from "./output.js"
 import { type JobAllowance, JobPolicy } from "./policy.js"
 
 /**
@@ -57,6 +61,44 @@ export const JobPolicyFromPlans = Layer.effect(
           }))
         ),
       mayUseSpec: () => Effect.succeed(true)
+    }
+  })
+)
+
+/** The claimed job carries a real pull-only registry token: one project, 10 minutes, signed by the registry. */
+export const RunnerPullTokensFromRegistry = Layer.effect(
+  RunnerPullTokens,
+  Effect.map(RegistryTokens, (tokens) => ({
+    mint: (projectUuid: string, runnerUuid: string) =>
+      tokens.mintRunnerPullToken(projectUuid, runnerUuid).pipe(Effect.map((minted) => minted.token), Effect.orDie)
+  }))
+)
+
+const encodeOutput = Schema.encodeSync(Schema.parseJson(JsonJobOutput))
+const decodeOutput = Schema.decodeUnknownOption(Schema.parseJson(JsonJobOutput))
+
+/** Raw job outputs live in the BlobStore (issue 6), keyed by the job's uuid, so they stay downloadable. */
+export const JobOutputStoreFromBlobs = Layer.effect(
+  JobOutputStore,
+  Effect.gen(function*() {
+    const blobs = yield* BlobStore
+    const sql = yield* SqlClient.SqlClient
+    const uuidOf = (jobId: number) =>
+      sql<{ uuid: string }>`SELECT uuid FROM job WHERE id = ${jobId}`.pipe(
+        Effect.flatMap(([row]) => row === undefined ? Effect.dieMessage(`job ${jobId} not found`) : Effect.succeed(row.uuid)),
+        Effect.orDie
+      )
+    return {
+      put: (jobId: number, output: JsonJobOutput) =>
+        Effect.flatMap(uuidOf(jobId), (uuid) => blobs.putJobOutput(uuid, new TextEncoder().encode(encodeOutput(output)))).pipe(
+          Effect.orDie,
+          Effect.asVoid
+        ),
+      get: (jobId: number) =>
+        Effect.flatMap(uuidOf(jobId), (uuid) => blobs.getJobOutput(uuid)).pipe(
+          Effect.map((stored) => Option.flatMap(stored, (bytes: Uint8Array) => decodeOutput(new TextDecoder().decode(bytes)))),
+          Effect.orDie
+        )
     }
   })
 )

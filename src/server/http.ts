@@ -26,8 +26,13 @@ import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHan
 import { JobsHandlersLive, RunnerJobsHandlersLive } from "./handlers/jobs.js"
 import { RunnersHandlersLive, SpecsHandlersLive } from "./handlers/runners.js"
 import { RunnerRpcRoutes } from "./runner-rpc.js"
-import { JobsLive } from "../jobs/layer.js"
-import { ImageResolverFromRegistry, JobPolicyFromPlans } from "../jobs/wiring.js"
+import { jobsLayer } from "../jobs/layer.js"
+import {
+  ImageResolverFromRegistry,
+  JobOutputStoreFromBlobs,
+  JobPolicyFromPlans,
+  RunnerPullTokensFromRegistry
+} from "../jobs/wiring.js"
 import { ServerHandlersLive } from "./handlers/server.js"
 import { UsersHandlersLive } from "./handlers/users.js"
 import { RegistryRoutes } from "./registry.js"
@@ -98,8 +103,8 @@ export const ReportServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live)
 )
 
 /** The domain services behind the handlers; they need the store and identity (Access, Organizations, ...). */
-export const ServicesLive = JobsLive.pipe(
-  Layer.provideMerge(Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans)),
+export const ServicesLive = jobsLayer(JobOutputStoreFromBlobs).pipe(
+  Layer.provideMerge(Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans, RunnerPullTokensFromRegistry)),
   Layer.provideMerge(Runners.Live),
   Layer.provideMerge(Specs.Live),
   Layer.provideMerge(ReportServicesLive)

@@ -51,7 +51,19 @@ describe("runner channel (RPC over real WebSocket and HTTP)", () => {
         expect(job?.config.digest).toBe(digest)
         expect(job?.spec.slug).toBe("small")
         expect(job?.timeout).toBe(300)
-        expect(job?.oci_token).toContain(runner.uuid)
+        // A real registry token: pull-only on this project, for this runner, valid 10 minutes; it pulls the image.
+        const claims = JSON.parse(Buffer.from((job?.oci_token ?? "").split(".")[0] ?? "", "base64url").toString("utf8")) as {
+          aud: string
+          sub: string
+          exp: number
+          iat: number
+          access: Array<{ actions: Array<string> }>
+        }
+        expect(claims).toMatchObject({ aud: "OciRunner", sub: runner.uuid, access: [{ actions: ["pull"] }] })
+        expect(claims.exp - claims.iat).toBe(600)
+        const manifest = yield* Effect.promise(() =>
+          fetch(`${url}/v2/proj/manifests/${digest}`, { headers: { authorization: `Bearer ${job?.oci_token}` } }))
+        expect(manifest.status).toBe(200)
         const uuid = job?.uuid ?? ""
         expect(yield* rpc.Running({ job: uuid })).toEqual({ canceled: false })
         expect(yield* rpc.Heartbeat({ job: uuid })).toEqual({ canceled: false })
