@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Either, Layer } from "effect"
-import { type AdapterName, adapterToInt, decodeAdapterName, normalizeAdapter, parseResults } from "../adapters/index.js"
+import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResults } from "../adapters/index.js"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Bmf, BmfMetric } from "../domain/bmf.js"
 import { BadRequest, type Conflict, type NotFound } from "../domain/errors.js"
@@ -224,6 +224,139 @@ const make = Effect.gen(function*() {
       }
     })
 
+  /** Get-or-create of a report's measures, each looked up once per report. */
+  const measuresOf = (projectId: number) => {
+    const cache = new Map<string, MeasureRow>()
+    return (key: string) =>
+      Effect.gen(function*() {
+        const cached = cache.get(key)
+        if (cached !== undefined) return cached
+        const row = yield* measures.getOrCreate(projectId, key)
+        cache.set(key, row)
+        return row
+      })
+  }
+
+  /**
+   * A report's parsed iterations: usage metering, then per iteration the benchmarks, metrics, boundaries and
+   * alerts, each measure judged by the threshold of the report's branch and testbed. Runs inside the caller's
+   * transaction.
+   */
+  const storeResults = (r: {
+    readonly reportId: number
+    readonly projectId: number
+    readonly branchId: number
+    readonly headId: number
+    readonly testbed: { readonly id: number; readonly uuid: string }
+    readonly version: number
+    readonly startTime: number
+    readonly specId: number | null
+    readonly now: number
+    readonly iterations: ReadonlyArray<Bmf>
+    readonly additions: Array<Addition>
+    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
+  }) =>
+    Effect.gen(function*() {
+      const detectors = new Map<number, Detector | null>()
+      const detectorFor = (measureId: number) =>
+        Effect.gen(function*() {
+          if (detectors.has(measureId)) return detectors.get(measureId) ?? null
+          const found = yield* thresholds.detectorFor(r.branchId, r.testbed.id, measureId)
+          const detector = found === undefined
+            ? null
+            : { thresholdId: found.threshold.id, modelId: found.model.id, model: modelFromRow(found.model) }
+          detectors.set(measureId, detector)
+          return detector
+        })
+      // Metered per report (issue 5 usage), in the same transaction as the metrics themselves.
+      const metricCount = r.iterations.reduce((n, bmf) => n + Object.values(bmf).reduce((m, ms) => m + Object.keys(ms).length, 0), 0)
+      const [owner] = yield* sql<{ organization_id: number }>`SELECT organization_id FROM project WHERE id = ${r.projectId}`
+      if (owner !== undefined && metricCount > 0) {
+        yield* usage.recordMetrics({ organizationId: owner.organization_id, projectId: r.projectId, reportId: r.reportId, metrics: metricCount, recordedAt: r.now })
+      }
+      const headUuid = (yield* branches.headById(r.headId)).uuid
+      for (const [iteration, bmf] of r.iterations.entries()) {
+        yield* ingestIteration({
+          bmf,
+          iteration,
+          reportId: r.reportId,
+          projectId: r.projectId,
+          headId: r.headId,
+          headUuid,
+          testbed: r.testbed,
+          version: r.version,
+          startTime: r.startTime,
+          specId: r.specId,
+          now: r.now,
+          additions: r.additions,
+          measureFor: r.measureFor,
+          detectorFor
+        })
+      }
+    })
+
+  /** Runs a write unit in one transaction, retried whole on SQLITE_BUSY; history points join the cache after commit. */
+  const commit = <A, E, R>(write: (additions: Array<Addition>) => Effect.Effect<A, E, R>) =>
+    Effect.gen(function*() {
+      const additions: Array<Addition> = []
+      const result = yield* retryBusy(Effect.suspend(() => {
+        additions.length = 0
+        return sql.withTransaction(write(additions))
+      }))
+      yield* seriesHistory.record(additions)
+      return result
+    })
+
+  /**
+   * Results that arrive later for a report that already exists (a remote job's output): parsed with the report's
+   * adapter and the given average and fold, stored under the report's branch, testbed and version, and the
+   * report's times set, in one transaction together with `alsoWrite` (the job's completed -> processed).
+   */
+  const ingestInto = <E, R>(
+    reportId: number,
+    input: {
+      readonly results: ReadonlyArray<string>
+      readonly average?: "mean" | "median" | null | undefined
+      readonly fold?: "min" | "max" | "mean" | "median" | null | undefined
+      readonly startTime: number
+      readonly endTime: number
+      readonly partial: boolean
+    },
+    alsoWrite: Effect.Effect<unknown, E, R>
+  ) =>
+    Effect.gen(function*() {
+      const [report] = yield* sql<{ project_id: number; head_id: number; version_id: number; testbed_id: number; spec_id: number | null; adapter: number; branch_id: number }>`
+        SELECT report.project_id, report.head_id, report.version_id, report.testbed_id, report.spec_id, report.adapter, head.branch_id
+        FROM report JOIN head ON head.id = report.head_id WHERE report.id = ${reportId}`
+      if (report === undefined) return yield* Effect.dieMessage(`report ${reportId} not found`)
+      const adapter = Either.getOrElse(adapterFromInt(report.adapter), (): AdapterName => "magic")
+      const { iterations } = yield* parseReportResults({ adapter, average: input.average, fold: input.fold, results: input.results })
+      const testbed = yield* testbeds.byId(report.testbed_id)
+      const [version] = yield* sql<{ number: number }>`SELECT number FROM version WHERE id = ${report.version_id}`
+      return yield* commit((additions) =>
+        Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          yield* sql`UPDATE report SET start_time = ${input.startTime}, end_time = ${input.endTime},
+            partial = ${input.partial ? 1 : 0} WHERE id = ${reportId}`
+          yield* storeResults({
+            reportId,
+            projectId: report.project_id,
+            branchId: report.branch_id,
+            headId: report.head_id,
+            testbed,
+            version: version?.number ?? 0,
+            startTime: input.startTime,
+            specId: report.spec_id,
+            now,
+            iterations,
+            additions,
+            measureFor: measuresOf(report.project_id)
+          })
+          yield* alsoWrite
+        })
+      )
+    })
+
   /**
    * Stores one report: branch (with its start point), testbed, version, inline thresholds, then per iteration the
    * benchmarks, metrics, boundaries and alerts, all in one write transaction. Returns the report id; a repeated
@@ -234,7 +367,7 @@ const make = Effect.gen(function*() {
       const { adapter, iterations } = yield* parseReportResults(input)
       const models = yield* validateModels(input.thresholds?.models)
 
-      const write = Effect.gen(function*() {
+      const write = (additions: Array<Addition>) => Effect.gen(function*() {
         if (input.idempotencyKey !== undefined && input.idempotencyKey !== null) {
           const [existing] = yield* sql<{ id: number }>`SELECT id FROM report
             WHERE project_id = ${input.projectId} AND idempotency_key = ${input.idempotencyKey}`
@@ -253,15 +386,7 @@ const make = Effect.gen(function*() {
         const testbed = yield* testbeds.getOrCreate(input.projectId, input.testbed ?? DEFAULT_TESTBED)
         const version = yield* branches.versionFor(input.projectId, headId, input.hash)
 
-        const measureCache = new Map<string, MeasureRow>()
-        const measureFor = (key: string) =>
-          Effect.gen(function*() {
-            const cached = measureCache.get(key)
-            if (cached !== undefined) return cached
-            const row = yield* measures.getOrCreate(input.projectId, key)
-            measureCache.set(key, row)
-            return row
-          })
+        const measureFor = measuresOf(input.projectId)
 
         const kept: Array<number> = []
         for (const [key, model] of models) {
@@ -286,52 +411,23 @@ const make = Effect.gen(function*() {
           created: now
         })} RETURNING id`.pipe(Effect.flatMap(single("report")))
 
-        const detectors = new Map<number, { thresholdId: number; modelId: number; model: Model } | null>()
-        const detectorFor = (measureId: number) =>
-          Effect.gen(function*() {
-            if (detectors.has(measureId)) return detectors.get(measureId) ?? null
-            const found = yield* thresholds.detectorFor(branch.id, testbed.id, measureId)
-            const detector = found === undefined
-              ? null
-              : { thresholdId: found.threshold.id, modelId: found.model.id, model: modelFromRow(found.model) }
-            detectors.set(measureId, detector)
-            return detector
-          })
-
-        // Metered per report (issue 5 usage), in the same transaction as the metrics themselves.
-        const metricCount = iterations.reduce((n, bmf) => n + Object.values(bmf).reduce((m, ms) => m + Object.keys(ms).length, 0), 0)
-        const [owner] = yield* sql<{ organization_id: number }>`SELECT organization_id FROM project WHERE id = ${input.projectId}`
-        if (owner !== undefined && metricCount > 0) {
-          yield* usage.recordMetrics({ organizationId: owner.organization_id, projectId: input.projectId, reportId: report.id, metrics: metricCount, recordedAt: now })
-        }
-        for (const [iteration, bmf] of iterations.entries()) {
-          yield* ingestIteration({
-            bmf,
-            iteration,
-            reportId: report.id,
-            projectId: input.projectId,
-            headId,
-            headUuid: (yield* branches.headById(headId)).uuid,
-            testbed,
-            version: version.number,
-            startTime: input.startTime,
-            specId: input.specId ?? null,
-            now,
-            additions,
-            measureFor,
-            detectorFor
-          })
-        }
+        yield* storeResults({
+          reportId: report.id,
+          projectId: input.projectId,
+          branchId: branch.id,
+          headId,
+          testbed,
+          version: version.number,
+          startTime: input.startTime,
+          specId: input.specId ?? null,
+          now,
+          iterations,
+          additions,
+          measureFor
+        })
         return report.id
       })
-      // History points join the cache only once the transaction has committed.
-      const additions: Array<Addition> = []
-      const reportId = yield* retryBusy(Effect.suspend(() => {
-        additions.length = 0
-        return sql.withTransaction(write)
-      }))
-      yield* seriesHistory.record(additions)
-      return reportId
+      return yield* commit(write)
     })
 
   /** An empty or unknown start-point branch is ignored, as Bencher's "continue on empty". */
@@ -346,7 +442,7 @@ const make = Effect.gen(function*() {
       return { branch, hash: sp.hash, maxVersions: sp.max_versions, cloneThresholds: sp.clone_thresholds } as StartPoint
     })
 
-  return { ingest } as const
+  return { ingest, ingestInto } as const
 })
 
 export class ReportPipeline extends Context.Tag("bencher/reports/ReportPipeline")<ReportPipeline, Effect.Effect.Success<typeof make>>() {

@@ -27,6 +27,8 @@ import { JobsHandlersLive, RunnerJobsHandlersLive } from "./handlers/jobs.js"
 import { RunnersHandlersLive, SpecsHandlersLive } from "./handlers/runners.js"
 import { RunnerRpcRoutes } from "./runner-rpc.js"
 import { jobsLayer } from "../jobs/layer.js"
+import { JobLifecycle } from "../jobs/lifecycle.js"
+import { JobProcessingLive } from "../jobs/processing.js"
 import {
   ImageResolverFromRegistry,
   JobOutputStoreFromBlobs,
@@ -105,6 +107,8 @@ export const ReportServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live)
 /** The domain services behind the handlers; they need the store and identity (Access, Organizations, ...). */
 export const ServicesLive = jobsLayer(JobOutputStoreFromBlobs).pipe(
   Layer.provideMerge(Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans, RunnerPullTokensFromRegistry)),
+  // The lifecycle is plain compare-and-set SQL, so processing may hold its own instance.
+  Layer.provideMerge(JobProcessingLive.pipe(Layer.provide(JobLifecycle.Live))),
   Layer.provideMerge(Runners.Live),
   Layer.provideMerge(Specs.Live),
   Layer.provideMerge(ReportServicesLive)
