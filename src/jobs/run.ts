@@ -6,28 +6,12 @@ import { Access } from "../identity/access.js"
 import { CurrentActor } from "../identity/actor.js"
 import { Organizations } from "../identity/organizations.js"
 import { visibilityOf } from "../identity/project-ref.js"
-import { type ReportInput, ReportPipeline } from "../reports/pipeline.js"
+import { ReportPipeline, reportInputOf } from "../reports/pipeline.js"
 import { projectForRun } from "../reports/run-target.js"
 import { ReportViews } from "../reports/views.js"
 import { retryBusy } from "../store/database.js"
 import { parseImageReference } from "./image.js"
 import { Jobs } from "./jobs.js"
-
-const reportInput = (projectId: number, body: JsonNewRun, times: { readonly start: number; readonly end: number }): ReportInput => ({
-  projectId,
-  branch: body.branch,
-  hash: body.hash,
-  startPoint: body.start_point,
-  testbed: body.testbed,
-  thresholds: body.thresholds,
-  startTime: times.start,
-  endTime: times.end,
-  results: body.results,
-  adapter: body.settings?.adapter,
-  average: body.settings?.average,
-  fold: body.settings?.fold,
-  idempotencyKey: body.idempotency_key
-})
 
 /**
  * `POST /v0/run`, local or remote, in one transaction (a failed check writes nothing):
@@ -65,11 +49,10 @@ export const submitRun = (payload: JsonNewRun) =>
         }, "run")
       }
       if (job === undefined) {
-        const times = { start: Date.parse(payload.start_time), end: Date.parse(payload.end_time) }
-        return { project, reportId: yield* pipeline.ingest(reportInput(project.id, payload, times)) }
+        return { project, reportId: yield* pipeline.ingest(reportInputOf(project.id, payload)) }
       }
       const now = yield* Clock.currentTimeMillis
-      const reportId = yield* pipeline.ingest(reportInput(project.id, { ...payload, results: [] }, { start: now, end: now }))
+      const reportId = yield* pipeline.ingest(reportInputOf(project.id, { ...payload, results: [] }, { start: now, end: now }))
       yield* jobs.create({
         reportId,
         project,

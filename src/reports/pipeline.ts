@@ -4,7 +4,7 @@ import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, norm
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Bmf, BmfMetric } from "../domain/bmf.js"
 import { BadRequest, type Conflict, type NotFound } from "../domain/errors.js"
-import type { JsonNewModel } from "../domain/run.js"
+import type { JsonNewModel, JsonNewRun } from "../domain/run.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Branches, type StartPoint } from "../projects/branches.js"
 import type { MeasureRow } from "../projects/rows.js"
@@ -46,6 +46,30 @@ export interface ReportInput {
 
 /** Rows per multi-row statement: well under SQLite's 32,766 bound parameters. */
 const CHUNK = 500
+
+/**
+ * A JsonNewRun (or JsonNewReport) body as pipeline input; `times` overrides the body's start and end (a remote
+ * run's report gets its times when the job completes).
+ */
+export const reportInputOf = (
+  projectId: number,
+  body: Omit<JsonNewRun, "project" | "job">,
+  times: { readonly start: number; readonly end: number } = { start: Date.parse(body.start_time), end: Date.parse(body.end_time) }
+): ReportInput => ({
+  projectId,
+  branch: body.branch,
+  hash: body.hash,
+  startPoint: body.start_point,
+  testbed: body.testbed,
+  thresholds: body.thresholds,
+  startTime: times.start,
+  endTime: times.end,
+  results: body.results,
+  adapter: body.settings?.adapter,
+  average: body.settings?.average,
+  fold: body.settings?.fold,
+  idempotencyKey: body.idempotency_key
+})
 
 export const DEFAULT_BRANCH = "main"
 export const DEFAULT_TESTBED = "localhost"

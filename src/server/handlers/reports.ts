@@ -11,29 +11,13 @@ import { visibilityOf } from "../../identity/project-ref.js"
 import type { ProjectRow } from "../../projects/rows.js"
 import { SeriesHistory } from "../../reports/history.js"
 import { Perf } from "../../reports/perf.js"
-import { type ReportInput, ReportPipeline, validModel } from "../../reports/pipeline.js"
+import { ReportPipeline, reportInputOf, validModel } from "../../reports/pipeline.js"
 import { alertStatusInt, ReportViews } from "../../reports/views.js"
-import type { JsonNewModel, JsonNewRun } from "../../domain/run.js"
+import type { JsonNewModel } from "../../domain/run.js"
 import { retryBusy } from "../../store/database.js"
 import { toPage, setTotalCount } from "../../store/pagination.js"
 import { Thresholds } from "../../thresholds/thresholds.js"
 import { bodyField, orInternal, projectWith } from "./support.js"
-
-const reportInput = (projectId: number, body: Omit<JsonNewRun, "project" | "job">): ReportInput => ({
-  projectId,
-  branch: body.branch,
-  hash: body.hash,
-  startPoint: body.start_point,
-  testbed: body.testbed,
-  thresholds: body.thresholds,
-  startTime: Date.parse(body.start_time),
-  endTime: Date.parse(body.end_time),
-  results: body.results,
-  adapter: body.settings?.adapter,
-  average: body.settings?.average,
-  fold: body.settings?.fold,
-  idempotencyKey: body.idempotency_key
-})
 
 export const RunHandlersLive = HttpApiBuilder.group(BencherApi, "run", (handlers) =>
   handlers.handle("run", ({ payload }) => orInternal(submitRun(payload))))
@@ -88,7 +72,7 @@ export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (
       .handle("create", ({ path, payload }) =>
         orInternal(Effect.gen(function*() {
           const project = yield* projectWith(path.project, "run")
-          const id = yield* pipeline.ingest(reportInput(project.id, payload))
+          const id = yield* pipeline.ingest(reportInputOf(project.id, payload))
           return yield* views.reportJson(project, yield* views.reportById(id))
         })))
       .handle("view", ({ path }) =>
