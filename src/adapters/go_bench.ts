@@ -1,7 +1,6 @@
 // `go_bench`: `Benchmark<Name>[-N] <iterations> <n> ns/op [<n> <unit>]...`. Names keep the -GOMAXPROCS
 // suffix. Besides latency, the per-op columns Go prints become their own measures, so users can alert
 // on allocations (github-action-benchmark#206).
-import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
 import { splitLines, words } from "./lines.js"
 import { latencyAsNanos, parseNumber } from "./units.js"
@@ -37,11 +36,11 @@ export const parse: Parse = (input, settings) => {
     const n = parseNumber(w[2] ?? "")
     const ns = n === undefined ? undefined : latencyAsNanos(n, unitOp.slice(0, -3))
     if (ns === undefined) continue
-    results.add(name, Measure.latency, metric(ns))
+    results.addValue(name, Measure.latency, ns)
     for (let k = 4; k + 1 < w.length; k += 2) {
       const v = parseNumber(w[k] ?? "")
       const measure = extraMeasure(w[k + 1] ?? "")
-      if (v !== undefined && measure !== undefined) results.add(name, measure, metric(v))
+      if (v !== undefined && measure !== undefined) results.addValue(name, measure, v)
     }
   }
   return results.result(ADAPTER, unsupported)

@@ -1,5 +1,4 @@
 // `js_time`: `console.time` lines `<name>: <n><unit> - timer ended`; names may contain ": ".
-import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
 import { splitLines } from "./lines.js"
 import { latencyAsNanos, parseNumber } from "./units.js"
@@ -21,7 +20,7 @@ export const parse: Parse = (input, settings) => {
     const n = m?.[1] === undefined ? undefined : parseNumber(m[1])
     const ns = n === undefined || m?.[2] === undefined ? undefined : latencyAsNanos(n, m[2])
     if (ns === undefined) continue
-    results.add(body.slice(0, colon), Measure.latency, metric(ns))
+    results.addValue(body.slice(0, colon), Measure.latency, ns)
   }
   return results.result(ADAPTER, unsupported)
 }

@@ -1,7 +1,6 @@
 // `ruby_benchmark`: Ruby's `Benchmark` table. After a `user system total real` header each line is
 // `<label> <user> <system> <total> ( <real>)`; the real time (s) becomes latency in ns. Labels keep
 // their trailing ":" as printed. Rehearsal rows before the header are skipped.
-import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
 import { splitLines, words } from "./lines.js"
 import { parseNumber } from "./units.js"
@@ -34,7 +33,7 @@ export const parse: Parse = (input, settings) => {
     if (m === null || real === undefined) continue
     const label = raw.slice(0, m.index).trim()
     if (label.length === 0) continue
-    results.add(label, Measure.latency, metric(real * 1e9))
+    results.addValue(label, Measure.latency, real * 1e9)
   }
   return results.result(ADAPTER, unsupported)
 }

@@ -1,7 +1,6 @@
 // `rust_gungraun_json`: gungraun summary JSON v6 (`--save-summary=json|pretty-json` printed to stdout),
 // pretty-printed or NDJSON, mixed with other output (cargo's JSON messages, test harness lines).
 // Name = `module_path::id` (or `module_path`); each metric keeps the new side of its diff.
-import { metric } from "../domain/bmf.js"
 import { isRecord, parseJson, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
 import { jsonKeyToSlug, toolFromName } from "./gungraun_measures.js"
 import { NOT_OBJECT, scanSummary } from "./gungraun_scan.js"
@@ -131,7 +130,7 @@ export const parse: Parse = (input, settings) => {
         if (tool === undefined || metrics === undefined) continue
         for (const [metricKey, value] of metrics) {
           const slug = jsonKeyToSlug[tool].get(metricKey)
-          if (slug !== undefined && value !== undefined) results.add(name, slug, metric(value))
+          if (slug !== undefined && value !== undefined) results.addValue(name, slug, value)
         }
       }
     }

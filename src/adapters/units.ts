@@ -76,3 +76,26 @@ export const throughputAsPerSecond = (value: number, unit: string): number | und
   const f = secondsPerUnit(unit)
   return f === undefined ? undefined : value / f
 }
+
+/**
+ * `parseNumber(text.slice(from, to).trim())` without the copies in the usual case: blanks around
+ * plain digits (at most 15, so the value is exact) are read in place; anything else takes the
+ * general path.
+ */
+export const parseNumberIn = (text: string, from: number, to: number): number | undefined => {
+  let a = from
+  let b = to
+  while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++
+  while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--
+  if (b > a && b - a <= 15) {
+    let n = 0
+    let i = a
+    for (; i < b; i++) {
+      const c = text.charCodeAt(i)
+      if (c < 48 || c > 57) break
+      n = n * 10 + (c - 48)
+    }
+    if (i === b) return n
+  }
+  return parseNumber(text.slice(from, to).trim())
+}
