@@ -44,8 +44,13 @@ const isHex = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 
 // The scanning primitives take the text and an index and return the index after what they read, or
 // -1 if it is not valid JSON; locals keep the hot loops in registers.
 
+// blanks are never skipped past the end of the scanned range, so a value cannot continue into the
+// lines after it and each scan stays within its range (plus, for a string, the rest of its line)
+let limit = 0
+
 const wsEnd = (str: string, i: number): number => {
   for (;;) {
+    if (i >= limit) return i
     const c = str.charCodeAt(i)
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i
     i++
@@ -474,13 +479,15 @@ const docMember = (): boolean => {
 
 /**
  * Scans the JSON text `text.slice(from, to)` in place (no copy): `undefined` where JSON.parse would
- * throw, `NOT_OBJECT` for another valid value, else what `parse` reads of the object. The character
- * at `to` must not continue a token (a line break, a blank, or the end): then any read past `to`
- * means the slice alone would have ended inside the value, and the value is rejected.
+ * throw, `NOT_OBJECT` for another valid value, else what `parse` reads of the object. `to` must be
+ * the end of the text or a blank or line break followed only by blanks up to the line's end: then no
+ * token continues past it, blanks are not skipped past it, and a value that does not end by `to`
+ * is rejected, as it is in the slice alone.
  */
 export const scanSummary = (text: string, from: number, to: number): ScannedDoc | typeof NOT_OBJECT | undefined => {
   s = text
   p = from
+  limit = to
   try {
     skipWs()
     let doc: ScannedDoc | typeof NOT_OBJECT
