@@ -2,7 +2,7 @@
 // suffix. Besides latency, the per-op columns Go prints become their own measures, so users can alert
 // on allocations (github-action-benchmark#206).
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
-import { splitLines, words } from "./lines.js"
+import { eachLine, words } from "./lines.js"
 import { latencyAsNanos, parseNumber } from "./units.js"
 
 const ADAPTER = "go_bench"
@@ -26,22 +26,22 @@ const extraMeasure = (unit: string): string | undefined => {
 export const parse: Parse = (input, settings) => {
   const unsupported = requireAverage(ADAPTER, settings, ["mean"])
   const results = new ResultsBuilder()
-  for (const line of splitLines(input)) {
-    if (!line.startsWith("Benchmark")) continue
+  eachLine(input, (line) => {
+    if (!line.startsWith("Benchmark")) return
     const w = words(line)
-    if (w.length < 4) continue
+    if (w.length < 4) return
     const name = w[0] ?? ""
     const unitOp = w[3] ?? ""
-    if (!INTEGER.test(w[1] ?? "") || !unitOp.endsWith("/op")) continue
+    if (!INTEGER.test(w[1] ?? "") || !unitOp.endsWith("/op")) return
     const n = parseNumber(w[2] ?? "")
     const ns = n === undefined ? undefined : latencyAsNanos(n, unitOp.slice(0, -3))
-    if (ns === undefined) continue
+    if (ns === undefined) return
     results.addValue(name, Measure.latency, ns)
     for (let k = 4; k + 1 < w.length; k += 2) {
       const v = parseNumber(w[k] ?? "")
       const measure = extraMeasure(w[k + 1] ?? "")
       if (v !== undefined && measure !== undefined) results.addValue(name, measure, v)
     }
-  }
+  })
   return results.result(ADAPTER, unsupported)
 }
