@@ -35,15 +35,31 @@ export const Measure = {
  * like Bencher's HashMap insert, a later result for the same key replaces the earlier one.
  */
 export class ResultsBuilder {
-  private readonly benchmarks = new Map<string, Map<string, BmfMetric>>()
+  // a bare number stands for `{ value }`, made when the result is built
+  private readonly benchmarks = new Map<string, Map<string, BmfMetric | number>>()
+  // adapters add several measures of one benchmark in a row
+  private lastName: string | undefined
+  private lastMeasures: Map<string, BmfMetric | number> | undefined
 
-  add(benchmark: string, measure: string, metric: BmfMetric): void {
+  private measuresOf(benchmark: string): Map<string, BmfMetric | number> {
+    if (benchmark === this.lastName && this.lastMeasures !== undefined) return this.lastMeasures
     let measures = this.benchmarks.get(benchmark)
     if (measures === undefined) {
       measures = new Map()
       this.benchmarks.set(benchmark, measures)
     }
-    measures.set(measure, metric)
+    this.lastName = benchmark
+    this.lastMeasures = measures
+    return measures
+  }
+
+  add(benchmark: string, measure: string, metric: BmfMetric): void {
+    this.measuresOf(benchmark).set(measure, metric)
+  }
+
+  /** Same as `add(benchmark, measure, metric(value))`. */
+  addValue(benchmark: string, measure: string, value: number): void {
+    this.measuresOf(benchmark).set(measure, value)
   }
 
   get size(): number {
@@ -53,7 +69,10 @@ export class ResultsBuilder {
   build(): Bmf {
     const out: Array<readonly [string, Record<string, BmfMetric>]> = []
     for (const [name, measures] of this.benchmarks) {
-      if (measures.size > 0) out.push([name, Object.fromEntries(measures)])
+      if (measures.size === 0) continue
+      const entries: Array<readonly [string, BmfMetric]> = []
+      for (const [measure, m] of measures) entries.push([measure, typeof m === "number" ? { value: m } : m])
+      out.push([name, Object.fromEntries(entries)])
     }
     return Object.fromEntries(out)
   }

@@ -1,5 +1,4 @@
 // `dart_benchmark_harness`: `<Name>(RunTime): <n> us.` -> latency in ns.
-import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
 import { cleanText } from "./lines.js"
 import { latencyAsNanos, parseNumber } from "./units.js"
@@ -18,7 +17,7 @@ export const parse: Parse = (input, settings) => {
     const n = parseNumber(m[2] ?? "")
     const ns = n === undefined ? undefined : latencyAsNanos(n, m[3] ?? "")
     if (ns === undefined || name === undefined || name.length === 0) continue
-    results.add(name, Measure.latency, metric(ns))
+    results.addValue(name, Measure.latency, ns)
   }
   return results.result(ADAPTER, unsupported)
 }

@@ -1,9 +1,8 @@
 // `go_bench`: `Benchmark<Name>[-N] <iterations> <n> ns/op [<n> <unit>]...`. Names keep the -GOMAXPROCS
 // suffix. Besides latency, the per-op columns Go prints become their own measures, so users can alert
 // on allocations (github-action-benchmark#206).
-import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
-import { splitLines, words } from "./lines.js"
+import { eachLine, words } from "./lines.js"
 import { latencyAsNanos, parseNumber } from "./units.js"
 
 const ADAPTER = "go_bench"
@@ -27,22 +26,22 @@ const extraMeasure = (unit: string): string | undefined => {
 export const parse: Parse = (input, settings) => {
   const unsupported = requireAverage(ADAPTER, settings, ["mean"])
   const results = new ResultsBuilder()
-  for (const line of splitLines(input)) {
-    if (!line.startsWith("Benchmark")) continue
+  eachLine(input, (line) => {
+    if (!line.startsWith("Benchmark")) return
     const w = words(line)
-    if (w.length < 4) continue
+    if (w.length < 4) return
     const name = w[0] ?? ""
     const unitOp = w[3] ?? ""
-    if (!INTEGER.test(w[1] ?? "") || !unitOp.endsWith("/op")) continue
+    if (!INTEGER.test(w[1] ?? "") || !unitOp.endsWith("/op")) return
     const n = parseNumber(w[2] ?? "")
     const ns = n === undefined ? undefined : latencyAsNanos(n, unitOp.slice(0, -3))
-    if (ns === undefined) continue
-    results.add(name, Measure.latency, metric(ns))
+    if (ns === undefined) return
+    results.addValue(name, Measure.latency, ns)
     for (let k = 4; k + 1 < w.length; k += 2) {
       const v = parseNumber(w[k] ?? "")
       const measure = extraMeasure(w[k + 1] ?? "")
-      if (v !== undefined && measure !== undefined) results.add(name, measure, metric(v))
+      if (v !== undefined && measure !== undefined) results.addValue(name, measure, v)
     }
-  }
+  })
   return results.result(ADAPTER, unsupported)
 }

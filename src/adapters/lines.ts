@@ -36,3 +36,17 @@ export const words = (line: string): Array<string> => {
   const t = line.trim()
   return t.length === 0 ? [] : t.split(BLANKS)
 }
+
+/** Calls `f` with each line of `splitLines(input)`, in order, without building the array of lines. */
+export const eachLine = (input: string, f: (line: string) => void): void => {
+  if (input.includes("\r") || input.includes("\x1b")) {
+    for (const line of splitLines(input)) f(line)
+    return
+  }
+  for (let a = 0; a <= input.length;) {
+    let b = input.indexOf("\n", a)
+    if (b < 0) b = input.length
+    f(input.slice(a, b))
+    a = b + 1
+  }
+}

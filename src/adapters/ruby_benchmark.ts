@@ -1,9 +1,8 @@
 // `ruby_benchmark`: Ruby's `Benchmark` table. After a `user system total real` header each line is
 // `<label> <user> <system> <total> ( <real>)`; the real time (s) becomes latency in ns. Labels keep
 // their trailing ":" as printed. Rehearsal rows before the header are skipped.
-import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
-import { splitLines, words } from "./lines.js"
+import { eachLine, words } from "./lines.js"
 import { parseNumber } from "./units.js"
 
 const ADAPTER = "ruby_benchmark"
@@ -22,19 +21,19 @@ export const parse: Parse = (input, settings) => {
   const unsupported = requireAverage(ADAPTER, settings, [])
   const results = new ResultsBuilder()
   let inTable = false
-  for (const raw of splitLines(input)) {
+  eachLine(input, (raw) => {
     if (isHeader(raw)) {
       inTable = true
-      continue
+      return
     }
-    if (!inTable) continue
-    if (!raw.includes(")")) continue
+    if (!inTable) return
+    if (!raw.includes(")")) return
     const m = ROW.exec(raw)
     const real = m?.[1] === undefined ? undefined : parseNumber(m[1])
-    if (m === null || real === undefined) continue
+    if (m === null || real === undefined) return
     const label = raw.slice(0, m.index).trim()
-    if (label.length === 0) continue
-    results.add(label, Measure.latency, metric(real * 1e9))
-  }
+    if (label.length === 0) return
+    results.addValue(label, Measure.latency, real * 1e9)
+  })
   return results.result(ADAPTER, unsupported)
 }

@@ -2,11 +2,10 @@
 // at least two `::` (its name may continue on following lines); then optional tool headers
 // `  ======= DHAT ====` and metric lines `  <Name>: <new>|<old or N/A> (...)`. Only the new value is
 // kept; unknown metric names are dropped.
-import { metric } from "../domain/bmf.js"
 import { type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
 import { printedNameToSlug, type Tool, toolFromName } from "./gungraun_measures.js"
-import { splitLines } from "./lines.js"
-import { parseNumber } from "./units.js"
+import { cleanText } from "./lines.js"
+import { parseNumberIn } from "./units.js"
 
 const ADAPTER = "rust_gungraun_stdout"
 
@@ -25,24 +24,19 @@ const toolHeader = (line: string): Tool | undefined => {
   return toolFromName(space < 0 ? rest : rest.slice(0, space))
 }
 
-/** `  <Name>: <new>|<old>` -> [Name, new]; the new side may be a number or `N/A`-like text. */
-const metricLine = (line: string): readonly [string, number | undefined] | undefined => {
-  if (!line.startsWith("  ")) return undefined
-  const colon = line.indexOf(":")
-  const bar = line.indexOf("|", colon + 1)
-  if (colon < 0 || bar < 0) return undefined
-  const name = line.slice(0, colon).trim()
-  return name.length === 0 ? undefined : [name, parseNumber(line.slice(colon + 1, bar).trim())]
-}
-
 export const parse: Parse = (input, settings) => {
   const unsupported = requireAverage(ADAPTER, settings, [])
   const results = new ResultsBuilder()
-  const lines = splitLines(input)
+  // the lines of splitLines(input), walked in place
+  const text = cleanText(input)
   let name: string | undefined
   let tool: Tool = "callgrind"
   let nameOpen = false
-  for (const line of lines) {
+  for (let a = 0; a <= text.length;) {
+    let b = text.indexOf("\n", a)
+    if (b < 0) b = text.length
+    const line = text.slice(a, b)
+    a = b + 1
     if (isHeader(line)) {
       name = line.trim()
       tool = "callgrind"
@@ -56,12 +50,20 @@ export const parse: Parse = (input, settings) => {
       nameOpen = false
       continue
     }
-    const m = metricLine(line)
-    if (m !== undefined) {
-      nameOpen = false
-      const slug = printedNameToSlug[tool].get(m[0])
-      if (slug !== undefined && m[1] !== undefined) results.add(name, slug, metric(m[1]))
-      continue
+    // `  <Name>: <new>|<old>`: the new side may be a number or `N/A`-like text
+    if (line.startsWith("  ")) {
+      const colon = line.indexOf(":")
+      const bar = line.indexOf("|", colon + 1)
+      const metricName = colon < 0 || bar < 0 ? "" : line.slice(0, colon).trim()
+      if (metricName.length > 0) {
+        nameOpen = false
+        const slug = printedNameToSlug[tool].get(metricName)
+        if (slug !== undefined) {
+          const value = parseNumberIn(line, colon + 1, bar)
+          if (value !== undefined) results.addValue(name, slug, value)
+        }
+        continue
+      }
     }
     if (nameOpen && line.length > 0 && line[0] !== " ") {
       // the benchmark's description spans lines; keep the name as printed

@@ -1,6 +1,5 @@
 // `rust_iai`: iai's 6-line blocks: a name line, then Instructions, L1/L2/RAM Accesses and Estimated
 // Cycles. Change notes such as `(+1.1%)` are ignored.
-import { metric } from "../domain/bmf.js"
 import { Measure, type Parse, requireAverage, ResultsBuilder } from "./adapter.js"
 import { splitLines, words } from "./lines.js"
 import { parseNumber } from "./units.js"
@@ -39,7 +38,7 @@ export const parse: Parse = (input, settings) => {
       values.push(v)
     }
     if (values.length !== ROWS.length) continue
-    ROWS.forEach(([, measure], r) => results.add(name, measure, metric(values[r] ?? 0)))
+    ROWS.forEach(([, measure], r) => results.addValue(name, measure, values[r] ?? 0))
     i += 5
   }
   return results.result(ADAPTER, unsupported)

@@ -125,6 +125,8 @@ describe("adversarial input", () => {
     ["gungraun", "a::b::c\n" + mib("  x: 1") + "|"],
     ["json objects", mib("{\"")],
     ["json arrays", mib("[")],
+    // each line is a gungraun candidate whose JSON would go on into the next lines
+    ["json lines continuing each other", "{\n" + mib("[{\"a\":\"profiles\"},{}\n,\n")],
     ["divan", "root fastest │ slowest │ median │ mean │ samples │ iters\n" + mib("├─ ")],
     ["luau", "SUCCESS: " + mib(" : ") + " +/- "],
     ["carriage returns", mib("\r") + "x"],
