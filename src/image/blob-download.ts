@@ -121,7 +121,8 @@ interface Sink {
   finish(): Promise<string>
   /** Called when a slot frees up after push returned false. */
   onDrain: () => void
-  abort(): void
+  /** Stops hashing; `closed` runs once no write is in flight any more, so the fd can be closed safely. */
+  abort(closed: () => void): void
 }
 
 // Rings of downloads that completed, kept for the next one: a fresh 16 MiB costs a page fault per 4 KiB.
@@ -138,13 +139,15 @@ const openSink = (fd: number, fail: (e: Error) => void, useThread: boolean): Sin
   let position = 0
   let busy = 0
   let aborted = false
+  let writing = 0
+  let onIdle: (() => void) | undefined
   let finishing: { resolve: (digest: string) => void; reject: (e: Error) => void } | undefined
   let digest: string | undefined
   const mainHash = createHash("sha256")
 
   const thread = useThread ? sharedHashThread() : undefined
   const settle = () => {
-    if (finishing === undefined || busy > 0) return
+    if (aborted || finishing === undefined || busy > 0) return
     if (thread === undefined) return done(`sha256:${mainHash.digest("hex")}`)
     if (digest !== undefined) return done(digest)
     if (!requested) {
@@ -167,7 +170,6 @@ const openSink = (fd: number, fail: (e: Error) => void, useThread: boolean): Sin
   }
   const error = (e: Error) => {
     if (aborted) return
-    aborted = true
     handle?.close()
     if (finishing !== undefined) finishing.reject(e)
     else fail(e)
@@ -197,7 +199,16 @@ const openSink = (fd: number, fail: (e: Error) => void, useThread: boolean): Sin
         pending[slot] = handle === undefined ? 1 : 2
         const at = position
         position += length
-        writeFully(fd, bytes, at, (e) => (e === null ? release(slot) : error(e)))
+        writing++
+        writeFully(fd, bytes, at, (e) => {
+          if (--writing === 0 && onIdle !== undefined) {
+            const closed = onIdle
+            onIdle = undefined
+            closed()
+          }
+          if (e === null) release(slot)
+          else error(e)
+        })
         if (handle === undefined) mainHash.update(bytes)
         else handle.update(slot, offset, length)
       }
@@ -209,8 +220,10 @@ const openSink = (fd: number, fail: (e: Error) => void, useThread: boolean): Sin
         finishing = { resolve, reject }
         settle()
       }),
-    abort: () => {
+    abort: (closed) => {
       aborted = true
+      if (writing === 0) closed()
+      else onIdle = closed
       handle?.close()
     }
   }
@@ -265,26 +278,24 @@ export const downloadBlob = (
     let fd: number | undefined
     let sink: Sink | undefined
 
-    const cleanup = () => {
+    /** Closes the socket, then the file once no write is in flight (a closed fd number can be reused). */
+    const cleanup = (then: () => void) => {
       socket.destroy()
-      sink?.abort()
-      if (fd !== undefined) {
-        fs.close(fd, () => undefined)
-        fd = undefined
-      }
+      const file = fd
+      fd = undefined
+      const close = () => (file === undefined ? then() : fs.close(file, () => then()))
+      if (sink === undefined) close()
+      else sink.abort(close)
     }
     const fail = (e: Error) => {
       if (settled) return
       settled = true
-      cleanup()
-      if (sink !== undefined) fs.rm(target, { force: true }, () => reject(e))
-      else reject(e)
+      cleanup(() => (sink === undefined ? reject(e) : fs.rm(target, { force: true }, () => reject(e))))
     }
     const fallback = () => {
       if (settled) return
       settled = true
-      cleanup()
-      resolve("fallback")
+      cleanup(() => resolve("fallback"))
     }
     const complete = () => {
       const current = sink
@@ -292,8 +303,9 @@ export const downloadBlob = (
       socket.destroy()
       current.finish().then((digest) => {
         const handle = fd
+        if (settled || handle === undefined) return
         fd = undefined
-        fs.close(handle ?? -1, (e) => {
+        fs.close(handle, (e) => {
           if (e !== null) return fail(e)
           if (settled) return
           settled = true
