@@ -71,8 +71,11 @@ const makeLayout = async (layout: string) => {
   return { layer, layerPath }
 }
 
+/** The real server on a fresh database; its first-run admin key (written to --admin-key-file) pushes. */
 const startServer = async (db: string) => {
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src", "main.ts"), "server", "--port", "0", "--db", db], {
+  const keyFile = join(work, "admin-key")
+  const args = ["--import", "tsx", join(repoRoot, "src", "main.ts"), "server", "--port", "0", "--db", db, "--admin-key-file", keyFile]
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"]
   })
@@ -88,7 +91,7 @@ const startServer = async (db: string) => {
     child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)))
     setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000).unref()
   })
-  return { url, stop: () => child.kill("SIGTERM") }
+  return { url, key: fs.readFileSync(keyFile, "utf8").trim(), stop: () => child.kill("SIGTERM") }
 }
 
 const main = async () => {
@@ -107,10 +110,10 @@ const main = async () => {
     const { layer, layerPath } = await makeLayout(layout)
     console.log(`image: one ${LAYER_BYTES / 1024 / 1024} MiB layer ${layer}; server ${server.url}`)
 
-    const pushMs = await timed(() => pushLayout({ host: server.url, repository: "bench", key: "bench", layout, tag: "v1" }))
+    const pushMs = await timed(() => pushLayout({ host: server.url, repository: "bench", key: server.key, layout, tag: "v1" }))
     const blobsDir = join(work, "bencher-data", "blobs")
     const filesAfterFirst = countFiles(blobsDir)
-    const second = await pushLayout({ host: server.url, repository: "bench", key: "bench", layout, tag: "v2" })
+    const second = await pushLayout({ host: server.url, repository: "bench", key: server.key, layout, tag: "v2" })
     const filesAfterSecond = countFiles(blobsDir)
     console.log(`push: ${mbPerS(LAYER_BYTES, pushMs)} MB/s; second push uploaded ${second.uploaded} blobs, blob files ${filesAfterFirst} -> ${filesAfterSecond}`)
 

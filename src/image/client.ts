@@ -10,6 +10,7 @@ import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { Either } from "effect"
 import { manifestMediaTypes, parseManifest } from "../registry/oci.js"
+import { downloadBlob } from "./blob-download.js"
 import { digestTap } from "./digest-tap.js"
 import { blobPath, type LayoutIndexEntry, readIndex, selectLayoutEntry } from "./layout.js"
 
@@ -142,12 +143,24 @@ export class RegistryClient {
   }
 
   /**
-   * Streams a blob to a file, verifying its sha256 on the way. node:http rather than fetch: piping the socket
-   * into the file is several times faster than iterating a web stream.
+   * Downloads a blob to a file, verifying its sha256. Over http the fast path reads the socket in large
+   * buffers and hashes and writes in parallel (./blob-download.ts); https, and any answer that is not a plain
+   * 200 with a Content-Length, go through node:http.
    */
   async pullBlob(digest: string, target: string): Promise<number> {
     const url = new URL(`${this.base}${this.repo}/blobs/${digest}`)
     const headers: Record<string, string> = this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }
+    const fast = url.protocol === "http:" ? await downloadBlob(url, headers, target) : "fallback"
+    const { digest: actual, size } = fast === "fallback" ? await this.getBlob(url, headers, digest, target) : fast
+    if (actual !== digest) {
+      await fs.rm(target, { force: true })
+      throw new RegistryClientError(`blob ${digest} arrived with digest ${actual}`)
+    }
+    return size
+  }
+
+  /** The blob GET on node:http: follows the status, hashes every chunk on its way into the file. */
+  private async getBlob(url: URL, headers: Record<string, string>, digest: string, target: string) {
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = (url.protocol === "https:" ? https : http).get(url, { headers }, resolve)
       req.on("error", reject)
@@ -157,16 +170,15 @@ export class RegistryClient {
       for await (const chunk of response) text += String(chunk)
       throw new RegistryClientError(`GET blob ${digest}: ${response.statusCode} ${text.slice(0, 200)}`, response.statusCode)
     }
-    // A 4 MiB write buffer lets the file stream batch chunks into few writev calls while the socket keeps
-    // reading: about 3x faster than the default 16 KiB on loopback.
+    // A 4 MiB write buffer lets the file stream batch chunks into few writev calls while the socket keeps reading.
     const tap = digestTap()
-    await pipeline(response, tap.stream, createWriteStream(target, { highWaterMark: 4 * 1024 * 1024 }))
-    const actual = tap.digest()
-    if (actual !== digest) {
+    try {
+      await pipeline(response, tap.stream, createWriteStream(target, { highWaterMark: 4 * 1024 * 1024 }))
+    } catch (e) {
       await fs.rm(target, { force: true })
-      throw new RegistryClientError(`blob ${digest} arrived with digest ${actual}`)
+      throw e
     }
-    return tap.size()
+    return { digest: tap.digest(), size: tap.size() }
   }
 }
 

@@ -240,9 +240,10 @@ const make = (options: BlobStoreOptions) =>
             Effect.succeed({
               size,
               stream: readFile(blobPath(digest), range),
+              // 4 MiB reads: a quarter of the read calls (and fresh buffers) of 1 MiB for the same bytes
               readable: () =>
                 createReadStream(blobPath(digest), {
-                  highWaterMark: 1024 * 1024,
+                  highWaterMark: 4 * 1024 * 1024,
                   ...(range === undefined ? {} : { start: range.start, end: range.end })
                 })
             })
