@@ -14,7 +14,51 @@ import { CurrentActor } from "../../src/identity/actor.js"
 import { submitRunJob } from "../../src/jobs/run.js"
 import { defaultServerConfig, ServerConfig } from "../../src/server/config.js"
 import { RoutesLive, ServicesLive } from "../../src/server/http.js"
-import { StoreLive } from "../../src/store/database.js"
+import { BackgroundSql, StoreLive } from "../../src/store/database.js"
+import { AccessOpen } from "../../src/identity/access.js"
+import { HeartbeatWriter } from "../../src/jobs/heartbeats.js"
+import { JobSeamsDefault, makeJobsLive } from "../../src/jobs/layer.js"
+import { Branches } from "../../src/projects/branches.js"
+import { Benchmarks, Measures, Testbeds } from "../../src/projects/dimension-services.js"
+import { Projects } from "../../src/projects/projects.js"
+import { Perf } from "../../src/reports/perf.js"
+import { ReportPipeline } from "../../src/reports/pipeline.js"
+import { ReportViews } from "../../src/reports/views.js"
+import { Runners } from "../../src/runners/runners.js"
+import { Specs } from "../../src/runners/specs.js"
+import { AuthenticationAnonymous } from "../../src/server/auth-placeholder.js"
+import { Thresholds } from "../../src/thresholds/thresholds.js"
+import { SqlClient } from "@effect/sql"
+import { Clock, Duration } from "effect"
+import { JobSettings } from "../../src/jobs/settings.js"
+
+/**
+ * The per-heartbeat baseline: each heartbeat is an UPDATE on the main connection, on the request path, as a
+ * server without a background writer would do it.
+ */
+export const MainConnectionHeartbeats = Layer.effect(HeartbeatWriter, Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  return {
+    record: (mark) => Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      sql`UPDATE job SET last_heartbeat = ${mark.at}, last_billed_minute = max(last_billed_minute, ${mark.billedMinute}), modified = ${now}
+        WHERE id = ${mark.jobId}`).pipe(Effect.orDie, Effect.asVoid),
+    flush: Effect.void,
+    forget: () => Effect.void,
+    pending: Effect.succeed(0)
+  }
+}))
+
+/** ServicesLive of src/server/http.ts with a chosen heartbeat writer. */
+const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlClient | BackgroundSql>) =>
+  Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
+    Layer.provideMerge(makeJobsLive(writer)),
+    Layer.provideMerge(JobSeamsDefault),
+    Layer.provideMerge(ReportViews.Live),
+    Layer.provideMerge(Runners.Live),
+    Layer.provideMerge(Specs.Live),
+    Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live)),
+    Layer.provideMerge(Layer.mergeAll(AccessOpen, AuthenticationAnonymous))
+  )
 
 let submitter = 0
 
@@ -26,15 +70,16 @@ const BenchRunRoute = HttpLayerRouter.add("POST", "/bench/v0/run", Effect.gen(fu
   return yield* HttpServerResponse.json(report)
 }).pipe(Effect.catchAll((e) => HttpServerResponse.json({ message: String(e) }, { status: 400 }))))
 
-export const startBenchServer = Effect.gen(function*() {
+export const startBenchServer = (options: { readonly mainConnectionHeartbeats?: boolean } = {}) => Effect.gen(function*() {
   const dir = mkdtempSync(join(tmpdir(), "bencher-bench-"))
   const config = { ...defaultServerConfig, port: 0, db: join(dir, "bencher.db") }
   const context = yield* Layer.build(
     HttpLayerRouter.serve(Layer.mergeAll(RoutesLive, BenchRunRoute), { disableListenLog: true, disableLogger: true }).pipe(
       Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
-      Layer.provideMerge(ServicesLive),
+      Layer.provideMerge(options.mainConnectionHeartbeats === true ? servicesWith(MainConnectionHeartbeats) : ServicesLive),
       Layer.provideMerge(StoreLive(config.db)),
-      Layer.provideMerge(Layer.succeed(ServerConfig, config))
+      Layer.provideMerge(Layer.succeed(ServerConfig, config)),
+      Layer.provide(JobSettings.layer(process.env["BENCH_FLUSH_MS"] === undefined ? {} : { heartbeatFlushInterval: Duration.millis(Number(process.env["BENCH_FLUSH_MS"])) }))
     )
   )
   const address = Context.get(context, HttpServer.HttpServer).address

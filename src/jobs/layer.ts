@@ -11,13 +11,19 @@ import { JobQueue } from "./queue.js"
 import { RecoveryLive } from "./recovery.js"
 import { JobSupervisor } from "./supervisor.js"
 
-/** The actors (queue, supervisors, heartbeat writer) and the services on top of them, recovered at start. */
-export const JobsLive = RecoveryLive.pipe(
-  Layer.provideMerge(Layer.mergeAll(Jobs.Live, RunnerChannel.Live)),
-  Layer.provideMerge(JobSupervisor.Live),
-  Layer.provideMerge(Layer.mergeAll(JobQueue.Live, HeartbeatWriter.Live)),
-  Layer.provideMerge(Layer.mergeAll(JobLifecycle.Live, JobOutputStore.Table))
-)
+/**
+ * The actors (queue, supervisors, heartbeat writer) and the services on top of them, recovered at start. The
+ * writer is a parameter so a bench can run its per-heartbeat baseline through the same channel.
+ */
+export const makeJobsLive = <E, R>(writer: Layer.Layer<HeartbeatWriter, E, R>) =>
+  RecoveryLive.pipe(
+    Layer.provideMerge(Layer.mergeAll(Jobs.Live, RunnerChannel.Live)),
+    Layer.provideMerge(JobSupervisor.Live),
+    Layer.provideMerge(Layer.mergeAll(JobQueue.Live, writer)),
+    Layer.provideMerge(Layer.mergeAll(JobLifecycle.Live, JobOutputStore.Table))
+  )
+
+export const JobsLive = makeJobsLive(HeartbeatWriter.Live)
 
 /**
  * The seams' defaults until identity and the registry land: digest-only images on this server's host, and
