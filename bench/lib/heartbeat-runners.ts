@@ -1,6 +1,7 @@
 // Runner processes for bench/heartbeats.ts, kept out of the server's process as real runners are.
 // argv: <url> <jobsPerConnection> <key>...; claims and starts its jobs, prints "ready", heartbeats every job once a
-// second (each at its own phase) after reading "go" on stdin, and exits when stdin closes.
+// second (each at its own phase) after reading "go" on stdin, and exits when stdin closes. With jobsPerConnection
+// "idle", every connection just waits in a Claim (900 s poll timeout) and prints "ready" once all are connected.
 import { Context, Effect, Layer, Random, Scope } from "effect"
 import { createInterface } from "node:readline"
 import { RunnerClient, runnerClientWebSocket } from "../../src/api/runner-client.js"
@@ -12,6 +13,15 @@ lines.on("close", () => process.exit(0))
 
 const program = Effect.gen(function*() {
   const scope = yield* Scope.make()
+  if (perConnection === "idle") {
+    yield* Effect.forEach(keys, (key) =>
+      Effect.gen(function*() {
+        const client = Context.get(yield* Layer.buildWithScope(runnerClientWebSocket(url, key), scope), RunnerClient)
+        yield* client.Claim({ poll_timeout: 900 }).pipe(Effect.forever, Effect.forkIn(scope))
+      }), { concurrency: 50, discard: true })
+    console.log(`ready ${keys.length}`)
+    return yield* Effect.never
+  }
   const held = yield* Effect.forEach(keys, (key) =>
     Effect.gen(function*() {
       const client = Context.get(yield* Layer.buildWithScope(runnerClientWebSocket(url, key), scope), RunnerClient)
