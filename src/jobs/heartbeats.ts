@@ -1,3 +1,4 @@
+import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
 import { BackgroundSql, retryBusy } from "../store/database.js"
 import { JobSettings } from "./settings.js"
@@ -25,6 +26,7 @@ export const billedMinutes = (started: number | null, now: number): number =>
 
 const make = Effect.gen(function*() {
   const bg = yield* BackgroundSql
+  const main = yield* SqlClient.SqlClient
   const settings = yield* JobSettings
   const usage = yield* RunnerUsage
   let dirty = new Map<number, HeartbeatMark>()
@@ -47,7 +49,10 @@ const make = Effect.gen(function*() {
   const write = (marks: ReadonlyArray<HeartbeatMark>) =>
     Effect.gen(function*() {
       const newlyBilled = marks.filter((m) => m.billedMinute > (billed.get(m.jobId) ?? 0))
-      yield* bg.withTransaction(Effect.gen(function*() {
+      // Holds the main connection's permit (not its connection) while the background connection writes: a flush
+      // then never commits between a request transaction's first read and its first write, which SQLite answers
+      // with SQLITE_BUSY_SNAPSHOT and a replay of the whole request. A request waits at most one batched UPDATE.
+      yield* Effect.scoped(Effect.zipRight(main.reserve, bg.withTransaction(Effect.gen(function*() {
         for (let i = 0; i < marks.length; i += 300) {
           const chunk = marks.slice(i, i + 300)
           const values = bg.unsafe(chunk.map(() => "(?, ?, ?)").join(", "), chunk.flatMap((m) => [m.jobId, m.at, m.billedMinute]))
@@ -61,11 +66,12 @@ const make = Effect.gen(function*() {
         for (const m of newlyBilled) {
           yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute - (billed.get(m.jobId) ?? 0))
         }
-      })).pipe(retryBusy)
+      })))).pipe(retryBusy)
       for (const m of newlyBilled) billed.set(m.jobId, m.billedMinute)
     })
 
-  /** Writes everything recorded since the last flush in one background transaction; no marks, no SQL. */
+  /** Writes everything recorded since the last flush in one background transaction; no marks, no SQL. Never call
+   * it inside a main-connection transaction: it waits for the main permit that transaction holds. */
   const flush = Effect.suspend(() => {
     if (dirty.size === 0) return Effect.void
     const marks = [...dirty.values()]
