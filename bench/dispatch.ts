@@ -18,7 +18,7 @@ const ALIGNED_JOBS = 20
 
 const program = Effect.gen(function*() {
   const counter = yield* makeStatementCounter
-  const { url, context } = yield* startBenchServer.pipe(Effect.withTracer(counter.tracer))
+  const { url, context } = yield* startBenchServer().pipe(Effect.withTracer(counter.tracer))
   const runners = Context.get(context, Runners)
   const specs = Context.get(context, Specs)
   const queue = Context.get(context, JobQueue)

@@ -13,8 +13,48 @@ import { JsonNewRun } from "../../src/domain/run.js"
 import { CurrentActor } from "../../src/identity/actor.js"
 import { submitRun } from "../../src/jobs/run.js"
 import { defaultServerConfig, ServerConfig } from "../../src/server/config.js"
-import { AppLive, RoutesLive } from "../../src/server/http.js"
-import { StoreLive } from "../../src/store/database.js"
+import { ReportServicesLive, RoutesLive } from "../../src/server/http.js"
+import { BackgroundSql, StoreLive } from "../../src/store/database.js"
+import { IdentityLive } from "../../src/identity/layer.js"
+import { RegistryLive } from "../../src/registry/index.js"
+import { JobOutputStore } from "../../src/jobs/output.js"
+import { HeartbeatWriter } from "../../src/jobs/heartbeats.js"
+import { JobSeamsDefault, jobsLayer } from "../../src/jobs/layer.js"
+import { Runners } from "../../src/runners/runners.js"
+import { Specs } from "../../src/runners/specs.js"
+import { SqlClient } from "@effect/sql"
+import { Clock, Duration } from "effect"
+import { JobSettings } from "../../src/jobs/settings.js"
+
+/**
+ * The per-heartbeat baseline: each heartbeat is an UPDATE on the main connection, on the request path, as a
+ * server without a background writer would do it.
+ */
+export const MainConnectionHeartbeats = Layer.effect(HeartbeatWriter, Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  return {
+    record: (mark) => Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      sql`UPDATE job SET last_heartbeat = ${mark.at}, last_billed_minute = max(last_billed_minute, ${mark.billedMinute}), modified = ${now}
+        WHERE id = ${mark.jobId}`).pipe(Effect.orDie, Effect.asVoid),
+    flush: Effect.void,
+    forget: () => Effect.void,
+    pending: Effect.succeed(0)
+  }
+}))
+
+/**
+ * The server's services with a chosen heartbeat writer, and images taken by digest without a registry push (the
+ * bench measures dispatch and heartbeats, not pulls): the production services otherwise, with identity.
+ */
+const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlClient | BackgroundSql>, dataDir: string) =>
+  jobsLayer({ outputs: JobOutputStore.Table, writer }).pipe(
+    Layer.provideMerge(JobSeamsDefault),
+    Layer.provideMerge(Runners.Live),
+    Layer.provideMerge(Specs.Live),
+    Layer.provideMerge(ReportServicesLive),
+    Layer.provideMerge(RegistryLive({ root: dataDir })),
+    Layer.provideMerge(IdentityLive)
+  )
 
 let submitter = 0
 
@@ -26,13 +66,16 @@ const BenchRunRoute = HttpLayerRouter.add("POST", "/bench/v0/run", Effect.gen(fu
   return yield* HttpServerResponse.json(report)
 }).pipe(Effect.catchAll((e) => HttpServerResponse.json({ message: String(e) }, { status: 400 }))))
 
-export const startBenchServer = Effect.gen(function*() {
+export const startBenchServer = (options: { readonly mainConnectionHeartbeats?: boolean } = {}) => Effect.gen(function*() {
   const dir = mkdtempSync(join(tmpdir(), "bencher-bench-"))
   const config = { ...defaultServerConfig, port: 0, db: join(dir, "bencher.db") }
   const context = yield* Layer.build(
     HttpLayerRouter.serve(Layer.mergeAll(RoutesLive, BenchRunRoute), { disableListenLog: true, disableLogger: true }).pipe(
       Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
-      Layer.provideMerge(AppLive(config))
+      Layer.provideMerge(servicesWith(options.mainConnectionHeartbeats === true ? MainConnectionHeartbeats : HeartbeatWriter.Live, join(dir, "data"))),
+      Layer.provideMerge(StoreLive(config.db)),
+      Layer.provideMerge(Layer.succeed(ServerConfig, config)),
+      Layer.provide(JobSettings.layer(process.env["BENCH_FLUSH_MS"] === undefined ? {} : { heartbeatFlushInterval: Duration.millis(Number(process.env["BENCH_FLUSH_MS"])) }))
     )
   )
   const address = Context.get(context, HttpServer.HttpServer).address

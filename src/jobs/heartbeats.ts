@@ -1,3 +1,4 @@
+import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
 import { BackgroundSql, retryBusy } from "../store/database.js"
 import { JobSettings } from "./settings.js"
@@ -25,35 +26,52 @@ export const billedMinutes = (started: number | null, now: number): number =>
 
 const make = Effect.gen(function*() {
   const bg = yield* BackgroundSql
+  const main = yield* SqlClient.SqlClient
   const settings = yield* JobSettings
   const usage = yield* RunnerUsage
   let dirty = new Map<number, HeartbeatMark>()
   const billed = new Map<number, number>()
 
   /** Memory only: the request path never waits on SQLite for a heartbeat. */
-  const record = (mark: HeartbeatMark) => Effect.sync(() => void dirty.set(mark.jobId, mark))
+  const record = (mark: HeartbeatMark): Effect.Effect<void> => Effect.sync(() => {
+    dirty.set(mark.jobId, mark)
+  })
 
   /** Forget a finished job's billing cursor (after its final flush). */
-  const forget = (jobId: number) => Effect.sync(() => void billed.delete(jobId))
+  const forget = (jobId: number): Effect.Effect<void> => Effect.sync(() => {
+    billed.delete(jobId)
+  })
 
+  /**
+   * One UPDATE for all jobs and one for their runners, so the background connection holds SQLite's write lock
+   * for the shortest time; the usage ledger only hears of jobs whose billed minute moved.
+   */
   const write = (marks: ReadonlyArray<HeartbeatMark>) =>
-    bg.withTransaction(Effect.forEach(marks, (m) =>
-      Effect.gen(function*() {
-        const [row] = yield* bg<{ last_billed_minute: number }>`UPDATE job
-          SET last_heartbeat = max(coalesce(last_heartbeat, 0), ${m.at}),
-              last_billed_minute = max(last_billed_minute, ${m.billedMinute})
-          WHERE id = ${m.jobId} RETURNING last_billed_minute`
-        yield* bg`UPDATE runner SET last_heartbeat = ${m.at} WHERE id = ${m.runnerId}`
-        const before = billed.get(m.jobId) ?? 0
-        if (row !== undefined && m.billedMinute > before) {
-          yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute - before)
+    Effect.gen(function*() {
+      const newlyBilled = marks.filter((m) => m.billedMinute > (billed.get(m.jobId) ?? 0))
+      // Holds the main connection's permit (not its connection) while the background connection writes: a flush
+      // then never commits between a request transaction's first read and its first write, which SQLite answers
+      // with SQLITE_BUSY_SNAPSHOT and a replay of the whole request. A request waits at most one batched UPDATE.
+      yield* Effect.scoped(Effect.zipRight(main.reserve, bg.withTransaction(Effect.gen(function*() {
+        for (let i = 0; i < marks.length; i += 300) {
+          const chunk = marks.slice(i, i + 300)
+          const values = bg.unsafe(chunk.map(() => "(?, ?, ?)").join(", "), chunk.flatMap((m) => [m.jobId, m.at, m.billedMinute]))
+          yield* bg`WITH mark (id, at, minute) AS (VALUES ${values})
+            UPDATE job SET last_heartbeat = max(coalesce(job.last_heartbeat, 0), mark.at),
+              last_billed_minute = max(job.last_billed_minute, mark.minute)
+            FROM mark WHERE job.id = mark.id`
         }
-      }), { discard: true })).pipe(
-        retryBusy,
-        Effect.tap(() => Effect.sync(() => { for (const m of marks) billed.set(m.jobId, Math.max(billed.get(m.jobId) ?? 0, m.billedMinute)) }))
-      )
+        const runners = new Map(marks.map((m) => [m.runnerId, m.at]))
+        for (const [runnerId, at] of runners) yield* bg`UPDATE runner SET last_heartbeat = ${at} WHERE id = ${runnerId}`
+        for (const m of newlyBilled) {
+          yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute - (billed.get(m.jobId) ?? 0))
+        }
+      })))).pipe(retryBusy)
+      for (const m of newlyBilled) billed.set(m.jobId, m.billedMinute)
+    })
 
-  /** Writes everything recorded since the last flush in one background transaction; no marks, no SQL. */
+  /** Writes everything recorded since the last flush in one background transaction; no marks, no SQL. Never call
+   * it inside a main-connection transaction: it waits for the main permit that transaction holds. */
   const flush = Effect.suspend(() => {
     if (dirty.size === 0) return Effect.void
     const marks = [...dirty.values()]

@@ -12,19 +12,24 @@ import { RecoveryLive } from "./recovery.js"
 import { JobSupervisor } from "./supervisor.js"
 
 /**
- * The actors (queue, supervisors, heartbeat writer) and the services on top of them, recovered at start, with raw
- * job outputs kept in `outputs`.
+/**
+ * The actors (queue, supervisors, heartbeat writer) and the services on top of them, recovered at start. Where raw
+ * outputs are kept and how heartbeats are written are parameters: the server keeps outputs in the BlobStore, tests
+ * in a table, and a bench runs its per-heartbeat baseline through the same channel.
  */
-export const jobsLayer = <E, R>(outputs: Layer.Layer<JobOutputStore, E, R>) =>
+export const jobsLayer = <E1, R1, E2, R2>(parts: {
+  readonly outputs: Layer.Layer<JobOutputStore, E1, R1>
+  readonly writer: Layer.Layer<HeartbeatWriter, E2, R2>
+}) =>
   RecoveryLive.pipe(
     Layer.provideMerge(Layer.mergeAll(Jobs.Live, RunnerChannel.Live)),
     Layer.provideMerge(JobSupervisor.Live),
-    Layer.provideMerge(Layer.mergeAll(JobQueue.Live, HeartbeatWriter.Live)),
-    Layer.provideMerge(Layer.mergeAll(JobLifecycle.Live, outputs))
+    Layer.provideMerge(Layer.mergeAll(JobQueue.Live, parts.writer)),
+    Layer.provideMerge(Layer.mergeAll(JobLifecycle.Live, parts.outputs))
   )
 
-/** The jobs with their outputs in the `job_output` table (tests and the simulator). */
-export const JobsLive = jobsLayer(JobOutputStore.Table)
+/** The jobs with their outputs in the `job_output` table and the background heartbeat writer (tests, simulator). */
+export const JobsLive = jobsLayer({ outputs: JobOutputStore.Table, writer: HeartbeatWriter.Live })
 
 /**
  * The seams' defaults until identity and the registry land: digest-only images on this server's host, and

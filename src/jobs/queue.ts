@@ -116,11 +116,11 @@ const make = Effect.gen(function*() {
     Effect.forEach(handed, ([waiter, job]) => Deferred.succeed(waiter.handed, job), { discard: true })
 
   /** A new pending job (after its INSERT): indexed in memory, and handed to one waiting runner if any fits. */
-  const enqueue = (job: QueuedJob) =>
-    Effect.suspend(() => {
+  const enqueue = (job: QueuedJob): Effect.Effect<void> =>
+    Effect.uninterruptible(Effect.suspend(() => {
       insertPending(job)
       return wake(dispatch())
-    })
+    }))
 
   /** A pending job that stopped being pending some other way (user cancel). */
   const remove = (jobId: number) =>
@@ -131,11 +131,11 @@ const make = Effect.gen(function*() {
 
   /** A claimed or running job ended: its organization or source IP may run the next one. */
   const release = (jobId: number) =>
-    Effect.suspend(() => {
+    Effect.uninterruptible(Effect.suspend(() => {
       if (!active.has(jobId)) return Effect.void
       deactivate(jobId)
       return wake(dispatch())
-    })
+    }))
 
   /** Marks a job found claimed or running (recovery) as active for the tier rules. */
   const track = (job: QueuedJob) => Effect.sync(() => activate(job))
@@ -145,10 +145,21 @@ const make = Effect.gen(function*() {
    * then claims it with one compare-and-set. A lost race (the job was canceled meanwhile) waits again for the
    * time left.
    */
-  const claim = (runner: AuthenticatedRunner, pollTimeout: Duration.Duration = DEFAULT_POLL_TIMEOUT) =>
-    Effect.gen(function*() {
-      const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(pollTimeout)
-      while (true) {
+  /** Puts a handed-out job back, still pending (its runner went away or its claim failed). */
+  const giveBack = (job: QueuedJob) =>
+    Effect.suspend(() => {
+      deactivate(job.id)
+      return enqueue(job)
+    })
+
+  /**
+   * One wait: registers the runner, waits for a handed job or the deadline, and claims what it was handed. The
+   * registration, the clean-up and the claim are uninterruptible, so a runner that goes away never strands a job
+   * it was handed; only the wait itself can be interrupted.
+   */
+  const waitOnce = (runner: AuthenticatedRunner, deadline: number) =>
+    Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function*() {
         const handed = yield* Deferred.make<QueuedJob>()
         const waiter: Waiter = { runner, handed }
         yield* Effect.suspend(() => {
@@ -156,8 +167,7 @@ const make = Effect.gen(function*() {
           return wake(dispatch())
         })
         const now = yield* Clock.currentTimeMillis
-        const job = yield* Deferred.await(handed).pipe(
-          Effect.timeoutOption(Duration.millis(Math.max(0, deadline - now))),
+        const job = yield* restore(Deferred.await(handed).pipe(Effect.timeoutOption(Duration.millis(Math.max(0, deadline - now))))).pipe(
           Effect.flatMap((got) =>
             Option.isSome(got) ? Effect.succeed(got) : Effect.suspend(() => {
               const i = waiters.indexOf(waiter)
@@ -174,27 +184,31 @@ const make = Effect.gen(function*() {
               waiters.splice(i, 1)
               return Effect.void
             }
-            // The runner went away after being handed a job: give the job back, still pending.
             return Effect.flatMap(Deferred.poll(handed), Option.match({
               onNone: () => Effect.void,
-              onSome: (got) => Effect.flatMap(got, (j) => Effect.suspend(() => {
-                deactivate(j.id)
-                return enqueue(j)
-              }))
+              onSome: (got) => Effect.flatMap(got, giveBack)
             }))
           }))
         )
-        if (Option.isNone(job)) return Option.none<JobRow>()
-        const row = yield* lifecycle.claim(job.value.id, runner.id).pipe(
-          Effect.tapError(() => Effect.suspend(() => {
-            deactivate(job.value.id)
-            return enqueue(job.value)
-          })),
-          Effect.uninterruptible
-        )
-        if (row !== undefined) return Option.some(row)
+        if (Option.isNone(job)) return { _tag: "TimedOut" } as const
+        const row = yield* lifecycle.claim(job.value.id, runner.id).pipe(Effect.tapError(() => giveBack(job.value)))
+        if (row !== undefined) return { _tag: "Claimed", row } as const
         yield* release(job.value.id)
-        if ((yield* Clock.currentTimeMillis) >= deadline) return Option.none<JobRow>()
+        return { _tag: "LostRace" } as const
+      }))
+
+  /**
+   * Waits until a job this runner can take is handed to it, or the poll timeout passes (no SQL while waiting),
+   * then claims it with one compare-and-set. A lost race (the job was canceled meanwhile) waits again for the
+   * time left.
+   */
+  const claim = (runner: AuthenticatedRunner, pollTimeout: Duration.Duration = DEFAULT_POLL_TIMEOUT) =>
+    Effect.gen(function*() {
+      const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(pollTimeout)
+      while (true) {
+        const outcome = yield* waitOnce(runner, deadline)
+        if (outcome._tag === "Claimed") return Option.some(outcome.row)
+        if (outcome._tag === "TimedOut" || (yield* Clock.currentTimeMillis) >= deadline) return Option.none<JobRow>()
       }
     })
 

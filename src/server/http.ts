@@ -26,6 +26,7 @@ import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHan
 import { JobsHandlersLive, RunnerJobsHandlersLive } from "./handlers/jobs.js"
 import { RunnersHandlersLive, SpecsHandlersLive } from "./handlers/runners.js"
 import { RunnerRpcRoutes } from "./runner-rpc.js"
+import { HeartbeatWriter } from "../jobs/heartbeats.js"
 import { jobsLayer } from "../jobs/layer.js"
 import { JobLifecycle } from "../jobs/lifecycle.js"
 import { JobProcessingLive } from "../jobs/processing.js"
@@ -105,7 +106,7 @@ export const ReportServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live)
 )
 
 /** The domain services behind the handlers; they need the store and identity (Access, Organizations, ...). */
-export const ServicesLive = jobsLayer(JobOutputStoreFromBlobs).pipe(
+export const ServicesLive = jobsLayer({ outputs: JobOutputStoreFromBlobs, writer: HeartbeatWriter.Live }).pipe(
   Layer.provideMerge(Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans, RunnerPullTokensFromRegistry)),
   // The lifecycle is plain compare-and-set SQL, so processing may hold its own instance.
   Layer.provideMerge(JobProcessingLive.pipe(Layer.provide(JobLifecycle.Live))),

@@ -40,8 +40,8 @@ export const RunnerRpcHandlersLive = RunnerRpcs.toLayer(Effect.gen(function*() {
 
 /** The runner channel on one path: POST for the HTTP protocol, GET (upgrade) for WebSocket. */
 export const RunnerRpcRoutes = Layer.mergeAll(
-  RpcServer.layerHttpRouter({ group: RunnerRpcs, path: RUNNER_RPC_PATH, protocol: "http" }),
-  RpcServer.layerHttpRouter({ group: RunnerRpcs, path: RUNNER_RPC_PATH, protocol: "websocket" })
+  RpcServer.layerHttpRouter({ group: RunnerRpcs, path: RUNNER_RPC_PATH, protocol: "http", disableTracing: true }),
+  RpcServer.layerHttpRouter({ group: RunnerRpcs, path: RUNNER_RPC_PATH, protocol: "websocket", disableTracing: true })
 ).pipe(
   Layer.provide(RunnerRpcHandlersLive),
   Layer.provide(RunnerAuthLive),

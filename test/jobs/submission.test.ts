@@ -1,0 +1,54 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Schema } from "effect"
+import { JsonNewRunJob } from "../../src/domain/run.js"
+import { ImageResolver, parseImageReference } from "../../src/jobs/image.js"
+import { allowanceFor } from "../../src/jobs/policy.js"
+import { generateRunnerKey, hashRunnerKey, isRunnerKey, sameHash } from "../../src/runners/keys.js"
+
+const decode = Schema.decodeUnknownEither(JsonNewRunJob)
+const digest = `sha256:${"d".repeat(64)}`
+
+describe("job submission input", () => {
+  it("refuses more than 64 entrypoint or cmd items and more than 255 env entries", () => {
+    expect(Either.isRight(decode({ image: "p@x", cmd: Array.from({ length: 64 }, () => "a") }))).toBe(true)
+    const cmd = decode({ image: "p@x", cmd: Array.from({ length: 65 }, () => "a") })
+    expect(Either.isLeft(cmd) && cmd.left.message).toContain("at most 64 cmd items")
+    const entrypoint = decode({ image: "p@x", entrypoint: Array.from({ length: 65 }, () => "a") })
+    expect(Either.isLeft(entrypoint) && entrypoint.left.message).toContain("at most 64 entrypoint items")
+    const env = decode({ image: "p@x", env: Object.fromEntries(Array.from({ length: 256 }, (_, i) => [`K${i}`, "v"])) })
+    expect(Either.isLeft(env) && env.left.message).toContain("at most 255 env entries")
+  })
+
+  it("splits image references into host, repository, tag and digest", () => {
+    expect(parseImageReference(`registry.example:5000/proj@${digest}`)).toEqual({ host: "registry.example:5000", repository: "proj", tag: null, digest })
+    expect(parseImageReference("proj:v1")).toEqual({ host: null, repository: "proj", tag: "v1", digest: null })
+    expect(parseImageReference("localhost/proj")).toEqual({ host: "localhost", repository: "proj", tag: null, digest: null })
+  })
+
+  it.effect("resolves digests on this registry only, and explains what to send instead of a tag", () =>
+    Effect.gen(function*() {
+      const images = yield* ImageResolver
+      const request = (image: string) => ({ projectUuid: "00000000-0000-4000-8000-000000000000", projectSlug: "proj", image })
+      expect(yield* images.resolve(request(`here:1/proj@${digest}`))).toEqual({ registry: "here:1", digest })
+      expect((yield* Effect.flip(images.resolve(request("proj:v1")))).message).toContain("use proj@sha256:<digest>")
+      expect((yield* Effect.flip(images.resolve(request(`other/proj@${digest}`)))).message).toContain("repository other/proj")
+      expect((yield* Effect.flip(images.resolve(request(`elsewhere:1/proj@${digest}`)))).message).toContain("not in this server's registry")
+      expect((yield* Effect.flip(images.resolve(request("proj@sha256:abc")))).message).toContain("is not a sha256 digest")
+      expect((yield* Effect.flip(images.resolve(request(`else@${digest}`)))).message).toContain("is not this project")
+    }).pipe(Effect.provide(ImageResolver.digestOnly("here:1"))))
+
+  it("derives priority and timeout bounds from the tier", () => {
+    expect(allowanceFor("unclaimed")).toMatchObject({ priority: 0, defaultTimeout: 60, maxTimeout: 60 })
+    expect(allowanceFor("free")).toMatchObject({ priority: 100, defaultTimeout: 300, maxTimeout: 300 })
+    expect(allowanceFor("team")).toMatchObject({ priority: 200, defaultTimeout: 3600, maxTimeout: null })
+    expect(allowanceFor("enterprise")).toMatchObject({ priority: 300, defaultTimeout: 3600, maxTimeout: null })
+  })
+
+  it("makes runner keys of 30 alphanumerics and compares their hashes in constant time", () => {
+    const key = generateRunnerKey()
+    expect(isRunnerKey(key)).toBe(true)
+    expect(key).toMatch(/^bencher_runner_[A-Za-z0-9]{30}$/)
+    expect(sameHash(hashRunnerKey(key), hashRunnerKey(key))).toBe(true)
+    expect(sameHash(hashRunnerKey(key), hashRunnerKey(generateRunnerKey()))).toBe(false)
+  })
+})
