@@ -75,9 +75,19 @@ const make = Effect.gen(function*() {
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       transition(jobId, "running", { started: now, last_heartbeat: now }, { runnerId }))
 
+  /**
+   * running -> completed; failed -> completed only for a late result after a heartbeat timeout (the runner was
+   * alive after all). A job that failed in processing stays failed, so a replayed Completed cannot revive it.
+   */
   const complete = (jobId: number, runnerId: number) =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      transition(jobId, "completed", { completed: now, error: null }, { runnerId }))
+    Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const fromRunning = yield* transition(jobId, "completed", { completed: now, error: null }, { runnerId, from: ["running"] })
+      if (fromRunning !== undefined) return fromRunning
+      const row = yield* byId(jobId)
+      if (row === undefined || statusOf(row) !== "failed" || row.error !== "heartbeat_timeout") return undefined
+      return yield* transition(jobId, "completed", { completed: now, error: null }, { runnerId, from: ["failed"] })
+    })
 
   const fail = (jobId: number, error: EndReason, options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus> } = {}) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) => transition(jobId, "failed", { completed: now, error }, options))

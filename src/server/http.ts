@@ -67,6 +67,8 @@ const guard = (config: ServerConfigShape) =>
     return yield* app.pipe(
       HttpIncomingMessage.withMaxBodySize(limit),
       Effect.catchAllCause((cause) => {
+        // A client that went away (closed socket, finished long poll) is not an error worth a log line.
+        if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause)
         const failure = Cause.failureOption(cause)
         if (Option.isSome(failure) && failure.value instanceof RouteNotFound) {
           return Effect.succeed(errorBody(404, `Not found: ${request.method} ${request.url.split("?")[0]}`))

@@ -16,7 +16,7 @@ const mayReadOutput = (project: { readonly id: number; readonly organization_id:
   Effect.gen(function*() {
     const access = yield* Access
     const actor = yield* CurrentActor
-    return yield* access.project(actor, { id: project.id, organizationId: project.organization_id, visibility: visibilityOf(project.visibility) }, "create").pipe(
+    return yield* access.project(actor, { id: project.id, organizationId: project.organization_id, visibility: visibilityOf(project.visibility) }, "inspect").pipe(
       Effect.as(true),
       Effect.orElseSucceed(() => false)
     )
