@@ -1,0 +1,138 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Deferred, Effect, Fiber } from "effect"
+import { spawn } from "node:child_process"
+import { existsSync, readdirSync } from "node:fs"
+import { join } from "node:path"
+import { RunnerClient, runnerClientWebSocket } from "../../src/api/runner-client.js"
+import { pushLayout } from "../../src/image/client.js"
+import { runRunner, writeSpool } from "../../src/runner/daemon.js"
+import { localExecutor } from "../../src/runner/executors/local.js"
+import { startIdentityServer } from "../helpers/identity.js"
+import { buildTestImage, tempFolder } from "../registry/images.js"
+
+const json = (url: string, key: string, path: string, body?: unknown) =>
+  Effect.promise(async () => {
+    const init: RequestInit = { headers: { "content-type": "application/json", authorization: `Bearer ${key}` } }
+    if (body !== undefined) {
+      init.method = "POST"
+      init.body = JSON.stringify(body)
+    }
+    const response = await fetch(`${url}${path}`, init)
+    return { status: response.status, body: (await response.json()) as any }
+  })
+
+/** A server with a fallback spec, a runner, and the test image (bench.sh prints BMF) pushed as proj:v1. */
+const world = Effect.gen(function*() {
+  const server = yield* startIdentityServer
+  yield* server.admin.specs.create({ payload: { name: "Small", cpu: 1, memory: 512 * 1024 * 1024, disk: 1024 * 1024 * 1024, fallback: true } })
+  const runner = yield* server.admin.runners.create({ payload: { name: "Box", specs: ["small"] } })
+  const at = () => new Date().toISOString()
+  // A local run creates the project (the registry knows only existing projects).
+  yield* json(server.url, server.adminKey, "/v0/run", {
+    project: "proj", start_time: at(), end_time: at(), results: [JSON.stringify({ bench: { latency: { value: 1 } } })], settings: { adapter: "json" }
+  })
+  const layout = tempFolder()
+  yield* Effect.promise(() => buildTestImage({ output: layout, tag: "v1" }))
+  yield* Effect.promise(() => pushLayout({ host: server.url, repository: "proj", key: server.adminKey, layout, tag: "v1" }))
+  const submit = (job: Record<string, unknown> = {}) =>
+    Effect.map(
+      json(server.url, server.adminKey, "/v0/run", {
+        project: "proj", start_time: at(), end_time: at(), results: [], settings: { adapter: "json" }, job: { image: "proj:v1", ...job }
+      }),
+      (r) => {
+        expect(r.status).toBe(201)
+        return { report: r.body.uuid as string, job: r.body.job as string }
+      }
+    )
+  const view = (job: string) => Effect.map(json(server.url, server.adminKey, `/v0/projects/proj/jobs/${job}`), (r) => r.body)
+  const until = (job: string, done: (status: string) => boolean, timeout = "15 seconds") =>
+    Effect.gen(function*() {
+      for (;;) {
+        const v = yield* view(job)
+        if (done(v.status)) return v
+        yield* Effect.sleep("25 millis")
+      }
+    }).pipe(Effect.timeout(timeout))
+  const spoolDir = tempFolder("bencher-spool-")
+  const cacheDir = tempFolder("bencher-cache-")
+  /** Starts a runner loop in the background; `stop` ends it (the returned fiber then completes). */
+  const startRunner = Effect.gen(function*() {
+    const stop = yield* Deferred.make<void>()
+    const executor = yield* localExecutor(true)
+    const fiber = yield* runRunner({
+      host: server.url, key: runner.key, executor, cacheDir, spoolDir, pollTimeout: 2, stop, stopGrace: "100 millis"
+    }).pipe(Effect.forkScoped)
+    return { stop: Deferred.succeed(stop, undefined), fiber }
+  })
+  return { ...server, runnerKey: runner.key, submit, view, until, spoolDir, startRunner }
+})
+
+describe("bencher runner up (runner loop)", () => {
+  it.scopedLive("claims a job, runs the image, and the job ends processed with the image's BMF as metrics", () =>
+    Effect.gen(function*() {
+      const w = yield* world
+      const r = yield* w.startRunner
+      const submitted = yield* w.submit()
+      const done = yield* w.until(submitted.job, (s) => s === "processed" || s === "failed" || s === "canceled")
+      expect(done.status).toBe("processed")
+      expect(done.output.results[0].stdout).toContain(`{"bench":{"latency":{"value":1}}}`)
+      const report = (yield* json(w.url, w.adminKey, `/v0/projects/proj/reports/${submitted.report}`)).body
+      expect(report.results[0][0].benchmark.name).toBe("bench")
+      expect(report.results[0][0].measures[0].metric.value).toBe(1)
+      expect(readdirSync(w.spoolDir)).toEqual([])
+      yield* r.stop
+      yield* Fiber.join(r.fiber).pipe(Effect.timeout("5 seconds"))
+    }), 30_000)
+
+  it.scopedLive("a user cancel reaches the running job within about a second and the job ends canceled", () =>
+    Effect.gen(function*() {
+      const w = yield* world
+      const r = yield* w.startRunner
+      const submitted = yield* w.submit({ entrypoint: ["/bin/sh", "-c", "sleep 30"] })
+      yield* w.until(submitted.job, (s) => s === "running")
+      yield* Effect.sleep("300 millis")
+      const start = Date.now()
+      const canceled = yield* json(w.url, w.adminKey, `/v0/projects/proj/jobs/${submitted.job}/cancel`, {})
+      expect(canceled.status).toBe(200)
+      // The runner acknowledges: its Canceled message ends the job, and the slot claims again right after.
+      yield* Effect.gen(function*() {
+        for (;;) {
+          if (readdirSync(w.spoolDir).length === 0 && (yield* w.view(submitted.job)).status === "canceled") {
+            const second = yield* w.submit()
+            return yield* w.until(second.job, (s) => s === "processed")
+          }
+          yield* Effect.sleep("25 millis")
+        }
+      }).pipe(Effect.timeout("10 seconds"))
+      expect(Date.now() - start).toBeLessThan(8_000)
+      yield* r.stop
+      yield* Fiber.join(r.fiber).pipe(Effect.timeout("5 seconds"))
+    }), 30_000)
+
+  it.scopedLive("resends a spooled outcome at start, and the job completes", () =>
+    Effect.gen(function*() {
+      const w = yield* world
+      const submitted = yield* w.submit()
+      // A previous runner claimed it, ran it, spooled the outcome, and died before the server acknowledged it.
+      yield* Effect.gen(function*() {
+        const rpc = yield* RunnerClient
+        const job = yield* rpc.Claim({ poll_timeout: 5 })
+        expect(job?.uuid).toBe(submitted.job)
+        yield* rpc.Running({ job: submitted.job })
+      }).pipe(Effect.provide(runnerClientWebSocket(w.url, w.runnerKey)), Effect.scoped)
+      yield* writeSpool(w.spoolDir, {
+        job: submitted.job, kind: "Completed", results: [{ exit_code: 0, stdout: JSON.stringify({ spooled: { latency: { value: 7 } } }) }]
+      })
+      expect(existsSync(join(w.spoolDir, `${submitted.job}.json`))).toBe(true)
+      const r = yield* w.startRunner
+      const done = yield* w.until(submitted.job, (s) => s === "processed" || s === "failed")
+      expect(done.status).toBe("processed")
+      const report = (yield* json(w.url, w.adminKey, `/v0/projects/proj/reports/${submitted.report}`)).body
+      expect(report.results[0][0].measures[0].metric.value).toBe(7)
+      expect(readdirSync(w.spoolDir)).toEqual([])
+      yield* r.stop
+      yield* Fiber.join(r.fiber).pipe(Effect.timeout("5 seconds"))
+    }), 30_000)
+})
+
+void spawn
