@@ -225,3 +225,24 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
 /** The loop with its own WebSocket channel to `host`. */
 export const runRunner = (o: RunnerLoopOptions) =>
   runnerLoop(o).pipe(Effect.provide(runnerClientWebSocket(o.host, o.key)))
+
+/**
+ * The loop as a CLI runs it: an interrupt (SIGTERM/SIGINT via the runtime) stops claiming, lets running jobs
+ * finish within the grace period (then cancels them), waits until every outcome is reported, and returns.
+ */
+export const runRunnerUntilInterrupted = (o: Omit<RunnerLoopOptions, "stop">) =>
+  Effect.gen(function*() {
+    const stop = yield* Deferred.make<void>()
+    const fiber = yield* Effect.forkDaemon(runRunner({ ...o, stop }))
+    return yield* Fiber.join(fiber).pipe(
+      Effect.onInterrupt(() =>
+        Effect.logInfo("runner stopping: no more claims; reporting running jobs").pipe(
+          Effect.zipRight(Deferred.succeed(stop, undefined)),
+          Effect.zipRight(Fiber.await(fiber).pipe(
+            Effect.timeout(Duration.sum(Duration.decode(o.stopGrace ?? "30 seconds"), Duration.seconds(30))),
+            Effect.ignore
+          )),
+          Effect.zipRight(Fiber.interrupt(fiber))
+        ))
+    )
+  })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber } from "effect"
+import { Deferred, Duration, Effect, Fiber } from "effect"
 import { spawn } from "node:child_process"
 import { existsSync, readdirSync } from "node:fs"
 import { join } from "node:path"
@@ -45,7 +45,7 @@ const world = Effect.gen(function*() {
       }
     )
   const view = (job: string) => Effect.map(json(server.url, server.adminKey, `/v0/projects/proj/jobs/${job}`), (r) => r.body)
-  const until = (job: string, done: (status: string) => boolean, timeout = "15 seconds") =>
+  const until = (job: string, done: (status: string) => boolean, timeout: Duration.DurationInput = "15 seconds") =>
     Effect.gen(function*() {
       for (;;) {
         const v = yield* view(job)
@@ -60,7 +60,7 @@ const world = Effect.gen(function*() {
     const stop = yield* Deferred.make<void>()
     const executor = yield* localExecutor(true)
     const fiber = yield* runRunner({
-      host: server.url, key: runner.key, executor, cacheDir, spoolDir, pollTimeout: 2, stop, stopGrace: "100 millis"
+      host: server.url, key: runner.key, executor, cacheDir, spoolDir, pollTimeout: 2, stop, stopGrace: Duration.millis(100)
     }).pipe(Effect.forkScoped)
     return { stop: Deferred.succeed(stop, undefined), fiber }
   })
@@ -135,4 +135,34 @@ describe("bencher runner up (runner loop)", () => {
     }), 30_000)
 })
 
-void spawn
+describe("bencher up", () => {
+  it.live("runs the server with a co-located runner `local`, and exits 0 on SIGTERM", () =>
+    Effect.promise(async () => {
+      const dir = tempFolder("bencher-up-")
+      const child = spawn(process.execPath, ["bin/bencher.js", "up", "--port", "0", "--db", join(dir, "bencher.db"), "--executor", "local", "--danger-allow-no-sandbox"], {
+        cwd: join(import.meta.dirname, "..", ".."),
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let out = ""
+      child.stdout.on("data", (b: Buffer) => { out += b.toString() })
+      child.stderr.on("data", (b: Buffer) => { out += b.toString() })
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+      try {
+        const deadline = Date.now() + 20_000
+        while (!/runner up: /.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+        const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1]
+        const adminKey = /Admin API key[^:]*: (\S+)/.exec(out)?.[1]
+        expect(url, out).toBeDefined()
+        expect(adminKey, out).toBeDefined()
+        const runners = await (await fetch(`${url}/v0/runners`, { headers: { authorization: `Bearer ${adminKey}` } })).json() as any
+        expect(runners.map((r: any) => r.slug)).toContain("local")
+        expect(existsSync(join(dir, "bencher-data", "runner-local.key"))).toBe(true)
+        const started = Date.now()
+        child.kill("SIGTERM")
+        expect(await exited).toBe(0)
+        expect(Date.now() - started).toBeLessThan(5_000)
+      } finally {
+        child.kill("SIGKILL")
+      }
+    }), 40_000)
+})
