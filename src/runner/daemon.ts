@@ -172,6 +172,9 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
             sourceFor(ref, { token: job.oci_token, insecure: o.host.startsWith("http://") }),
             ref.reference,
             { cacheDir: o.cacheDir, maxDownloadBytes: o.maxDownloadBytes }
+          ).pipe(
+            // A registry that is briefly away (a server restart) is retried; a bad image fails at once.
+            Effect.retry({ schedule: Schedule.exponential("200 millis"), times: 4, while: (e) => e._tag === "ImageFetchError" })
           )
           return yield* execute({
             executor: o.executor,

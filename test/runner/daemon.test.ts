@@ -1,5 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Duration, Effect, Fiber } from "effect"
+import { Context, Deferred, Duration, Effect, Exit, Fiber, Option, Redacted, Scope } from "effect"
+import { createServer, type AddressInfo } from "node:net"
+import { AdminBootstrap } from "../../src/identity/bootstrap.js"
+import { startTestServer } from "../helpers/server.js"
 import { spawn } from "node:child_process"
 import { existsSync, readdirSync } from "node:fs"
 import { join } from "node:path"
@@ -7,7 +10,7 @@ import { RunnerClient, runnerClientWebSocket } from "../../src/api/runner-client
 import { pushLayout } from "../../src/image/client.js"
 import { runRunner, writeSpool } from "../../src/runner/daemon.js"
 import { localExecutor } from "../../src/runner/executors/local.js"
-import { startIdentityServer } from "../helpers/identity.js"
+import { clientAs, startIdentityServer } from "../helpers/identity.js"
 import { buildTestImage, tempFolder } from "../registry/images.js"
 
 const json = (url: string, key: string, path: string, body?: unknown) =>
@@ -133,6 +136,73 @@ describe("bencher runner up (runner loop)", () => {
       yield* r.stop
       yield* Fiber.join(r.fiber).pipe(Effect.timeout("5 seconds"))
     }), 30_000)
+})
+
+describe("bencher runner up across a server restart", () => {
+  it.scopedLive("keeps an outcome the server could not take, and delivers it once the server is back", () =>
+    Effect.gen(function*() {
+      const dir = tempFolder("bencher-restart-")
+      const db = join(dir, "bencher.db")
+      const port = yield* Effect.promise(() =>
+        new Promise<number>((resolve) => {
+          const probe = createServer()
+          probe.listen(0, "127.0.0.1", () => {
+            const p = (probe.address() as AddressInfo).port
+            probe.close(() => resolve(p))
+          })
+        }))
+      const first = yield* Scope.make()
+      const server = yield* startTestServer({ db, port }).pipe(Scope.extend(first))
+      const adminKey = Redacted.value(Option.getOrThrow(Context.get(server.context, AdminBootstrap).adminKey))
+      const admin = yield* clientAs(server.url, adminKey)
+      yield* admin.specs.create({ payload: { name: "Small", cpu: 1, memory: 0, disk: 0, fallback: true } })
+      const runner = yield* admin.runners.create({ payload: { name: "Box", specs: ["small"] } })
+      const at = () => new Date().toISOString()
+      yield* json(server.url, adminKey, "/v0/run", {
+        project: "proj", start_time: at(), end_time: at(), results: [JSON.stringify({ bench: { latency: { value: 1 } } })], settings: { adapter: "json" }
+      })
+      const layout = tempFolder()
+      yield* Effect.promise(() => buildTestImage({ output: layout, tag: "v1" }))
+      yield* Effect.promise(() => pushLayout({ host: server.url, repository: "proj", key: adminKey, layout, tag: "v1" }))
+      const submitted = (yield* json(server.url, adminKey, "/v0/run", {
+        project: "proj", start_time: at(), end_time: at(), results: [], settings: { adapter: "json" },
+        job: { image: "proj:v1", entrypoint: ["/bin/sh", "-c", "sleep 2; echo '{\"restart\":{\"latency\":{\"value\":3}}}'"] }
+      })).body
+      const view = () => Effect.map(json(server.url, adminKey, `/v0/projects/proj/jobs/${submitted.job}`), (r) => r.body)
+      const spoolDir = tempFolder("bencher-spool-")
+      const cacheDir = tempFolder("bencher-cache-")
+      const stop = yield* Deferred.make<void>()
+      const loop = yield* runRunner({
+        host: server.url, key: runner.key, executor: yield* localExecutor(true), cacheDir, spoolDir,
+        pollTimeout: 2, stop, stopGrace: Duration.millis(100)
+      }).pipe(Effect.forkScoped)
+      yield* Effect.gen(function*() {
+        while ((yield* view()).status !== "running") yield* Effect.sleep("25 millis")
+        // ...and its image is pulled and unpacked: it executes now.
+        const unpacked = () => existsSync(join(cacheDir, "rootfs")) && readdirSync(join(cacheDir, "rootfs")).some((f) => !f.endsWith(".tmp"))
+        while (!unpacked()) yield* Effect.sleep("25 millis")
+        yield* Effect.sleep("200 millis")
+      }).pipe(Effect.timeout("15 seconds"))
+      // The server goes away while the job runs; the job finishes and its outcome waits in the spool.
+      yield* Scope.close(first, Exit.void)
+      yield* Effect.gen(function*() {
+        while (readdirSync(spoolDir).filter((f) => f.endsWith(".json")).length === 0) yield* Effect.sleep("50 millis")
+      }).pipe(Effect.timeout("10 seconds"))
+      // Back on the same port and database: the runner reconnects and delivers it.
+      yield* startTestServer({ db, port })
+      const done = yield* Effect.gen(function*() {
+        for (;;) {
+          const v = yield* view()
+          if (v.status === "processed" || v.status === "failed") return v
+          yield* Effect.sleep("50 millis")
+        }
+      }).pipe(Effect.timeout("20 seconds"))
+      expect(done.status).toBe("processed")
+      expect(done.output.results[0].stdout).toContain("restart")
+      expect(readdirSync(spoolDir).filter((f) => f.endsWith(".json"))).toEqual([])
+      yield* Deferred.succeed(stop, undefined)
+      yield* Fiber.join(loop).pipe(Effect.timeout("5 seconds"))
+    }), 50_000)
 })
 
 describe("bencher up", () => {
