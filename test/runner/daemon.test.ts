@@ -112,6 +112,22 @@ describe("bencher runner up (runner loop)", () => {
       yield* Fiber.join(r.fiber).pipe(Effect.timeout("5 seconds"))
     }), 30_000)
 
+  it.scopedLive("on stop, cancels a job still running after the grace period, reports it, and returns", () =>
+    Effect.gen(function*() {
+      const w = yield* world
+      const r = yield* w.startRunner
+      const submitted = yield* w.submit({ entrypoint: ["/bin/sh", "-c", "sleep 30"] })
+      yield* w.until(submitted.job, (s) => s === "running")
+      yield* Effect.sleep("300 millis")
+      const start = Date.now()
+      yield* r.stop
+      yield* Fiber.join(r.fiber).pipe(Effect.timeout("5 seconds"))
+      expect(Date.now() - start).toBeLessThan(3_000)
+      const view = yield* w.view(submitted.job)
+      expect(view.status).toBe("canceled")
+      expect(readdirSync(w.spoolDir)).toEqual([])
+    }), 30_000)
+
   it.scopedLive("resends a spooled outcome at start, and the job completes", () =>
     Effect.gen(function*() {
       const w = yield* world
