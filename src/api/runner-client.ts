@@ -17,7 +17,11 @@ interface WsModule {
   readonly WebSocket: new (url: string, protocols: string | Array<string> | undefined, options: { readonly headers: Record<string, string> }) => unknown
 }
 // `ws` (a dependency of @effect/platform-node) is the only WebSocket on Node 20 that can send request headers.
-const ws = createRequire(import.meta.url)("ws") as WsModule
+// Loaded on first use: the CLI imports this module, and the single-binary bundle (CJS, no import.meta.url)
+// must still start when no runner channel is opened.
+let wsModule: WsModule | undefined
+const loadWs = (): WsModule =>
+  wsModule ??= createRequire((import.meta.url as string | undefined) ?? `${process.cwd()}/`)("ws") as WsModule
 
 const toWebSocketUrl = (baseUrl: string) => baseUrl.replace(/^http/, "ws") + RUNNER_RPC_PATH
 
@@ -27,7 +31,7 @@ export const runnerClientWebSocket = (baseUrl: string, key: string) =>
     Layer.provide(RpcClient.layerProtocolSocket()),
     Layer.provide(Layer.scoped(Socket.Socket, Socket.makeWebSocket(toWebSocketUrl(baseUrl)))),
     Layer.provide(Layer.succeed(Socket.WebSocketConstructor, (url, protocols) =>
-      new ws.WebSocket(url, protocols, { headers: { authorization: `Bearer ${key}` } }) as globalThis.WebSocket)),
+      new (loadWs().WebSocket)(url, protocols, { headers: { authorization: `Bearer ${key}` } }) as globalThis.WebSocket)),
     Layer.provide(RpcSerialization.layerNdjson)
   )
 

@@ -1,6 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { clientOptions, makeBencherClient as apiClient, printJson } from "./client.js"
+import { runnerUpCommand } from "./runner-up.js"
 import { runnerRunCommand } from "./runner-run.js"
 
 const project = Options.text("project").pipe(Options.withDescription("Project uuid or slug"))
@@ -187,5 +188,5 @@ const runnerSpec = Command.make("spec", {
 
 export const runnerCommand = Command.make("runner").pipe(
   Command.withDescription("Runners: manage them (admin) and run one image locally in a sandbox"),
-  Command.withSubcommands([runnerCreate, runnerList, runnerView, runnerUpdate, runnerKey, runnerSpec, runnerRunCommand])
+  Command.withSubcommands([runnerCreate, runnerList, runnerView, runnerUpdate, runnerKey, runnerSpec, runnerRunCommand, runnerUpCommand])
 )

@@ -8,12 +8,14 @@ import { orgCommand } from "./org.js"
 import { runCommand } from "./run.js"
 import { jobCommand, runnerCommand, specCommand } from "./jobs.js"
 import { serverCommand } from "./server.js"
+import { upCommand } from "./up.js"
 import { userCommand } from "./user.js"
 
 export const rootCommand = Command.make("bencher").pipe(
   Command.withDescription("Continuous benchmarking: track results, catch regressions, run benchmarks remotely"),
   Command.withSubcommands([
     serverCommand,
+    upCommand,
     runCommand,
     mockCommand,
     adapterCommand,
