@@ -101,8 +101,13 @@ const make = Effect.gen(function*() {
       const row = yield* ownRow(runner, uuid)
       const updated = yield* lifecycle.fail(row.id, error.slice(0, 4096), { runnerId: runner.id, from: ["claimed", "running"] })
       if (updated !== undefined) {
-        yield* outputs.put(row.id, outputOf(results, error))
+        const output = outputOf(results, error)
+        yield* outputs.put(row.id, output)
         yield* supervisor.end(uuid)
+        yield* completion.onFailed(updated, output).pipe(
+          Effect.catchAllCause((cause) => Effect.logError("processing a failed job's output failed", cause)),
+          Effect.forkDaemon
+        )
         return { job: row.uuid, status: "failed" }
       }
       return { job: row.uuid, status: statusOf((yield* lifecycle.byId(row.id)) ?? row) }

@@ -40,7 +40,11 @@ export class JobOutputStore extends Context.Tag("bencher/jobs/JobOutputStore")<J
  * the completed -> processed | failed transition. The default leaves the job completed.
  */
 export class JobCompletion extends Context.Reference<JobCompletion>()("bencher/jobs/JobCompletion", {
-  defaultValue: () => ({ onCompleted: (_job: JobRow, _output: JsonJobOutput): Effect.Effect<void> => Effect.void })
+  defaultValue: () => ({
+    onCompleted: (_job: JobRow, _output: JsonJobOutput): Effect.Effect<void> => Effect.void,
+    /** A job the runner reported failed: its iterations that exited 0 still become (partial) results. */
+    onFailed: (_job: JobRow, _output: JsonJobOutput): Effect.Effect<void> => Effect.void
+  })
 }) {}
 
 /** The seam to the registry issue's `RegistryTokens.mintRunnerPullToken(projectUuid, runnerUuid)`. */

@@ -65,6 +65,30 @@ export const JobProcessingLive = Layer.effect(
             Effect.catchAllCause(() => Effect.void)
           ))
       )
-    return { onCompleted }
+    /**
+     * A failed job (a non-zero exit without --allow-failure): its iterations that exited 0 are still processed into
+     * the report, flagged partial; the job stays failed with the runner's error. Duplicate Failed messages never
+     * reach here (the failed transition is a compare-and-set), so this runs once per job.
+     */
+    const onFailed = (job: JobRow, output: JsonJobOutput): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        const results = resultsOf(output.results)
+        if (results.length === 0) return
+        const settings = Option.getOrUndefined(jobConfigOf(job))
+        const now = yield* Clock.currentTimeMillis
+        yield* pipeline.ingestInto(
+          job.report_id,
+          {
+            results,
+            average: settings?.average,
+            fold: settings?.fold,
+            startTime: job.started ?? job.claimed ?? job.created,
+            endTime: job.completed ?? now,
+            partial: true
+          },
+          Effect.void
+        )
+      }).pipe(Effect.catchAllCause((cause) => Effect.logWarning("a failed job's successful iterations could not be processed", cause)))
+    return { onCompleted, onFailed }
   })
 )

@@ -43,6 +43,16 @@ const world = Effect.gen(function*() {
       for (let i = 0; i < times; i++) yield* rpc.Completed({ job: uuid, results: [...results] })
       return uuid
     }).pipe(Effect.provide(runnerClientWebSocket(server.url, runner.key)))
+  /** Claims the job and reports these iterations as Failed (a non-zero exit without --allow-failure). */
+  const fail = (results: ReadonlyArray<{ exit_code: number; stdout?: string }>, error: string) =>
+    Effect.gen(function*() {
+      const rpc = yield* RunnerClient
+      const job = yield* rpc.Claim({ poll_timeout: 5 })
+      const uuid = job?.uuid ?? ""
+      yield* rpc.Running({ job: uuid })
+      yield* rpc.Failed({ job: uuid, results: [...results], error })
+      return uuid
+    }).pipe(Effect.provide(runnerClientWebSocket(server.url, runner.key)))
   /** Waits for the job to leave `completed` (processing runs in its own fiber). */
   const settled = (job: string) =>
     Effect.gen(function*() {
@@ -52,7 +62,7 @@ const world = Effect.gen(function*() {
         yield* Effect.sleep("20 millis")
       }
     }).pipe(Effect.timeout("10 seconds"))
-  return { ...server, local, remote, complete, settled }
+  return { ...server, local, remote, complete, fail, settled }
 })
 
 describe("completed jobs become results", () => {
@@ -110,5 +120,27 @@ describe("completed jobs become results", () => {
       const report = (yield* json(w.url, w.adminKey, `/v0/projects/proj/reports/${submitted.body.uuid}`)).body
       expect(report.results).toHaveLength(2)
       expect(report.results.flat().map((r: any) => r.measures[0].metric.value)).toEqual([60, 70])
+    }))
+
+  it.scopedLive("keeps a failed job failed but processes its two good iterations out of three into a partial report", () =>
+    Effect.gen(function*() {
+      const w = yield* world
+      const submitted = yield* w.remote()
+      const job = yield* w.fail(
+        [{ exit_code: 0, stdout: bmf(20) }, { exit_code: 0, stdout: bmf(30) }, { exit_code: 1, stdout: "boom" }],
+        "iteration 2 exited with code 1"
+      )
+      const reportPath = `/v0/projects/proj/reports/${submitted.body.uuid}`
+      let report = (yield* json(w.url, w.adminKey, reportPath)).body
+      for (let i = 0; i < 200 && report.results.length === 0; i++) {
+        yield* Effect.sleep("20 millis")
+        report = (yield* json(w.url, w.adminKey, reportPath)).body
+      }
+      expect(report.partial).toBe(true)
+      expect(report.results.flat().map((r: any) => r.measures[0].metric.value)).toEqual([20, 30])
+      const view = (yield* json(w.url, w.adminKey, `/v0/projects/proj/jobs/${job}`)).body
+      expect(view.status).toBe("failed")
+      expect(view.error).toContain("exited with code 1")
+      expect(view.output.results).toHaveLength(3)
     }))
 })
