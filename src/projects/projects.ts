@@ -1,4 +1,4 @@
-import { SqlClient } from "@effect/sql"
+import { SqlClient, type Statement } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Clock, Context, Effect, Layer } from "effect"
 import { Conflict, NotFound } from "../domain/errors.js"
@@ -110,29 +110,29 @@ const make = Effect.gen(function*() {
 
   const remove = (project: ProjectRow) => sql`DELETE FROM project WHERE id = ${project.id}`.pipe(Effect.asVoid)
 
-  const list = (params: PageParams & { readonly name?: string | undefined; readonly search?: string | undefined; readonly organizationId?: number | undefined }) =>
+  /**
+   * Projects in name order, one page of them. `visible` is the caller's visibility condition on `project`
+   * (identity's visibleProjectCondition), so totals and pages count only what the caller may see.
+   */
+  const list = (params: PageParams & {
+    readonly name?: string | undefined
+    readonly search?: string | undefined
+    readonly organizationId?: number | undefined
+    readonly visible?: Statement.Fragment | undefined
+  }) =>
     Effect.gen(function*() {
       const page = toPage(params)
-      const where: Array<string> = ["project.deleted IS NULL"]
-      const args: Array<string | number> = []
-      if (params.organizationId !== undefined) {
-        where.push("project.organization_id = ?")
-        args.push(params.organizationId)
-      }
-      if (params.name !== undefined) {
-        where.push("project.name = ?")
-        args.push(params.name)
-      }
+      const conditions: Array<Statement.Fragment> = [sql`project.deleted IS NULL`]
+      if (params.organizationId !== undefined) conditions.push(sql`project.organization_id = ${params.organizationId}`)
+      if (params.name !== undefined) conditions.push(sql`project.name = ${params.name}`)
       if (params.search !== undefined) {
-        where.push("(project.name LIKE ? OR project.slug LIKE ?)")
-        args.push(`%${params.search}%`, `%${params.search}%`)
+        conditions.push(sql`(project.name LIKE ${`%${params.search}%`} OR project.slug LIKE ${`%${params.search}%`})`)
       }
-      const clause = where.join(" AND ")
-      const [count] = yield* sql.unsafe<{ n: number }>(`SELECT count(*) AS n FROM project WHERE ${clause}`, args)
-      const rows = yield* sql.unsafe<ProjectRow>(
-        `${selectProject} WHERE ${clause} ORDER BY project.name ${page.direction}, project.id LIMIT ? OFFSET ?`,
-        [...args, page.limit, page.offset]
-      )
+      if (params.visible !== undefined) conditions.push(params.visible)
+      const where = sql.and(conditions)
+      const [count] = yield* sql<{ n: number }>`SELECT count(*) AS n FROM project WHERE ${where}`
+      const rows = yield* sql<ProjectRow>`${sql.literal(selectProject)} WHERE ${where}
+        ORDER BY project.name ${sql.literal(page.direction)}, project.id LIMIT ${page.limit} OFFSET ${page.offset}`
       return { rows, total: count?.n ?? 0 }
     })
 

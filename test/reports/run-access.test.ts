@@ -46,4 +46,25 @@ describe("POST /v0/run and identity", () => {
       const usage = yield* admin.organizations.usage({ path: { organization: report.project.organization }, urlParams: {} })
       expect(JSON.stringify(usage)).toContain("3")
     }))
+
+  it.scopedLive("lists only the projects the caller may see, with a matching X-Total-Count", () =>
+    Effect.gen(function*() {
+      const { url, adminKey } = yield* startIdentityServer
+      yield* run(url, runBody([latency("a", 1)], { project: "open" }), adminKey)
+      yield* run(url, runBody([latency("a", 1)], { project: "closed" }), adminKey)
+      const patch = yield* Effect.promise(() => fetch(`${url}/v0/projects/closed`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ visibility: "private" })
+      }))
+      expect(patch.status).toBe(200)
+      const list = (key?: string) => Effect.promise(async () => {
+        const response = await fetch(`${url}/v0/projects`, { headers: key === undefined ? {} : { authorization: `Bearer ${key}` } })
+        return { total: response.headers.get("x-total-count"), slugs: ((await response.json()) as Array<{ slug: string }>).map((p) => p.slug) }
+      })
+      expect(yield* list()).toEqual({ total: "1", slugs: ["open"] })
+      expect(yield* list(adminKey)).toEqual({ total: "2", slugs: ["closed", "open"] })
+      const hidden = yield* Effect.promise(() => fetch(`${url}/v0/projects/closed`))
+      expect(hidden.status).toBe(404)
+    }))
 })

@@ -6,6 +6,7 @@ import { NotFound } from "../../domain/errors.js"
 import { isUuid } from "../../domain/ids.js"
 import { Access } from "../../identity/access.js"
 import { CurrentActor } from "../../identity/actor.js"
+import { visibleProjectCondition } from "../../identity/project-visibility.js"
 import { Projects } from "../../projects/projects.js"
 import { projectJson } from "../../projects/rows.js"
 import { setTotalCount } from "../../store/pagination.js"
@@ -24,23 +25,14 @@ export const ProjectsHandlersLive = HttpApiBuilder.group(BencherApi, "projects",
   Effect.gen(function*() {
     const projects = yield* Projects
     const access = yield* Access
-    const visible = (rows: ReadonlyArray<Parameters<typeof projectJson>[0]>) =>
-      Effect.gen(function*() {
-        const actor = yield* CurrentActor
-        return yield* Effect.filter(rows, (p) =>
-          access.project(actor, { id: p.id, organizationId: p.organization_id, visibility: p.visibility === 1 ? "private" : "public" }, "view").pipe(
-            Effect.as(true),
-            Effect.orElseSucceed(() => false)
-          ))
-      })
+    const sql = yield* SqlClient.SqlClient
     return handlers
       .handle("list", ({ urlParams }) =>
         orInternal(Effect.gen(function*() {
-          const { rows } = yield* projects.list({ ...urlParams, per_page: 255, page: 1 })
-          const shown = yield* visible(rows)
-          const page = shown.slice(((urlParams.page ?? 1) - 1) * (urlParams.per_page ?? 8)).slice(0, urlParams.per_page ?? 8)
-          yield* setTotalCount(shown.length)
-          return page.map(projectJson)
+          const visible = visibleProjectCondition(sql, yield* CurrentActor)
+          const { rows, total } = yield* projects.list({ ...urlParams, visible })
+          yield* setTotalCount(total)
+          return rows.map(projectJson)
         })))
       .handle("listForOrganization", ({ path, urlParams }) =>
         orInternal(Effect.gen(function*() {
