@@ -2,7 +2,7 @@ import { FetchHttpClient, HttpClient, HttpClientRequest, Socket } from "@effect/
 import { type RpcGroup, RpcClient, RpcSerialization } from "@effect/rpc"
 import type { RpcClientError } from "@effect/rpc/RpcClientError"
 import { Context, Layer } from "effect"
-import { createRequire } from "node:module"
+import { WebSocket as NodeWebSocket } from "ws"
 import { RUNNER_RPC_PATH, RunnerRpcs } from "./runner-rpc.js"
 
 /** A typed client of the runner channel, derived from the RpcGroup. */
@@ -13,16 +13,8 @@ export class RunnerClient extends Context.Tag("bencher/api/RunnerClient")<
 
 const clientLayer = Layer.scoped(RunnerClient, RpcClient.make(RunnerRpcs))
 
-interface WsModule {
-  readonly WebSocket: new (url: string, protocols: string | Array<string> | undefined, options: { readonly headers: Record<string, string> }) => unknown
-}
-// `ws` (a dependency of @effect/platform-node) is the only WebSocket on Node 20 that can send request headers.
-// Loaded on first use: the CLI imports this module, and the single-binary bundle (CJS, no import.meta.url)
-// must still start when no runner channel is opened.
-let wsModule: WsModule | undefined
-const loadWs = (): WsModule =>
-  wsModule ??= createRequire((import.meta.url as string | undefined) ?? `${process.cwd()}/`)("ws") as WsModule
-
+// `ws` is the only WebSocket on Node 20 that can send request headers (the key rides in the upgrade request).
+// A static import, so the single-binary bundle carries it too.
 const toWebSocketUrl = (baseUrl: string) => baseUrl.replace(/^http/, "ws") + RUNNER_RPC_PATH
 
 /** The channel over one WebSocket; the key travels in the upgrade request's Authorization header. */
@@ -31,7 +23,7 @@ export const runnerClientWebSocket = (baseUrl: string, key: string) =>
     Layer.provide(RpcClient.layerProtocolSocket()),
     Layer.provide(Layer.scoped(Socket.Socket, Socket.makeWebSocket(toWebSocketUrl(baseUrl)))),
     Layer.provide(Layer.succeed(Socket.WebSocketConstructor, (url, protocols) =>
-      new (loadWs().WebSocket)(url, protocols, { headers: { authorization: `Bearer ${key}` } }) as globalThis.WebSocket)),
+      new NodeWebSocket(url, protocols, { headers: { authorization: `Bearer ${key}` } }) as unknown as globalThis.WebSocket)),
     Layer.provide(RpcSerialization.layerNdjson)
   )
 
