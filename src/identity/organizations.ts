@@ -5,7 +5,7 @@ import { isUuid } from "../domain/ids.js"
 import { retryBusy } from "../store/database.js"
 import { PLAN_LEVELS, PRIORITY, tierOf, type PlanLevel, type Tier } from "./plan.js"
 import { present } from "./present.js"
-import { uniqueSlug } from "./slug.js"
+import { uniqueSlug } from "../store/slugs.js"
 
 export interface Organization {
   readonly id: number

@@ -4,7 +4,7 @@ import { Conflict } from "../domain/errors.js"
 import { isUuid } from "../domain/ids.js"
 import { retryBusy } from "../store/database.js"
 import { present } from "./present.js"
-import { uniqueSlug } from "./slug.js"
+import { uniqueSlug } from "../store/slugs.js"
 
 export interface User {
   readonly id: number

@@ -1,11 +1,11 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Effect } from "effect"
 import { BadRequest, Conflict, NotFound } from "../domain/errors.js"
-import { classifyNameId, isSlug, MAX_BENCHMARK_NAME_LEN, MAX_SLUG_LEN, slugify } from "../domain/index.js"
+import { classifyNameId, isSlug, MAX_BENCHMARK_NAME_LEN } from "../domain/index.js"
 import { newUuid } from "../store/ids.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
-import { uniqueSlug } from "./projects.js"
+import { slugBase, suffixedSlug, uniqueSlug } from "../store/slugs.js"
 import type { DimensionRow } from "./rows.js"
 
 /** Rows per multi-row statement: well under SQLite's 32,766 bound parameters. */
@@ -150,7 +150,7 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
         }
         if (missing.size > 0) {
           // Slugs: the requested or derived one when free, else with a random suffix; taken = stored or earlier in this batch.
-          const wanted = [...missing.values()].map((m) => m.slug ?? (slugify(m.name).slice(0, MAX_SLUG_LEN).replace(/-+$/, "") || "resource"))
+          const wanted = [...missing.values()].map((m) => m.slug ?? slugBase(m.name))
           const taken = new Set<string>()
           for (let i = 0; i < wanted.length; i += CHUNK) {
             const chunk = wanted.slice(i, i + CHUNK)
@@ -165,7 +165,7 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
           let index = 0
           for (const m of missing.values()) {
             let slug = wanted[index++] ?? "resource"
-            while (taken.has(slug)) slug = `${slug.slice(0, MAX_SLUG_LEN - 9)}-${(yield* newUuid).slice(0, 8)}`
+            while (taken.has(slug)) slug = yield* suffixedSlug(slug)
             taken.add(slug)
             rows.push([yield* newUuid, projectId, m.name, slug, now, now])
           }

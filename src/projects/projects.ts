@@ -1,10 +1,9 @@
 import { SqlClient, type Statement } from "@effect/sql"
-import type { SqlError } from "@effect/sql/SqlError"
 import { Clock, Context, Effect, Layer } from "effect"
 import { Conflict, NotFound } from "../domain/errors.js"
-import { isUuid, slugify } from "../domain/ids.js"
-import { MAX_SLUG_LEN } from "../domain/limits.js"
+import { isUuid } from "../domain/ids.js"
 import { newUuid } from "../store/ids.js"
+import { uniqueSlug } from "../store/slugs.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
 import { storedVisibility } from "../identity/project-ref.js"
@@ -13,19 +12,6 @@ import type { ProjectRow } from "./rows.js"
 const selectProject = `SELECT project.id, project.uuid, project.organization_id, organization.uuid AS organization_uuid,
   project.name, project.slug, project.url, project.visibility, project.created, project.modified
   FROM project JOIN organization ON organization.id = project.organization_id`
-
-/** A slug derived from a name, unique within `taken`, with a short random suffix on collision (as Bencher). */
-export const uniqueSlug = (name: string, taken: (slug: string) => Effect.Effect<boolean, SqlError>) =>
-  Effect.gen(function*() {
-    const base = slugify(name).slice(0, MAX_SLUG_LEN).replace(/-+$/, "")
-    const candidate = base.length > 0 ? base : "resource"
-    if (!(yield* taken(candidate))) return candidate
-    for (;;) {
-      const suffix = (yield* newUuid).slice(0, 8)
-      const slug = `${candidate.slice(0, MAX_SLUG_LEN - 9)}-${suffix}`
-      if (!(yield* taken(slug))) return slug
-    }
-  })
 
 export interface NewProject {
   readonly organizationId: number
