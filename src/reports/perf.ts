@@ -8,7 +8,7 @@ import { Branches } from "../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { dimensionJson, measureJson, type ProjectRow, projectJson } from "../projects/rows.js"
 import { Thresholds } from "../thresholds/thresholds.js"
-import { alertStatusName, ReportViews } from "./views.js"
+import { alertStatusName, boundaryJson, metricJson, ReportViews } from "./views.js"
 
 interface PerfRow {
   readonly report_uuid: string
@@ -116,11 +116,9 @@ const make = Effect.gen(function*() {
                     start_time: toIso(r.start_time),
                     end_time: toIso(r.end_time),
                     version: { number: r.number, hash: r.hash },
-                    metric: { uuid: r.metric_uuid, value: r.value, lower_value: r.lower_value, upper_value: r.upper_value },
+                    metric: metricJson(r),
                     threshold,
-                    boundary: r.threshold_id === null
-                      ? null
-                      : { baseline: r.baseline, lower_limit: r.lower_limit, upper_limit: r.upper_limit },
+                    boundary: r.threshold_id === null ? null : boundaryJson(r),
                     alert: r.alert_uuid === null
                       ? null
                       : {

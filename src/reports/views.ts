@@ -45,14 +45,14 @@ export interface ReportRow {
   readonly job_uuid: string | null
 }
 
-const metricJson = (r: { metric_uuid: string; value: number; lower_value: number | null; upper_value: number | null }) => ({
+export const metricJson = (r: { metric_uuid: string; value: number; lower_value: number | null; upper_value: number | null }) => ({
   uuid: r.metric_uuid,
   value: r.value,
   lower_value: r.lower_value,
   upper_value: r.upper_value
 })
 
-const boundaryJson = (r: { baseline: number | null; lower_limit: number | null; upper_limit: number | null }) => ({
+export const boundaryJson = (r: { baseline: number | null; lower_limit: number | null; upper_limit: number | null }) => ({
   baseline: r.baseline,
   lower_limit: r.lower_limit,
   upper_limit: r.upper_limit
