@@ -2,6 +2,9 @@
 // for a job running a trivial command (/bin/true), against spawning the same binary directly in the same process.
 // Per job = pull from cache (manifest by digest, nothing downloaded) + execute (scratch dir, cgroup, sandbox,
 // output collection). `ratio` is the strongest executor's per-job time over the direct spawn.
+// End to end (`e2e_*`): the real server, a runner loop with the oci executor on a real WebSocket, an image pushed to
+// the server's registry and already in the runner's cache; the wall time from sending `POST /v0/run` to the server
+// holding the job's Completed (the job's `completed` time, stamped by the server with the same clock).
 import { Effect, Either } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -13,6 +16,7 @@ import { makeExecutor } from "../src/runner/executors/select.js"
 import { parseImageReference } from "../src/runner/image/reference.js"
 import { pullImage, sourceFor } from "../src/runner/image/store.js"
 import { buildImage, busyboxLayer, writeLayout } from "../test/runner/fixtures.js"
+import { endToEnd } from "./lib/runner-e2e.js"
 
 const JOBS = Number(process.env.JOBS ?? 30)
 const WARMUP = 3
@@ -42,6 +46,7 @@ try {
 
   const result: Record<string, number | string> = { jobs: JOBS, direct_ms: round(directMs) }
   let strongest: { kind: ExecutorKind; ms: number } | undefined
+  const available = new Set<ExecutorKind>()
   for (const kind of ["oci", "bwrap", "unshare"] as const) {
     const made = await Effect.runPromise(Effect.either(makeExecutor(kind)))
     if (Either.isLeft(made)) {
@@ -49,6 +54,7 @@ try {
       continue
     }
     const executor: Executor = made.right
+    available.add(kind)
     const times: Array<number> = []
     for (let i = 0; i < JOBS + WARMUP; i++) {
       const started = performance.now()
@@ -74,6 +80,14 @@ try {
   }
   if (strongest === undefined) throw new Error("no executor works here (needs root with crun/runc or bubblewrap)")
   result.executor = strongest.kind
+  if (available.has("oci")) {
+    const e2e = await endToEnd({ jobs: Number(process.env.E2E_JOBS ?? 20), work })
+    console.error(`oci end to end: POST /v0/run -> Completed p50 ${e2e.p50} ms, p99 ${e2e.p99} ms (claimed p50 ${e2e.claimedP50} ms)`)
+    result.e2e_completed_p50_ms = e2e.p50
+    result.e2e_completed_p99_ms = e2e.p99
+    result.e2e_claimed_p50_ms = e2e.claimedP50
+    result.e2e_processed_p50_ms = e2e.processedP50
+  }
   result.ratio = round(strongest.ms / directMs)
   console.log(JSON.stringify(result))
 } finally {

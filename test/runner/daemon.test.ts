@@ -59,15 +59,17 @@ const world = Effect.gen(function*() {
   const spoolDir = tempFolder("bencher-spool-")
   const cacheDir = tempFolder("bencher-cache-")
   /** Starts a runner loop in the background; `stop` ends it (the returned fiber then completes). */
-  const startRunner = Effect.gen(function*() {
+  const startRunnerWith = (options: { readonly maxJobs?: number } = {}) => Effect.gen(function*() {
     const stop = yield* Deferred.make<void>()
     const executor = yield* localExecutor(true)
     const fiber = yield* runRunner({
-      host: server.url, key: runner.key, executor, cacheDir, spoolDir, pollTimeout: 2, stop, stopGrace: Duration.millis(100)
+      host: server.url, key: runner.key, executor, cacheDir, spoolDir, pollTimeout: 2, stop, stopGrace: Duration.millis(100),
+      maxJobs: options.maxJobs
     }).pipe(Effect.forkScoped)
     return { stop: Deferred.succeed(stop, undefined), fiber }
   })
-  return { ...server, runnerKey: runner.key, submit, view, until, spoolDir, startRunner }
+  const startRunner = startRunnerWith()
+  return { ...server, runnerKey: runner.key, submit, view, until, spoolDir, startRunner, startRunnerWith }
 })
 
 describe("bencher runner up (runner loop)", () => {
@@ -83,6 +85,40 @@ describe("bencher runner up (runner loop)", () => {
       expect(report.results[0][0].benchmark.name).toBe("bench")
       expect(report.results[0][0].measures[0].metric.value).toBe(1)
       expect(readdirSync(w.spoolDir)).toEqual([])
+      yield* r.stop
+      yield* Fiber.join(r.fiber).pipe(Effect.timeout("5 seconds"))
+    }), 30_000)
+
+  it.scopedLive("with --max-jobs 2 runs two jobs at once and claims a third only when a slot frees", () =>
+    Effect.gen(function*() {
+      const w = yield* world
+      // A team organization has no one-job-at-a-time rule, so only the runner's slots limit concurrency.
+      const project = (yield* json(w.url, w.adminKey, "/v0/projects/proj")).body
+      const tier = yield* Effect.promise(() =>
+        fetch(`${w.url}/v0/organizations/${project.organization}/tier`, {
+          method: "PUT",
+          headers: { "content-type": "application/json", authorization: `Bearer ${w.adminKey}` },
+          body: JSON.stringify({ level: "team" })
+        }))
+      expect(tier.status).toBe(200)
+      const r = yield* w.startRunnerWith({ maxJobs: 2 })
+      const slow = { entrypoint: ["/bin/sh", "-c", "sleep 30"] }
+      const first = yield* w.submit(slow)
+      const second = yield* w.submit(slow)
+      const third = yield* w.submit()
+      yield* w.until(first.job, (s) => s === "running")
+      yield* w.until(second.job, (s) => s === "running")
+      // Both slots are busy: the third waits, however long it is given.
+      yield* Effect.sleep("1 second")
+      expect((yield* w.view(third.job)).status).toBe("pending")
+      expect((yield* w.view(first.job)).status).toBe("running")
+      // Freeing one slot lets the runner claim and finish the third while the second still runs.
+      yield* json(w.url, w.adminKey, `/v0/projects/proj/jobs/${first.job}/cancel`, {})
+      const done = yield* w.until(third.job, (s) => s === "processed" || s === "failed" || s === "canceled")
+      expect(done.status).toBe("processed")
+      expect((yield* w.view(second.job)).status).toBe("running")
+      yield* json(w.url, w.adminKey, `/v0/projects/proj/jobs/${second.job}/cancel`, {})
+      yield* w.until(second.job, (s) => s === "canceled")
       yield* r.stop
       yield* Fiber.join(r.fiber).pipe(Effect.timeout("5 seconds"))
     }), 30_000)
