@@ -2,7 +2,7 @@ import { Command, Options } from "@effect/cli"
 import { Config, Console, Effect, Layer, Logger, Option, Redacted, Schema } from "effect"
 import { homedir, tmpdir } from "node:os"
 import { rm } from "node:fs/promises"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
 import { JsonJobOutput } from "../domain/job.js"
 import { MAX_FILE_COUNT, MAX_OUTPUT_BYTES } from "../domain/limits.js"
 import { execute, type JobSettings } from "../runner/execute.js"
@@ -86,7 +86,8 @@ export const runImage = (o: RunnerRunOptions) =>
       kernel: Option.getOrUndefined(o.kernel)
     })
     const ref = yield* parseImageReference(o.image)
-    const cacheDir = Option.getOrElse(o.cacheDir, defaultCacheDir)
+    // Absolute: the unpacked root goes into the OCI bundle, where a relative path would be read from the bundle.
+    const cacheDir = resolve(Option.getOrElse(o.cacheDir, defaultCacheDir))
     const image = yield* pullImage(
       sourceFor(ref, { token: Option.getOrUndefined(Option.map(o.token, Redacted.value)) }),
       ref.reference,

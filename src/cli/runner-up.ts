@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Config, Effect, Option, Redacted } from "effect"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
 import { runRunnerUntilInterrupted } from "../runner/daemon.js"
 import type { Executor, ExecutorKind } from "../runner/executors/executor.js"
 import { selectExecutor } from "../runner/executors/select.js"
@@ -39,8 +39,10 @@ export const executorFromFlags = (o: LoopFlags) =>
 /** Runs the loop against `host` with this executor until interrupted. */
 export const runnerUpWith = (o: LoopFlags, host: string, key: string, executor: Executor, defaultCache = defaultCacheDir) =>
   Effect.gen(function*() {
-    const cacheDir = Option.getOrElse(o.cacheDir, defaultCache)
-    const spoolDir = Option.getOrElse(o.spoolDir, () => join(cacheDir, "spool"))
+    // Absolute: image roots and job scratch folders under it go into OCI bundles and bind mounts, which would
+    // read a relative path from the bundle (`bencher up` with the default ./bencher.db passes bencher-data/runner).
+    const cacheDir = resolve(Option.getOrElse(o.cacheDir, defaultCache))
+    const spoolDir = resolve(Option.getOrElse(o.spoolDir, () => join(cacheDir, "spool")))
     yield* Effect.logInfo(`runner up: ${host}, ${o.maxJobs} slot(s), spool ${spoolDir}`)
     yield* runRunnerUntilInterrupted({
       host: host.replace(/\/+$/, ""),

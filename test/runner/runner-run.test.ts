@@ -1,8 +1,9 @@
+import { execFile } from "node:child_process"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { runBencher } from "../helpers/process.js"
+import { binPath, runBencher } from "../helpers/process.js"
 import { buildImage, busyboxLayer, writeLayout } from "./fixtures.js"
 
 let work: string
@@ -35,6 +36,17 @@ describe("bencher runner run (process)", () => {
       stdout: "hello flag\n",
       output: { "/output/r.json": "{\"b\":{\"latency\":{\"value\":1}}}\n" }
     })
+  }, 30_000)
+
+  it.skipIf(!isRoot)("resolves a relative --cache-dir against the working directory (the root goes into the OCI bundle)", async () => {
+    // `bencher up` with its default ./bencher.db hands the runner the relative cache dir bencher-data/runner.
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [
+        binPath, "runner", "run", "--image", `oci:${join(work, "layout")}:v1`, "--cache-dir", "relative-cache", "--cmd", "echo relative"
+      ], { cwd: work }, (error, stdout, stderr) => resolve({ code: error === null ? 0 : child.exitCode, stdout, stderr }))
+    })
+    expect(code, stderr).toBe(0)
+    expect(JSON.parse(stdout)).toEqual({ results: [{ exit_code: 0, stdout: "relative\n" }] })
   }, 30_000)
 
   it.skipIf(!isRoot)("exits 2 with the error when the job fails", async () => {
