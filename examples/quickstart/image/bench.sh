@@ -2,7 +2,7 @@
 # The quick start's benchmark. The image holds only this script and Debian's static busybox (/busybox), so it
 # runs in any sandbox. Each benchmark does a fixed amount of shell work and reports the CPU time it took as
 # `latency` in Bencher Metric Format (adapter `json`). CPU time rather than wall time: a busy machine delays the
-# work but does not make it cost more CPU, so two runs of the same image agree closely.
+# work far more than it makes it cost more CPU (runs under load agreed within about +-10%, +57% at worst).
 #
 # QUICKSTART_SLOWDOWN=<n> (default 1) makes `checksum` do n times the work: a regression to catch.
 set -eu
