@@ -76,7 +76,7 @@ describe.skipIf(skipReason !== undefined)("README quick start (examples/quicksta
     for (const run of [first, second]) {
       expect(run?.code, transcript).toBe(0)
       expect(run?.output).toMatch(/^quickstart::checksum\s+Latency \(ms\)/m)
-      expect(run?.output).toMatch(/^quickstart::words\s+Latency \(ms\)/m)
+      expect(run?.output).toMatch(/^quickstart::primes\s+Latency \(ms\)/m)
       expect(run?.output).toContain("No alerts.")
     }
     // The second run already has a boundary (twice the first run's value) and stays under it.
