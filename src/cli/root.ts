@@ -5,6 +5,7 @@ import { imageCommand } from "./image.js"
 import { memberCommand } from "./member.js"
 import { mockCommand } from "./mock.js"
 import { orgCommand } from "./org.js"
+import { projectCommand } from "./project.js"
 import { runCommand } from "./run.js"
 import { jobCommand, runnerCommand, specCommand } from "./jobs.js"
 import { serverCommand } from "./server.js"
@@ -22,6 +23,7 @@ export const rootCommand = Command.make("bencher").pipe(
     imageCommand,
     userCommand,
     orgCommand,
+    projectCommand,
     memberCommand,
     jobCommand,
     specCommand,
