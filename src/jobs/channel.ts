@@ -65,6 +65,15 @@ const make = Effect.gen(function*() {
   const heartbeat = (runner: AuthenticatedRunner, uuid: string) =>
     Effect.flatMap(supervisor.heartbeat(runner.id, uuid), (r) => (r === undefined ? fromStore(runner, uuid) : Effect.succeed(r)))
 
+  /**
+   * A failed write of the raw output (a full disk under the blob store) must not strand the job in `completed`:
+   * the output is processed from memory all the same and only its stored copy is missing.
+   */
+  const store = (jobId: number, output: JsonJobOutput) =>
+    outputs.put(jobId, output).pipe(
+      Effect.catchAllDefect((defect) => Effect.logError("storing a job's output failed; processing it from memory", defect))
+    )
+
   const checkResults = (results: ReadonlyArray<JsonIterationOutput>) =>
     results.length > 255 ? Effect.fail(new BadRequest({ message: "results: at most 255 iterations" })) : Effect.void
 
@@ -84,7 +93,7 @@ const make = Effect.gen(function*() {
       const output = outputOf(results, null)
       const updated = yield* lifecycle.complete(row.id, runner.id)
       if (updated !== undefined) {
-        yield* outputs.put(row.id, output)
+        yield* store(row.id, output)
         yield* supervisor.end(uuid)
         yield* completion.onCompleted(updated, output).pipe(
           Effect.catchAllCause((cause) => Effect.logError("job processing failed", cause)),
@@ -102,7 +111,7 @@ const make = Effect.gen(function*() {
       const updated = yield* lifecycle.fail(row.id, error.slice(0, 4096), { runnerId: runner.id, from: ["claimed", "running"] })
       if (updated !== undefined) {
         const output = outputOf(results, error)
-        yield* outputs.put(row.id, output)
+        yield* store(row.id, output)
         yield* supervisor.end(uuid)
         yield* completion.onFailed(updated, output).pipe(
           Effect.catchAllCause((cause) => Effect.logError("processing a failed job's output failed", cause)),

@@ -1,0 +1,55 @@
+import type { Rng } from "./rng.js"
+
+/** Every fault the world can inject; each seed picks a probability for each. */
+export const FAULTS = [
+  "crash_before_running",
+  "crash_during",
+  "crash_after_completed",
+  "partition",
+  "delay",
+  "duplicate",
+  "heartbeat_stop",
+  "slow_job",
+  "user_cancel",
+  "server_restart",
+  "background_busy",
+  "garbage_output",
+  "nonzero_exit",
+  "disk_full"
+] as const
+export type FaultName = typeof FAULTS[number]
+
+export const isFaultName = (name: string): name is FaultName => (FAULTS as ReadonlyArray<string>).includes(name)
+
+/** Upper bounds of each fault's probability (per job, per message, per transaction or per minute). */
+const MAX_RATE: Record<FaultName, number> = {
+  crash_before_running: 0.08,
+  crash_during: 0.08,
+  crash_after_completed: 0.08,
+  partition: 0.15,
+  delay: 0.2,
+  duplicate: 0.2,
+  heartbeat_stop: 0.1,
+  slow_job: 0.08,
+  user_cancel: 0.1,
+  server_restart: 0.15,
+  background_busy: 0.3,
+  garbage_output: 0.1,
+  nonzero_exit: 0.1,
+  disk_full: 0.05
+}
+
+export type FaultRates = Readonly<Record<FaultName, number>>
+
+/**
+ * The seed's fault mix: each fault is off, low or high. Disabled faults get probability 0, but the draws are
+ * made all the same, so disabling one (while shrinking) keeps every other stream of the seed unchanged.
+ */
+export const chooseRates = (rng: Rng, disabled: ReadonlySet<FaultName>): FaultRates => {
+  const rates = {} as Record<FaultName, number>
+  for (const fault of FAULTS) {
+    const level = rng.pick([0, 0.25, 0.6, 1])
+    rates[fault] = disabled.has(fault) ? 0 : MAX_RATE[fault] * level
+  }
+  return rates
+}

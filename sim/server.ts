@@ -1,0 +1,122 @@
+import { SqlClient } from "@effect/sql"
+import { SqlError } from "@effect/sql/SqlError"
+import { Context, Effect, Layer } from "effect"
+import type { JobPriority } from "../src/domain/job.js"
+import { AccessOpen } from "../src/identity/access.js"
+import { Organizations, OrganizationsConfig } from "../src/identity/organizations.js"
+import { HeartbeatWriter } from "../src/jobs/heartbeats.js"
+import { ImageResolver } from "../src/jobs/image.js"
+import { jobsLayer } from "../src/jobs/layer.js"
+import { JobLifecycle } from "../src/jobs/lifecycle.js"
+import { JobOutputStore } from "../src/jobs/output.js"
+import { allowanceFor, JobPolicy } from "../src/jobs/policy.js"
+import { JobProcessingLive } from "../src/jobs/processing.js"
+import type { JobQueue } from "../src/jobs/queue.js"
+import { JobSettings, type JobSettingsShape } from "../src/jobs/settings.js"
+import { Branches } from "../src/projects/branches.js"
+import { Benchmarks, Measures, Testbeds } from "../src/projects/dimension-services.js"
+import { Projects } from "../src/projects/projects.js"
+import { SeriesHistory } from "../src/reports/history.js"
+import { ReportPipeline } from "../src/reports/pipeline.js"
+import { ReportViews } from "../src/reports/views.js"
+import { Runners } from "../src/runners/runners.js"
+import { Specs } from "../src/runners/specs.js"
+import { BackgroundSql, StoreLive } from "../src/store/database.js"
+import { Thresholds } from "../src/thresholds/thresholds.js"
+import { UsageSink } from "../src/usage/sink.js"
+import { Usage } from "../src/usage/usage.js"
+
+export const REGISTRY = "registry.sim"
+
+/** The fault hooks the server's swapped layers consult; the world decides each one from its seeded streams. */
+export interface ServerFaults {
+  /** Should this background transaction fail with SQLITE_BUSY ("begin": before it runs, "commit": after its writes)? */
+  readonly backgroundBusy: () => "begin" | "commit" | undefined
+  /** Should this write of a job's output fail because the disk is full? */
+  readonly outputDiskFull: (jobId: number) => boolean
+}
+
+const busy = (where: string) =>
+  new SqlError({ cause: { code: "SQLITE_BUSY", message: `database is locked (simulated, ${where})` }, message: "database is locked" })
+
+/**
+ * The background connection with injected SQLITE_BUSY: a failure at BEGIN, or after the transaction's writes (so
+ * it rolls back and whatever the caller did in memory meanwhile must not count).
+ */
+const busyBackground = (bg: SqlClient.SqlClient, faults: ServerFaults): SqlClient.SqlClient => {
+  const withTransaction = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+    Effect.suspend(() => {
+      const fault = faults.backgroundBusy()
+      if (fault === "begin") return Effect.fail(busy("begin"))
+      if (fault === "commit") return bg.withTransaction(Effect.zipRight(self, Effect.fail(busy("commit"))))
+      return bg.withTransaction(self)
+    })
+  return new Proxy(bg, {
+    get: (target, prop, receiver) => (prop === "withTransaction" ? withTransaction : Reflect.get(target, prop, receiver))
+  })
+}
+
+type StoreServices = Layer.Layer.Success<ReturnType<typeof StoreLive>>
+
+/** The real store on the file, its background connection wrapped with the BUSY fault. */
+const storeWithFaults = (file: string, faults: ServerFaults) =>
+  Layer.effectContext(Effect.map(Effect.context<StoreServices>(), (ctx) =>
+    Context.add(ctx, BackgroundSql, busyBackground(Context.get(ctx, BackgroundSql), faults)))).pipe(
+    Layer.provideMerge(StoreLive(file))
+  )
+
+/** The real `job_output` table, except that a put may die with ENOSPC as a full disk makes the blob store do. */
+const outputsWithFaults = (faults: ServerFaults) =>
+  Layer.effect(
+    JobOutputStore,
+    Effect.map(JobOutputStore, (table) => ({
+      get: table.get,
+      put: (jobId: number, output: Parameters<typeof table.put>[1]) =>
+        faults.outputDiskFull(jobId) ? Effect.dieMessage("ENOSPC: no space left on device (simulated)") : table.put(jobId, output)
+    }))
+  ).pipe(Layer.provide(JobOutputStore.Table))
+
+/** Tiers per organization, chosen by the world. */
+const policyOf = (tierOf: (organizationId: number) => JobPriority) =>
+  Layer.succeed(JobPolicy, {
+    allowance: (organizationId: number) => Effect.succeed(allowanceFor(tierOf(organizationId))),
+    mayUseSpec: () => Effect.succeed(true)
+  })
+
+export interface ServerOptions {
+  readonly file: string
+  readonly settings: JobSettingsShape
+  readonly faults: ServerFaults
+  readonly tierOf: (organizationId: number) => JobPriority
+  /** The planted-bug tests' broken rules. */
+  readonly queue?: Layer.Layer<JobQueue, never, JobLifecycle | SqlClient.SqlClient>
+  readonly lifecycle?: Layer.Layer<JobLifecycle, never, SqlClient.SqlClient>
+}
+
+/**
+ * The production services of a server (the same composition as src/server/http.ts's ServicesLive, minus HTTP,
+ * identity and the registry): queue, channel, supervisors, heartbeat writer, recovery, processing, reports.
+ */
+export const serverLayer = (options: ServerOptions) => {
+  const jobs = jobsLayer({
+    outputs: outputsWithFaults(options.faults),
+    writer: HeartbeatWriter.Live,
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    ...(options.lifecycle === undefined ? {} : { lifecycle: options.lifecycle })
+  })
+  return jobs.pipe(
+    Layer.provideMerge(Layer.mergeAll(ImageResolver.digestOnly(REGISTRY), policyOf(options.tierOf))),
+    Layer.provideMerge(JobProcessingLive.pipe(Layer.provide(options.lifecycle ?? JobLifecycle.Live))),
+    Layer.provideMerge(Layer.mergeAll(ReportPipeline.Live, ReportViews.Live)),
+    Layer.provideMerge(Runners.Live),
+    Layer.provideMerge(Specs.Live),
+    Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live, AccessOpen)),
+    Layer.provideMerge(Layer.mergeAll(Usage.Live, Organizations.Live)),
+    Layer.provideMerge(Layer.mergeAll(UsageSink.Log, OrganizationsConfig.Default)),
+    Layer.provideMerge(storeWithFaults(options.file, options.faults)),
+    Layer.provide(Layer.succeed(JobSettings, options.settings))
+  )
+}
+
+export type ServerServices = Layer.Layer.Success<ReturnType<typeof serverLayer>>
+export type ServerContext = Context.Context<ServerServices>
