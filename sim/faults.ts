@@ -45,11 +45,13 @@ export type FaultRates = Readonly<Record<FaultName, number>>
  * The seed's fault mix: each fault is off, low or high. Disabled faults get probability 0, but the draws are
  * made all the same, so disabling one (while shrinking) keeps every other stream of the seed unchanged.
  */
-export const chooseRates = (rng: Rng, disabled: ReadonlySet<FaultName>): FaultRates => {
+export const chooseRates = (rng: Rng, disabled: ReadonlySet<FaultName>, emphasize?: FaultName): FaultRates => {
   const rates = {} as Record<FaultName, number>
   for (const fault of FAULTS) {
     const level = rng.pick([0, 0.25, 0.6, 1])
     rates[fault] = disabled.has(fault) ? 0 : MAX_RATE[fault] * level
   }
+  // A named scenario makes its fault frequent, so it happens in its seed whatever the rest of the mix.
+  if (emphasize !== undefined && !disabled.has(emphasize)) rates[emphasize] = Math.max(MAX_RATE[emphasize], 0.6)
   return rates
 }

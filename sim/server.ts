@@ -89,8 +89,8 @@ export interface ServerOptions {
   readonly faults: ServerFaults
   readonly tierOf: (organizationId: number) => JobPriority
   /** The planted-bug tests' broken rules. */
-  readonly queue?: Layer.Layer<JobQueue, never, JobLifecycle | SqlClient.SqlClient>
-  readonly lifecycle?: Layer.Layer<JobLifecycle, never, SqlClient.SqlClient>
+  readonly queue?: Layer.Layer<JobQueue, unknown, JobLifecycle | SqlClient.SqlClient>
+  readonly lifecycle?: Layer.Layer<JobLifecycle, unknown, SqlClient.SqlClient>
 }
 
 /**

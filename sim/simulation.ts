@@ -31,6 +31,8 @@ export interface SimOptions {
   /** Stop after this many clock steps (a prefix of the full run; the drain checks are skipped). */
   readonly steps?: number
   readonly disabled?: ReadonlySet<FaultName>
+  /** A named scenario's fault, made frequent in this run. */
+  readonly emphasize?: FaultName
   /** Planted bugs, for the tests that prove the simulator catches them. */
   readonly plant?: Pick<ServerOptions, "queue" | "lifecycle">
   /** Every event line, as it happens. */
@@ -213,7 +215,7 @@ export class Simulation {
 
   constructor(private readonly options: SimOptions) {
     this.rng = new Rng(options.seed)
-    this.rates = chooseRates(this.rng.fork("rates"), options.disabled ?? new Set())
+    this.rates = chooseRates(this.rng.fork("rates"), options.disabled ?? new Set(), options.emphasize)
     this.totalJobs = options.jobs ?? 100
     this.file = join(simDir(), `seed-${options.seed}.db`)
     for (const suffix of ["", "-wal", "-shm"]) rmSync(this.file + suffix, { force: true })
@@ -753,11 +755,12 @@ export class Simulation {
       const name = job.plan?.key ?? job.uuid
       const runner = t.new_runner === null ? "-" : this.runnerById.get(t.new_runner)?.name ?? `#${t.new_runner}`
       this.log("job", `${name} ${from} -> ${to} runner ${runner}${t.error === null ? "" : ` (${t.error.slice(0, 80)})`}`)
+      if (t.old_runner !== t.new_runner && !(from === "pending" && to === "claimed" && t.old_runner === null)) {
+        const was = t.old_runner === null ? "-" : this.runnerById.get(t.old_runner)?.name ?? `#${t.old_runner}`
+        this.violate("single_claim", `job ${name} claimed by ${runner} while ${was} held it (${from})`, [job.uuid])
+      }
       if (from === undefined || to === undefined || from !== job.status || !canTransition(from, to)) {
         this.violate("lifecycle", `job ${name} moved ${statusName(t.old_status)} -> ${statusName(t.new_status)} (model had ${job.status})`, [job.uuid])
-      }
-      if (t.old_runner !== t.new_runner && !(from === "pending" && to === "claimed" && t.old_runner === null)) {
-        this.violate("single_claim", `job ${name} changed runner ${t.old_runner} -> ${t.new_runner} while ${from}`, [job.uuid])
       }
       job.status = to
       job.runnerId = t.new_runner
@@ -956,7 +959,7 @@ export class Simulation {
     const r = this.rng.fork("chaos")
     return Effect.gen(function*() {
       for (;;) {
-        yield* Effect.sleep(Duration.millis(r.int(10_000, 60_000)))
+        yield* Effect.sleep(Duration.millis(r.int(5_000, 30_000)))
         if (self.finished()) return
         const d = { partition: r.next(), runner: r.pick(self.runners), cut: r.int(3000, 90_000), restart: r.next(), down: r.int(500, 20_000) }
         if (d.partition < self.rates.partition) {
