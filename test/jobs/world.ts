@@ -3,7 +3,10 @@ import { join } from "node:path"
 import { CurrentActor } from "../../src/identity/actor.js"
 import { AccessOpen } from "../../src/identity/access.js"
 import { ImageResolver } from "../../src/jobs/image.js"
-import { JobsLive } from "../../src/jobs/layer.js"
+import { jobsLayer } from "../../src/jobs/layer.js"
+import { HeartbeatWriter } from "../../src/jobs/heartbeats.js"
+import { JobOutputStore } from "../../src/jobs/output.js"
+import type { SqlClient } from "@effect/sql"
 import { JobLifecycle } from "../../src/jobs/lifecycle.js"
 import { allowanceFor, JobPolicy } from "../../src/jobs/policy.js"
 import { submitRun } from "../../src/jobs/run.js"
@@ -33,9 +36,13 @@ const PolicyByTier = Layer.succeed(JobPolicy, {
   mayUseSpec: () => Effect.succeed(true)
 })
 
-/** The jobs services on a SQLite file, with no HTTP server: every clock is the test's. */
-export const JobsWorld = (file: string, settings: Partial<JobSettingsShape> = {}) =>
-  JobsLive.pipe(
+/** The jobs services on a SQLite file, with no HTTP server: every clock is the test's. Outputs default to the table. */
+export const JobsWorld = (
+  file: string,
+  settings: Partial<JobSettingsShape> = {},
+  outputs: Layer.Layer<JobOutputStore, never, SqlClient.SqlClient> = JobOutputStore.Table
+) =>
+  jobsLayer({ outputs, writer: HeartbeatWriter.Live }).pipe(
     Layer.provideMerge(Layer.mergeAll(ImageResolver.digestOnly("registry.test"), PolicyByTier)),
     Layer.provideMerge(Layer.mergeAll(ReportPipeline.Live, ReportViews.Live)),
     Layer.provideMerge(Layer.mergeAll(Runners.Live)),
