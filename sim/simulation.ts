@@ -149,10 +149,16 @@ const TRIGGERS = [
     VALUES (new.id, old.status, new.status, old.runner_id, new.runner_id, new.modified, new.error); END`
 ]
 
+let dir: string | undefined
+
+/** Seed databases live in memory-backed /dev/shm when there is one; the folder goes when the process exits. */
 const simDir = () => {
-  const dir = existsSync("/dev/shm") ? join("/dev/shm", `bencher-sim-${process.pid}`) : join(tmpdir(), `bencher-sim-${process.pid}`)
-  mkdirSync(dir, { recursive: true })
-  return dir
+  if (dir !== undefined) return dir
+  const made = existsSync("/dev/shm") ? join("/dev/shm", `bencher-sim-${process.pid}`) : join(tmpdir(), `bencher-sim-${process.pid}`)
+  mkdirSync(made, { recursive: true })
+  process.once("exit", () => rmSync(made, { recursive: true, force: true }))
+  dir = made
+  return made
 }
 
 let template: string | undefined
@@ -230,7 +236,11 @@ export class Simulation {
       const text = (Array.isArray(message) ? message : [message]).filter((m) => typeof m === "string").join(" ")
       this.log("server", `log ${logLevel.label} ${text}`)
     })
-    this.runtime = simRuntime(this.scheduler).pipe(Runtime.setFiberRef(FiberRef.currentLoggers, HashSet.make(logger)))
+    // Spans cost time and carry nothing the checks read; the services' code paths are the same without them.
+    this.runtime = simRuntime(this.scheduler).pipe(
+      Runtime.setFiberRef(FiberRef.currentLoggers, HashSet.make(logger)),
+      Runtime.setFiberRef(FiberRef.currentTracerEnabled, false)
+    )
   }
 
   // ---------------------------------------------------------------- plumbing
