@@ -96,7 +96,8 @@ const main = () => {
       ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
       ...(args.verbose ? { onLine: (line: string) => console.log(line) } : {})
     })
-    console.log(`seed ${result.seed}: ${result.ok ? "ok" : "FAIL"}, ${result.steps} steps, ${result.jobs} jobs, ${(result.simulatedMs / 1000).toFixed(3)} simulated s`)
+    const verdict = result.ok ? (result.complete ? "ok" : "ok so far (cut by --steps)") : "FAIL"
+    console.log(`seed ${result.seed}: ${verdict}, ${result.steps} steps, ${result.jobs} jobs, ${(result.simulatedMs / 1000).toFixed(3)} simulated s`)
     console.log(`faults: ${faultLine(result)}`)
     console.log(`hash ${result.hash}`)
     if (!result.ok) {

@@ -49,6 +49,8 @@ export interface Violation {
 export interface SimResult {
   readonly seed: number
   readonly ok: boolean
+  /** The run reached its end (every job ended and the final checks ran), rather than a --steps cut or a violation. */
+  readonly complete: boolean
   readonly violation?: Violation
   readonly hash: string
   readonly steps: number
@@ -1048,6 +1050,7 @@ export class Simulation {
     return {
       seed: this.options.seed,
       ok: this.violation === undefined,
+      complete: completedNaturally && this.violation === undefined,
       ...(this.violation === undefined ? {} : { violation: this.violation }),
       hash,
       steps: this.step,
