@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os"
+import { Worker } from "node:worker_threads"
 import { FAULTS, type FaultName, isFaultName } from "./faults.js"
 import { replayCommand, shrink } from "./shrink.js"
 import { runSeed, type SimResult } from "./simulation.js"
@@ -8,7 +10,7 @@ import { runSeed, type SimResult } from "./simulation.js"
  * A single seed's output depends on the seed alone: no wall-clock figure is printed.
  */
 const usage = "usage: npm run sim -- --seed <n> [--steps <k>] [--jobs <j>] [--without fault,fault] [--verbose]\n" +
-  "       npm run sim -- --seeds <count> [--from <n>] [--jobs <j>]"
+  "       npm run sim -- --seeds <count> [--from <n>] [--jobs <j>] [--workers <w>]"
 
 interface Args {
   readonly seed?: number
@@ -18,6 +20,7 @@ interface Args {
   readonly jobs?: number
   readonly without: ReadonlySet<FaultName>
   readonly verbose: boolean
+  readonly workers: number
 }
 
 const parseArgs = (argv: ReadonlyArray<string>): Args => {
@@ -63,6 +66,7 @@ const parseArgs = (argv: ReadonlyArray<string>): Args => {
   }
   return {
     from: int("from") ?? 1,
+    workers: Math.max(1, int("workers") ?? availableParallelism()),
     without,
     verbose,
     ...(seed === undefined ? {} : { seed }),
@@ -86,7 +90,7 @@ const reportFailure = (result: SimResult, options: { readonly jobs?: number; rea
   for (const line of shrunk.trace) console.log(`  ${line}`)
 }
 
-const main = () => {
+const main = async () => {
   const args = parseArgs(process.argv.slice(2))
   if (args.seed !== undefined) {
     const result = runSeed({
@@ -112,23 +116,44 @@ const main = () => {
   let failed = 0
   let steps = 0
   const faults = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<FaultName, number>
-  for (let seed = args.from; seed < args.from + count; seed++) {
-    const result = runSeed({ seed, disabled: args.without, ...(args.jobs === undefined ? {} : { jobs: args.jobs }) })
+  const failures: Array<SimResult> = []
+  const record = (result: SimResult) => {
     jobs += result.jobs
     steps += result.steps
     for (const f of FAULTS) faults[f] += result.faults[f]
-    if (!result.ok) {
-      failed++
-      reportFailure(result, { ...(args.jobs === undefined ? {} : { jobs: args.jobs }), without: args.without })
-      if (failed >= 3) break
-    }
+    if (!result.ok) failures.push(result)
+  }
+  // Seeds are independent, so workers split them (seed i goes to worker i mod w); each result is the seed's alone.
+  const workers = Math.min(args.workers, Math.max(1, count))
+  const shares = Array.from({ length: workers }, (_, w) =>
+    Array.from({ length: count }, (_, i) => args.from + i).filter((_, i) => i % workers === w))
+  await Promise.all(shares.map((seeds) =>
+    new Promise<void>((resolve, reject) => {
+      // tsx's loader is registered per thread: the worker registers it, then imports the TypeScript entry.
+      const entry = JSON.stringify(new URL("./sweep-worker.ts", import.meta.url).href)
+      const boot = `import("tsx/esm/api").then(({ register }) => { register(); return import(${entry}) })`
+      const worker = new Worker(boot, {
+        eval: true,
+        workerData: { seeds, without: [...args.without], ...(args.jobs === undefined ? {} : { jobs: args.jobs }) }
+      })
+      worker.on("message", (result: SimResult) => record(result))
+      worker.on("error", reject)
+      worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited ${code}`))))
+    })))
+  failures.sort((a, b) => a.seed - b.seed)
+  failed = failures.length
+  for (const result of failures.slice(0, 3)) {
+    // The worker sent no trace: replay the seed here, which gives the same run, and report it.
+    const replay = runSeed({ seed: result.seed, disabled: args.without, ...(args.jobs === undefined ? {} : { jobs: args.jobs }) })
+    reportFailure(replay, { ...(args.jobs === undefined ? {} : { jobs: args.jobs }), without: args.without })
   }
   const seconds = (performance.now() - started) / 1000
-  const done = Math.min(count, Math.max(1, jobs === 0 ? count : count))
+  const done = count
   console.log(`faults injected: ${FAULTS.map((f) => `${f} ${faults[f]}`).join(", ")}`)
-  console.log(`${done} seeds, ${failed} failed, ${jobs} jobs, ${steps} steps in ${seconds.toFixed(1)} s`)
+  console.log(`${done} seeds on ${workers} workers, ${failed} failed, ${jobs} jobs, ${steps} steps in ${seconds.toFixed(1)} s`)
   console.log(JSON.stringify({
     seeds: done,
+    workers,
     failed,
     jobs,
     seeds_per_s: Number((done / seconds).toFixed(2)),
@@ -139,4 +164,4 @@ const main = () => {
   if (failed > 0) process.exit(1)
 }
 
-main()
+await main()

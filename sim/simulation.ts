@@ -1,8 +1,9 @@
 import Sqlite from "better-sqlite3"
 import { Cause, Context, Deferred, Duration, Effect, Exit, Fiber, FiberRef, HashSet, Layer, Logger, Option, Random, Runtime, Scope } from "effect"
 import { createHash } from "node:crypto"
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs"
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
+import { threadId } from "node:worker_threads"
 import { join } from "node:path"
 import type { AdapterName } from "../src/adapters/index.js"
 import { canTransition, type JobPriority, jobPriorityToInt, type JobStatus, jobStatusFromInt, isTerminal } from "../src/domain/job.js"
@@ -151,36 +152,39 @@ const TRIGGERS = [
     VALUES (new.id, old.status, new.status, old.runner_id, new.runner_id, new.modified, new.error); END`
 ]
 
-let dir: string | undefined
+/** Seed databases live in memory-backed /dev/shm when there is one, one file per seed, removed after its run. */
+const seedFile = (name: string) =>
+  join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), `bencher-sim-${process.pid}-${threadId}-${name}.db`)
 
-/** Seed databases live in memory-backed /dev/shm when there is one; the folder goes when the process exits. */
-const simDir = () => {
-  if (dir !== undefined) return dir
-  const made = existsSync("/dev/shm") ? join("/dev/shm", `bencher-sim-${process.pid}`) : join(tmpdir(), `bencher-sim-${process.pid}`)
-  mkdirSync(made, { recursive: true })
-  process.once("exit", () => rmSync(made, { recursive: true, force: true }))
-  dir = made
-  return made
+const removeDatabase = (file: string) => {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true })
 }
 
-let template: string | undefined
+let template: Buffer | undefined
 
-/** A migrated database with the simulator's transition triggers, built once per process and copied per seed. */
-const templateFile = (): string => {
+/**
+ * A migrated database with the simulator's transition triggers, built once per process and kept in memory:
+ * each seed starts from a copy of these bytes, so nothing is left on disk once the seeds are done.
+ */
+const templateBytes = (): Buffer => {
   if (template !== undefined) return template
-  const file = join(simDir(), "template.db")
-  rmSync(file, { force: true })
-  const scheduler = new SimScheduler()
-  const fiber = Runtime.runFork(simRuntime(scheduler))(Effect.scoped(Layer.build(StoreLive(file))))
-  scheduler.runUntilIdle()
-  const exit = fiber.unsafePoll()
-  if (exit === null || Exit.isFailure(exit)) throw new Error(`cannot build the simulator's template database: ${exit === null ? "did not finish" : Cause.pretty(exit.cause)}`)
-  const db = new Sqlite(file)
-  for (const statement of TRIGGERS) db.exec(statement)
-  db.pragma("wal_checkpoint(TRUNCATE)")
-  db.close()
-  template = file
-  return file
+  const file = seedFile("template")
+  removeDatabase(file)
+  try {
+    const scheduler = new SimScheduler()
+    const fiber = Runtime.runFork(simRuntime(scheduler))(Effect.scoped(Layer.build(StoreLive(file))))
+    scheduler.runUntilIdle()
+    const exit = fiber.unsafePoll()
+    if (exit === null || Exit.isFailure(exit)) throw new Error(`cannot build the simulator's template database: ${exit === null ? "did not finish" : Cause.pretty(exit.cause)}`)
+    const db = new Sqlite(file)
+    for (const statement of TRIGGERS) db.exec(statement)
+    db.pragma("wal_checkpoint(TRUNCATE)")
+    db.close()
+    template = readFileSync(file)
+    return template
+  } finally {
+    removeDatabase(file)
+  }
 }
 
 const statusName = (n: number | null): string => (n === null ? "none" : jobStatusFromInt(n) ?? `?${n}`)
@@ -225,9 +229,9 @@ export class Simulation {
     this.rng = new Rng(options.seed)
     this.rates = chooseRates(this.rng.fork("rates"), options.disabled ?? new Set(), options.emphasize)
     this.totalJobs = options.jobs ?? 100
-    this.file = join(simDir(), `seed-${options.seed}.db`)
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(this.file + suffix, { force: true })
-    copyFileSync(templateFile(), this.file)
+    this.file = seedFile(`seed-${options.seed}`)
+    removeDatabase(this.file)
+    writeFileSync(this.file, templateBytes())
     this.reader = new Sqlite(this.file)
     this.random = Random.make(options.seed)
     const idRng = this.rng.fork("ids")
@@ -1044,7 +1048,7 @@ export class Simulation {
         this.scheduler.runUntilIdle()
       }
       this.reader.close()
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(this.file + suffix, { force: true })
+      removeDatabase(this.file)
     }
     const hash = this.hash.digest("hex")
     return {
