@@ -14,11 +14,14 @@ export interface HeartbeatMark {
 }
 
 /**
- * The seam to the identity issue's usage ledger: called inside the writer's background transaction with the
- * minutes a job newly ran since the last flush. The default records nothing.
+ * The seam to the usage ledger: called inside the writer's background transaction when a job's billed minute
+ * moved, with the minute it is now billed through and the heartbeat's time. The server wires it to `Usage`
+ * (jobs/wiring.ts); the default records nothing.
  */
 export class RunnerUsage extends Context.Reference<RunnerUsage>()("bencher/jobs/RunnerUsage", {
-  defaultValue: () => ({ recordMinutes: (_organizationId: number, _jobId: number, _minutes: number): Effect.Effect<void> => Effect.void })
+  defaultValue: () => ({
+    recordMinutes: (_organizationId: number, _jobId: number, _throughMinute: number, _at: number): Effect.Effect<void> => Effect.void
+  })
 }) {}
 
 export const billedMinutes = (started: number | null, now: number): number =>
@@ -64,7 +67,7 @@ const make = Effect.gen(function*() {
         const runners = new Map(marks.map((m) => [m.runnerId, m.at]))
         for (const [runnerId, at] of runners) yield* bg`UPDATE runner SET last_heartbeat = ${at} WHERE id = ${runnerId}`
         for (const m of newlyBilled) {
-          yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute - (billed.get(m.jobId) ?? 0))
+          yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute, m.at)
         }
       })))).pipe(retryBusy)
       for (const m of newlyBilled) billed.set(m.jobId, m.billedMinute)

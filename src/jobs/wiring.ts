@@ -9,6 +9,8 @@ import { ImageRegistry } from "../registry/image-registry.js"
 import { RegistryTokens } from "../registry/tokens.js"
 import { ServerConfig } from "../server/config.js"
 import { ImageResolver, parseImageReference } from "./image.js"
+import { Usage } from "../usage/usage.js"
+import { RunnerUsage } from "./heartbeats.js"
 import { JobOutputStore, RunnerPullTokens } from "./output.js"
 import { type JobAllowance, JobPolicy } from "./policy.js"
 
@@ -101,4 +103,13 @@ export const JobOutputStoreFromBlobs = Layer.effect(
         )
     }
   })
+)
+
+/** Billed runner minutes go to the usage ledger (`usage_runner_minutes`, `bencher org usage`). */
+export const RunnerUsageFromLedger = Layer.effect(
+  RunnerUsage,
+  Effect.map(Usage, (usage) => ({
+    recordMinutes: (organizationId: number, jobId: number, throughMinute: number, at: number) =>
+      usage.recordRunnerMinutesThrough({ organizationId, jobId, throughMinute, at })
+  }))
 )

@@ -34,7 +34,8 @@ import {
   ImageResolverFromRegistry,
   JobOutputStoreFromBlobs,
   JobPolicyFromPlans,
-  RunnerPullTokensFromRegistry
+  RunnerPullTokensFromRegistry,
+  RunnerUsageFromLedger
 } from "../jobs/wiring.js"
 import { ServerHandlersLive } from "./handlers/server.js"
 import { UsersHandlersLive } from "./handlers/users.js"
@@ -109,7 +110,7 @@ export const ReportServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live)
 
 /** The domain services behind the handlers; they need the store and identity (Access, Organizations, ...). */
 export const ServicesLive = jobsLayer({ outputs: JobOutputStoreFromBlobs, writer: HeartbeatWriter.Live }).pipe(
-  Layer.provideMerge(Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans, RunnerPullTokensFromRegistry)),
+  Layer.provideMerge(Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans, RunnerPullTokensFromRegistry, RunnerUsageFromLedger)),
   // The lifecycle is plain compare-and-set SQL, so processing may hold its own instance.
   Layer.provideMerge(JobProcessingLive.pipe(Layer.provide(JobLifecycle.Live))),
   Layer.provideMerge(Runners.Live),

@@ -16,6 +16,14 @@ export interface RunnerMinutesInput {
   readonly now: number
 }
 
+/** A job billed through its n-th started minute (the heartbeat writer's `last_billed_minute`), at `at`. */
+export interface RunnerMinutesThrough {
+  readonly organizationId: number
+  readonly jobId: number
+  readonly throughMinute: number
+  readonly at: number
+}
+
 export type RunnerMinutesEntry = Extract<UsageEntry, { readonly _tag: "RunnerMinutes" }>
 
 export interface UsageSummary {
@@ -33,11 +41,16 @@ const make = Effect.gen(function*() {
 
   /** Appends the minutes of one job not yet billed, in one statement; None when there is nothing new. */
   const appendRunnerMinutes = (input: RunnerMinutesInput) =>
+    appendThrough({ organizationId: input.organizationId, jobId: input.jobId, throughMinute: elapsedMinutes(input.startedAt, input.now), at: input.now })
+
+  /** Bills a job through its `throughMinute`-th minute: appends what the ledger lacks below it, nothing twice. */
+  const appendThrough = (input: RunnerMinutesThrough) =>
     Effect.gen(function*() {
-      const total = elapsedMinutes(input.startedAt, input.now)
+      const total = input.throughMinute
+      if (total <= 0) return Option.none<RunnerMinutesEntry>()
       const rows = yield* background<{ minutes: number; through_minute: number }>`
         INSERT INTO usage_runner_minutes (organization_id, job_id, minutes, through_minute, recorded_at)
-        SELECT ${input.organizationId}, ${input.jobId}, ${total} - billed, ${total}, ${input.now}
+        SELECT ${input.organizationId}, ${input.jobId}, ${total} - billed, ${total}, ${input.at}
         FROM (SELECT COALESCE(MAX(through_minute), 0) AS billed FROM usage_runner_minutes WHERE job_id = ${input.jobId})
         WHERE billed < ${total}
         ON CONFLICT DO NOTHING
@@ -50,7 +63,7 @@ const make = Effect.gen(function*() {
         jobId: input.jobId,
         minutes: row.minutes,
         throughMinute: row.through_minute,
-        recordedAt: input.now
+        recordedAt: input.at
       })
     })
 
@@ -74,6 +87,17 @@ const make = Effect.gen(function*() {
       retryBusy,
       Effect.orDie,
       Effect.tap((entries) => Effect.forEach(entries, publish, { discard: true }))
+    )
+
+  /**
+   * The heartbeat writer's hook, called inside its background transaction (which already holds SQLite's write
+   * lock, so no retry here): idempotent by job and minute, so a restarted server re-billing from its first
+   * heartbeat appends nothing twice.
+   */
+  const recordRunnerMinutesThrough = (input: RunnerMinutesThrough): Effect.Effect<void> =>
+    appendThrough(input).pipe(
+      Effect.orDie,
+      Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: publish }))
     )
 
   /**
@@ -114,7 +138,7 @@ const make = Effect.gen(function*() {
       return { runnerMinutes: minutes[0]?.n ?? 0, metrics: metrics[0]?.n ?? 0 }
     }).pipe(Effect.orDie)
 
-  return { recordRunnerMinutes, recordRunnerMinutesBatch, recordMetrics, summary } as const
+  return { recordRunnerMinutes, recordRunnerMinutesBatch, recordRunnerMinutesThrough, recordMetrics, summary } as const
 })
 
 /**
