@@ -118,15 +118,26 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
           if (kind === undefined) return yield* new BadRequest({ message: `Invalid ${label.toLowerCase()} name: ${JSON.stringify(key)}` })
           kinds.set(key, kind)
         }
-        const values = [...new Set([...kinds.values()].map((k) => k.value))]
+        // One lookup per kind, so that a report of plain names reads through the (project_id, name) index alone.
+        const lookups = { uuid: new Set<string>(), slug: new Set<string>(), name: new Set<string>() }
+        for (const kind of kinds.values()) {
+          if (kind._tag === "Uuid") lookups.uuid.add(kind.value)
+          else if (kind._tag === "Slug") lookups.slug.add(kind.value)
+          else lookups.name.add(kind.value)
+        }
         const existing: Array<R> = []
-        for (let i = 0; i < values.length; i += CHUNK) {
-          const chunk = values.slice(i, i + CHUNK)
-          const marks = chunk.map(() => "?").join(", ")
-          existing.push(...(yield* sql.unsafe<R>(
-            `SELECT * FROM ${table} WHERE project_id = ? AND (uuid IN (${marks}) OR slug IN (${marks}) OR name IN (${marks}))`,
-            [projectId, ...chunk, ...chunk, ...chunk]
-          )))
+        for (const [column, set] of Object.entries(lookups)) {
+          const values = [...set]
+          for (let i = 0; i < values.length; i += CHUNK) {
+            const chunk = values.slice(i, i + CHUNK)
+            const marks = chunk.map(() => "?").join(", ")
+            // A slug key that names no slug may still be a benchmark's name (reference/bencher.md §1.2).
+            const where = column === "slug" ? `slug IN (${marks}) OR name IN (${marks})` : `${column} IN (${marks})`
+            existing.push(...(yield* sql.unsafe<R>(
+              `SELECT * FROM ${table} WHERE project_id = ? AND (${where})`,
+              column === "slug" ? [projectId, ...chunk, ...chunk] : [projectId, ...chunk]
+            )))
+          }
         }
         const byUuid = new Map(existing.map((r) => [r.uuid, r]))
         const bySlug = new Map(existing.map((r) => [r.slug, r]))

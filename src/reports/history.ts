@@ -47,11 +47,11 @@ const CHUNK = 500
  */
 const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
-  let series = new Map<string, Array<Point>>()
+  // scope -> benchmark uuid -> points, newest first: a report's lookups build one short key per scope, not per series.
+  let series = new Map<string, Map<string, Array<Point>>>()
   let cachedPoints = 0
 
-  const keyOf = (scope: SeriesScope, benchmarkUuid: string) =>
-    `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}|${benchmarkUuid}`
+  const scopeKey = (scope: SeriesScope) => `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}`
 
   const load = (scope: SeriesScope, members: ReadonlyArray<SeriesMember>) =>
     Effect.gen(function*() {
@@ -91,13 +91,18 @@ const make = Effect.gen(function*() {
     uncommitted: ReadonlyArray<Addition> = []
   ) =>
     Effect.gen(function*() {
-      const missing = members.filter((m) => !series.has(keyOf(scope, m.benchmarkUuid)))
+      // Starting over before the lookup, so that no member counts as cached once its points are dropped.
+      if (cachedPoints > MAX_CACHED_POINTS) clear()
+      const key = scopeKey(scope)
+      let cached = series.get(key)
+      const missing = cached === undefined ? members : members.filter((m) => !cached?.has(m.benchmarkUuid))
       if (missing.length > 0) {
         const loaded = yield* load(scope, missing)
-        if (cachedPoints > MAX_CACHED_POINTS) clear()
+        cached ??= new Map<string, Array<Point>>()
+        series.set(key, cached)
         for (const m of missing) {
           const points = loaded.get(m.benchmarkId) ?? []
-          series.set(keyOf(scope, m.benchmarkUuid), points)
+          cached.set(m.benchmarkUuid, points)
           cachedPoints += points.length
         }
       }
@@ -105,15 +110,16 @@ const make = Effect.gen(function*() {
       const limit = model.max_sample_size ?? Number.POSITIVE_INFINITY
       const own = new Map<string, Array<Point>>()
       for (const a of uncommitted) {
-        const key = keyOf(a.scope, a.benchmarkUuid)
-        own.set(key, [...(own.get(key) ?? []), a.point])
+        if (scopeKey(a.scope) !== key) continue
+        const points = own.get(a.benchmarkUuid)
+        if (points === undefined) own.set(a.benchmarkUuid, [a.point])
+        else points.push(a.point)
       }
       const out = new Map<number, Array<number>>()
       for (const m of members) {
-        const key = keyOf(scope, m.benchmarkUuid)
-        const cached = series.get(key) ?? []
-        const extra = own.get(key)
-        const points = extra === undefined ? cached : [...cached, ...extra].sort(newerFirst)
+        const stored = cached?.get(m.benchmarkUuid) ?? []
+        const extra = own.get(m.benchmarkUuid)
+        const points = extra === undefined ? stored : [...stored, ...extra].sort(newerFirst)
         const values: Array<number> = []
         for (const p of points) {
           if (values.length >= limit) break
@@ -128,7 +134,7 @@ const make = Effect.gen(function*() {
   const record = (additions: ReadonlyArray<Addition>) =>
     Effect.sync(() => {
       for (const { scope, benchmarkUuid, point } of additions) {
-        const points = series.get(keyOf(scope, benchmarkUuid))
+        const points = series.get(scopeKey(scope))?.get(benchmarkUuid)
         if (points === undefined) continue
         let at = 0
         while (at < points.length && newerFirst(points[at] as Point, point) <= 0) at++

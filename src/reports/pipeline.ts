@@ -2,14 +2,14 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Either, Layer } from "effect"
 import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResults } from "../adapters/index.js"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Bmf, BmfMetric } from "../domain/bmf.js"
+import type { Bmf, BmfMeasures, BmfMetric } from "../domain/bmf.js"
 import { BadRequest, type Conflict, type NotFound } from "../domain/errors.js"
 import type { JsonNewModel, JsonNewRun } from "../domain/run.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Branches, type StartPoint } from "../projects/branches.js"
 import type { MeasureRow } from "../projects/rows.js"
 import { computeLimits, type Model, outlier, validateModel } from "../stats/index.js"
-import { newUuid } from "../store/ids.js"
+import { newOrderedUuids, newUuid } from "../store/ids.js"
 import { retryBusy } from "../store/database.js"
 import { single } from "../store/rows.js"
 import { modelFromRow, Thresholds } from "../thresholds/thresholds.js"
@@ -46,6 +46,21 @@ export interface ReportInput {
 
 /** Rows per multi-row statement: well under SQLite's 32,766 bound parameters. */
 const CHUNK = 500
+
+/** `(?, ?), (?, ?)` for `rows` rows of `columns` values. */
+const placeholders = (rows: number, columns: number): string => {
+  const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`
+  return Array.from({ length: rows }, () => row).join(", ")
+}
+
+/** A metric of an iteration waiting for its rows. */
+interface Pending {
+  readonly benchmarkId: number
+  readonly benchmarkUuid: string
+  readonly reportBenchmarkId: number
+  readonly ignored: boolean
+  readonly value: BmfMetric
+}
 
 /**
  * A JsonNewRun (or JsonNewReport) body as pipeline input; `times` overrides the body's start and end (a remote
@@ -133,6 +148,8 @@ const make = Effect.gen(function*() {
    * One iteration in a few multi-row statements: benchmarks get-or-created together, report_benchmark and metric
    * rows inserted together, and per measure with a threshold one history read for all benchmarks (before the
    * iteration's own metrics are written, so a metric is never in its own sample), then boundaries and alerts.
+   * Rows are built with plain loops and their uuids drawn in one batch: a report of thousands of metrics pays a
+   * handful of effects, not a few per metric.
    */
   const ingestIteration = (it: {
     readonly bmf: Bmf
@@ -151,36 +168,56 @@ const make = Effect.gen(function*() {
     readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError>
   }) =>
     Effect.gen(function*() {
-      const entries = Object.entries(it.bmf).map(([key, metrics]) => ({ ...stripIgnoreSuffix(key), metrics }))
+      const entries: Array<{ readonly name: string; readonly ignored: boolean; readonly metrics: BmfMeasures }> = []
+      const names = new Set<string>()
+      const measureKeys = new Set<string>()
+      for (const [key, metrics] of Object.entries(it.bmf)) {
+        const entry = { ...stripIgnoreSuffix(key), metrics }
+        entries.push(entry)
+        names.add(entry.name)
+        for (const measureKey of Object.keys(metrics)) measureKeys.add(measureKey)
+      }
       if (entries.length === 0) return
-      const benchmarkRows = yield* benchmarks.bulkGetOrCreate(it.projectId, [...new Set(entries.map((e) => e.name))])
+      const benchmarkRows = yield* benchmarks.bulkGetOrCreate(it.projectId, [...names])
+      const measureRows = new Map<string, MeasureRow>()
+      for (const key of measureKeys) measureRows.set(key, yield* it.measureFor(key))
 
       // report_benchmark rows, one per distinct benchmark of the iteration
+      const benchmarkIds: Array<number> = []
+      for (const row of benchmarkRows.values()) benchmarkIds.push(row.id)
+      const distinctBenchmarkIds = [...new Set(benchmarkIds)]
       const reportBenchmarkIds = new Map<number, number>()
-      const benchmarkIds = [...new Set(entries.map((e) => benchmarkRows.get(e.name)?.id ?? -1))]
-      for (let i = 0; i < benchmarkIds.length; i += CHUNK) {
-        const chunk = benchmarkIds.slice(i, i + CHUNK)
+      const reportBenchmarkUuids = yield* newOrderedUuids(it.now, distinctBenchmarkIds.length)
+      for (let i = 0; i < distinctBenchmarkIds.length; i += CHUNK) {
+        const size = Math.min(CHUNK, distinctBenchmarkIds.length - i)
         const values: Array<string | number> = []
-        for (const id of chunk) values.push(yield* newUuid, it.reportId, it.iteration, id)
-        const rows = yield* sql.unsafe<{ id: number; benchmark_id: number }>(
-          `INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}
-          RETURNING id, benchmark_id`,
+        for (let j = i; j < i + size; j++) {
+          values.push(reportBenchmarkUuids[j] as string, it.reportId, it.iteration, distinctBenchmarkIds[j] as number)
+        }
+        const rows = yield* sql.unsafe(
+          `INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES ${placeholders(size, 4)}
+          RETURNING benchmark_id, id`,
           values
-        )
-        for (const row of rows) reportBenchmarkIds.set(row.benchmark_id, row.id)
+        ).values
+        for (const [benchmarkId, id] of rows) reportBenchmarkIds.set(Number(benchmarkId), Number(id))
       }
 
       // metrics grouped by measure, each group judged against one bulk history read
-      interface Pending { readonly benchmarkId: number; readonly benchmarkUuid: string; readonly ignored: boolean; readonly value: BmfMetric }
       const byMeasure = new Map<number, { readonly measure: MeasureRow; readonly pending: Array<Pending> }>()
       for (const entry of entries) {
         const benchmark = benchmarkRows.get(entry.name)
-        if (benchmark === undefined) return yield* Effect.dieMessage(`benchmark ${entry.name} missing`)
-        for (const [measureKey, value] of Object.entries(entry.metrics)) {
-          const measure = yield* it.measureFor(measureKey)
-          const group = byMeasure.get(measure.id) ?? { measure, pending: [] }
-          byMeasure.set(measure.id, group)
-          group.pending.push({ benchmarkId: benchmark.id, benchmarkUuid: benchmark.uuid, ignored: entry.ignored, value })
+        const reportBenchmarkId = benchmark === undefined ? undefined : reportBenchmarkIds.get(benchmark.id)
+        if (benchmark === undefined || reportBenchmarkId === undefined) return yield* Effect.dieMessage(`benchmark ${entry.name} missing`)
+        for (const measureKey of Object.keys(entry.metrics)) {
+          const measure = measureRows.get(measureKey)
+          const value = entry.metrics[measureKey]
+          if (measure === undefined || value === undefined) return yield* Effect.dieMessage(`measure ${measureKey} missing`)
+          let group = byMeasure.get(measure.id)
+          if (group === undefined) {
+            group = { measure, pending: [] }
+            byMeasure.set(measure.id, group)
+          }
+          group.pending.push({ benchmarkId: benchmark.id, benchmarkUuid: benchmark.uuid, reportBenchmarkId, ignored: entry.ignored, value })
         }
       }
       for (const [measureId, { measure, pending }] of byMeasure) {
@@ -204,47 +241,80 @@ const make = Effect.gen(function*() {
             point: { version: it.version, start: it.startTime, iteration: it.iteration, value: p.value.value }
           })
         }
-        for (let i = 0; i < pending.length; i += CHUNK) {
-          const chunk = pending.slice(i, i + CHUNK)
-          const values: Array<string | number | null> = []
-          for (const p of chunk) {
-            values.push(yield* newUuid, reportBenchmarkIds.get(p.benchmarkId) ?? -1, measureId, p.value.value, p.value.lower_value ?? null, p.value.upper_value ?? null)
-          }
-          const metricRows = yield* sql.unsafe<{ id: number }>(
-            `INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value)
-            VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING id`,
-            values
-          )
-          if (detector === null) continue
-          const boundaryValues: Array<string | number | null> = []
-          const sides: Array<"lower" | "upper" | null> = []
-          for (const [j, p] of chunk.entries()) {
-            const metricId = metricRows[j]?.id
-            if (metricId === undefined) return yield* Effect.dieMessage("metric rows out of step")
-            const limits = computeLimits(detector.model, histories.get(p.benchmarkId) ?? [])
-            boundaryValues.push(yield* newUuid, metricId, detector.thresholdId, detector.modelId, limits.baseline, limits.lower_limit, limits.upper_limit)
-            const side = outlier(p.value.value, limits)
-            sides.push(side !== null && !p.ignored ? side : null)
-          }
-          const boundaryRows = yield* sql.unsafe<{ id: number }>(
-            `INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit)
-            VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING id`,
-            boundaryValues
-          )
-          const alertValues: Array<string | number> = []
-          for (const [j, side] of sides.entries()) {
-            const boundaryId = boundaryRows[j]?.id
-            if (side === null || boundaryId === undefined) continue
-            alertValues.push(yield* newUuid, boundaryId, side === "upper" ? 1 : 0, 0, it.now, it.now)
-          }
-          if (alertValues.length > 0) {
-            yield* sql.unsafe(
-              `INSERT INTO alert (uuid, boundary_id, boundary_limit, status, created, modified)
-              VALUES ${Array.from({ length: alertValues.length / 6 }, () => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
-              alertValues
-            )
-          }
+        const metricIds = yield* insertMetrics(measureId, pending, it.now)
+        if (detector === null) continue
+        yield* insertBoundaries(detector, pending, metricIds, histories, it.now)
+      }
+    })
+
+  /** A group's metric rows; returns metric ids by report_benchmark id (unique within one measure). */
+  const insertMetrics = (measureId: number, pending: ReadonlyArray<Pending>, now: number) =>
+    Effect.gen(function*() {
+      const uuids = yield* newOrderedUuids(now, pending.length)
+      const metricIds = new Map<number, number>()
+      for (let i = 0; i < pending.length; i += CHUNK) {
+        const size = Math.min(CHUNK, pending.length - i)
+        const values: Array<string | number | null> = []
+        for (let j = i; j < i + size; j++) {
+          const p = pending[j] as Pending
+          values.push(uuids[j] as string, p.reportBenchmarkId, measureId, p.value.value, p.value.lower_value ?? null, p.value.upper_value ?? null)
         }
+        const rows = yield* sql.unsafe(
+          `INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value)
+          VALUES ${placeholders(size, 6)} RETURNING report_benchmark_id, id`,
+          values
+        ).values
+        for (const [reportBenchmarkId, id] of rows) metricIds.set(Number(reportBenchmarkId), Number(id))
+      }
+      return metricIds
+    })
+
+  /** Boundary rows of a group's metrics under its detector, and an alert for each metric outside its limits. */
+  const insertBoundaries = (
+    detector: Detector,
+    pending: ReadonlyArray<Pending>,
+    metricIds: ReadonlyMap<number, number>,
+    histories: ReadonlyMap<number, ReadonlyArray<number>>,
+    now: number
+  ) =>
+    Effect.gen(function*() {
+      const uuids = yield* newOrderedUuids(now, pending.length)
+      // metric id -> the limit it breaks, for the metrics that alert
+      const alerting = new Map<number, "lower" | "upper">()
+      const boundaryIds = new Map<number, number>()
+      for (let i = 0; i < pending.length; i += CHUNK) {
+        const size = Math.min(CHUNK, pending.length - i)
+        const values: Array<string | number | null> = []
+        for (let j = i; j < i + size; j++) {
+          const p = pending[j] as Pending
+          const metricId = metricIds.get(p.reportBenchmarkId)
+          if (metricId === undefined) return yield* Effect.dieMessage("metric rows out of step")
+          const limits = computeLimits(detector.model, histories.get(p.benchmarkId) ?? [])
+          values.push(uuids[j] as string, metricId, detector.thresholdId, detector.modelId, limits.baseline, limits.lower_limit, limits.upper_limit)
+          const side = outlier(p.value.value, limits)
+          if (side !== null && !p.ignored) alerting.set(metricId, side)
+        }
+        const rows = yield* sql.unsafe(
+          `INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit)
+          VALUES ${placeholders(size, 7)} RETURNING metric_id, id`,
+          values
+        ).values
+        if (alerting.size > 0) for (const [metricId, id] of rows) boundaryIds.set(Number(metricId), Number(id))
+      }
+      if (alerting.size === 0) return
+      const alertUuids = yield* newOrderedUuids(now, alerting.size)
+      const alerts: Array<ReadonlyArray<string | number>> = []
+      for (const [metricId, side] of alerting) {
+        const boundaryId = boundaryIds.get(metricId)
+        if (boundaryId === undefined) return yield* Effect.dieMessage("boundary rows out of step")
+        alerts.push([alertUuids[alerts.length] as string, boundaryId, side === "upper" ? 1 : 0, 0, now, now])
+      }
+      for (let i = 0; i < alerts.length; i += CHUNK) {
+        const chunk = alerts.slice(i, i + CHUNK)
+        yield* sql.unsafe(
+          `INSERT INTO alert (uuid, boundary_id, boundary_limit, status, created, modified) VALUES ${placeholders(chunk.length, 6)}`,
+          chunk.flat()
+        )
       }
     })
 
