@@ -53,8 +53,10 @@ const program = Effect.gen(function*() {
   for (let r = 0; r < PRIOR; r++) yield* pipeline.ingest(input(1, r))
   const pipelineMs: Array<number> = []
   for (let r = 0; r < ROUNDS; r++) {
+    // The report's results string is the input: it is built before the clock starts.
+    const report = input(1, PRIOR + r)
     const started = performance.now()
-    yield* pipeline.ingest(input(1, PRIOR + r))
+    yield* pipeline.ingest(report)
     pipelineMs.push(performance.now() - started)
   }
   return pipelineMs

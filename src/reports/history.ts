@@ -35,6 +35,12 @@ export interface SeriesMember {
   readonly benchmarkUuid: string
 }
 
+/** One cached series: its points newest first, and their values in the same order, which most models read whole. */
+interface Series {
+  readonly points: Array<Point>
+  readonly values: Array<number>
+}
+
 /** Bound on cached points overall; past it the cache starts over (a point is four numbers). */
 const MAX_CACHED_POINTS = 2_000_000
 const CHUNK = 500
@@ -48,7 +54,7 @@ const CHUNK = 500
 const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   // scope -> benchmark uuid -> points, newest first: a report's lookups build one short key per scope, not per series.
-  let series = new Map<string, Map<string, Array<Point>>>()
+  let series = new Map<string, Map<string, Series>>()
   let cachedPoints = 0
 
   const scopeKey = (scope: SeriesScope) => `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}`
@@ -72,7 +78,10 @@ const make = Effect.gen(function*() {
               AND (? IS NULL OR report.spec_id = ?)`,
           [scope.headId, scope.measureId, ...chunk.map((m) => m.benchmarkId), scope.testbedId, scope.specId, scope.specId]
         )
-        for (const row of rows) loaded.get(row.benchmark_id)?.push(row)
+        // Points of one shape, whether loaded or recorded, keep the loops over them monomorphic.
+        for (const row of rows) {
+          loaded.get(row.benchmark_id)?.push({ version: row.version, start: row.start, iteration: row.iteration, value: row.value })
+        }
       }
       for (const points of loaded.values()) points.sort(newerFirst)
       return loaded
@@ -98,11 +107,11 @@ const make = Effect.gen(function*() {
       const missing = cached === undefined ? members : members.filter((m) => !cached?.has(m.benchmarkUuid))
       if (missing.length > 0) {
         const loaded = yield* load(scope, missing)
-        cached ??= new Map<string, Array<Point>>()
+        cached ??= new Map<string, Series>()
         series.set(key, cached)
         for (const m of missing) {
           const points = loaded.get(m.benchmarkId) ?? []
-          cached.set(m.benchmarkUuid, points)
+          cached.set(m.benchmarkUuid, { points, values: points.map((p) => p.value) })
           cachedPoints += points.length
         }
       }
@@ -115,11 +124,18 @@ const make = Effect.gen(function*() {
         if (points === undefined) own.set(a.benchmarkUuid, [a.point])
         else points.push(a.point)
       }
-      const out = new Map<number, Array<number>>()
+      const out = new Map<number, ReadonlyArray<number>>()
       for (const m of members) {
-        const stored = cached?.get(m.benchmarkUuid) ?? []
+        const stored = cached?.get(m.benchmarkUuid)
         const extra = own.get(m.benchmarkUuid)
-        const points = extra === undefined ? stored : [...stored, ...extra].sort(newerFirst)
+        if (extra === undefined && model.window === undefined) {
+          // The common case reads the cached values as they are (callers only read them).
+          const values = stored?.values ?? []
+          out.set(m.benchmarkId, values.length > limit ? values.slice(0, limit) : values)
+          continue
+        }
+        const storedPoints = stored?.points ?? []
+        const points = extra === undefined ? storedPoints : [...storedPoints, ...extra].sort(newerFirst)
         const values: Array<number> = []
         for (const p of points) {
           if (values.length >= limit) break
@@ -134,11 +150,13 @@ const make = Effect.gen(function*() {
   const record = (additions: ReadonlyArray<Addition>) =>
     Effect.sync(() => {
       for (const { scope, benchmarkUuid, point } of additions) {
-        const points = series.get(scopeKey(scope))?.get(benchmarkUuid)
-        if (points === undefined) continue
+        const cached = series.get(scopeKey(scope))?.get(benchmarkUuid)
+        if (cached === undefined) continue
+        const { points, values } = cached
         let at = 0
         while (at < points.length && newerFirst(points[at] as Point, point) <= 0) at++
         points.splice(at, 0, point)
+        values.splice(at, 0, point.value)
         cachedPoints++
       }
     })

@@ -8,9 +8,10 @@ import type { JsonNewModel, JsonNewRun } from "../domain/run.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Branches, type StartPoint } from "../projects/branches.js"
 import type { MeasureRow } from "../projects/rows.js"
-import { computeLimits, type Model, outlier, validateModel } from "../stats/index.js"
+import { computeLimits, type Limits, type Model, outlier, type OutlierSide, validateModel } from "../stats/index.js"
 import { newOrderedUuids, newUuid } from "../store/ids.js"
 import { retryBusy } from "../store/database.js"
+import { DirectSqlite } from "../store/sqlite-client.js"
 import { single } from "../store/rows.js"
 import { modelFromRow, Thresholds } from "../thresholds/thresholds.js"
 import { Usage } from "../usage/usage.js"
@@ -42,15 +43,6 @@ export interface ReportInput {
   readonly idempotencyKey?: string | null | undefined
   readonly userId?: number | null | undefined
   readonly specId?: number | null | undefined
-}
-
-/** Rows per multi-row statement: well under SQLite's 32,766 bound parameters. */
-const CHUNK = 500
-
-/** `(?, ?), (?, ?)` for `rows` rows of `columns` values. */
-const placeholders = (rows: number, columns: number): string => {
-  const row = `(${Array.from({ length: columns }, () => "?").join(", ")})`
-  return Array.from({ length: rows }, () => row).join(", ")
 }
 
 /** A metric of an iteration waiting for its rows. */
@@ -141,6 +133,7 @@ const make = Effect.gen(function*() {
   const thresholds = yield* Thresholds
   const seriesHistory = yield* SeriesHistory
   const usage = yield* Usage
+  const direct = yield* DirectSqlite
 
   type Detector = { readonly thresholdId: number; readonly modelId: number; readonly model: Model }
 
@@ -186,21 +179,15 @@ const make = Effect.gen(function*() {
       const benchmarkIds: Array<number> = []
       for (const row of benchmarkRows.values()) benchmarkIds.push(row.id)
       const distinctBenchmarkIds = [...new Set(benchmarkIds)]
-      const reportBenchmarkIds = new Map<number, number>()
       const reportBenchmarkUuids = yield* newOrderedUuids(it.now, distinctBenchmarkIds.length)
-      for (let i = 0; i < distinctBenchmarkIds.length; i += CHUNK) {
-        const size = Math.min(CHUNK, distinctBenchmarkIds.length - i)
-        const values: Array<string | number> = []
-        for (let j = i; j < i + size; j++) {
-          values.push(reportBenchmarkUuids[j] as string, it.reportId, it.iteration, distinctBenchmarkIds[j] as number)
+      const reportBenchmarkIds = yield* direct.inTransaction("report_benchmark rows", (prepare) => {
+        const insert = prepare("INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES (?, ?, ?, ?)")
+        const ids = new Map<number, number>()
+        for (const [j, benchmarkId] of distinctBenchmarkIds.entries()) {
+          ids.set(benchmarkId, Number(insert.run(reportBenchmarkUuids[j], it.reportId, it.iteration, benchmarkId).lastInsertRowid))
         }
-        const rows = yield* sql.unsafe(
-          `INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES ${placeholders(size, 4)}
-          RETURNING benchmark_id, id`,
-          values
-        ).values
-        for (const [benchmarkId, id] of rows) reportBenchmarkIds.set(Number(benchmarkId), Number(id))
-      }
+        return ids
+      })
 
       // metrics grouped by measure, each group judged against one bulk history read
       const byMeasure = new Map<number, { readonly measure: MeasureRow; readonly pending: Array<Pending> }>()
@@ -241,81 +228,60 @@ const make = Effect.gen(function*() {
             point: { version: it.version, start: it.startTime, iteration: it.iteration, value: p.value.value }
           })
         }
-        const metricIds = yield* insertMetrics(measureId, pending, it.now)
-        if (detector === null) continue
-        yield* insertBoundaries(detector, pending, metricIds, histories, it.now)
+        yield* writeMetrics(measureId, detector, pending, histories, it.now)
       }
     })
 
-  /** A group's metric rows; returns metric ids by report_benchmark id (unique within one measure). */
-  const insertMetrics = (measureId: number, pending: ReadonlyArray<Pending>, now: number) =>
-    Effect.gen(function*() {
-      const uuids = yield* newOrderedUuids(now, pending.length)
-      const metricIds = new Map<number, number>()
-      for (let i = 0; i < pending.length; i += CHUNK) {
-        const size = Math.min(CHUNK, pending.length - i)
-        const values: Array<string | number | null> = []
-        for (let j = i; j < i + size; j++) {
-          const p = pending[j] as Pending
-          values.push(uuids[j] as string, p.reportBenchmarkId, measureId, p.value.value, p.value.lower_value ?? null, p.value.upper_value ?? null)
-        }
-        const rows = yield* sql.unsafe(
-          `INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value)
-          VALUES ${placeholders(size, 6)} RETURNING report_benchmark_id, id`,
-          values
-        ).values
-        for (const [reportBenchmarkId, id] of rows) metricIds.set(Number(reportBenchmarkId), Number(id))
-      }
-      return metricIds
-    })
-
-  /** Boundary rows of a group's metrics under its detector, and an alert for each metric outside its limits. */
-  const insertBoundaries = (
-    detector: Detector,
+  /**
+   * A group's metric rows and, under a detector, a boundary row per metric and an alert per metric outside its
+   * limits (an ignored benchmark never alerts). Limits are computed first, so that every uuid is drawn in one batch;
+   * the rows then go through reused prepared statements, each row keyed by the id its parent row just received.
+   */
+  const writeMetrics = (
+    measureId: number,
+    detector: Detector | null,
     pending: ReadonlyArray<Pending>,
-    metricIds: ReadonlyMap<number, number>,
     histories: ReadonlyMap<number, ReadonlyArray<number>>,
     now: number
   ) =>
     Effect.gen(function*() {
-      const uuids = yield* newOrderedUuids(now, pending.length)
-      // metric id -> the limit it breaks, for the metrics that alert
-      const alerting = new Map<number, "lower" | "upper">()
-      const boundaryIds = new Map<number, number>()
-      for (let i = 0; i < pending.length; i += CHUNK) {
-        const size = Math.min(CHUNK, pending.length - i)
-        const values: Array<string | number | null> = []
-        for (let j = i; j < i + size; j++) {
-          const p = pending[j] as Pending
-          const metricId = metricIds.get(p.reportBenchmarkId)
-          if (metricId === undefined) return yield* Effect.dieMessage("metric rows out of step")
-          const limits = computeLimits(detector.model, histories.get(p.benchmarkId) ?? [])
-          values.push(uuids[j] as string, metricId, detector.thresholdId, detector.modelId, limits.baseline, limits.lower_limit, limits.upper_limit)
-          const side = outlier(p.value.value, limits)
-          if (side !== null && !p.ignored) alerting.set(metricId, side)
+      const limits: Array<Limits> = []
+      const sides: Array<OutlierSide | null> = []
+      let alerts = 0
+      if (detector !== null) {
+        for (const p of pending) {
+          const l = computeLimits(detector.model, histories.get(p.benchmarkId) ?? [])
+          const side = p.ignored ? null : outlier(p.value.value, l)
+          limits.push(l)
+          sides.push(side)
+          if (side !== null) alerts++
         }
-        const rows = yield* sql.unsafe(
-          `INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit)
-          VALUES ${placeholders(size, 7)} RETURNING metric_id, id`,
-          values
-        ).values
-        if (alerting.size > 0) for (const [metricId, id] of rows) boundaryIds.set(Number(metricId), Number(id))
       }
-      if (alerting.size === 0) return
-      const alertUuids = yield* newOrderedUuids(now, alerting.size)
-      const alerts: Array<ReadonlyArray<string | number>> = []
-      for (const [metricId, side] of alerting) {
-        const boundaryId = boundaryIds.get(metricId)
-        if (boundaryId === undefined) return yield* Effect.dieMessage("boundary rows out of step")
-        alerts.push([alertUuids[alerts.length] as string, boundaryId, side === "upper" ? 1 : 0, 0, now, now])
-      }
-      for (let i = 0; i < alerts.length; i += CHUNK) {
-        const chunk = alerts.slice(i, i + CHUNK)
-        yield* sql.unsafe(
-          `INSERT INTO alert (uuid, boundary_id, boundary_limit, status, created, modified) VALUES ${placeholders(chunk.length, 6)}`,
-          chunk.flat()
+      const uuids = yield* newOrderedUuids(now, pending.length + limits.length + alerts)
+      yield* direct.inTransaction("metric, boundary and alert rows", (prepare) => {
+        const insertMetric = prepare(
+          "INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, ?, ?)"
         )
-      }
+        const insertBoundary = prepare(
+          "INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        const insertAlert = prepare(
+          "INSERT INTO alert (uuid, boundary_id, boundary_limit, status, created, modified) VALUES (?, ?, ?, 0, ?, ?)"
+        )
+        let next = 0
+        for (const [j, p] of pending.entries()) {
+          const metricId = insertMetric.run(
+            uuids[next++], p.reportBenchmarkId, measureId, p.value.value, p.value.lower_value ?? null, p.value.upper_value ?? null
+          ).lastInsertRowid
+          const l = limits[j]
+          if (detector === null || l === undefined) continue
+          const boundaryId = insertBoundary.run(
+            uuids[next++], metricId, detector.thresholdId, detector.modelId, l.baseline, l.lower_limit, l.upper_limit
+          ).lastInsertRowid
+          const side = sides[j]
+          if (side !== null && side !== undefined) insertAlert.run(uuids[next++], boundaryId, side === "upper" ? 1 : 0, now, now)
+        }
+      })
     })
 
   /** Get-or-create of a report's measures, each looked up once per report. */
