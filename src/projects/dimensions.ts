@@ -139,8 +139,8 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
             )))
           }
         }
-        const byUuid = new Map(existing.map((r) => [r.uuid, r]))
-        const bySlug = new Map(existing.map((r) => [r.slug, r]))
+        const byUuid = new Map(lookups.uuid.size === 0 ? [] : existing.map((r) => [r.uuid, r]))
+        const bySlug = new Map(lookups.slug.size === 0 ? [] : existing.map((r) => [r.slug, r]))
         const byName = new Map(existing.map((r) => [r.name, r]))
         const found = new Map<string, R>()
         const missing = new Map<string, { readonly name: string; readonly slug: string | null }>()

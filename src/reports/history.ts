@@ -58,6 +58,18 @@ const make = Effect.gen(function*() {
   let cachedPoints = 0
 
   const scopeKey = (scope: SeriesScope) => `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}`
+  /** Keys of the scopes of many additions, which share a handful of scope objects: one key built per object. */
+  const scopeKeys = () => {
+    const known = new Map<SeriesScope, string>()
+    return (scope: SeriesScope) => {
+      let key = known.get(scope)
+      if (key === undefined) {
+        key = scopeKey(scope)
+        known.set(scope, key)
+      }
+      return key
+    }
+  }
 
   const load = (scope: SeriesScope, members: ReadonlyArray<SeriesMember>) =>
     Effect.gen(function*() {
@@ -118,8 +130,9 @@ const make = Effect.gen(function*() {
       const windowStart = model.window === undefined ? Number.NEGATIVE_INFINITY : now - model.window * 1000
       const limit = model.max_sample_size ?? Number.POSITIVE_INFINITY
       const own = new Map<string, Array<Point>>()
+      const keyOf = scopeKeys()
       for (const a of uncommitted) {
-        if (scopeKey(a.scope) !== key) continue
+        if (keyOf(a.scope) !== key) continue
         const points = own.get(a.benchmarkUuid)
         if (points === undefined) own.set(a.benchmarkUuid, [a.point])
         else points.push(a.point)
@@ -149,8 +162,9 @@ const make = Effect.gen(function*() {
   /** New points of a committed report, added to the series already cached (others load fresh when needed). */
   const record = (additions: ReadonlyArray<Addition>) =>
     Effect.sync(() => {
+      const keyOf = scopeKeys()
       for (const { scope, benchmarkUuid, point } of additions) {
-        const cached = series.get(scopeKey(scope))?.get(benchmarkUuid)
+        const cached = series.get(keyOf(scope))?.get(benchmarkUuid)
         if (cached === undefined) continue
         const { points, values } = cached
         let at = 0

@@ -161,14 +161,15 @@ const make = Effect.gen(function*() {
     readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError>
   }) =>
     Effect.gen(function*() {
-      const entries: Array<{ readonly name: string; readonly ignored: boolean; readonly metrics: BmfMeasures }> = []
+      const entries: Array<{ readonly name: string; readonly ignored: boolean; readonly metrics: BmfMeasures; readonly measureKeys: ReadonlyArray<string> }> = []
       const names = new Set<string>()
       const measureKeys = new Set<string>()
       for (const [key, metrics] of Object.entries(it.bmf)) {
-        const entry = { ...stripIgnoreSuffix(key), metrics }
-        entries.push(entry)
-        names.add(entry.name)
-        for (const measureKey of Object.keys(metrics)) measureKeys.add(measureKey)
+        const { name, ignored } = stripIgnoreSuffix(key)
+        const keys = Object.keys(metrics)
+        entries.push({ name, ignored, metrics, measureKeys: keys })
+        names.add(name)
+        for (const measureKey of keys) measureKeys.add(measureKey)
       }
       if (entries.length === 0) return
       const benchmarkRows = yield* benchmarks.bulkGetOrCreate(it.projectId, [...names])
@@ -176,9 +177,8 @@ const make = Effect.gen(function*() {
       for (const key of measureKeys) measureRows.set(key, yield* it.measureFor(key))
 
       // report_benchmark rows, one per distinct benchmark of the iteration
-      const benchmarkIds: Array<number> = []
-      for (const row of benchmarkRows.values()) benchmarkIds.push(row.id)
-      const distinctBenchmarkIds = [...new Set(benchmarkIds)]
+      // In id order, so the (benchmark_id, report_id) index takes them in one pass over its pages.
+      const distinctBenchmarkIds = [...new Set(Array.from(benchmarkRows.values(), (row) => row.id))].sort((a, b) => a - b)
       const reportBenchmarkUuids = yield* newOrderedUuids(it.now, distinctBenchmarkIds.length)
       const reportBenchmarkIds = yield* direct.inTransaction("report_benchmark rows", (prepare) => {
         const insert = prepare("INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES (?, ?, ?, ?)")
@@ -195,7 +195,7 @@ const make = Effect.gen(function*() {
         const benchmark = benchmarkRows.get(entry.name)
         const reportBenchmarkId = benchmark === undefined ? undefined : reportBenchmarkIds.get(benchmark.id)
         if (benchmark === undefined || reportBenchmarkId === undefined) return yield* Effect.dieMessage(`benchmark ${entry.name} missing`)
-        for (const measureKey of Object.keys(entry.metrics)) {
+        for (const measureKey of entry.measureKeys) {
           const measure = measureRows.get(measureKey)
           const value = entry.metrics[measureKey]
           if (measure === undefined || value === undefined) return yield* Effect.dieMessage(`measure ${measureKey} missing`)
@@ -208,6 +208,8 @@ const make = Effect.gen(function*() {
         }
       }
       for (const [measureId, { measure, pending }] of byMeasure) {
+        // Metric rows in report_benchmark order append to the (report_benchmark_id, measure_id) index.
+        pending.sort((a, b) => a.reportBenchmarkId - b.reportBenchmarkId)
         const scope: SeriesScope = {
           headId: it.headId,
           headUuid: it.headUuid,
