@@ -38,19 +38,39 @@ export const uuidsV7 = (at: number, count: number): Array<string> => {
   return out
 }
 
+/** A uuid's random digits under a v7 timestamp: how a source without `orderedUuids` gets ordered ones. */
+export const stampV7 = (at: number, uuid: string): string => {
+  const ms = Math.max(0, Math.min(Math.trunc(at), 0xffff_ffff_ffff)).toString(16).padStart(12, "0")
+  const variant = HEX_DIGITS[8 | (Number.parseInt(uuid[19] ?? "8", 16) & 3)] ?? "8"
+  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${uuid.slice(15, 18)}-${variant}${uuid.slice(20)}`.toLowerCase()
+}
+
+export interface IdSource {
+  readonly uuid: Effect.Effect<string>
+  /**
+   * `count` v7 UUIDs stamped with `at`, for the high-volume rows of a report (report benchmarks, metrics,
+   * boundaries, alerts): the thousands of rows of one report then fill a few fresh index pages instead of dirtying
+   * a random page of each uuid index per row. Optional: a source without it (the simulator's seeded one) has its
+   * `uuid` stamped instead, one effect per id.
+   */
+  readonly orderedUuids?: ((at: number, count: number) => Effect.Effect<ReadonlyArray<string>>) | undefined
+}
+
 /**
- * Where new identifiers come from. Production uses random v4 UUIDs; the simulator swaps in a seeded sequence
- * so that a run replays bit for bit. `orderedUuids` serves the high-volume rows of a report (report benchmarks,
- * metrics, boundaries, alerts): `count` v7 UUIDs stamped with `at`, so that the thousands of rows of one report
- * fill a few fresh index pages instead of dirtying a random page of each uuid index per row.
+ * Where new identifiers come from. Production uses random v4 UUIDs (v7 for a report's rows); the simulator swaps
+ * in a seeded sequence so that a run replays bit for bit.
  */
 export class Ids extends Context.Reference<Ids>()("bencher/store/Ids", {
-  defaultValue: () => ({
+  defaultValue: (): IdSource => ({
     uuid: Effect.sync(() => crypto.randomUUID()),
-    orderedUuids: (at: number, count: number): Effect.Effect<ReadonlyArray<string>> => Effect.sync(() => uuidsV7(at, count))
+    orderedUuids: (at, count) => Effect.sync(() => uuidsV7(at, count))
   })
 }) {}
 
 export const newUuid = Effect.flatMap(Ids, (ids) => ids.uuid)
 
-export const newOrderedUuids = (at: number, count: number) => Effect.flatMap(Ids, (ids) => ids.orderedUuids(at, count))
+export const newOrderedUuids = (at: number, count: number): Effect.Effect<ReadonlyArray<string>> =>
+  Effect.flatMap(Ids, (ids) =>
+    ids.orderedUuids !== undefined
+      ? ids.orderedUuids(at, count)
+      : Effect.map(Effect.replicateEffect(ids.uuid, count), (uuids) => uuids.map((uuid) => stampV7(at, uuid))))

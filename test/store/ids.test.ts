@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { isUuid } from "../../src/domain/ids.js"
-import { newOrderedUuids, uuidsV7 } from "../../src/store/ids.js"
+import { Ids, newOrderedUuids, uuidsV7 } from "../../src/store/ids.js"
 
 const at = Date.parse("2026-03-04T05:06:07.089Z")
 
@@ -31,6 +31,21 @@ describe("uuidsV7", () => {
     const later = uuidsV7(at + 1, 100)
     expect(earlier.every((a) => later.every((b) => a < b))).toBe(true)
   })
+
+  it.effect("stamps a seeded source's own uuids when it has no orderedUuids, so a simulated run still replays", () =>
+    Effect.gen(function*() {
+      let n = 0
+      const seeded = { uuid: Effect.sync(() => `00000000-0000-4000-${n % 2 === 0 ? "8" : "f"}000-${(n++).toString(16).padStart(12, "0")}`) }
+      const first = yield* Effect.provideService(newOrderedUuids(at, 3), Ids, seeded)
+      n = 0
+      const again = yield* Effect.provideService(newOrderedUuids(at, 3), Ids, seeded)
+      expect(first).toEqual(again)
+      expect(first).toEqual([
+        "019cb73d-3271-7000-8000-000000000000",
+        "019cb73d-3271-7000-b000-000000000001",
+        "019cb73d-3271-7000-8000-000000000002"
+      ])
+    }))
 
   it.effect("is what the default Ids service hands out", () =>
     Effect.gen(function*() {
