@@ -32,18 +32,25 @@ export const metric = (value: number, lower?: number, upper?: number): BmfMetric
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
+/** Defines `key` as an own data property, as Object.fromEntries does: `__proto__` stays an ordinary key. */
+const define = <V>(target: Record<string, V>, key: string, value: V): void => {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else target[key] = value
+}
+
 /**
- * Same check as `decodeBmf`, hand-written for large uploads: one pass, no intermediate errors, and
- * keys such as `__proto__` stay ordinary keys (Object.fromEntries defines own properties).
- * Extra metric keys are dropped, like serde does.
+ * Same check as `decodeBmf`, hand-written for large uploads: one pass, no intermediate errors or pairs, and
+ * keys such as `__proto__` stay ordinary keys. Extra metric keys are dropped, like serde does.
  */
 export const bmfFromUnknown = (u: unknown): Either.Either<Bmf, string> => {
   if (!isObject(u)) return Either.left("expected an object of benchmarks")
-  const benchmarks: Array<readonly [string, BmfMeasures]> = []
-  for (const [name, measuresIn] of Object.entries(u)) {
+  const benchmarks: Record<string, BmfMeasures> = {}
+  for (const name of Object.keys(u)) {
+    const measuresIn = u[name]
     if (!isObject(measuresIn)) return Either.left(`benchmark ${JSON.stringify(name)}: expected an object of measures`)
-    const measures: Array<readonly [string, BmfMetric]> = []
-    for (const [measure, m] of Object.entries(measuresIn)) {
+    const measures: Record<string, BmfMetric> = {}
+    for (const measure of Object.keys(measuresIn)) {
+      const m = measuresIn[measure]
       if (!isObject(m)) return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: expected {value, lower_value?, upper_value?}`)
       const { value, lower_value: lower, upper_value: upper } = m
       if (
@@ -53,9 +60,9 @@ export const bmfFromUnknown = (u: unknown): Either.Either<Bmf, string> => {
       ) {
         return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: value, lower_value and upper_value must be numbers`)
       }
-      measures.push([measure, metric(value, lower, upper)])
+      define(measures, measure, metric(value, lower, upper))
     }
-    benchmarks.push([name, Object.fromEntries(measures)])
+    define(benchmarks, name, measures)
   }
-  return Either.right(Object.fromEntries(benchmarks))
+  return Either.right(benchmarks)
 }

@@ -11,6 +11,10 @@ import type { DimensionRow } from "./rows.js"
 /** Rows per multi-row statement: well under SQLite's 32,766 bound parameters. */
 const CHUNK = 500
 
+/** What a bulk get-or-create returns per key: enough to link rows to it, without the rest of each row. */
+export type BulkRow = Pick<DimensionRow, "id" | "uuid" | "name" | "slug" | "archived">
+const BULK_COLUMNS = "id, uuid, name, slug, archived"
+
 export type DimensionTable = "branch" | "testbed" | "measure" | "benchmark"
 
 export interface DimensionListQuery extends PageParams {
@@ -107,8 +111,8 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
       })
 
     /**
-     * Get-or-create for many keys at once (a report's benchmarks): one lookup query, one multi-row insert for the
-     * missing ones, one update to unarchive. Same NameId rules as getOrCreate; returns a map key -> row.
+     * Get-or-create for many keys at once (a report's benchmarks): one lookup query per NameId kind, one multi-row
+     * insert for the missing ones, one update to unarchive. Same NameId rules as getOrCreate; returns key -> BulkRow.
      */
     const bulkGetOrCreate = (projectId: number, keys: ReadonlyArray<string>) =>
       Effect.gen(function*() {
@@ -118,20 +122,31 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
           if (kind === undefined) return yield* new BadRequest({ message: `Invalid ${label.toLowerCase()} name: ${JSON.stringify(key)}` })
           kinds.set(key, kind)
         }
-        const values = [...new Set([...kinds.values()].map((k) => k.value))]
-        const existing: Array<R> = []
-        for (let i = 0; i < values.length; i += CHUNK) {
-          const chunk = values.slice(i, i + CHUNK)
-          const marks = chunk.map(() => "?").join(", ")
-          existing.push(...(yield* sql.unsafe<R>(
-            `SELECT * FROM ${table} WHERE project_id = ? AND (uuid IN (${marks}) OR slug IN (${marks}) OR name IN (${marks}))`,
-            [projectId, ...chunk, ...chunk, ...chunk]
-          )))
+        // One lookup per kind, so that a report of plain names reads through the (project_id, name) index alone.
+        const lookups = { uuid: new Set<string>(), slug: new Set<string>(), name: new Set<string>() }
+        for (const kind of kinds.values()) {
+          if (kind._tag === "Uuid") lookups.uuid.add(kind.value)
+          else if (kind._tag === "Slug") lookups.slug.add(kind.value)
+          else lookups.name.add(kind.value)
         }
-        const byUuid = new Map(existing.map((r) => [r.uuid, r]))
-        const bySlug = new Map(existing.map((r) => [r.slug, r]))
+        const existing: Array<BulkRow> = []
+        for (const [column, set] of Object.entries(lookups)) {
+          const values = [...set]
+          for (let i = 0; i < values.length; i += CHUNK) {
+            const chunk = values.slice(i, i + CHUNK)
+            const marks = chunk.map(() => "?").join(", ")
+            // A slug key that names no slug may still be a benchmark's name (reference/bencher.md §1.2).
+            const where = column === "slug" ? `slug IN (${marks}) OR name IN (${marks})` : `${column} IN (${marks})`
+            existing.push(...(yield* sql.unsafe<BulkRow>(
+              `SELECT ${BULK_COLUMNS} FROM ${table} WHERE project_id = ? AND (${where})`,
+              column === "slug" ? [projectId, ...chunk, ...chunk] : [projectId, ...chunk]
+            )))
+          }
+        }
+        const byUuid = new Map(lookups.uuid.size === 0 ? [] : existing.map((r) => [r.uuid, r]))
+        const bySlug = new Map(lookups.slug.size === 0 ? [] : existing.map((r) => [r.slug, r]))
         const byName = new Map(existing.map((r) => [r.name, r]))
-        const found = new Map<string, R>()
+        const found = new Map<string, BulkRow>()
         const missing = new Map<string, { readonly name: string; readonly slug: string | null }>()
         for (const [key, kind] of kinds) {
           const row = kind._tag === "Uuid"
@@ -171,8 +186,8 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
           }
           for (let i = 0; i < rows.length; i += CHUNK) {
             const chunk = rows.slice(i, i + CHUNK)
-            const inserted = yield* sql.unsafe<R>(
-              `INSERT INTO ${table} (uuid, project_id, name, slug, created, modified) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING *`,
+            const inserted = yield* sql.unsafe<BulkRow>(
+              `INSERT INTO ${table} (uuid, project_id, name, slug, created, modified) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING ${BULK_COLUMNS}`,
               chunk.flat()
             )
             for (const row of inserted) byName.set(row.name, row)

@@ -35,6 +35,12 @@ export interface SeriesMember {
   readonly benchmarkUuid: string
 }
 
+/** One cached series: its points newest first, and their values in the same order, which most models read whole. */
+interface Series {
+  readonly points: Array<Point>
+  readonly values: Array<number>
+}
+
 /** Bound on cached points overall; past it the cache starts over (a point is four numbers). */
 const MAX_CACHED_POINTS = 2_000_000
 const CHUNK = 500
@@ -47,11 +53,23 @@ const CHUNK = 500
  */
 const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
-  let series = new Map<string, Array<Point>>()
+  // scope -> benchmark uuid -> points, newest first: a report's lookups build one short key per scope, not per series.
+  let series = new Map<string, Map<string, Series>>()
   let cachedPoints = 0
 
-  const keyOf = (scope: SeriesScope, benchmarkUuid: string) =>
-    `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}|${benchmarkUuid}`
+  const scopeKey = (scope: SeriesScope) => `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}`
+  /** Keys of the scopes of many additions, which share a handful of scope objects: one key built per object. */
+  const scopeKeys = () => {
+    const known = new Map<SeriesScope, string>()
+    return (scope: SeriesScope) => {
+      let key = known.get(scope)
+      if (key === undefined) {
+        key = scopeKey(scope)
+        known.set(scope, key)
+      }
+      return key
+    }
+  }
 
   const load = (scope: SeriesScope, members: ReadonlyArray<SeriesMember>) =>
     Effect.gen(function*() {
@@ -72,7 +90,10 @@ const make = Effect.gen(function*() {
               AND (? IS NULL OR report.spec_id = ?)`,
           [scope.headId, scope.measureId, ...chunk.map((m) => m.benchmarkId), scope.testbedId, scope.specId, scope.specId]
         )
-        for (const row of rows) loaded.get(row.benchmark_id)?.push(row)
+        // Points of one shape, whether loaded or recorded, keep the loops over them monomorphic.
+        for (const row of rows) {
+          loaded.get(row.benchmark_id)?.push({ version: row.version, start: row.start, iteration: row.iteration, value: row.value })
+        }
       }
       for (const points of loaded.values()) points.sort(newerFirst)
       return loaded
@@ -91,29 +112,43 @@ const make = Effect.gen(function*() {
     uncommitted: ReadonlyArray<Addition> = []
   ) =>
     Effect.gen(function*() {
-      const missing = members.filter((m) => !series.has(keyOf(scope, m.benchmarkUuid)))
+      // Starting over before the lookup, so that no member counts as cached once its points are dropped.
+      if (cachedPoints > MAX_CACHED_POINTS) clear()
+      const key = scopeKey(scope)
+      let cached = series.get(key)
+      const missing = cached === undefined ? members : members.filter((m) => !cached?.has(m.benchmarkUuid))
       if (missing.length > 0) {
         const loaded = yield* load(scope, missing)
-        if (cachedPoints > MAX_CACHED_POINTS) clear()
+        cached ??= new Map<string, Series>()
+        series.set(key, cached)
         for (const m of missing) {
           const points = loaded.get(m.benchmarkId) ?? []
-          series.set(keyOf(scope, m.benchmarkUuid), points)
+          cached.set(m.benchmarkUuid, { points, values: points.map((p) => p.value) })
           cachedPoints += points.length
         }
       }
       const windowStart = model.window === undefined ? Number.NEGATIVE_INFINITY : now - model.window * 1000
       const limit = model.max_sample_size ?? Number.POSITIVE_INFINITY
       const own = new Map<string, Array<Point>>()
+      const keyOf = scopeKeys()
       for (const a of uncommitted) {
-        const key = keyOf(a.scope, a.benchmarkUuid)
-        own.set(key, [...(own.get(key) ?? []), a.point])
+        if (keyOf(a.scope) !== key) continue
+        const points = own.get(a.benchmarkUuid)
+        if (points === undefined) own.set(a.benchmarkUuid, [a.point])
+        else points.push(a.point)
       }
-      const out = new Map<number, Array<number>>()
+      const out = new Map<number, ReadonlyArray<number>>()
       for (const m of members) {
-        const key = keyOf(scope, m.benchmarkUuid)
-        const cached = series.get(key) ?? []
-        const extra = own.get(key)
-        const points = extra === undefined ? cached : [...cached, ...extra].sort(newerFirst)
+        const stored = cached?.get(m.benchmarkUuid)
+        const extra = own.get(m.benchmarkUuid)
+        if (extra === undefined && model.window === undefined) {
+          // The common case reads the cached values as they are (callers only read them).
+          const values = stored?.values ?? []
+          out.set(m.benchmarkId, values.length > limit ? values.slice(0, limit) : values)
+          continue
+        }
+        const storedPoints = stored?.points ?? []
+        const points = extra === undefined ? storedPoints : [...storedPoints, ...extra].sort(newerFirst)
         const values: Array<number> = []
         for (const p of points) {
           if (values.length >= limit) break
@@ -127,12 +162,15 @@ const make = Effect.gen(function*() {
   /** New points of a committed report, added to the series already cached (others load fresh when needed). */
   const record = (additions: ReadonlyArray<Addition>) =>
     Effect.sync(() => {
+      const keyOf = scopeKeys()
       for (const { scope, benchmarkUuid, point } of additions) {
-        const points = series.get(keyOf(scope, benchmarkUuid))
-        if (points === undefined) continue
+        const cached = series.get(keyOf(scope))?.get(benchmarkUuid)
+        if (cached === undefined) continue
+        const { points, values } = cached
         let at = 0
         while (at < points.length && newerFirst(points[at] as Point, point) <= 0) at++
         points.splice(at, 0, point)
+        values.splice(at, 0, point.value)
         cachedPoints++
       }
     })

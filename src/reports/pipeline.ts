@@ -2,15 +2,16 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Either, Layer } from "effect"
 import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResults } from "../adapters/index.js"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Bmf, BmfMetric } from "../domain/bmf.js"
+import type { Bmf, BmfMeasures, BmfMetric } from "../domain/bmf.js"
 import { BadRequest, type Conflict, type NotFound } from "../domain/errors.js"
 import type { JsonNewModel, JsonNewRun } from "../domain/run.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Branches, type StartPoint } from "../projects/branches.js"
 import type { MeasureRow } from "../projects/rows.js"
-import { computeLimits, type Model, outlier, validateModel } from "../stats/index.js"
-import { newUuid } from "../store/ids.js"
+import { computeLimits, type Limits, type Model, outlier, type OutlierSide, validateModel } from "../stats/index.js"
+import { newOrderedUuids, newUuid } from "../store/ids.js"
 import { retryBusy } from "../store/database.js"
+import { DirectSqlite } from "../store/sqlite-client.js"
 import { single } from "../store/rows.js"
 import { modelFromRow, Thresholds } from "../thresholds/thresholds.js"
 import { Usage } from "../usage/usage.js"
@@ -44,8 +45,14 @@ export interface ReportInput {
   readonly specId?: number | null | undefined
 }
 
-/** Rows per multi-row statement: well under SQLite's 32,766 bound parameters. */
-const CHUNK = 500
+/** A metric of an iteration waiting for its rows. */
+interface Pending {
+  readonly benchmarkId: number
+  readonly benchmarkUuid: string
+  readonly reportBenchmarkId: number
+  readonly ignored: boolean
+  readonly value: BmfMetric
+}
 
 /**
  * A JsonNewRun (or JsonNewReport) body as pipeline input; `times` overrides the body's start and end (a remote
@@ -126,6 +133,7 @@ const make = Effect.gen(function*() {
   const thresholds = yield* Thresholds
   const seriesHistory = yield* SeriesHistory
   const usage = yield* Usage
+  const direct = yield* DirectSqlite
 
   type Detector = { readonly thresholdId: number; readonly modelId: number; readonly model: Model }
 
@@ -133,6 +141,8 @@ const make = Effect.gen(function*() {
    * One iteration in a few multi-row statements: benchmarks get-or-created together, report_benchmark and metric
    * rows inserted together, and per measure with a threshold one history read for all benchmarks (before the
    * iteration's own metrics are written, so a metric is never in its own sample), then boundaries and alerts.
+   * Rows are built with plain loops and their uuids drawn in one batch: a report of thousands of metrics pays a
+   * handful of effects, not a few per metric.
    */
   const ingestIteration = (it: {
     readonly bmf: Bmf
@@ -151,39 +161,55 @@ const make = Effect.gen(function*() {
     readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError>
   }) =>
     Effect.gen(function*() {
-      const entries = Object.entries(it.bmf).map(([key, metrics]) => ({ ...stripIgnoreSuffix(key), metrics }))
+      const entries: Array<{ readonly name: string; readonly ignored: boolean; readonly metrics: BmfMeasures; readonly measureKeys: ReadonlyArray<string> }> = []
+      const names = new Set<string>()
+      const measureKeys = new Set<string>()
+      for (const [key, metrics] of Object.entries(it.bmf)) {
+        const { name, ignored } = stripIgnoreSuffix(key)
+        const keys = Object.keys(metrics)
+        entries.push({ name, ignored, metrics, measureKeys: keys })
+        names.add(name)
+        for (const measureKey of keys) measureKeys.add(measureKey)
+      }
       if (entries.length === 0) return
-      const benchmarkRows = yield* benchmarks.bulkGetOrCreate(it.projectId, [...new Set(entries.map((e) => e.name))])
+      const benchmarkRows = yield* benchmarks.bulkGetOrCreate(it.projectId, [...names])
+      const measureRows = new Map<string, MeasureRow>()
+      for (const key of measureKeys) measureRows.set(key, yield* it.measureFor(key))
 
       // report_benchmark rows, one per distinct benchmark of the iteration
-      const reportBenchmarkIds = new Map<number, number>()
-      const benchmarkIds = [...new Set(entries.map((e) => benchmarkRows.get(e.name)?.id ?? -1))]
-      for (let i = 0; i < benchmarkIds.length; i += CHUNK) {
-        const chunk = benchmarkIds.slice(i, i + CHUNK)
-        const values: Array<string | number> = []
-        for (const id of chunk) values.push(yield* newUuid, it.reportId, it.iteration, id)
-        const rows = yield* sql.unsafe<{ id: number; benchmark_id: number }>(
-          `INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}
-          RETURNING id, benchmark_id`,
-          values
-        )
-        for (const row of rows) reportBenchmarkIds.set(row.benchmark_id, row.id)
-      }
+      // In id order, so the (benchmark_id, report_id) index takes them in one pass over its pages.
+      const distinctBenchmarkIds = [...new Set(Array.from(benchmarkRows.values(), (row) => row.id))].sort((a, b) => a - b)
+      const reportBenchmarkUuids = yield* newOrderedUuids(it.now, distinctBenchmarkIds.length)
+      const reportBenchmarkIds = yield* direct.inTransaction("report_benchmark rows", (prepare) => {
+        const insert = prepare("INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES (?, ?, ?, ?)")
+        const ids = new Map<number, number>()
+        for (const [j, benchmarkId] of distinctBenchmarkIds.entries()) {
+          ids.set(benchmarkId, Number(insert.run(reportBenchmarkUuids[j], it.reportId, it.iteration, benchmarkId).lastInsertRowid))
+        }
+        return ids
+      })
 
       // metrics grouped by measure, each group judged against one bulk history read
-      interface Pending { readonly benchmarkId: number; readonly benchmarkUuid: string; readonly ignored: boolean; readonly value: BmfMetric }
       const byMeasure = new Map<number, { readonly measure: MeasureRow; readonly pending: Array<Pending> }>()
       for (const entry of entries) {
         const benchmark = benchmarkRows.get(entry.name)
-        if (benchmark === undefined) return yield* Effect.dieMessage(`benchmark ${entry.name} missing`)
-        for (const [measureKey, value] of Object.entries(entry.metrics)) {
-          const measure = yield* it.measureFor(measureKey)
-          const group = byMeasure.get(measure.id) ?? { measure, pending: [] }
-          byMeasure.set(measure.id, group)
-          group.pending.push({ benchmarkId: benchmark.id, benchmarkUuid: benchmark.uuid, ignored: entry.ignored, value })
+        const reportBenchmarkId = benchmark === undefined ? undefined : reportBenchmarkIds.get(benchmark.id)
+        if (benchmark === undefined || reportBenchmarkId === undefined) return yield* Effect.dieMessage(`benchmark ${entry.name} missing`)
+        for (const measureKey of entry.measureKeys) {
+          const measure = measureRows.get(measureKey)
+          const value = entry.metrics[measureKey]
+          if (measure === undefined || value === undefined) return yield* Effect.dieMessage(`measure ${measureKey} missing`)
+          let group = byMeasure.get(measure.id)
+          if (group === undefined) {
+            group = { measure, pending: [] }
+            byMeasure.set(measure.id, group)
+          }
+          group.pending.push({ benchmarkId: benchmark.id, benchmarkUuid: benchmark.uuid, reportBenchmarkId, ignored: entry.ignored, value })
         }
       }
       for (const [measureId, { measure, pending }] of byMeasure) {
+        // Metric rows in report_benchmark order append to the (report_benchmark_id, measure_id) index.
+        pending.sort((a, b) => a.reportBenchmarkId - b.reportBenchmarkId)
         const scope: SeriesScope = {
           headId: it.headId,
           headUuid: it.headUuid,
@@ -204,48 +230,60 @@ const make = Effect.gen(function*() {
             point: { version: it.version, start: it.startTime, iteration: it.iteration, value: p.value.value }
           })
         }
-        for (let i = 0; i < pending.length; i += CHUNK) {
-          const chunk = pending.slice(i, i + CHUNK)
-          const values: Array<string | number | null> = []
-          for (const p of chunk) {
-            values.push(yield* newUuid, reportBenchmarkIds.get(p.benchmarkId) ?? -1, measureId, p.value.value, p.value.lower_value ?? null, p.value.upper_value ?? null)
-          }
-          const metricRows = yield* sql.unsafe<{ id: number }>(
-            `INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value)
-            VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} RETURNING id`,
-            values
-          )
-          if (detector === null) continue
-          const boundaryValues: Array<string | number | null> = []
-          const sides: Array<"lower" | "upper" | null> = []
-          for (const [j, p] of chunk.entries()) {
-            const metricId = metricRows[j]?.id
-            if (metricId === undefined) return yield* Effect.dieMessage("metric rows out of step")
-            const limits = computeLimits(detector.model, histories.get(p.benchmarkId) ?? [])
-            boundaryValues.push(yield* newUuid, metricId, detector.thresholdId, detector.modelId, limits.baseline, limits.lower_limit, limits.upper_limit)
-            const side = outlier(p.value.value, limits)
-            sides.push(side !== null && !p.ignored ? side : null)
-          }
-          const boundaryRows = yield* sql.unsafe<{ id: number }>(
-            `INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit)
-            VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} RETURNING id`,
-            boundaryValues
-          )
-          const alertValues: Array<string | number> = []
-          for (const [j, side] of sides.entries()) {
-            const boundaryId = boundaryRows[j]?.id
-            if (side === null || boundaryId === undefined) continue
-            alertValues.push(yield* newUuid, boundaryId, side === "upper" ? 1 : 0, 0, it.now, it.now)
-          }
-          if (alertValues.length > 0) {
-            yield* sql.unsafe(
-              `INSERT INTO alert (uuid, boundary_id, boundary_limit, status, created, modified)
-              VALUES ${Array.from({ length: alertValues.length / 6 }, () => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
-              alertValues
-            )
-          }
+        yield* writeMetrics(measureId, detector, pending, histories, it.now)
+      }
+    })
+
+  /**
+   * A group's metric rows and, under a detector, a boundary row per metric and an alert per metric outside its
+   * limits (an ignored benchmark never alerts). Limits are computed first, so that every uuid is drawn in one batch;
+   * the rows then go through reused prepared statements, each row keyed by the id its parent row just received.
+   */
+  const writeMetrics = (
+    measureId: number,
+    detector: Detector | null,
+    pending: ReadonlyArray<Pending>,
+    histories: ReadonlyMap<number, ReadonlyArray<number>>,
+    now: number
+  ) =>
+    Effect.gen(function*() {
+      const limits: Array<Limits> = []
+      const sides: Array<OutlierSide | null> = []
+      let alerts = 0
+      if (detector !== null) {
+        for (const p of pending) {
+          const l = computeLimits(detector.model, histories.get(p.benchmarkId) ?? [])
+          const side = p.ignored ? null : outlier(p.value.value, l)
+          limits.push(l)
+          sides.push(side)
+          if (side !== null) alerts++
         }
       }
+      const uuids = yield* newOrderedUuids(now, pending.length + limits.length + alerts)
+      yield* direct.inTransaction("metric, boundary and alert rows", (prepare) => {
+        const insertMetric = prepare(
+          "INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        const insertBoundary = prepare(
+          "INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        const insertAlert = prepare(
+          "INSERT INTO alert (uuid, boundary_id, boundary_limit, status, created, modified) VALUES (?, ?, ?, 0, ?, ?)"
+        )
+        let next = 0
+        for (const [j, p] of pending.entries()) {
+          const metricId = insertMetric.run(
+            uuids[next++], p.reportBenchmarkId, measureId, p.value.value, p.value.lower_value ?? null, p.value.upper_value ?? null
+          ).lastInsertRowid
+          const l = limits[j]
+          if (detector === null || l === undefined) continue
+          const boundaryId = insertBoundary.run(
+            uuids[next++], metricId, detector.thresholdId, detector.modelId, l.baseline, l.lower_limit, l.upper_limit
+          ).lastInsertRowid
+          const side = sides[j]
+          if (side !== null && side !== undefined) insertAlert.run(uuids[next++], boundaryId, side === "upper" ? 1 : 0, now, now)
+        }
+      })
     })
 
   /** Get-or-create of a report's measures, each looked up once per report. */

@@ -21,6 +21,8 @@ interface Boundaries {
   readonly upper: number | null
 }
 
+const storable = (v: number | null): boolean => v === null || Number.isFinite(v)
+
 // Baseline and limits come out together or not at all: Bencher's `MetricsBoundary::new` returns no boundary on any
 // gate or degenerate history, so the row's baseline is NULL whenever its limits are (static never has a baseline).
 const limitsAround = (
@@ -35,7 +37,7 @@ const limitsAround = (
     upper_limit: boundaries.upper === null ? null : upperLimit(boundaries.upper)
   }
   // A non-finite limit (overflowing history) could not be stored or compared meaningfully.
-  return Object.values(limits).every((v) => v === null || Number.isFinite(v)) ? limits : NO_LIMITS
+  return storable(limits.baseline) && storable(limits.lower_limit) && storable(limits.upper_limit) ? limits : NO_LIMITS
 }
 
 /**

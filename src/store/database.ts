@@ -6,6 +6,7 @@ import { SqliteClient, SqliteMigrator } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
 import { migrations } from "./migrations/index.js"
+import * as MainSqliteClient from "./sqlite-client.js"
 
 export class DatabaseOpenError extends Schema.TaggedError<DatabaseOpenError>()("DatabaseOpenError", {
   path: Schema.String,
@@ -68,7 +69,7 @@ export const retryBusy = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<
 export class BackgroundSql extends Context.Tag("bencher/store/BackgroundSql")<BackgroundSql, SqlClient.SqlClient>() {}
 
 const MainSqlLive = (filename: string) =>
-  Layer.effectDiscard(pragmas).pipe(Layer.provideMerge(SqliteClient.layer({ filename })))
+  Layer.effectDiscard(pragmas).pipe(Layer.provideMerge(MainSqliteClient.layer({ filename })))
 
 const BackgroundSqlLive = (filename: string) =>
   Layer.scoped(

@@ -73,6 +73,18 @@ describe("json adapter", () => {
     expect(parseOne("json", `{"a":{"latency":{"value":1,"note":"x"}}}`, {})).toEqual(Either.right({ a: { latency: { value: 1 } } }))
     expect(Either.isLeft(parseOne("json", `{"a":{"latency":{"value":"1"}}}`, {}))).toBe(true)
   })
+
+  it("keeps __proto__ and constructor as ordinary benchmark and measure names", () => {
+    const parsed = parseOne("json", `{"__proto__":{"__proto__":{"value":1}},"constructor":{"latency":{"value":2}}}`, {})
+    if (Either.isLeft(parsed)) throw new Error(parsed.left.message)
+    const bmf = parsed.right
+    expect(Object.keys(bmf)).toEqual(["__proto__", "constructor"])
+    expect(Object.getPrototypeOf(bmf)).toBe(Object.prototype)
+    const measures: unknown = Object.getOwnPropertyDescriptor(bmf, "__proto__")?.value
+    expect(Object.keys(measures ?? {})).toEqual(["__proto__"])
+    expect(Object.getOwnPropertyDescriptor(measures, "__proto__")?.value).toEqual({ value: 1 })
+    expect(bmf["constructor"]).toEqual({ latency: { value: 2 } })
+  })
 })
 
 describe("mixed logs", () => {

@@ -1,0 +1,159 @@
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as Client from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
+import * as Statement from "@effect/sql/Statement"
+import { SqliteClient } from "@effect/sql-sqlite-node"
+import Sqlite from "better-sqlite3"
+import { Cache, Context, Duration, Effect, Layer, Option, Scope } from "effect"
+
+/** Runs synchronous better-sqlite3 work with prepared statements of the main connection. */
+export type DirectWork<A> = (prepare: (sql: string) => Sqlite.Statement) => A
+
+/**
+ * Direct access to the main connection for bulk writes inside its transaction: thousands of rows through one
+ * reused prepared statement each, with no effect, span or parameter array per row (a report of 1,000
+ * benchmarks writes 3,000 rows). The work runs only inside a `withTransaction` of the main connection, so it
+ * commits or rolls back with everything else the transaction wrote.
+ */
+export class DirectSqlite extends Context.Tag("bencher/store/DirectSqlite")<DirectSqlite, {
+  readonly inTransaction: <A>(label: string, work: DirectWork<A>) => Effect.Effect<A, SqlError>
+}>() {}
+
+const ATTR_DB_SYSTEM_NAME = "db.system.name"
+
+/**
+ * @effect/sql-sqlite-node 0.53's SqliteClient.make, unchanged but for keeping the better-sqlite3 handle, which the
+ * library does not expose, for DirectSqlite. The client is registered under the library's SqliteClient tag, so the
+ * migrator and everything else see the same client.
+ */
+const make = (options: SqliteClient.SqliteClientConfig) =>
+  Effect.gen(function*() {
+    const compiler = Statement.makeCompilerSqlite(options.transformQueryNames)
+    const transformRows = options.transformResultNames
+      ? Statement.defaultTransforms(options.transformResultNames).array
+      : undefined
+    const scope = yield* Effect.scope
+    const db = new Sqlite(options.filename, { readonly: options.readonly ?? false })
+    yield* Scope.addFinalizer(scope, Effect.sync(() => db.close()))
+    if (options.disableWAL !== true) db.pragma("journal_mode = WAL")
+
+    const prepareCache = yield* Cache.make({
+      capacity: options.prepareCacheSize ?? 200,
+      timeToLive: options.prepareCacheTTL ?? Duration.minutes(10),
+      lookup: (sql: string) =>
+        Effect.try({ try: () => db.prepare(sql), catch: (cause) => new SqlError({ cause, message: "Failed to prepare statement " }) })
+    })
+    const runStatement = (statement: Sqlite.Statement, params: ReadonlyArray<unknown>, raw: boolean) =>
+      Effect.withFiberRuntime<ReadonlyArray<unknown> | Sqlite.RunResult, SqlError>((fiber) => {
+        if (Context.get(fiber.currentContext, Client.SafeIntegers)) statement.safeIntegers(true)
+        try {
+          if (statement.reader) return Effect.succeed(statement.all(...params))
+          const result = statement.run(...params)
+          return Effect.succeed(raw ? result : [])
+        } catch (cause) {
+          return Effect.fail(new SqlError({ cause, message: "Failed to execute statement" }))
+        }
+      })
+    const run = (sql: string, params: ReadonlyArray<unknown>, raw = false) =>
+      Effect.flatMap(prepareCache.get(sql), (s) => runStatement(s, params, raw))
+    const runValues = (sql: string, params: ReadonlyArray<unknown>) =>
+      Effect.acquireUseRelease(
+        prepareCache.get(sql),
+        (statement) =>
+          Effect.try({
+            try: () => {
+              if (statement.reader) {
+                statement.raw(true)
+                return statement.all(...params) as ReadonlyArray<ReadonlyArray<unknown>>
+              }
+              statement.run(...params)
+              return []
+            },
+            catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+          }),
+        (statement) => Effect.sync(() => statement.reader && statement.raw(false))
+      )
+    const connection: Connection = {
+      execute: (sql, params, rowsTransform) =>
+        (rowsTransform
+          ? Effect.map(run(sql, params), (rows) => rowsTransform(rows as ReadonlyArray<object>))
+          : run(sql, params)) as Effect.Effect<ReadonlyArray<never>, SqlError>,
+      executeRaw: (sql, params) => run(sql, params, true),
+      executeValues: (sql, params) => runValues(sql, params),
+      executeUnprepared: (sql, params, rowsTransform) => {
+        const effect = Effect.suspend(() => runStatement(db.prepare(sql), params, false)) as Effect.Effect<ReadonlyArray<object>, SqlError>
+        return (rowsTransform ? Effect.map(effect, rowsTransform) : effect) as Effect.Effect<ReadonlyArray<never>, SqlError>
+      },
+      executeStream: () => Effect.dieMessage("executeStream not implemented") as never
+    }
+
+    const semaphore = yield* Effect.makeSemaphore(1)
+    const acquirer = semaphore.withPermits(1)(Effect.succeed(connection))
+    const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
+      Effect.as(
+        Effect.zipRight(
+          restore(semaphore.take(1)),
+          Effect.tap(Effect.scope, (s) => Scope.addFinalizer(s, semaphore.release(1)))
+        ),
+        connection
+      )
+    )
+    const base = yield* Client.make({
+      acquirer,
+      compiler,
+      transactionAcquirer,
+      spanAttributes: [...(options.spanAttributes ? Object.entries(options.spanAttributes) : []), [ATTR_DB_SYSTEM_NAME, "sqlite"]],
+      transformRows
+    })
+    const client = Object.assign(base, {
+      [SqliteClient.TypeId]: SqliteClient.TypeId,
+      config: options,
+      export: Effect.flatMap(acquirer, () =>
+        Effect.try({ try: () => db.serialize(), catch: (cause) => new SqlError({ cause, message: "Failed to export database" }) })),
+      backup: (destination: string) =>
+        Effect.flatMap(acquirer, () =>
+          Effect.tryPromise({ try: () => db.backup(destination), catch: (cause) => new SqlError({ cause, message: "Failed to backup database" }) })),
+      loadExtension: (path: string) =>
+        Effect.flatMap(acquirer, () =>
+          Effect.tap(
+            Effect.try({ try: () => db.loadExtension(path), catch: (cause) => new SqlError({ cause, message: "Failed to load extension" }) }),
+            () => prepareCache.invalidateAll
+          ))
+    }) as unknown as SqliteClient.SqliteClient
+
+    // Statements of direct work, prepared once per text for the connection's lifetime (a handful of INSERTs).
+    const direct = new Map<string, Sqlite.Statement>()
+    const prepare = (sql: string): Sqlite.Statement => {
+      let statement = direct.get(sql)
+      if (statement === undefined) {
+        statement = db.prepare(sql)
+        direct.set(sql, statement)
+      }
+      return statement
+    }
+    const inTransaction = <A>(label: string, work: DirectWork<A>): Effect.Effect<A, SqlError> =>
+      Effect.flatMap(Effect.serviceOption(Client.TransactionConnection), (held) => {
+        // Only the fiber holding this connection's transaction may touch the handle: it then has the connection
+        // to itself, and its writes share the transaction's fate.
+        if (Option.isNone(held) || held.value[0] !== connection) {
+          return Effect.dieMessage(`${label}: direct SQLite work outside a transaction of the main connection`)
+        }
+        return Effect.try({
+          try: () => work(prepare),
+          catch: (cause) => new SqlError({ cause, message: `Failed to execute ${label}` })
+        }).pipe(Effect.withSpan("sql.execute", { kind: "client", attributes: { [ATTR_DB_SYSTEM_NAME]: "sqlite", "db.operation.name": label } }))
+      })
+
+    return { client, direct: { inTransaction } } as const
+  })
+
+/** The main connection: SqliteClient and SqlClient as the library's layer provides them, plus DirectSqlite. */
+export const layer = (config: SqliteClient.SqliteClientConfig) =>
+  Layer.scopedContext(
+    Effect.map(make(config), ({ client, direct }) =>
+      Context.make(SqliteClient.SqliteClient, client).pipe(
+        Context.add(Client.SqlClient, client),
+        Context.add(DirectSqlite, direct)
+      ))
+  ).pipe(Layer.provide(Reactivity.layer))
