@@ -166,6 +166,12 @@ const make = Effect.gen(function*() {
       const measureKeys = new Set<string>()
       for (const [key, metrics] of Object.entries(it.bmf)) {
         const { name, ignored } = stripIgnoreSuffix(key)
+        if (names.has(name)) {
+          // `x` and `x-bencher-ignore` are one benchmark: two sets of metrics for it in one iteration is ambiguous.
+          return yield* new BadRequest({
+            message: `results: benchmark ${JSON.stringify(name)} appears twice in iteration ${it.iteration} (with and without an ignore suffix)`
+          })
+        }
         const keys = Object.keys(metrics)
         entries.push({ name, ignored, metrics, measureKeys: keys })
         names.add(name)

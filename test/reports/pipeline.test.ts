@@ -111,6 +111,17 @@ describe("POST /v0/run", () => {
       expect(res.body.alerts).toEqual([])
     }))
 
+  it.scopedLive("refuses an iteration holding a benchmark both with and without an ignore suffix, storing nothing", () =>
+    Effect.gen(function*() {
+      const { url, db } = yield* startServer()
+      yield* post(url, "/v0/run", runBody([latency("kept", 1)], { project: "twice" }))
+      const reports = yield* countRows(db, "report")
+      const res = yield* post(url, "/v0/run", runBody([{ ...latency("slow", 5), ...latency("slow-bencher-ignore", 6) }], { project: "twice" }))
+      expect(res.status).toBe(400)
+      expect(res.body.message).toContain(`benchmark "slow" appears twice`)
+      expect(yield* countRows(db, "report")).toBe(reports)
+    }))
+
   it.scopedLive("refuses results the adapter cannot parse with Bencher's 400 and stores nothing", () =>
     Effect.gen(function*() {
       const { url, db } = yield* startServer()
