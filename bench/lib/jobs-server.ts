@@ -25,6 +25,7 @@ import { Specs } from "../../src/runners/specs.js"
 import { SqlClient } from "@effect/sql"
 import { Clock, Duration } from "effect"
 import { JobSettings } from "../../src/jobs/settings.js"
+import { allowanceFor, JobPolicy } from "../../src/jobs/policy.js"
 
 /**
  * The per-heartbeat baseline: each heartbeat is an UPDATE on the main connection, on the request path, as a
@@ -46,15 +47,21 @@ export const MainConnectionHeartbeats = Layer.effect(HeartbeatWriter, Effect.gen
  * The server's services with a chosen heartbeat writer, and images taken by digest without a registry push (the
  * bench measures dispatch and heartbeats, not pulls): the production services otherwise, with identity.
  */
-const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlClient | BackgroundSql>, dataDir: string) =>
+const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlClient | BackgroundSql>, dataDir: string, teamJobs: boolean) =>
   jobsLayer({ outputs: JobOutputStore.Table, writer }).pipe(
-    Layer.provideMerge(JobSeamsDefault),
+    Layer.provideMerge(teamJobs ? Layer.merge(JobSeamsDefault, TeamJobs) : JobSeamsDefault),
     Layer.provideMerge(Runners.Live),
     Layer.provideMerge(Specs.Live),
     Layer.provideMerge(ReportServicesLive),
     Layer.provideMerge(RegistryLive({ root: dataDir })),
     Layer.provideMerge(IdentityLive)
   )
+
+/**
+ * Every job at the team tier (one-hour timeout): a bench that keeps jobs running for minutes must not see them
+ * canceled at the unclaimed tier's 60 s timeout + grace halfway through.
+ */
+const TeamJobs = Layer.succeed(JobPolicy, { allowance: () => Effect.succeed(allowanceFor("team")), mayUseSpec: () => Effect.succeed(true) })
 
 let submitter = 0
 
@@ -66,13 +73,13 @@ const BenchRunRoute = HttpLayerRouter.add("POST", "/bench/v0/run", Effect.gen(fu
   return yield* HttpServerResponse.json(report)
 }).pipe(Effect.catchAll((e) => HttpServerResponse.json({ message: String(e) }, { status: 400 }))))
 
-export const startBenchServer = (options: { readonly mainConnectionHeartbeats?: boolean } = {}) => Effect.gen(function*() {
+export const startBenchServer = (options: { readonly mainConnectionHeartbeats?: boolean; readonly teamJobs?: boolean } = {}) => Effect.gen(function*() {
   const dir = mkdtempSync(join(tmpdir(), "bencher-bench-"))
   const config = { ...defaultServerConfig, port: 0, db: join(dir, "bencher.db") }
   const context = yield* Layer.build(
     HttpLayerRouter.serve(Layer.mergeAll(RoutesLive, BenchRunRoute), { disableListenLog: true, disableLogger: true }).pipe(
       Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
-      Layer.provideMerge(servicesWith(options.mainConnectionHeartbeats === true ? MainConnectionHeartbeats : HeartbeatWriter.Live, join(dir, "data"))),
+      Layer.provideMerge(servicesWith(options.mainConnectionHeartbeats === true ? MainConnectionHeartbeats : HeartbeatWriter.Live, join(dir, "data"), options.teamJobs === true)),
       Layer.provideMerge(StoreLive(config.db)),
       Layer.provideMerge(Layer.succeed(ServerConfig, config)),
       Layer.provide(JobSettings.layer(process.env["BENCH_FLUSH_MS"] === undefined ? {} : { heartbeatFlushInterval: Duration.millis(Number(process.env["BENCH_FLUSH_MS"])) }))

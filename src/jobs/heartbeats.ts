@@ -24,6 +24,15 @@ export class RunnerUsage extends Context.Reference<RunnerUsage>()("bencher/jobs/
   })
 }) {}
 
+/** Rows per batched UPDATE: 3 parameters each, well under SQLite's 32,766 bound parameters. */
+const CHUNK = 300
+
+const latestByRunner = (marks: ReadonlyArray<HeartbeatMark>): Map<number, number> => {
+  const latest = new Map<number, number>()
+  for (const m of marks) latest.set(m.runnerId, Math.max(latest.get(m.runnerId) ?? 0, m.at))
+  return latest
+}
+
 export const billedMinutes = (started: number | null, now: number): number =>
   started === null ? 0 : Math.max(1, Math.ceil((now - started) / 60_000))
 
@@ -56,16 +65,24 @@ const make = Effect.gen(function*() {
       // then never commits between a request transaction's first read and its first write, which SQLite answers
       // with SQLITE_BUSY_SNAPSHOT and a replay of the whole request. A request waits at most one batched UPDATE.
       yield* Effect.scoped(Effect.zipRight(main.reserve, bg.withTransaction(Effect.gen(function*() {
-        for (let i = 0; i < marks.length; i += 300) {
-          const chunk = marks.slice(i, i + 300)
+        for (let i = 0; i < marks.length; i += CHUNK) {
+          const chunk = marks.slice(i, i + CHUNK)
           const values = bg.unsafe(chunk.map(() => "(?, ?, ?)").join(", "), chunk.flatMap((m) => [m.jobId, m.at, m.billedMinute]))
           yield* bg`WITH mark (id, at, minute) AS (VALUES ${values})
             UPDATE job SET last_heartbeat = max(coalesce(job.last_heartbeat, 0), mark.at),
               last_billed_minute = max(job.last_billed_minute, mark.minute)
             FROM mark WHERE job.id = mark.id`
         }
-        const runners = new Map(marks.map((m) => [m.runnerId, m.at]))
-        for (const [runnerId, at] of runners) yield* bg`UPDATE runner SET last_heartbeat = ${at} WHERE id = ${runnerId}`
+        // A runner runs one job at a time, so there are about as many runners as marks: batched like the jobs
+        // (one UPDATE per runner was 1,000 statements a second with 1,000 running jobs).
+        const runners = [...latestByRunner(marks)]
+        for (let i = 0; i < runners.length; i += CHUNK) {
+          const chunk = runners.slice(i, i + CHUNK)
+          const values = bg.unsafe(chunk.map(() => "(?, ?)").join(", "), chunk.flat())
+          yield* bg`WITH mark (id, at) AS (VALUES ${values})
+            UPDATE runner SET last_heartbeat = max(coalesce(runner.last_heartbeat, 0), mark.at)
+            FROM mark WHERE runner.id = mark.id`
+        }
         for (const m of newlyBilled) {
           yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute, m.at)
         }
@@ -77,7 +94,8 @@ const make = Effect.gen(function*() {
    * it inside a main-connection transaction: it waits for the main permit that transaction holds. */
   const flush = Effect.suspend(() => {
     if (dirty.size === 0) return Effect.void
-    const marks = [...dirty.values()]
+    // In id order, so each batched UPDATE walks the job table's B-tree forward instead of jumping around it.
+    const marks = [...dirty.values()].sort((a, b) => a.jobId - b.jobId)
     dirty = new Map()
     return write(marks).pipe(
       Effect.catchAll((error) =>

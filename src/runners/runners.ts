@@ -49,7 +49,14 @@ const make = Effect.gen(function*() {
   // key hash -> runner: every channel message authenticates, and heartbeats must not touch SQL. Any change to
   // a runner (rotation, archive, spec links) drops the whole cache; it refills on the next message.
   const authCache = new Map<string, AuthenticatedRunner & { readonly keyHash: string }>()
-  const invalidate = Effect.sync(() => authCache.clear())
+  // Raw key -> runner, only for keys that matched a stored hash: a channel message (a heartbeat a second per
+  // running job) then costs one map lookup instead of a SHA-256 and two hex decodes. The raw keys are held in
+  // memory anyway, by each open WebSocket's upgrade headers; they are never stored or logged.
+  const keyCache = new Map<string, AuthenticatedRunner>()
+  const invalidate = Effect.sync(() => {
+    authCache.clear()
+    keyCache.clear()
+  })
 
   const byId = (id: number) => sql<RunnerRow>`SELECT * FROM runner WHERE id = ${id}`.pipe(Effect.flatMap(single("runner")))
 
@@ -143,12 +150,19 @@ const make = Effect.gen(function*() {
   const removeSpec = (runner: RunnerRow, spec: SpecRow) =>
     sql`DELETE FROM runner_spec WHERE runner_id = ${runner.id} AND spec_id = ${spec.id}`.pipe(Effect.zipRight(invalidate))
 
+  const ownedBy = (runner: AuthenticatedRunner, runnerRef: string | undefined) =>
+    runnerRef !== undefined && runnerRef !== runner.slug && runnerRef.toLowerCase() !== runner.uuid
+      ? Effect.fail(new Unauthorized({ message: "This runner key belongs to another runner" }))
+      : Effect.succeed(runner)
+
   /**
    * The runner holding `key`, which must be a live (non-archived) runner and, when the caller names one (a path
    * `{runner}`), that same runner. Every failure is the same 401, so a probe learns nothing.
    */
-  const authenticate = (key: string, runnerRef?: string) =>
-    Effect.gen(function*() {
+  const authenticate = (key: string, runnerRef?: string): Effect.Effect<AuthenticatedRunner, Unauthorized> => {
+    const known = keyCache.get(key)
+    if (known !== undefined) return ownedBy(known, runnerRef)
+    return Effect.gen(function*() {
       if (!isRunnerKey(key)) return yield* invalidKey()
       const keyHash = hashRunnerKey(key)
       let runner = authCache.get(keyHash)
@@ -159,12 +173,11 @@ const make = Effect.gen(function*() {
         authCache.set(keyHash, runner)
       }
       if (!sameHash(runner.keyHash, keyHash)) return yield* invalidKey()
-      if (runnerRef !== undefined && runnerRef !== runner.slug && runnerRef.toLowerCase() !== runner.uuid) {
-        return yield* new Unauthorized({ message: "This runner key belongs to another runner" })
-      }
       const { keyHash: _, ...authenticated } = runner
-      return authenticated as AuthenticatedRunner
+      keyCache.set(key, authenticated)
+      return yield* ownedBy(authenticated, runnerRef)
     })
+  }
 
   return { byId, resolve, create, update, rotateKey, list, specsOf, addSpec, removeSpec, authenticate } as const
 })

@@ -1,5 +1,5 @@
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { SqlError } from "@effect/sql/SqlError"
 import { CurrentRunner, RUNNER_RPC_PATH, RunnerAuth, type RunnerIdentity, RunnerRpcs } from "../api/runner-rpc.js"
 import { Unauthorized } from "../domain/errors.js"
@@ -7,7 +7,7 @@ import { RunnerChannel } from "../jobs/channel.js"
 import { Runners } from "../runners/runners.js"
 import { bearerOf } from "./handlers/jobs.js"
 
-/** Every message authenticates with the runner key (cached in memory by Runners, so heartbeats run no SQL). */
+/** Every message authenticates with the runner key (cached in memory by Runners: a known key is one map lookup, no SQL, no hashing). */
 export const RunnerAuthLive = Layer.effect(
   RunnerAuth,
   Effect.gen(function*() {
@@ -26,16 +26,22 @@ const withRunner = <A, E>(f: (runner: RunnerIdentity) => Effect.Effect<A, E>) =>
   Effect.flatMap(CurrentRunner, (runner) =>
     Effect.catchIf(f(runner), (e): e is Extract<E, SqlError> => e instanceof SqlError, (e) => Effect.die(e)))
 
-export const RunnerRpcHandlersLive = RunnerRpcs.toLayer(Effect.gen(function*() {
+/**
+ * The handlers close over the channel and need nothing else from where they were built, so they are built in an
+ * empty context: RpcServer copies the handlers' build context into every message's context (a Map copy of the
+ * whole server's ~55 services, for each heartbeat), and an empty one leaves only the connection's context to copy.
+ */
+export const RunnerRpcHandlersLive = Layer.scopedContext(Effect.gen(function*() {
   const channel = yield* RunnerChannel
-  return {
+  const handlers = RunnerRpcs.of({
     Claim: ({ poll_timeout }) => withRunner((r) => Effect.map(channel.claim(r, poll_timeout), Option.getOrNull)),
     Running: ({ job }) => withRunner((r) => channel.running(r, job)),
     Heartbeat: ({ job }) => withRunner((r) => channel.heartbeat(r, job)),
     Completed: ({ job, results }) => withRunner((r) => channel.completed(r, job, results)),
     Failed: ({ job, results, error }) => withRunner((r) => channel.failed(r, job, results, error)),
     Canceled: ({ job }) => withRunner((r) => channel.canceled(r, job))
-  }
+  })
+  return yield* RunnerRpcs.toHandlersContext(handlers).pipe(Effect.provide(Context.empty()))
 }))
 
 /** The runner channel on one path: POST for the HTTP protocol, GET (upgrade) for WebSocket. */

@@ -3,6 +3,7 @@ import { Duration, Effect, Layer, Option, TestClock } from "effect"
 import { RunnerChannel } from "../../src/jobs/channel.js"
 import { HeartbeatWriter, RunnerUsage } from "../../src/jobs/heartbeats.js"
 import { JobLifecycle } from "../../src/jobs/lifecycle.js"
+import { Runners } from "../../src/runners/runners.js"
 import { makeStatementCounter } from "../../src/store/statement-count.js"
 import { JobsWorld, runnerFor, spec, submit, worldFile } from "./world.js"
 
@@ -43,6 +44,7 @@ describe("HeartbeatWriter", () => {
           expect(row?.last_heartbeat).toBe(4000)
           expect(row?.last_billed_minute).toBe(1)
         }
+        expect((yield* (yield* Runners).byId(runner.id)).last_heartbeat).toBe(4000)
         expect(billed.sort()).toEqual(jobs.map((j) => [j.id, 1]).sort())
       }).pipe(Effect.provide(ctx), Effect.withTracer(counter.tracer))
     }))
