@@ -107,31 +107,28 @@ const program = Effect.gen(function*() {
   const baseline = yield* baselineRun(BASELINE_JOBS, true)
   const aligned = yield* baselineRun(ALIGNED_JOBS, false)
 
-  const p50 = round(percentile(ours.fromReturn, 50))
-  const p99 = round(percentile(ours.fromReturn, 99))
-  const baselineP50 = round(percentile(baseline.fromReturn, 50))
-  const baselineP99 = round(percentile(baseline.fromReturn, 99))
-  const sendP99 = percentile(ours.fromSend, 99)
-  const baselineSendP99 = percentile(baseline.fromSend, 99)
+  const p = (xs: ReadonlyArray<number>, q: number) => round(percentile(xs, q))
+  const p99 = percentile(ours.fromReturn, 99)
   console.log(JSON.stringify({
     bench: "dispatch",
     runners: RUNNERS,
     jobs: JOBS,
     baseline_jobs: BASELINE_JOBS,
-    p50_ms: p50,
-    p99_ms: p99,
-    p50_from_request_start_ms: round(percentile(ours.fromSend, 50)),
-    p99_from_request_start_ms: round(sendP99),
+    aligned_baseline_jobs: ALIGNED_JOBS,
+    p50_ms: p(ours.fromReturn, 50),
+    p99_ms: p(ours.fromReturn, 99),
+    p50_from_request_start_ms: p(ours.fromSend, 50),
+    p99_from_request_start_ms: p(ours.fromSend, 99),
     idle_sql_statements_per_s: round(idleStatements / IDLE_SECONDS),
-    baseline_p50_ms: baselineP50,
-    baseline_p99_ms: baselineP99,
-    baseline_p99_from_request_start_ms: round(baselineSendP99),
-    baseline_aligned_p50_ms: round(percentile(aligned.fromReturn, 50)),
-    baseline_aligned_p99_ms: round(percentile(aligned.fromReturn, 99)),
-    ratio: round(baselineP99 / p99, 1),
-    ratio_from_request_start: round(baselineSendP99 / sendP99, 1),
-    ratio_aligned: round(percentile(aligned.fromReturn, 99) / p99, 1),
-    ratio_note: "baseline p99 / ours p99; staggered pollers poll 200 times/s in aggregate, aligned pollers once a second"
+    baseline_staggered_p50_ms: p(baseline.fromReturn, 50),
+    baseline_staggered_p99_ms: p(baseline.fromReturn, 99),
+    baseline_staggered_p99_from_request_start_ms: p(baseline.fromSend, 99),
+    baseline_aligned_p50_ms: p(aligned.fromReturn, 50),
+    baseline_aligned_p99_ms: p(aligned.fromReturn, 99),
+    // ratio: against the staggered pollers, because that is Bencher's steady state: each runner's 1 s claim loop
+    // starts when it connects, so 200 waiting runners poll 200 times a second in aggregate (aligned is a corner case).
+    ratio: round(percentile(baseline.fromReturn, 99) / p99, 1),
+    ratio_aligned: round(percentile(aligned.fromReturn, 99) / p99, 1)
   }))
 })
 
