@@ -17,9 +17,12 @@ const rssMib = (pid: number) => {
 
 const program = Effect.scoped(Effect.gen(function*() {
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" })
-  const db = join(mkdtempSync(join(tmpdir(), "bencher-rss-")), "bencher.db")
+  const dir = mkdtempSync(join(tmpdir(), "bencher-rss-"))
+  const db = join(dir, "bencher.db")
+  // Specs and runners are admin routes: the server writes its first-run admin key here.
+  const adminKeyFile = join(dir, "admin.key")
   const server = yield* Effect.acquireRelease(
-    Effect.sync(() => spawn(process.execPath, ["bin/bencher.js", "server", "--port", "0", "--db", db], { stdio: ["ignore", "pipe", "pipe"] })),
+    Effect.sync(() => spawn(process.execPath, ["bin/bencher.js", "server", "--port", "0", "--db", db, "--admin-key-file", adminKeyFile], { stdio: ["ignore", "pipe", "pipe"] })),
     (s) => Effect.sync(() => s.kill())
   )
   const url = yield* Effect.promise(() => new Promise<string>((resolve) => {
@@ -31,9 +34,10 @@ const program = Effect.scoped(Effect.gen(function*() {
     createInterface({ input: server.stderr }).on("line", onLine)
   }))
   const pid = server.pid ?? 0
-  yield* postJson(`${url}/v0/specs`, { name: "Bench", cpu: 1, memory: 1, disk: 1, fallback: true })
+  const adminKey = readFileSync(adminKeyFile, "utf8").trim()
+  yield* postJson(`${url}/v0/specs`, { name: "Bench", cpu: 1, memory: 1, disk: 1, fallback: true }, adminKey)
   const keys = yield* Effect.forEach(Array.from({ length: RUNNERS }, (_, i) => i), (i) =>
-    Effect.map(postJson(`${url}/v0/runners`, { name: `idle-${i}`, specs: ["bench"] }), (r) => (r as { key: string }).key), { concurrency: 8 })
+    Effect.map(postJson(`${url}/v0/runners`, { name: `idle-${i}`, specs: ["bench"] }, adminKey), (r) => (r as { key: string }).key), { concurrency: 8 })
   yield* Effect.sleep("1 second")
   const before = rssMib(pid)
   const runners = yield* Effect.acquireRelease(

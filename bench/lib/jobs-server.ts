@@ -92,9 +92,11 @@ export const startBenchServer = (options: { readonly mainConnectionHeartbeats?: 
 
 export const DIGEST = `sha256:${"c".repeat(64)}`
 
-export const postJson = (url: string, body: unknown) =>
+export const postJson = (url: string, body: unknown, key?: string) =>
   Effect.promise(async () => {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    const headers: Record<string, string> = { "content-type": "application/json" }
+    if (key !== undefined) headers["authorization"] = `Bearer ${key}`
+    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) })
     const json = (await response.json()) as unknown
     if (!response.ok) throw new Error(`${response.status} ${JSON.stringify(json)}`)
     return json
