@@ -3,9 +3,10 @@
 // - jobsPerRunner "idle": every runner just waits in a Claim (900 s poll timeout) on its own WebSocket through the
 //   real RunnerClient, and "ready <n>" is printed once all are connected.
 // - a number: each runner claims and starts that many jobs through the real RunnerClient, which it then closes; it
-//   opens one WebSocket of its own for the heartbeats, heartbeats every job once and prints "ready <jobs answered>". On "go" (stdin) every job
-//   heartbeats once a second, each at its own phase; on "stop" the heartbeats pause and, once every sent heartbeat
-//   is answered, "acked <ok> <other>" is printed (answers since the last "go": `{canceled: false}`, anything else).
+//   opens one WebSocket of its own for the heartbeats, heartbeats every job once and prints "ready <jobs answered>".
+//   On "go" (stdin) every job heartbeats once a second, each at its own phase; on "stop" the heartbeats pause and,
+//   once every sent heartbeat is answered, "acked <ok> <other>" is printed (answers since the last "go":
+//   `{canceled: false}`, anything else).
 //   The process exits when stdin closes.
 // The heartbeat connections speak the channel's wire format (NDJSON RPC frames, as RunnerClient sends them) on raw
 // `ws` sockets: real runners are other machines, so the load generator's own CPU must stay small next to the

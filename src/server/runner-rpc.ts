@@ -7,7 +7,7 @@ import { RunnerChannel } from "../jobs/channel.js"
 import { Runners } from "../runners/runners.js"
 import { bearerOf } from "./handlers/jobs.js"
 
-/** Every message authenticates with the runner key (cached in memory by Runners: a known key is one map lookup, no SQL, no hashing). */
+/** Every message authenticates with the runner key (cached in memory by Runners: a known key is one map lookup). */
 export const RunnerAuthLive = Layer.effect(
   RunnerAuth,
   Effect.gen(function*() {
