@@ -25,6 +25,7 @@ import { Specs } from "../../src/runners/specs.js"
 import { SqlClient } from "@effect/sql"
 import { Clock, Duration } from "effect"
 import { JobSettings } from "../../src/jobs/settings.js"
+import { RunnerUsageFromLedger } from "../../src/jobs/wiring.js"
 import { allowanceFor, JobPolicy } from "../../src/jobs/policy.js"
 
 /**
@@ -50,6 +51,8 @@ export const MainConnectionHeartbeats = Layer.effect(HeartbeatWriter, Effect.gen
 const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlClient | BackgroundSql>, dataDir: string, teamJobs: boolean) =>
   jobsLayer({ outputs: JobOutputStore.Table, writer }).pipe(
     Layer.provideMerge(teamJobs ? Layer.merge(JobSeamsDefault, TeamJobs) : JobSeamsDefault),
+    // Billed minutes go to the usage ledger, as on a real server.
+    Layer.provideMerge(RunnerUsageFromLedger),
     Layer.provideMerge(Runners.Live),
     Layer.provideMerge(Specs.Live),
     Layer.provideMerge(ReportServicesLive),
