@@ -41,6 +41,19 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
     const byId = (id: number) =>
       sql.unsafe<R>(`SELECT * FROM ${table} WHERE id = ?`, [id]).pipe(Effect.flatMap(single(table)))
 
+    /** Many rows in a few statements (a report's benchmarks and measures), keyed by id. */
+    const byIds = (ids: Iterable<number>) =>
+      Effect.gen(function*() {
+        const all = [...new Set(ids)]
+        const found = new Map<number, R>()
+        for (let i = 0; i < all.length; i += 500) {
+          const chunk = all.slice(i, i + 500)
+          const rows = yield* sql.unsafe<R>(`SELECT * FROM ${table} WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk)
+          for (const row of rows) found.set(row.id, row)
+        }
+        return found
+      })
+
     const findBy = (projectId: number, column: "uuid" | "slug" | "name", value: string) =>
       sql.unsafe<R>(`SELECT * FROM ${table} WHERE project_id = ? AND ${column} = ?`, [projectId, value]).pipe(
         Effect.map((rows) => rows[0])
@@ -256,5 +269,5 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
         return { rows, total: count?.n ?? 0 }
       })
 
-    return { byId, find, resolve, insert, getOrCreate, bulkGetOrCreate, update, remove, list } as const
+    return { byId, byIds, find, resolve, insert, getOrCreate, bulkGetOrCreate, update, remove, list } as const
   })

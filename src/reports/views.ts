@@ -206,11 +206,18 @@ const make = Effect.gen(function*() {
       if (!options.expand) return { ...base, counts }
 
       const thresholdCache = new Map<string, ReturnType<typeof thresholdModelJson>>()
+      // The report's benchmarks and measures in a few statements, not one per result.
+      const benchmarkRows = yield* benchmarks.byIds(rows.map((r) => r.benchmark_id))
+      const measureRows = yield* measures.byIds(rows.map((r) => r.measure_id))
+      const rowOf = <T>(found: Map<number, T>, id: number, table: string): Effect.Effect<T> => {
+        const row = found.get(id)
+        return row === undefined ? Effect.dieMessage(`${table} ${id} of report ${report.id} vanished`) : Effect.succeed(row)
+      }
       const results = yield* Effect.forEach(sortedIterations, ([iteration, perIteration]) =>
-        Effect.forEach([...perIteration.entries()], ([benchmarkId, measureRows]) =>
+        Effect.forEach([...perIteration.entries()], ([benchmarkId, resultRows]) =>
           Effect.gen(function*() {
-            const benchmark = dimensionJson(project.uuid, yield* benchmarks.byId(benchmarkId))
-            const measuresJson = yield* Effect.forEach(measureRows, (r) =>
+            const benchmark = dimensionJson(project.uuid, yield* rowOf(benchmarkRows, benchmarkId, "benchmark"))
+            const measuresJson = yield* Effect.forEach(resultRows, (r) =>
               Effect.gen(function*() {
                 let threshold: ReturnType<typeof thresholdModelJson> | null = null
                 if (r.threshold_id !== null && r.model_id !== null) {
@@ -224,7 +231,7 @@ const make = Effect.gen(function*() {
                   threshold = thresholdCache.get(key) ?? null
                 }
                 return {
-                  measure: measureJson(project.uuid, yield* measures.byId(r.measure_id)),
+                  measure: measureJson(project.uuid, yield* rowOf(measureRows, r.measure_id, "measure")),
                   metric: metricJson(r),
                   threshold,
                   boundary: r.threshold_id === null ? null : boundaryJson(r)
