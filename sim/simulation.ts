@@ -1,5 +1,5 @@
 import Sqlite from "better-sqlite3"
-import { Cause, Context, Deferred, Duration, Effect, Exit, Fiber, FiberRef, HashSet, Layer, Logger, Option, Random, Runtime, Scope } from "effect"
+import { Cause, Clock, Context, DefaultServices, Duration, Effect, Exit, Fiber, FiberRef, HashSet, Layer, Logger, Option, Random, Runtime, Scope } from "effect"
 import { createHash } from "node:crypto"
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -64,7 +64,7 @@ export interface SimResult {
 }
 
 const START = Date.UTC(2026, 0, 1)
-const SETTINGS: JobSettingsShape = defaultJobSettings
+const SETTINGS: JobSettingsShape = { ...defaultJobSettings, heartbeatFlushInterval: Duration.seconds(Number(process.env["FLUSH"] ?? 1)) }
 const HEARTBEAT_MS = Duration.toMillis(SETTINGS.heartbeatTimeout)
 const GRACE_MS = Duration.toMillis(SETTINGS.timeoutGrace)
 const POLL_SECONDS = 30
@@ -195,7 +195,7 @@ const fmtTime = (ms: number) => `${((ms - START) / 1000).toFixed(3).padStart(10)
 export class Simulation {
   private readonly scheduler = new SimScheduler()
   private readonly clock = new SimClock(START)
-  private readonly runtime: Runtime.Runtime<never>
+  private readonly runtime: Runtime.Runtime<Ids>
   private readonly rng: Rng
   private readonly rates: FaultRates
   private readonly faultCount = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<FaultName, number>
@@ -243,9 +243,16 @@ export class Simulation {
       this.log("server", `log ${logLevel.label} ${text}`)
     })
     // Spans cost time and carry nothing the checks read; the services' code paths are the same without them.
+    // The clock, random and ids live in the runtime itself, so every fiber of the world (and each one they fork)
+    // starts with them, without per-fiber wrappers.
     this.runtime = simRuntime(this.scheduler).pipe(
       Runtime.setFiberRef(FiberRef.currentLoggers, HashSet.make(logger)),
-      Runtime.setFiberRef(FiberRef.currentTracerEnabled, false)
+      Runtime.setFiberRef(FiberRef.currentTracerEnabled, false),
+      Runtime.setFiberRef(
+        DefaultServices.currentServices,
+        DefaultServices.liveServices.pipe(Context.add(Clock.Clock, this.clock), Context.add(Random.Random, this.random))
+      ),
+      Runtime.provideService(Ids, this.ids)
     )
   }
 
@@ -267,9 +274,7 @@ export class Simulation {
 
   /** Runs an effect as a fiber of the world, with its clock, random and ids. */
   private fork<A, E>(effect: Effect.Effect<A, E>): Fiber.RuntimeFiber<A, E> {
-    return Runtime.runFork(this.runtime)(
-      effect.pipe(Effect.provideService(Ids, this.ids), Effect.withRandom(this.random), Effect.withClock(this.clock))
-    )
+    return Runtime.runFork(this.runtime)(effect)
   }
 
   /** Runs an effect against the live server's services; fails with "down" while the server restarts. */
@@ -398,18 +403,34 @@ export class Simulation {
     timeoutMs: number,
     options: { readonly duplicable?: boolean; readonly claim?: boolean } = {}
   ): Effect.Effect<Option.Option<Exit.Exit<A, E>>> {
-    return Effect.gen(this, function*() {
-      const answer = yield* Deferred.make<Exit.Exit<A, E>>()
+    // One async step on the simulated clock (no Deferred, no racing timeout fiber): the first of the answer and
+    // the timeout resumes the caller, the other is dropped.
+    return Effect.async<Option.Option<Exit.Exit<A, E>>>((resume) => {
+      let settled = false
       const incarnation = runner.incarnation
       const r = runner.rng
       const dup = r.next()
       const copies = options.duplicable === true && dup < this.rates.duplicate ? 2 : 1
       if (copies === 2) this.fault("duplicate", runner.name, `${what} sent twice`)
+      const timeout = this.clock.at(this.clock.now + timeoutMs, () => {
+        if (settled) return
+        settled = true
+        resume(Effect.succeed(Option.none()))
+      })
+      const answer = (exit: Exit.Exit<A, E>) => {
+        if (settled) return
+        settled = true
+        timeout.canceled = true
+        resume(Effect.succeed(Option.some(exit)))
+      }
       for (let copy = 0; copy < copies; copy++) {
         const at = this.clock.now + this.delay(r)
         this.clock.at(at, () => this.deliver(runner, incarnation, what, call, answer, options.claim === true))
       }
-      return yield* Deferred.await(answer).pipe(Effect.timeoutOption(Duration.millis(timeoutMs)))
+      return Effect.sync(() => {
+        settled = true
+        timeout.canceled = true
+      })
     })
   }
 
@@ -418,7 +439,7 @@ export class Simulation {
     incarnation: number,
     what: string,
     call: Effect.Effect<A, E, ServerServicesOf>,
-    answer: Deferred.Deferred<Exit.Exit<A, E>>,
+    answer: (exit: Exit.Exit<A, E>) => void,
     claim: boolean
   ) {
     if (this.clock.now < runner.partitionedUntil) return this.log(runner.name, `${what} lost (partition)`)
@@ -441,7 +462,7 @@ export class Simulation {
       this.clock.at(back, () => {
         if (this.clock.now < runner.partitionedUntil) return this.log(runner.name, `answer to ${what} lost (partition)`)
         if (runner.incarnation !== incarnation) return
-        Deferred.unsafeDone(answer, Effect.succeed(response))
+        answer(response)
       })
     })
   }
@@ -715,15 +736,32 @@ export class Simulation {
 
   // ---------------------------------------------------------------- invariants
 
-  private transitionsSince: Sqlite.Statement | undefined
+  private readonly statements = new Map<string, Sqlite.Statement>()
+  private dataVersion = -1
 
+  /** The reader's statements, prepared once per seed. */
+  private stmt(source: string): Sqlite.Statement {
+    let statement = this.statements.get(source)
+    if (statement === undefined) {
+      statement = this.reader.prepare(source)
+      this.statements.set(source, statement)
+    }
+    return statement
+  }
+
+  /**
+   * Transitions committed since the last read. SQLite's data_version moves whenever another connection commits,
+   * so most steps (a timer that wrote nothing) skip the query.
+   */
   private readTransitions(): ReadonlyArray<Transition> {
-    this.transitionsSince ??= this.reader.prepare(`SELECT * FROM sim_transition WHERE seq > ? ORDER BY seq`)
-    return this.transitionsSince.all(this.lastSeq) as Array<Transition>
+    const version = this.stmt("PRAGMA data_version").pluck().get() as number
+    if (version === this.dataVersion) return []
+    this.dataVersion = version
+    return this.stmt(`SELECT * FROM sim_transition WHERE seq > ? ORDER BY seq`).all(this.lastSeq) as Array<Transition>
   }
 
   private admitJob(t: Transition) {
-    const row = this.reader.prepare(`SELECT id, uuid, spec_id, priority, organization_id, source_ip, created, timeout, report_id, config FROM job WHERE id = ?`)
+    const row = this.stmt(`SELECT id, uuid, spec_id, priority, organization_id, source_ip, created, timeout, report_id, config FROM job WHERE id = ?`)
       .get(t.job_id) as { id: number; uuid: string; spec_id: number; priority: number; organization_id: number; source_ip: string | null; created: number; timeout: number; report_id: number; config: string } | undefined
     if (row === undefined) return this.violate("world", `job ${t.job_id} inserted but not found`)
     const key = (JSON.parse(row.config) as { env?: Record<string, string> }).env?.["SIM_JOB"] ?? ""
@@ -807,7 +845,7 @@ export class Simulation {
   }
 
   private reportMetrics(reportId: number) {
-    return this.reader.prepare(`SELECT rb.iteration, b.name AS benchmark, ms.slug AS measure, m.value, m.id,
+    return this.stmt(`SELECT rb.iteration, b.name AS benchmark, ms.slug AS measure, m.value, m.id,
         (SELECT count(*) FROM boundary bd JOIN alert a ON a.boundary_id = bd.id WHERE bd.metric_id = m.id) AS alerts,
         (SELECT count(*) FROM boundary bd WHERE bd.metric_id = m.id) AS boundaries,
         EXISTS (SELECT 1 FROM metric m2 JOIN report_benchmark rb2 ON rb2.id = m2.report_benchmark_id
@@ -902,7 +940,7 @@ export class Simulation {
       if (!isTerminal(job.status)) this.violate("stuck", `job ${job.plan?.key ?? job.uuid} still ${job.status} after the drain`, [job.uuid])
       if (job.status !== "processed") this.checkReport(job)
     }
-    const rows = this.reader.prepare(`SELECT id, last_billed_minute FROM job`).all() as Array<{ id: number; last_billed_minute: number }>
+    const rows = this.stmt(`SELECT id, last_billed_minute FROM job`).all() as Array<{ id: number; last_billed_minute: number }>
     for (const row of rows) {
       const job = this.jobs.get(row.id)
       if (job === undefined) continue
@@ -949,7 +987,7 @@ export class Simulation {
         name,
         auth: auth.value,
         rng: this.rng.fork(`runner-${i}`),
-        heartbeatMs: r.int(2, 5) * 1000,
+        heartbeatMs: r.int(Number(process.env["HBLO"] ?? 2), Number(process.env["HBHI"] ?? 5)) * 1000,
         incarnation: 0,
         partitionedUntil: 0,
         handlers: new Set(),
