@@ -134,6 +134,9 @@ const main = async () => {
       const boot = `import("tsx/esm/api").then(({ register }) => { register(); return import(${entry}) })`
       const worker = new Worker(boot, {
         eval: true,
+        // Effect allocates many short-lived objects per step: a larger young generation cuts scavenge time by a
+        // third in a seed (measured 650 -> 460 ms of GC over four seeds), at ~200 MB per worker.
+        resourceLimits: { maxYoungGenerationSizeMb: 192 },
         workerData: { seeds, without: [...args.without], ...(args.jobs === undefined ? {} : { jobs: args.jobs }) }
       })
       worker.on("message", (result: SimResult) => record(result))
