@@ -6,6 +6,7 @@ import { join } from "node:path"
 import { pushLayout } from "../../src/image/client.js"
 import { runRunner } from "../../src/runner/daemon.js"
 import { makeExecutor } from "../../src/runner/executors/select.js"
+import { apiJson } from "../../test/helpers/http.js"
 import { startIdentityServer } from "../../test/helpers/identity.js"
 import { buildImage, busyboxLayer, writeLayout } from "../../test/runner/fixtures.js"
 
@@ -16,17 +17,10 @@ const percentile = (xs: ReadonlyArray<number>, p: number) => {
 const round = (x: number) => Math.round(x * 100) / 100
 
 const request = (url: string, key: string, path: string, body?: unknown) =>
-  Effect.promise(async () => {
-    const init: RequestInit = { headers: { "content-type": "application/json", authorization: `Bearer ${key}` } }
-    if (body !== undefined) {
-      init.method = "POST"
-      init.body = JSON.stringify(body)
-    }
-    const response = await fetch(`${url}${path}`, init)
-    const json = (await response.json()) as Record<string, unknown>
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`)
-    return json
-  })
+  Effect.flatMap(apiJson(url, key, path, body), (r) =>
+    r.status >= 300
+      ? Effect.dieMessage(`${path}: ${r.status} ${JSON.stringify(r.body)}`)
+      : Effect.succeed(r.body as Record<string, unknown>))
 
 export const endToEnd = (options: { readonly jobs: number; readonly work: string }) =>
   Effect.runPromise(Effect.scoped(Effect.gen(function*() {

@@ -4,17 +4,9 @@ import { RunnerClient, runnerClientWebSocket } from "../../src/api/runner-client
 import { pushLayout } from "../../src/image/client.js"
 import { startIdentityServer } from "../helpers/identity.js"
 import { buildTestImage, tempFolder } from "../registry/images.js"
+import { apiJson } from "../helpers/http.js"
 
-const json = (url: string, key: string, path: string, body?: unknown) =>
-  Effect.promise(async () => {
-    const init: RequestInit = { headers: { "content-type": "application/json", authorization: `Bearer ${key}` } }
-    if (body !== undefined) {
-      init.method = "POST"
-      init.body = JSON.stringify(body)
-    }
-    const response = await fetch(`${url}${path}`, init)
-    return { status: response.status, body: (await response.json()) as any }
-  })
+const json = apiJson
 
 const model = { thresholds: { models: { latency: { test: "static", upper_boundary: 100 } } } }
 const bmf = (value: number) => JSON.stringify({ "bench::remote": { latency: { value } } })

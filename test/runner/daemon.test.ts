@@ -12,17 +12,9 @@ import { runRunner, writeSpool } from "../../src/runner/daemon.js"
 import { localExecutor } from "../../src/runner/executors/local.js"
 import { clientAs, startIdentityServer } from "../helpers/identity.js"
 import { buildTestImage, tempFolder } from "../registry/images.js"
+import { apiJson } from "../helpers/http.js"
 
-const json = (url: string, key: string, path: string, body?: unknown) =>
-  Effect.promise(async () => {
-    const init: RequestInit = { headers: { "content-type": "application/json", authorization: `Bearer ${key}` } }
-    if (body !== undefined) {
-      init.method = "POST"
-      init.body = JSON.stringify(body)
-    }
-    const response = await fetch(`${url}${path}`, init)
-    return { status: response.status, body: (await response.json()) as any }
-  })
+const json = apiJson
 
 /** A server with a fallback spec, a runner, and the test image (bench.sh prints BMF) pushed as proj:v1. */
 const world = Effect.gen(function*() {
