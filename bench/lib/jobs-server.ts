@@ -19,6 +19,7 @@ import { IdentityLive } from "../../src/identity/layer.js"
 import { RegistryLive } from "../../src/registry/index.js"
 import { JobOutputStore } from "../../src/jobs/output.js"
 import { HeartbeatWriter } from "../../src/jobs/heartbeats.js"
+import { JobEvents } from "../../src/jobs/events.js"
 import { JobSeamsDefault, jobsLayer } from "../../src/jobs/layer.js"
 import { Runners } from "../../src/runners/runners.js"
 import { Specs } from "../../src/runners/specs.js"
@@ -57,7 +58,8 @@ const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlC
     Layer.provideMerge(Specs.Live),
     Layer.provideMerge(ReportServicesLive),
     Layer.provideMerge(RegistryLive({ root: dataDir })),
-    Layer.provideMerge(IdentityLive)
+    Layer.provideMerge(IdentityLive),
+    Layer.provideMerge(JobEvents.Live)
   )
 
 /**

@@ -26,6 +26,14 @@ export class RunnerAuth extends RpcMiddleware.Tag<RunnerAuth>()("bencher/api/Run
 }) {}
 
 const JobRef = { job: Uuid }
+
+/** A piece of a running job's stdout or stderr; the runner batches them (about every 100 ms or 16 KiB). */
+export const OutputChunk = Schema.Struct({
+  iteration: Schema.Int.pipe(Schema.between(0, 255)),
+  stream: Schema.Literal("stdout", "stderr"),
+  chunk: Schema.String.pipe(Schema.maxLength(1024 * 1024))
+})
+export type OutputChunk = typeof OutputChunk.Type
 const errors = Schema.Union(JobNotHeld, BadRequest)
 
 /** The runner channel (DESIGN.md's RunnerSession), served over HTTP (POST) and WebSocket (GET) at one path. */
@@ -39,5 +47,7 @@ export class RunnerRpcs extends RpcGroup.make(
   Rpc.make("Heartbeat", { payload: JobRef, success: JobSignal, error: errors }),
   Rpc.make("Completed", { payload: { ...JobRef, results: IterationResults }, success: JobAck, error: errors }),
   Rpc.make("Failed", { payload: { ...JobRef, results: IterationResults, error: Schema.String }, success: JobAck, error: errors }),
-  Rpc.make("Canceled", { payload: JobRef, success: JobAck, error: errors })
+  Rpc.make("Canceled", { payload: JobRef, success: JobAck, error: errors }),
+  /** Live output for followers only: the server keeps a bounded tail in memory; Completed/Failed carry the whole. */
+  Rpc.make("Output", { payload: { ...JobRef, chunks: Schema.Array(OutputChunk).pipe(Schema.maxItems(1024)) }, error: errors })
 ).middleware(RunnerAuth) {}

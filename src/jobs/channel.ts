@@ -6,6 +6,8 @@ import { toIso } from "../domain/time.js"
 import type { AuthenticatedRunner } from "../runners/runners.js"
 import { Specs, specJson } from "../runners/specs.js"
 import { jobConfigOf } from "./jobs.js"
+import { isTerminal } from "../domain/job.js"
+import { JobEvents, type OutputStream } from "./events.js"
 import { JobLifecycle, type JobRow, statusOf } from "./lifecycle.js"
 import { JobCompletion, JobOutputStore, RunnerPullTokens } from "./output.js"
 import { DEFAULT_POLL_TIMEOUT, JobQueue } from "./queue.js"
@@ -19,6 +21,7 @@ const make = Effect.gen(function*() {
   const outputs = yield* JobOutputStore
   const completion = yield* JobCompletion
   const tokens = yield* RunnerPullTokens
+  const events = yield* JobEvents
 
   const notHeld = (uuid: string) => new JobNotHeld({ message: `Job ${uuid} is not held by this runner` })
 
@@ -131,7 +134,24 @@ const make = Effect.gen(function*() {
       return { job: row.uuid, status: statusOf((yield* lifecycle.byId(row.id)) ?? row) }
     })
 
-  return { claim, running, heartbeat, completed, failed, canceled } as const
+  /**
+   * Live output for followers. A job this server supervises is checked in memory (no SQL per chunk); output of a
+   * job that ended or was canceled is dropped, so no tail outlives its job.
+   */
+  const output = (
+    runner: AuthenticatedRunner,
+    uuid: string,
+    chunks: ReadonlyArray<{ readonly iteration: number; readonly stream: OutputStream; readonly chunk: string }>
+  ) =>
+    Effect.gen(function*() {
+      if (supervisor.held(runner.id, uuid) === undefined) {
+        const row = yield* ownRow(runner, uuid)
+        if (isTerminal(statusOf(row))) return
+      } else if (supervisor.isCanceled(uuid)) return
+      for (const c of chunks) yield* events.output(uuid, c.iteration, c.stream, c.chunk)
+    })
+
+  return { claim, running, heartbeat, completed, failed, canceled, output } as const
 })
 
 /**

@@ -2,6 +2,7 @@ import { Effect, Layer } from "effect"
 import { ServerConfig } from "../server/config.js"
 import { RunnerChannel } from "./channel.js"
 import { HeartbeatWriter } from "./heartbeats.js"
+import { JobEvents } from "./events.js"
 import { ImageResolver } from "./image.js"
 import { Jobs } from "./jobs.js"
 import { JobLifecycle } from "./lifecycle.js"
@@ -30,8 +31,13 @@ export const jobsLayer = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4
     Layer.provideMerge(Layer.mergeAll(parts.lifecycle ?? JobLifecycle.Live, parts.outputs))
   )
 
-/** The jobs with their outputs in the `job_output` table and the background heartbeat writer (tests, simulator). */
-export const JobsLive = jobsLayer({ outputs: JobOutputStore.Table, writer: HeartbeatWriter.Live })
+/**
+ * The jobs with their outputs in the `job_output` table and the background heartbeat writer (tests, simulator).
+ * JobEvents is provided below everything, so every JobLifecycle instance publishes to the same followers.
+ */
+export const JobsLive = jobsLayer({ outputs: JobOutputStore.Table, writer: HeartbeatWriter.Live }).pipe(
+  Layer.provideMerge(JobEvents.Live)
+)
 
 /**
  * The seams' defaults until identity and the registry land: digest-only images on this server's host, and

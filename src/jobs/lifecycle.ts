@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer } from "effect"
 import { allowedTransitions, type JobStatus, jobStatusFromInt, jobStatusToInt } from "../domain/job.js"
 import { retryBusy } from "../store/database.js"
+import { JobEvents } from "./events.js"
 
 export interface JobRow {
   readonly id: number
@@ -44,17 +45,20 @@ export type EndReason =
 
 const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  const events = yield* JobEvents
 
   /**
    * One compare-and-set UPDATE: the job moves to `to` only if its current status may lead there (and, when
    * given, only if `runnerId` holds it). Returns the updated row, or undefined when nothing changed: a lost
-   * race, a duplicate or a late message, all of which callers treat as no-ops.
+   * race, a duplicate or a late message, all of which callers treat as no-ops. A change is published to
+   * followers (JobEvents) at once, unless `publish` is false: a caller inside a larger transaction publishes
+   * after its commit.
    */
   const transition = (
     jobId: number,
     to: JobStatus,
     fields: Readonly<Record<string, number | string | null>> = {},
-    options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus> } = {}
+    options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus>; readonly publish?: boolean } = {}
   ) =>
     Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
@@ -65,7 +69,10 @@ const make = Effect.gen(function*() {
         ${options.runnerId === undefined ? sql`` : sql`AND runner_id = ${options.runnerId}`}
         RETURNING *`
       return rows[0]
-    }).pipe(retryBusy)
+    }).pipe(
+      retryBusy,
+      Effect.tap((row) => (row === undefined || options.publish === false ? Effect.void : events.status(row)))
+    )
 
   const claim = (jobId: number, runnerId: number) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>

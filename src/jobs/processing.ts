@@ -2,6 +2,7 @@ import { Clock, Effect, Layer, Option } from "effect"
 import type { JsonIterationOutput, JsonJobOutput } from "../domain/job.js"
 import { ReportPipeline } from "../reports/pipeline.js"
 import { jobConfigOf } from "./jobs.js"
+import { JobEvents } from "./events.js"
 import { JobLifecycle, type JobRow } from "./lifecycle.js"
 import { JobCompletion } from "./output.js"
 
@@ -31,6 +32,7 @@ export const JobProcessingLive = Layer.effect(
   Effect.gen(function*() {
     const pipeline = yield* ReportPipeline
     const lifecycle = yield* JobLifecycle
+    const events = yield* JobEvents
     const onCompleted = (job: JobRow, output: JsonJobOutput): Effect.Effect<void> =>
       Effect.gen(function*() {
         const config = jobConfigOf(job)
@@ -40,6 +42,7 @@ export const JobProcessingLive = Layer.effect(
         const startTime = backdate ?? job.started ?? job.claimed ?? job.created
         const endTime = backdate === undefined ? job.completed ?? now : backdate + Math.max(0, (job.completed ?? now) - (job.started ?? now))
         const failures = output.results.filter((r) => r.exit_code !== 0).length
+        let processed: JobRow | undefined
         yield* pipeline.ingestInto(
           job.report_id,
           {
@@ -51,10 +54,14 @@ export const JobProcessingLive = Layer.effect(
             // Iterations that failed without --allow-failure leave the report partial.
             partial: failures > 0 && settings?.allow_failure !== true
           },
-          Effect.flatMap(lifecycle.transition(job.id, "processed", {}, { from: ["completed"] }), (row) =>
+          // Followers hear `processed` after the commit, when the report they fetch has its results.
+          Effect.flatMap(lifecycle.transition(job.id, "processed", {}, { from: ["completed"], publish: false }), (row) => {
+            processed = row
             // Lost the compare-and-set: another processor finished first; roll this one back.
-            row === undefined ? Effect.fail("already processed" as const) : Effect.void)
+            return row === undefined ? Effect.fail("already processed" as const) : Effect.void
+          })
         ).pipe(Effect.catchIf((e) => e === "already processed", () => Effect.void))
+        if (processed !== undefined) yield* events.status(processed)
       }).pipe(
         Effect.catchTag("BadRequest", (error) =>
           lifecycle.transition(job.id, "failed", { error: error.message.slice(0, 4096) }, { from: ["completed"] }).pipe(Effect.asVoid)),

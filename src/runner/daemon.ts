@@ -1,8 +1,10 @@
 import type { RpcClientError } from "@effect/rpc/RpcClientError"
-import { Deferred, Duration, Effect, Fiber, Option, Schedule } from "effect"
+import { Deferred, Duration, Effect, Fiber, Option, Queue, Schedule } from "effect"
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
+import { StringDecoder } from "node:string_decoder"
 import { RunnerClient, runnerClientWebSocket } from "../api/runner-client.js"
+import type { OutputChunk } from "../api/runner-rpc.js"
 import type { JsonIterationOutput } from "../domain/job.js"
 import type { JsonClaimedJob } from "../domain/runner.js"
 import { execute, type JobSettings, resourceSpecOf, type RunnerLimits } from "./execute.js"
@@ -61,6 +63,37 @@ const retryTransport = <A, E, R>(self: Effect.Effect<A, E, R>) =>
     Effect.tapError((e) => isTransport(e) ? Effect.logWarning(`runner channel: ${e.message}; retrying`) : Effect.void),
     Effect.retry({ schedule: reconnectSchedule, while: isTransport })
   )
+
+/** Live output is sent at most this long after it was written... */
+export const OUTPUT_BATCH_MS = 100
+/** ...or as soon as this much is waiting. */
+export const OUTPUT_BATCH_CHARS = 16 * 1024
+/** Per message: a flood is cut to its newest part (followers get a tail; Completed still carries everything). */
+const OUTPUT_MESSAGE_CHARS = 256 * 1024
+
+/** Consecutive chunks of the same iteration and stream become one; the total is cut to its newest part. */
+export const mergeChunks = (chunks: ReadonlyArray<OutputChunk>, max = OUTPUT_MESSAGE_CHARS): Array<OutputChunk> => {
+  const merged: Array<OutputChunk> = []
+  for (const c of chunks) {
+    const last = merged[merged.length - 1]
+    if (last !== undefined && last.iteration === c.iteration && last.stream === c.stream) {
+      merged[merged.length - 1] = { ...last, chunk: last.chunk + c.chunk }
+    } else merged.push(c)
+  }
+  let total = merged.reduce((n, c) => n + c.chunk.length, 0)
+  while (total > max && merged.length > 0) {
+    const first = merged[0] as OutputChunk
+    const over = total - max
+    if (first.chunk.length <= over) {
+      merged.shift()
+      total -= first.chunk.length
+    } else {
+      merged[0] = { ...first, chunk: first.chunk.slice(over) }
+      total -= over
+    }
+  }
+  return merged
+}
 
 const spoolPath = (dir: string, job: string) => join(dir, `${job}.json`)
 
@@ -164,6 +197,45 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
           Effect.zipRight(cancel("runner stopping")),
           Effect.forkScoped
         )
+        // Output for followers: collected from the executor's callbacks, sent in batches over the channel.
+        const pendingOutput = yield* Queue.unbounded<OutputChunk>()
+        const decoders = new Map<string, StringDecoder>()
+        const onOutput = (iteration: number, stream: "stdout" | "stderr", chunk: Buffer) => {
+          const key = `${iteration}:${stream}`
+          let decoder = decoders.get(key)
+          if (decoder === undefined) {
+            decoder = new StringDecoder("utf8")
+            decoders.set(key, decoder)
+          }
+          const text = decoder.write(chunk)
+          if (text !== "") Queue.unsafeOffer(pendingOutput, { iteration, stream, chunk: text })
+        }
+        const sendOutput = (chunks: ReadonlyArray<OutputChunk>) =>
+          chunks.length === 0
+            ? Effect.void
+            : rpc.Output({ job: job.uuid, chunks: mergeChunks(chunks) }).pipe(
+              Effect.catchAll((e) => Effect.logDebug(`job ${job.uuid}: output: ${e.message}`))
+            )
+        // Waits for output, then gathers more for up to OUTPUT_BATCH_MS (less once OUTPUT_BATCH_CHARS wait) and
+        // sends it; uninterruptible past the first chunk, so stopping the forwarder never drops a gathered batch.
+        const forwarder = yield* Effect.gen(function*() {
+          for (;;) {
+            const first = yield* Queue.take(pendingOutput)
+            yield* Effect.gen(function*() {
+              const batch = [first]
+              let chars = first.chunk.length
+              const deadline = Date.now() + OUTPUT_BATCH_MS
+              while (chars < OUTPUT_BATCH_CHARS && Date.now() < deadline) {
+                yield* Effect.sleep(Duration.millis(Math.min(10, Math.max(0, deadline - Date.now()))))
+                for (const c of yield* Queue.takeAll(pendingOutput)) {
+                  batch.push(c)
+                  chars += c.chunk.length
+                }
+              }
+              yield* sendOutput(batch)
+            }).pipe(Effect.uninterruptible)
+          }
+        }).pipe(Effect.forkScoped)
         const scratchRoot = join(o.cacheDir, "scratch", job.uuid)
         const outcome = yield* Effect.gen(function*() {
           const registry = registryFor(job.config.registry, o.host)
@@ -183,7 +255,8 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
             job: jobSettingsOf(job.config),
             spec: resourceSpecOf(job.spec),
             runner: { ...o.limits, scratchRoot },
-            signal: controller.signal
+            signal: controller.signal,
+            onOutput
           })
         }).pipe(
           Effect.map((result): SpooledOutcome =>
@@ -197,6 +270,9 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
         )
         yield* Fiber.interrupt(heartbeat)
         yield* Fiber.interrupt(stopper)
+        // The last output goes before the outcome, so a follower sees it before the job completes.
+        yield* Fiber.interrupt(forwarder)
+        yield* sendOutput(yield* Queue.takeAll(pendingOutput).pipe(Effect.map((c) => [...c])))
         yield* Effect.logInfo(`job ${job.uuid}: ${outcome.kind}${outcome.error === undefined ? "" : `: ${outcome.error}`}`)
         yield* report(outcome)
       }).pipe(Effect.scoped)

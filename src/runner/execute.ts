@@ -46,6 +46,8 @@ export interface ExecuteRequest {
   readonly spec?: ResourceSpec | undefined
   readonly runner: RunnerLimits
   readonly signal?: AbortSignal | undefined
+  /** Output of iteration `iteration` (0-based) as it arrives, for followers of the job. */
+  readonly onOutput?: ((iteration: number, stream: "stdout" | "stderr", chunk: Buffer) => void) | undefined
 }
 
 export interface ExecuteResult {
@@ -171,6 +173,7 @@ export const execute = (request: ExecuteRequest): Effect.Effect<ExecuteResult, S
             network: request.spec?.network === true,
             filePaths: job.file_paths ?? [],
             scratchDir,
+            onOutput: request.onOutput === undefined ? undefined : (stream, chunk) => request.onOutput?.(i, stream, chunk),
             limits: {
               memoryBytes: memory,
               vcpus: request.spec?.cpu !== undefined && request.spec.cpu > 0 ? request.spec.cpu : undefined,

@@ -26,8 +26,10 @@ import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHan
 import { JobsHandlersLive, RunnerJobsHandlersLive } from "./handlers/jobs.js"
 import { RunnersHandlersLive, SpecsHandlersLive } from "./handlers/runners.js"
 import { RunnerRpcRoutes } from "./runner-rpc.js"
+import { JobEventsRpcRoutes } from "./job-events-rpc.js"
 import { HeartbeatWriter } from "../jobs/heartbeats.js"
 import { jobsLayer } from "../jobs/layer.js"
+import { JobEvents } from "../jobs/events.js"
 import { JobLifecycle } from "../jobs/lifecycle.js"
 import { JobProcessingLive } from "../jobs/processing.js"
 import {
@@ -115,7 +117,9 @@ export const ServicesLive = jobsLayer({ outputs: JobOutputStoreFromBlobs, writer
   Layer.provideMerge(JobProcessingLive.pipe(Layer.provide(JobLifecycle.Live))),
   Layer.provideMerge(Runners.Live),
   Layer.provideMerge(Specs.Live),
-  Layer.provideMerge(ReportServicesLive)
+  Layer.provideMerge(ReportServicesLive),
+  // One PubSub of job events under every JobLifecycle instance (the jobs' and processing's).
+  Layer.provideMerge(JobEvents.Live)
 )
 
 /** Everything but the HTTP server: services, registry, identity and the store, for a config. */
@@ -133,7 +137,7 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(Hand
 const OciRoutes = RegistryRoutes.pipe(Layer.provide(RegistryCredentialsLive))
 
 /** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
-export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, RunnerRpcRoutes, ServerMiddleware)
+export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, RunnerRpcRoutes, JobEventsRpcRoutes, ServerMiddleware)
 
 /**
  * Graceful stop: Node's server.close() stops accepting and waits for in-flight requests; connections still open

@@ -39,7 +39,8 @@ export const RunnerRpcHandlersLive = Layer.scopedContext(Effect.gen(function*() 
     Heartbeat: ({ job }) => withRunner((r) => channel.heartbeat(r, job)),
     Completed: ({ job, results }) => withRunner((r) => channel.completed(r, job, results)),
     Failed: ({ job, results, error }) => withRunner((r) => channel.failed(r, job, results, error)),
-    Canceled: ({ job }) => withRunner((r) => channel.canceled(r, job))
+    Canceled: ({ job }) => withRunner((r) => channel.canceled(r, job)),
+    Output: ({ job, chunks }) => withRunner((r) => channel.output(r, job, chunks))
   })
   return yield* RunnerRpcs.toHandlersContext(handlers).pipe(Effect.provide(Context.empty()))
 }))

@@ -41,6 +41,8 @@ export interface RunSpec {
   /** A fresh host directory owned by this run: bundle, state and the writable output dir live here. */
   readonly scratchDir: string
   readonly limits: SandboxLimits
+  /** Told about stdout/stderr as it arrives (the runner forwards it to followers); the result still has it all. */
+  readonly onOutput?: ((stream: "stdout" | "stderr", chunk: Buffer) => void) | undefined
   /** Extra read-only host binds (the probes use them to borrow the host's /usr). */
   readonly binds?: ReadonlyArray<{ readonly source: string; readonly target: string }> | undefined
 }

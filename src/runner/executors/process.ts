@@ -32,6 +32,8 @@ export interface SupervisedRun {
   readonly signal?: AbortSignal | undefined
   /** Extra fds after stdin/stdout/stderr (e.g. a seccomp program for bwrap on fd 3). */
   readonly extraFds?: ReadonlyArray<number> | undefined
+  /** Each piece of stdout/stderr as it arrives, before any cap. */
+  readonly onOutput?: ((stream: "stdout" | "stderr", chunk: Buffer) => void) | undefined
   /** Kills what the process group may not reach (a container, a cgroup); called on timeout and cancel. */
   readonly killTree?: (() => Promise<void>) | undefined
 }
@@ -87,8 +89,14 @@ export const supervise = (run: SupervisedRun): Promise<SupervisedExit> =>
     }
     if (run.signal?.aborted === true) onAbort()
     run.signal?.addEventListener("abort", onAbort, { once: true })
-    ;(child.stdout as Readable | null)?.on("data", (c: Buffer) => stdout.push(c))
-    ;(child.stderr as Readable | null)?.on("data", (c: Buffer) => stderr.push(c))
+    ;(child.stdout as Readable | null)?.on("data", (c: Buffer) => {
+      stdout.push(c)
+      run.onOutput?.("stdout", c)
+    })
+    ;(child.stderr as Readable | null)?.on("data", (c: Buffer) => {
+      stderr.push(c)
+      run.onOutput?.("stderr", c)
+    })
 
     const finish = (exitCode: number | null, signal: string | null, spawnError?: string) => {
       if (settled) return

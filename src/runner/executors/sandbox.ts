@@ -70,6 +70,7 @@ export const runInSandbox = (
               timeoutMs: spec.limits.timeoutMs,
               maxOutputBytes: spec.limits.maxOutputBytes,
               signal: abort.signal,
+              onOutput: spec.onOutput,
               killTree: async () => {
                 await invocation.killTree?.()
                 await cgroup?.killAll()
