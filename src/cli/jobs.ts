@@ -1,6 +1,11 @@
 import { Args, Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
-import { clientOptions, makeBencherClient as apiClient, printJson } from "./client.js"
+import { Console, Duration, Effect, Option, Redacted } from "effect"
+import type { JsonJob } from "../domain/job.js"
+import { baseUrlOf, clientOptions, makeBencherClient as apiClient, printJson } from "./client.js"
+import { followAndReport, printRemoteReport } from "./follow/remote.js"
+import { reportFormats } from "./render/index.js"
+import { DEFAULT_JOB_TIMEOUT_SECONDS } from "./run/remote.js"
+import { streamEnabled } from "./run/remote-run.js"
 import { runnerUpCommand } from "./runner-up.js"
 import { runnerRunCommand } from "./runner-run.js"
 
@@ -25,11 +30,67 @@ const jobList = Command.make("list", {
     }))
   })).pipe(Command.withDescription("List a project's remote jobs"))
 
-const jobView = Command.make("view", { ...clientOptions, project, job: jobArg }, (o) =>
+/** `--output`: each iteration's stdout and stderr as the runner captured them, not the JSON. */
+const printOutput = (job: JsonJob) =>
+  Effect.gen(function*() {
+    const results = job.output?.results ?? []
+    if (results.length === 0) return yield* Console.error(`Job ${job.uuid} is ${job.status}; it has no output yet`)
+    for (const [i, r] of results.entries()) {
+      if (results.length > 1) yield* Console.log(`--- iteration ${i + 1} (exit code ${r.exit_code}) ---`)
+      if ((r.stdout ?? "") !== "") process.stdout.write(r.stdout + ((r.stdout ?? "").endsWith("\n") ? "" : "\n"))
+      if ((r.stderr ?? "") !== "") process.stderr.write(r.stderr + ((r.stderr ?? "").endsWith("\n") ? "" : "\n"))
+    }
+    if ((job.error ?? null) !== null) yield* Console.error(`error: ${job.error}`)
+  })
+
+const jobView = Command.make("view", {
+  ...clientOptions,
+  project,
+  job: jobArg,
+  follow: Options.boolean("follow").pipe(Options.withDescription("Follow the job live until it ends, then print its report")),
+  output: Options.boolean("output").pipe(Options.withDescription("Print the job's stdout and stderr instead of its JSON")),
+  format: Options.choice("format", reportFormats).pipe(Options.withDescription("Report format (--follow)"), Options.withDefault("human" as const)),
+  errorOnAlert: Options.boolean("error-on-alert").pipe(Options.withAlias("err"), Options.withDescription("Exit 1 when the report has alerts (--follow)")),
+  quiet: Options.boolean("quiet").pipe(Options.withAlias("q"), Options.withDescription("Only print the final report (--follow)")),
+  jobPollInterval: Options.integer("job-poll-interval").pipe(
+    Options.withAlias("poll-interval"),
+    Options.withDescription("Seconds between polls when the live stream is unavailable (default 5)"),
+    Options.optional
+  ),
+  waitTimeout: Options.integer("wait-timeout").pipe(Options.withDescription("Seconds to follow before giving up with exit 4 (default 7200)"), Options.optional),
+  cancelOnInterrupt: Options.boolean("cancel-on-interrupt").pipe(Options.withDescription("Ctrl-C cancels the job without asking"))
+}, (o) =>
   Effect.gen(function*() {
     const client = yield* apiClient(o)
-    yield* printJson(yield* client.jobs.view({ path: { project: o.project, job: o.job } }))
-  })).pipe(Command.withDescription("View one job, with its output once it has run"))
+    const view = (projectRef: string, job: string) => client.jobs.view({ path: { project: projectRef, job } })
+    if (!o.follow) {
+      const job = yield* view(o.project, o.job)
+      return yield* (o.output ? printOutput(job) : printJson(job))
+    }
+    const target = {
+      host: baseUrlOf(o.host),
+      key: Option.getOrUndefined(Option.map(o.key, Redacted.value)),
+      project: o.project,
+      job: o.job
+    }
+    const iterations = (yield* view(o.project, o.job)).config?.iter ?? 1
+    const report = yield* followAndReport({
+      viewJob: view,
+      viewReport: (projectRef, report) => client.reports.view({ path: { project: projectRef, report } }),
+      cancelJob: (projectRef, job) => client.jobs.cancel({ path: { project: projectRef, job } })
+    }, target, {
+      report: undefined,
+      format: o.format,
+      errorOnAlert: o.errorOnAlert,
+      quiet: o.quiet,
+      iterations,
+      pollInterval: Duration.seconds(Option.getOrElse(o.jobPollInterval, () => 5)),
+      stream: yield* streamEnabled,
+      waitTimeout: Duration.seconds(Option.getOrElse(o.waitTimeout, () => 2 * DEFAULT_JOB_TIMEOUT_SECONDS)),
+      cancelOnInterrupt: o.cancelOnInterrupt
+    })
+    yield* printRemoteReport(report, { format: o.format, host: baseUrlOf(o.host), onTheFly: false, errorOnAlert: o.errorOnAlert })
+  })).pipe(Command.withDescription("View one job (--output: its stdout/stderr; --follow: follow it live, then print its report)"))
 
 const jobCancel = Command.make("cancel", { ...clientOptions, project, job: jobArg }, (o) =>
   Effect.gen(function*() {

@@ -12,6 +12,8 @@ import { collectResults, readPipedStdin } from "./run/results.js"
 import { parseStartPointFlags } from "./run/start-point.js"
 import { parseThresholdFlags } from "./run/thresholds.js"
 import { alertCount } from "./render/rows.js"
+import { remoteJob } from "./run/remote.js"
+import { runRemote } from "./run/remote-run.js"
 
 // `bencher run` for a local run (reference/bencher.md §4.1-4.2): run the benchmark command (or read files or
 // stdin), build a JsonNewRun, POST /v0/run through the typed client, print the report, and fail on alerts with --err.
@@ -76,10 +78,27 @@ export const runOptions = {
   shell: Options.text("shell").pipe(Options.withDescription("Shell for a single-string command"), Options.withDefault(DEFAULT_SHELL)),
   shellFlag: Options.text("flag").pipe(Options.withDescription("Shell flag before the command"), Options.withDefault(DEFAULT_SHELL_FLAG)),
   exec: flag("exec", "Run the command as argv, without a shell"),
+  image: optionalText("image", "Run this image remotely on a runner instead of a local command ([registry/]<project>:<tag>)"),
+  spec: optionalText("spec", "Hardware spec (slug or UUID) of the remote run (requires --image)"),
+  entrypoint: optionalText("entrypoint", "Override the image's entrypoint (one string, like docker run --entrypoint)"),
+  cmd: repeatedText("cmd", "Override the image's command, one argument per --cmd (repeatable)"),
+  env: repeatedText("env", "KEY=VALUE added to the remote job's environment (repeatable)"),
+  jobTimeout: Options.integer("job-timeout").pipe(Options.withDescription("Seconds the remote job may run"), Options.optional),
+  detach: flag("detach", "Submit the remote job, print its uuid and how to follow it, and exit"),
+  jobPollInterval: Options.integer("job-poll-interval").pipe(
+    Options.withAlias("poll-interval"),
+    Options.withDescription("Seconds between polls when the live job stream is unavailable (default 5)"),
+    Options.optional
+  ),
+  waitTimeout: Options.integer("wait-timeout").pipe(
+    Options.withDescription("Seconds to follow the remote job before giving up with exit 4 (default twice --job-timeout)"),
+    Options.optional
+  ),
+  cancelOnInterrupt: flag("cancel-on-interrupt", "Ctrl-C cancels the remote job without asking"),
   command: Args.text({ name: "command" }).pipe(Args.withDescription("Benchmark command (env BENCHER_CMD)"), Args.repeated)
 }
 
-type RunOptions = Command.Command.ParseConfig<typeof runOptions>
+export type RunOptions = Command.Command.ParseConfig<typeof runOptions>
 
 const orFlagError = <A>(parsed: Either.Either<A, string>) =>
   Either.match(parsed, { onLeft: (message) => Effect.fail(new RunFlagError({ message })), onRight: Effect.succeed })
@@ -89,10 +108,14 @@ export const checkRunFlags = (options: RunOptions, env: { readonly ci: boolean }
   Effect.gen(function*() {
     const backend = resolveBackend(options)
     const project = Option.getOrUndefined(options.project)
-    if (project === undefined && isProjectKey(backend.key)) {
+    const remote = remoteJob(options, options)
+    if (typeof remote === "string") return yield* new RunFlagError({ message: remote })
+    // A remote run's project may come from its image reference, [registry/]<project>:<tag>.
+    const derivable = remote.job !== undefined
+    if (project === undefined && isProjectKey(backend.key) && !derivable) {
       return yield* new ProjectRequired({ message: "A project key (bencher_run_*) requires --project" })
     }
-    if (project === undefined && env.ci && !options.ciOnTheFly) {
+    if (project === undefined && env.ci && !options.ciOnTheFly && !derivable) {
       return yield* new ProjectRequired({
         message: "No --project given while CI=true: pass --project, or --ci-on-the-fly to create a project on the fly"
       })
@@ -120,7 +143,7 @@ export const checkRunFlags = (options: RunOptions, env: { readonly ci: boolean }
       cloneThresholds: options.startPointCloneThresholds,
       reset: options.startPointReset
     }))
-    return { backend, project, thresholds, startPoint }
+    return { backend, project, thresholds, startPoint, job: remote.job }
   })
 
 /**
@@ -144,7 +167,8 @@ export const validateNewRun = (run: JsonNewRun) =>
 export const runCommand = Command.make("run", runOptions, (options) =>
   Effect.gen(function*() {
     const ci = Option.getOrElse(yield* Config.boolean("CI").pipe(Config.option, Effect.orElseSucceed(() => Option.none<boolean>())), () => false)
-    const { backend, project, thresholds, startPoint } = yield* checkRunFlags(options, { ci })
+    const { backend, project, thresholds, startPoint, job } = yield* checkRunFlags(options, { ci })
+    if (job !== undefined) return yield* runRemote(options, { backend, project, thresholds, startPoint, job })
     const envCommand = yield* envText("BENCHER_CMD").pipe(Config.option, Effect.orElseSucceed(() => Option.none<string>()))
     const args = options.command.length > 0 ? options.command : Option.match(envCommand, { onNone: () => [], onSome: (c) => [c] })
     const command = benchCommand(args, { exec: options.exec, shell: options.shell, flag: options.shellFlag })

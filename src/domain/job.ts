@@ -88,6 +88,8 @@ export class JsonJob extends Schema.Class<JsonJob>("JsonJob")({
   created: DateTimeString,
   modified: DateTimeString,
   output: Schema.optional(Schema.NullOr(JsonJobOutput)),
+  /** Ours: the report the job's results go to, so a follower can fetch it once the job is processed. */
+  report: Schema.optional(Schema.NullOr(Uuid)),
   /** Ours: why a failed or canceled job ended (e.g. heartbeat_timeout, an adapter error). */
   error: Schema.optional(Schema.NullOr(Schema.String))
 }) {}

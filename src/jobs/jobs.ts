@@ -160,6 +160,7 @@ const make = Effect.gen(function*() {
       const status = statusOf(row)
       const spec = specJson(yield* specs.byId(row.spec_id))
       const runner = row.runner_id === null ? null : (yield* runners.byId(row.runner_id)).uuid
+      const [report] = yield* sql<{ uuid: string }>`SELECT uuid FROM report WHERE id = ${row.report_id}`
       const output = options.output && (isTerminal(status) || hasRun(status))
         ? Option.getOrNull(yield* outputs.get(row.id))
         : null
@@ -175,6 +176,7 @@ const make = Effect.gen(function*() {
         created: toIso(row.created),
         modified: toIso(row.modified),
         output,
+        report: report?.uuid ?? null,
         error: row.error
       }, { disableValidation: true })
     })
