@@ -30,7 +30,7 @@ export const json = (url: string, key: string, path: string, body?: unknown) =>
 
 export const followWorld = Effect.gen(function*() {
   const server = yield* startIdentityServer
-  yield* server.admin.specs.create({ payload: { name: "Small", cpu: 1, memory: 512, disk: 1024, fallback: true } })
+  yield* server.admin.specs.create({ payload: { name: "Small", cpu: 1, memory: 512 * 1024 * 1024, disk: 1024 * 1024 * 1024, fallback: true } })
   const runner = yield* server.admin.runners.create({ payload: { name: "Box", specs: ["small"] } })
   const at = () => new Date().toISOString()
   // The project exists before its image is pushed.

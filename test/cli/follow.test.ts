@@ -127,6 +127,22 @@ describe("bencher run --image follows the remote job", () => {
       expect(follower.stdout()).toMatch(/bench::remote/)
     }))
 
+  it.scopedLive("polls GET .../jobs/{job} every --job-poll-interval when the stream is off, and still ends with the report", () =>
+    Effect.gen(function*() {
+      const w = yield* followWorld
+      const p = w.cli(["--project", "proj", ...thresholdFlags, "--job-poll-interval", "1"], { BENCHER_FOLLOW_STREAM: "false" })
+      const [, job] = yield* waitFor(p, /Job ([0-9a-f-]{36}): pending/)
+      yield* Effect.gen(function*() {
+        const rpc = yield* RunnerClient
+        yield* claim
+        yield* rpc.Running({ job: job ?? "" })
+        yield* rpc.Completed({ job: job ?? "", results: [{ exit_code: 0, stdout: bmf(11) }] })
+      }).pipe(Effect.provide(w.channel))
+      expect(yield* exited(p)).toBe(0)
+      expect(count(p.stderr(), new RegExp(`Job ${job}: processed`))).toBe(1)
+      expect(resultsTable(p.stdout()).join("\n")).toContain("11.00")
+    }))
+
   it.scopedLive("rejects --image with a local command, and --detach with --job-poll-interval, before sending anything", () =>
     Effect.gen(function*() {
       const w = yield* followWorld
