@@ -3,18 +3,23 @@ import { Schema } from "effect"
 import { Forbidden, NotFound, Unauthorized } from "../domain/errors.js"
 import { ResourceId, Uuid } from "../domain/ids.js"
 import { JobStatus } from "../domain/job.js"
+import { JsonReport } from "../domain/report.js"
 import { DateTimeString } from "../domain/time.js"
 import { CurrentActor } from "../identity/actor.js"
 
 export const JOB_EVENTS_RPC_PATH = "/v0/jobs/rpc"
 
-/** A job moved to `status`; `runner` is the claiming runner's slug, `error` why a failed or canceled job ended. */
+/**
+ * A job moved to `status`; `runner` is the claiming runner's slug, `error` why a failed or canceled job ended. The
+ * `processed` event carries the processed report, so a follower prints it without another round trip.
+ */
 export class JobStatusEvent extends Schema.TaggedClass<JobStatusEvent>()("Status", {
   job: Uuid,
   status: JobStatus,
   runner: Schema.NullOr(Schema.String),
   error: Schema.NullOr(Schema.String),
-  at: DateTimeString
+  at: DateTimeString,
+  report: Schema.optional(Schema.NullOr(JsonReport))
 }) {}
 
 /**

@@ -11,6 +11,8 @@ import { type JobEvent, JobEvents, type JobStatusChange } from "../jobs/events.j
 import { Jobs } from "../jobs/jobs.js"
 import { JobLifecycle, statusOf } from "../jobs/lifecycle.js"
 import { Projects } from "../projects/projects.js"
+import type { JsonReport } from "../domain/report.js"
+import { ReportViews } from "../reports/views.js"
 import { Runners } from "../runners/runners.js"
 
 /** The REST API's credentials, taken from the upgrade request (the RPC server copies its headers into messages). */
@@ -29,15 +31,22 @@ export const JobEventsHandlersLive = JobEventsRpcs.toLayer(Effect.gen(function*(
   const projects = yield* Projects
   const runners = yield* Runners
   const access = yield* Access
+  const views = yield* ReportViews
 
   const runnerName = (runnerId: number | null) =>
     runnerId === null
       ? Effect.succeed(null)
       : runners.byId(runnerId).pipe(Effect.map((r) => r.slug), Effect.orElseSucceed(() => null))
 
-  const statusEvent = (change: Pick<JobStatusChange, "uuid" | "status" | "runnerId" | "error" | "at">) =>
-    Effect.map(runnerName(change.runnerId), (runner) =>
-      new JobStatusEvent({ job: change.uuid, status: change.status, runner, error: change.error, at: toIso(change.at) }))
+  const statusEvent = (
+    change: Pick<JobStatusChange, "uuid" | "status" | "runnerId" | "error" | "at">,
+    reportOf: Effect.Effect<JsonReport | null>
+  ) =>
+    Effect.gen(function*() {
+      const runner = yield* runnerName(change.runnerId)
+      const report = change.status === "processed" ? yield* reportOf : null
+      return new JobStatusEvent({ job: change.uuid, status: change.status, runner, error: change.error, at: toIso(change.at), report })
+    })
 
   return {
     Follow: ({ project, job }) =>
@@ -49,6 +58,11 @@ export const JobEventsHandlersLive = JobEventsRpcs.toLayer(Effect.gen(function*(
         // Output is raw job output: for those who may inspect the project, as with GET .../jobs/{job}'s `output`.
         const mayInspect = yield* access.project(actor, ref, "inspect").pipe(Effect.as(true), Effect.orElseSucceed(() => false))
         const row = yield* jobs.find(found.id, job)
+        // Followers may view the project, so they may view its reports.
+        const reportOf = Effect.flatMap(views.reportById(row.report_id), (report) => views.reportJson(found, report)).pipe(
+          Effect.map((r): JsonReport | null => r),
+          Effect.catchAllCause((cause) => Effect.as(Effect.logWarning("the processed report could not be attached", cause), null))
+        )
         // Subscribe first, then read the status: a change in between is in the subscription, never lost.
         const subscription = yield* events.subscribe(row.uuid)
         const now = (yield* lifecycle.byId(row.id)) ?? row
@@ -58,7 +72,7 @@ export const JobEventsHandlersLive = JobEventsRpcs.toLayer(Effect.gen(function*(
           runnerId: now.runner_id,
           error: now.error,
           at: now.modified
-        })
+        }, reportOf)
         const tail = mayInspect && !isTerminal(first.status)
           ? subscription.tail.map((c) => new JobOutputEvent({ job: c.uuid, iteration: c.iteration, stream: c.stream, offset: c.offset, chunk: c.chunk }))
           : []
@@ -74,7 +88,7 @@ export const JobEventsHandlersLive = JobEventsRpcs.toLayer(Effect.gen(function*(
             }
             if (rank[event.status] <= last) return Effect.succeed(Option.none())
             last = rank[event.status]
-            return Effect.map(statusEvent(event), (e) => Option.some<JobStatusEvent | JobOutputEvent>(e))
+            return Effect.map(statusEvent(event, reportOf), (e) => Option.some<JobStatusEvent | JobOutputEvent>(e))
           }),
           Stream.filterMap((e) => e)
         )

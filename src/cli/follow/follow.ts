@@ -1,7 +1,8 @@
-import { Duration, Effect, Either, Option, Stream } from "effect"
+import { Deferred, Duration, Effect, Either, Fiber, Option, Stream } from "effect"
 import { JobEventsClient, jobEventsClientWebSocket } from "../../api/job-events-client.js"
 import type { JobEvent } from "../../api/job-events-rpc.js"
 import { isTerminal, type JobStatus, type JsonJob } from "../../domain/job.js"
+import type { JsonReport } from "../../domain/report.js"
 import type { FollowDisplay, StatusChange } from "./display.js"
 
 // Following a remote job (issue #10): an RPC stream over WebSocket of its status changes and live output, with
@@ -34,6 +35,8 @@ export type TerminalStatus = "processed" | "failed" | "canceled"
 export interface FollowOutcome {
   readonly status: TerminalStatus
   readonly error: string | null
+  /** The processed report when the stream brought it (polling fetches it afterwards). */
+  readonly report: JsonReport | undefined
 }
 
 /** Errors the server answers with a verdict (not an outage): following cannot go on, by stream or by polling. */
@@ -55,16 +58,16 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
     let outcome: FollowOutcome | undefined
     const printed = new Map<string, number>()
 
-    const onStatus = (change: StatusChange) => {
+    const onStatus = (change: StatusChange, report?: JsonReport | null) => {
       if (change.status === status) return
       status = change.status
       display.status(change)
-      if (isTerminal(change.status)) outcome = { status: change.status as TerminalStatus, error: change.error }
+      if (isTerminal(change.status)) outcome = { status: change.status as TerminalStatus, error: change.error, report: report ?? undefined }
     }
 
     const onEvent = (event: JobEvent) =>
       Effect.sync(() => {
-        if (event._tag === "Status") return onStatus(event)
+        if (event._tag === "Status") return onStatus(event, event.report)
         const key = `${event.iteration}:${event.stream}`
         const done = printed.get(key) ?? 0
         const end = event.offset + event.chunk.length
@@ -73,15 +76,34 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
         printed.set(key, end)
       })
 
-    /** One stream session: Right when it ended (terminal or not), Left with why it broke. */
+    /**
+     * One stream session: Right when it ended (terminal or not), Left with why it broke. On a terminal status it
+     * returns at once and the WebSocket is closed in the background: the report fetch need not wait for the close
+     * handshake.
+     */
     const streamOnce = Effect.gen(function*() {
-      const client = yield* JobEventsClient
-      return yield* Stream.runForEach(client.Follow({ project: target.project, job: target.job }), onEvent)
-    }).pipe(
-      Effect.scoped,
-      Effect.provide(jobEventsClientWebSocket(target.host, target.key)),
-      Effect.either
-    )
+      const ended = yield* Deferred.make<Either.Either<void, unknown>>()
+      const session = yield* Effect.gen(function*() {
+        const client = yield* JobEventsClient
+        return yield* Stream.runForEach(
+          client.Follow({ project: target.project, job: target.job }),
+          (event) =>
+            Effect.zipRight(
+              onEvent(event),
+              Effect.suspend(() => (outcome === undefined ? Effect.void : Deferred.succeed(ended, Either.right(undefined))))
+            )
+        )
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(jobEventsClientWebSocket(target.host, target.key)),
+        Effect.either,
+        Effect.flatMap((result) => Deferred.succeed(ended, result)),
+        Effect.forkDaemon
+      )
+      const result = yield* Deferred.await(ended).pipe(Effect.onInterrupt(() => Fiber.interruptFork(session)))
+      if (outcome !== undefined) yield* Fiber.interruptFork(session)
+      return result
+    })
 
     const poll = Effect.gen(function*() {
       const job = yield* api.viewJob(target.project, target.job).pipe(Effect.either)

@@ -94,6 +94,7 @@ export const followAndReport = (api: RemoteApi, target: FollowTarget, options: R
         message: `Job ${target.job} failed: ${outcome.error ?? "no reason given"}. Full output: ${outputCommand(target)}`
       })
     }
+    if (outcome.report !== undefined) return outcome.report
     const reportUuid = options.report ?? (yield* api.viewJob(target.project, target.job)).report ?? undefined
     if (reportUuid === undefined) return yield* new JobFailed({ message: `Job ${target.job} has no report` })
     const report = yield* api.viewReport(target.project, reportUuid)
