@@ -33,10 +33,18 @@ export const JobEventsHandlersLive = JobEventsRpcs.toLayer(Effect.gen(function*(
   const access = yield* Access
   const views = yield* ReportViews
 
-  const runnerName = (runnerId: number | null) =>
-    runnerId === null
-      ? Effect.succeed(null)
-      : runners.byId(runnerId).pipe(Effect.map((r) => r.slug), Effect.orElseSucceed(() => null))
+  // A job has one runner: its name is read once per server, not once per event and follower.
+  const runnerNames = new Map<number, string>()
+  const runnerName = (runnerId: number | null): Effect.Effect<string | null> => {
+    if (runnerId === null) return Effect.succeed(null)
+    const known = runnerNames.get(runnerId)
+    if (known !== undefined) return Effect.succeed(known)
+    return runners.byId(runnerId).pipe(
+      Effect.tap((r) => Effect.sync(() => runnerNames.set(runnerId, r.slug))),
+      Effect.map((r) => r.slug),
+      Effect.orElseSucceed(() => null)
+    )
+  }
 
   const statusEvent = (
     change: Pick<JobStatusChange, "uuid" | "status" | "runnerId" | "error" | "at">,
