@@ -13,6 +13,8 @@ export interface FollowDisplay {
   readonly status: (change: StatusChange) => void
   readonly output: (iteration: number, stream: "stdout" | "stderr", text: string) => void
   readonly note: (line: string) => void
+  /** Stops (true) and restarts (false) redrawing a TTY's status line, while a question waits for an answer. */
+  readonly pause: (paused: boolean) => void
   /** Clears a TTY's status line before the report is printed. */
   readonly close: () => void
 }
@@ -74,12 +76,19 @@ export const lineDisplay = (job: string, options: { readonly prefixIterations: b
     status: (change) => writers.stderr(describeStatus(job, change) + "\n"),
     output: (iteration, stream, text) => void write(iteration, stream, text),
     note: (line) => writers.stderr(line + "\n"),
+    pause: () => undefined,
     close: () => undefined
   }
 }
 
 /** `--quiet`: nothing until the report. */
-export const quietDisplay: FollowDisplay = { status: () => undefined, output: () => undefined, note: () => undefined, close: () => undefined }
+export const quietDisplay: FollowDisplay = {
+  status: () => undefined,
+  output: () => undefined,
+  note: () => undefined,
+  pause: () => undefined,
+  close: () => undefined
+}
 
 /**
  * A terminal: one status line at the bottom (spinner, status, elapsed seconds), redrawn every 100 ms; output is
@@ -91,12 +100,13 @@ export const ttyDisplay = (job: string, options: { readonly prefixIterations: bo
   let frame = 0
   let drawn = false
   let midLine = false
+  let paused = false
   const clear = () => {
     if (drawn) process.stderr.write("\r\x1b[2K")
     drawn = false
   }
   const draw = () => {
-    if (midLine) return
+    if (midLine || paused) return
     const elapsed = ((Date.now() - options.startedAt) / 1000).toFixed(1)
     process.stderr.write(`\r\x1b[2K${SPINNER[frame++ % SPINNER.length]} ${current} (${elapsed}s)`)
     drawn = true
@@ -119,6 +129,10 @@ export const ttyDisplay = (job: string, options: { readonly prefixIterations: bo
       clear()
       process.stderr.write(line + "\n")
       draw()
+    },
+    pause: (pause) => {
+      if (pause) clear()
+      paused = pause
     },
     close: () => {
       clearInterval(timer)

@@ -37,6 +37,8 @@ export interface FollowOutcome {
   readonly error: string | null
   /** The processed report when the stream brought it (polling fetches it afterwards). */
   readonly report: JsonReport | undefined
+  /** Some stderr was shown live, so a failure need not repeat its tail. */
+  readonly shownStderr: boolean
 }
 
 /** Errors the server answers with a verdict (not an outage): following cannot go on, by stream or by polling. */
@@ -57,12 +59,13 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
     let status: JobStatus | undefined
     let outcome: FollowOutcome | undefined
     const printed = new Map<string, number>()
+    let shownStderr = false
 
     const onStatus = (change: StatusChange, report?: JsonReport | null) => {
       if (change.status === status) return
       status = change.status
       display.status(change)
-      if (isTerminal(change.status)) outcome = { status: change.status as TerminalStatus, error: change.error, report: report ?? undefined }
+      if (isTerminal(change.status)) outcome = { status: change.status as TerminalStatus, error: change.error, report: report ?? undefined, shownStderr }
     }
 
     const onEvent = (event: JobEvent) =>
@@ -73,6 +76,7 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
         const end = event.offset + event.chunk.length
         if (end <= done) return
         display.output(event.iteration, event.stream, event.chunk.slice(Math.max(0, done - event.offset)))
+        if (event.stream === "stderr") shownStderr = true
         printed.set(key, end)
       })
 

@@ -4,9 +4,11 @@ import { createInterface } from "node:readline"
 // Ctrl-C while following (issue #10): the first one cancels the job (after a yes on a terminal, at once with
 // --cancel-on-interrupt or without a terminal to ask on); a second one leaves at once without canceling.
 
-const askYes = (question: string) =>
+/** Asks on the terminal; Ctrl-C there (the terminal is in raw mode, so no SIGINT reaches the process) is `onCtrlC`. */
+const askYes = (question: string, onCtrlC: () => void) =>
   Effect.async<boolean>((resume) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr })
+    rl.on("SIGINT", onCtrlC)
     rl.question(question, (answer) => {
       rl.close()
       resume(Effect.succeed(/^y(es)?$/i.test(answer.trim())))
@@ -21,6 +23,8 @@ export interface InterruptPolicy {
   readonly cancel: Effect.Effect<never, unknown>
   /** The second Ctrl-C: leave without canceling. */
   readonly leave: () => never
+  /** Told while the question is asked, so a status line does not draw over it. */
+  readonly asking: (asking: boolean) => void
 }
 
 /**
@@ -56,7 +60,12 @@ export const onCtrlC = <A, E, R>(follow: Effect.Effect<A, E, R>, policy: Interru
         Effect.as(Deferred.await(pressed), { done: false as const })
       )
       if (first.done) return first.a
-      if (policy.confirm && !(yield* askYes("\nCancel the remote job? [y/N] "))) {
+      const confirmed = !policy.confirm || (yield* Effect.acquireUseRelease(
+        Effect.sync(() => policy.asking(true)),
+        () => askYes("\nCancel the remote job? [y/N] ", onSigint),
+        () => Effect.sync(() => policy.asking(false))
+      ))
+      if (!confirmed) {
         signals = 0
         pressed = yield* Deferred.make<void>()
         continue

@@ -76,6 +76,7 @@ export const followAndReport = (api: RemoteApi, target: FollowTarget, options: R
     const outcome = yield* onCtrlC(follow, {
       confirm: !options.cancelOnInterrupt && process.stdin.isTTY === true && process.stderr.isTTY === true,
       cancel,
+      asking: (asking) => display.pause(asking),
       leave: () => {
         display.close()
         process.stderr.write(`\nLeft job ${target.job} running. Follow it again with: ${followCommand(target)}\n`)
@@ -87,9 +88,12 @@ export const followAndReport = (api: RemoteApi, target: FollowTarget, options: R
       return yield* new JobCanceled({ message: `Job ${target.job} was canceled${outcome.error === null ? "" : ` (${outcome.error})`}` })
     }
     if (outcome.status === "failed") {
-      const job = yield* api.viewJob(target.project, target.job).pipe(Effect.option)
-      const tail = job._tag === "Some" ? stderrTail(job.value) : undefined
-      if (tail !== undefined) yield* Console.error(`stderr (last lines):\n${tail}`)
+      // The end of stderr, unless it was just shown live.
+      if (options.quiet || !outcome.shownStderr) {
+        const job = yield* api.viewJob(target.project, target.job).pipe(Effect.option)
+        const tail = job._tag === "Some" ? stderrTail(job.value) : undefined
+        if (tail !== undefined) yield* Console.error(`stderr (last lines):\n${tail}`)
+      }
       return yield* new JobFailed({
         message: `Job ${target.job} failed: ${outcome.error ?? "no reason given"}. Full output: ${outputCommand(target)}`
       })
