@@ -6,6 +6,7 @@ import { AccessOpen } from "../src/identity/access.js"
 import { Organizations, OrganizationsConfig } from "../src/identity/organizations.js"
 import { HeartbeatWriter } from "../src/jobs/heartbeats.js"
 import { ImageResolver } from "../src/jobs/image.js"
+import { JobEvents } from "../src/jobs/events.js"
 import { jobsLayer } from "../src/jobs/layer.js"
 import { JobLifecycle } from "../src/jobs/lifecycle.js"
 import { JobOutputStore } from "../src/jobs/output.js"
@@ -114,6 +115,8 @@ export const serverLayer = (options: ServerOptions) => {
     Layer.provideMerge(Layer.mergeAll(Usage.Live, Organizations.Live)),
     Layer.provideMerge(Layer.mergeAll(UsageSink.Log, OrganizationsConfig.Default)),
     Layer.provideMerge(storeWithFaults(options.file, options.faults)),
+    // One PubSub of job events under every JobLifecycle instance (the jobs' and processing's).
+    Layer.provideMerge(JobEvents.Live),
     Layer.provide(Layer.succeed(JobSettings, options.settings))
   )
 }

@@ -2,6 +2,7 @@ import { Context, Effect, Layer } from "effect"
 import { join } from "node:path"
 import { CurrentActor } from "../../src/identity/actor.js"
 import { AccessOpen } from "../../src/identity/access.js"
+import { JobEvents } from "../../src/jobs/events.js"
 import { ImageResolver } from "../../src/jobs/image.js"
 import { jobsLayer } from "../../src/jobs/layer.js"
 import { HeartbeatWriter } from "../../src/jobs/heartbeats.js"
@@ -51,6 +52,8 @@ export const JobsWorld = (
     Layer.provideMerge(Layer.mergeAll(Usage.Live, Organizations.Live)),
     Layer.provideMerge(Layer.mergeAll(UsageSink.Log, OrganizationsConfig.Default)),
     Layer.provideMerge(StoreLive(file)),
+    // One PubSub of job events under every JobLifecycle instance (the jobs' and processing's).
+    Layer.provideMerge(JobEvents.Live),
     Layer.provide(JobSettings.layer(settings))
   )
 
