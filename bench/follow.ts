@@ -1,17 +1,23 @@
 // npm run bench -- follow: how long after the server marks a remote job processed the `bencher run --image`
 // process exits, when it follows the job over the job events stream (WebSocket) versus the baseline that polls
 // `GET /v0/projects/{project}/jobs/{job}` every 5 s as Bencher's CLI does (our CLI with BENCHER_FOLLOW_STREAM=false
-// and --job-poll-interval 5). Real server, real spawned CLI processes (dist/, so `npm run build` first), a runner
-// played over the real runner channel. The processed instant is taken from the server's own JobEvents, in this
-// process, and the exit from the child's exit event, on the same clock. For the baseline each job completes after
-// a random delay within the poll interval, so the poll phase is random as it is for real jobs.
-import { Context, Effect, Random } from "effect"
-import { existsSync } from "node:fs"
+// and --job-poll-interval 5). Real processes: `bencher server` and each CLI are spawned from dist/ (so
+// `npm run build` first); this process plays the runner over the real runner channel and is otherwise idle, so it
+// sees each CLI exit at once. The processed instant is the job's `modified` time (the processed transition's
+// clock, taken before its commit), the exit instant this process's clock at the child's exit event: one machine,
+// one wall clock. For the baseline each job completes after a random delay within the poll interval, so the poll
+// phase is random as it is for real jobs.
+import { Effect, Random } from "effect"
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { RunnerClient } from "../src/api/runner-client.js"
-import { JobEvents } from "../src/jobs/events.js"
-import { repoRoot } from "../test/helpers/process.js"
-import { bmf, claim, exited, followWorld, thresholdFlags, waitFor } from "../test/cli/follow-world.js"
+import { RunnerClient, runnerClientWebSocket } from "../src/api/runner-client.js"
+import { pushLayout } from "../src/image/client.js"
+import { binPath, repoRoot, spawnBencher } from "../test/helpers/process.js"
+import { buildTestImage, tempFolder } from "../test/registry/images.js"
+import { bmf, claim, json, thresholdFlags } from "../test/cli/follow-world.js"
 
 const JOBS = Number(process.env.JOBS ?? 30)
 const BASELINE_JOBS = Number(process.env.BASELINE_JOBS ?? 8)
@@ -28,21 +34,50 @@ if (!existsSync(join(repoRoot, "dist", "main.js"))) {
   process.exit(2)
 }
 
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address()
+      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+const dir = mkdtempSync(join(tmpdir(), "bench-follow-"))
+const port = await freePort()
+const url = `http://127.0.0.1:${port}`
+const server = spawn(process.execPath, [binPath, "server", "--port", String(port), "--db", join(dir, "bencher.db"),
+  "--data-dir", join(dir, "data"), "--admin-key-file", join(dir, "admin.key")], { stdio: "ignore" })
+
 const program = Effect.gen(function*() {
-  const w = yield* followWorld
-  const events = Context.get(w.context, JobEvents)
+  // The server is ready once it answers.
+  for (let i = 0; ; i++) {
+    const up = yield* Effect.promise(() => fetch(`${url}/v0/server/version`).then((r) => r.ok, () => false))
+    if (up) break
+    if (i > 300) return yield* Effect.dieMessage("the server did not start")
+    yield* Effect.sleep("100 millis")
+  }
+  const adminKey = readFileSync(join(dir, "admin.key"), "utf8").trim()
+  yield* json(url, adminKey, "/v0/specs", { name: "Small", cpu: 1, memory: 512 * 1024 * 1024, disk: 1024 * 1024 * 1024, fallback: true })
+  const runner = (yield* json(url, adminKey, "/v0/runners", { name: "Box", specs: ["small"] })).body as { key: string }
+  const at = new Date().toISOString()
+  yield* json(url, adminKey, "/v0/run", { project: "proj", start_time: at, end_time: at, results: [bmf(1)], settings: { adapter: "json" }, testbed: "elsewhere" })
+  const layout = tempFolder()
+  yield* Effect.promise(() => buildTestImage({ output: layout, tag: "v1" }))
+  yield* Effect.promise(() => pushLayout({ host: url, repository: "proj", key: adminKey, layout, tag: "v1" }))
+  const channel = runnerClientWebSocket(url, runner.key)
 
   /** One job: the CLI follows it; returns ms from `processed` (server) to the CLI's exit. */
   const sample = (mode: "stream" | "poll") =>
     Effect.gen(function*() {
-      const p = w.cli(
-        ["--project", "proj", ...thresholdFlags, ...(mode === "poll" ? ["--job-poll-interval", String(POLL_SECONDS)] : [])],
-        mode === "poll" ? { BENCHER_FOLLOW_STREAM: "false" } : {}
+      const p = spawnBencher(
+        ["run", "--host", url, "--key", adminKey, "--image", "proj:v1", "--project", "proj", ...thresholdFlags,
+          ...(mode === "poll" ? ["--job-poll-interval", String(POLL_SECONDS)] : [])],
+        { CI: "true", ...(mode === "poll" ? { BENCHER_FOLLOW_STREAM: "false" } : {}) }
       )
-      const exitedAt = Effect.runPromise(Effect.promise(() => p.exited).pipe(Effect.map((code) => ({ code, at: performance.now() }))))
-      const [, job] = yield* waitFor(p, /Job ([0-9a-f-]{36}): pending/)
+      p.child.stdin.end()
+      const exitedAt = new Promise<number>((resolve) => p.child.once("exit", () => resolve(Date.now())))
+      const [, job] = yield* Effect.promise(() => p.waitFor(/Job ([0-9a-f-]{36}): pending/, 30_000))
       const uuid = job ?? ""
-      const subscription = yield* events.subscribe(uuid)
       const delayMs = mode === "poll" ? yield* Random.nextIntBetween(0, POLL_SECONDS * 1000) : 0
       yield* Effect.gen(function*() {
         const rpc = yield* RunnerClient
@@ -50,19 +85,13 @@ const program = Effect.gen(function*() {
         yield* rpc.Running({ job: uuid })
         yield* Effect.sleep(`${delayMs} millis`)
         yield* rpc.Completed({ job: uuid, results: [{ exit_code: 0, stdout: bmf(42) }] })
-      }).pipe(Effect.provide(w.channel))
-      let processedAt = 0
-      for (;;) {
-        const event = yield* subscription.take
-        if (event._tag === "Status" && event.status === "processed") {
-          processedAt = performance.now()
-          break
-        }
-      }
-      const exit = yield* Effect.promise(() => exitedAt)
-      yield* exited(p)
-      if (exit.code !== 0) return yield* Effect.dieMessage(`CLI exited ${exit.code}: ${p.stderr()}`)
-      return exit.at - processedAt
+      }).pipe(Effect.provide(channel))
+      const exitAt = yield* Effect.promise(() => exitedAt)
+      const code = yield* Effect.promise(() => p.exited)
+      if (code !== 0) return yield* Effect.dieMessage(`CLI exited ${code}: ${p.stderr()}`)
+      const view = (yield* json(url, adminKey, `/v0/projects/proj/jobs/${uuid}`)).body as { status: string; modified: string }
+      if (view.status !== "processed") return yield* Effect.dieMessage(`job ${uuid} is ${view.status}`)
+      return exitAt - Date.parse(view.modified)
     }).pipe(Effect.scoped)
 
   const run = (mode: "stream" | "poll", n: number) =>
@@ -94,5 +123,11 @@ const program = Effect.gen(function*() {
   }))
 })
 
-await Effect.runPromise(Effect.scoped(program))
+try {
+  await Effect.runPromise(Effect.scoped(program))
+} finally {
+  server.kill("SIGTERM")
+  await new Promise((resolve) => server.once("exit", resolve))
+  rmSync(dir, { recursive: true, force: true })
+}
 process.exit(0)
