@@ -1,4 +1,4 @@
-import { Deferred, Duration, Effect, Either, Fiber, Option, Stream } from "effect"
+import { Deferred, Duration, Effect, Either, Fiber, Stream } from "effect"
 import { JobEventsClient, jobEventsClientWebSocket } from "../../api/job-events-client.js"
 import type { JobEvent } from "../../api/job-events-rpc.js"
 import { isTerminal, type JobStatus, type JsonJob } from "../../domain/job.js"
@@ -139,6 +139,3 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
     }
     return outcome
   })
-
-/** `Option` of the interval flag, else Bencher's default of 5 s. */
-export const pollIntervalOf = (seconds: Option.Option<number>) => Duration.seconds(Option.getOrElse(seconds, () => 5))
