@@ -46,16 +46,21 @@ const dir = mkdtempSync(join(tmpdir(), "bench-follow-"))
 const port = await freePort()
 const url = `http://127.0.0.1:${port}`
 const server = spawn(process.execPath, [binPath, "server", "--port", String(port), "--db", join(dir, "bencher.db"),
-  "--data-dir", join(dir, "data"), "--admin-key-file", join(dir, "admin.key")], { stdio: "ignore" })
+  "--data-dir", join(dir, "data"), "--admin-key-file", join(dir, "admin.key")], { stdio: ["ignore", "pipe", "pipe"] })
+// Ready when it says it listens (a free port can be taken by someone else before the server binds it).
+const listening = new Promise<void>((resolve, reject) => {
+  let log = ""
+  const onData = (d: Buffer) => {
+    log += d.toString()
+    if (log.includes(`listening on http://127.0.0.1:${port}`)) resolve()
+  }
+  server.stdout?.on("data", onData)
+  server.stderr?.on("data", onData)
+  server.once("exit", (code) => reject(new Error(`the server exited (${code}) before listening:\n${log}`)))
+})
 
 const program = Effect.gen(function*() {
-  // The server is ready once it answers.
-  for (let i = 0; ; i++) {
-    const up = yield* Effect.promise(() => fetch(`${url}/v0/server/version`).then((r) => r.ok, () => false))
-    if (up) break
-    if (i > 300) return yield* Effect.dieMessage("the server did not start")
-    yield* Effect.sleep("100 millis")
-  }
+  yield* Effect.promise(() => listening)
   const adminKey = readFileSync(join(dir, "admin.key"), "utf8").trim()
   yield* json(url, adminKey, "/v0/specs", { name: "Small", cpu: 1, memory: 512 * 1024 * 1024, disk: 1024 * 1024 * 1024, fallback: true })
   const runner = (yield* json(url, adminKey, "/v0/runners", { name: "Box", specs: ["small"] })).body as { key: string }
