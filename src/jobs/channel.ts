@@ -94,9 +94,11 @@ const make = Effect.gen(function*() {
       // A result may arrive for a job still only claimed (the runner's `running` was lost): start it first.
       if (statusOf(row) === "claimed") yield* lifecycle.start(row.id, runner.id)
       const output = outputOf(results, null)
-      const updated = yield* lifecycle.complete(row.id, runner.id)
+      // Followers hear `completed` once the output is stored, so what they fetch next is there.
+      const updated = yield* lifecycle.complete(row.id, runner.id, { publish: false })
       if (updated !== undefined) {
         yield* store(row.id, output)
+        yield* events.status(updated)
         yield* supervisor.end(uuid)
         yield* completion.onCompleted(updated, output).pipe(
           Effect.catchAllCause((cause) => Effect.logError("job processing failed", cause)),
@@ -111,10 +113,12 @@ const make = Effect.gen(function*() {
     Effect.gen(function*() {
       yield* checkResults(results)
       const row = yield* ownRow(runner, uuid)
-      const updated = yield* lifecycle.fail(row.id, error.slice(0, 4096), { runnerId: runner.id, from: ["claimed", "running"] })
+      // Followers hear `failed` once the output is stored: they fetch its stderr tail next.
+      const updated = yield* lifecycle.fail(row.id, error.slice(0, 4096), { runnerId: runner.id, from: ["claimed", "running"], publish: false })
       if (updated !== undefined) {
         const output = outputOf(results, error)
         yield* store(row.id, output)
+        yield* events.status(updated)
         yield* supervisor.end(uuid)
         yield* completion.onFailed(updated, output).pipe(
           Effect.catchAllCause((cause) => Effect.logError("processing a failed job's output failed", cause)),

@@ -86,17 +86,21 @@ const make = Effect.gen(function*() {
    * running -> completed; failed -> completed only for a late result after a heartbeat timeout (the runner was
    * alive after all). A job that failed in processing stays failed, so a replayed Completed cannot revive it.
    */
-  const complete = (jobId: number, runnerId: number) =>
+  const complete = (jobId: number, runnerId: number, options: { readonly publish?: boolean } = {}) =>
     Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const fromRunning = yield* transition(jobId, "completed", { completed: now, error: null }, { runnerId, from: ["running"] })
+      const fromRunning = yield* transition(jobId, "completed", { completed: now, error: null }, { runnerId, from: ["running"], ...options })
       if (fromRunning !== undefined) return fromRunning
       const row = yield* byId(jobId)
       if (row === undefined || statusOf(row) !== "failed" || row.error !== "heartbeat_timeout") return undefined
-      return yield* transition(jobId, "completed", { completed: now, error: null }, { runnerId, from: ["failed"] })
+      return yield* transition(jobId, "completed", { completed: now, error: null }, { runnerId, from: ["failed"], ...options })
     })
 
-  const fail = (jobId: number, error: EndReason, options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus> } = {}) =>
+  const fail = (
+    jobId: number,
+    error: EndReason,
+    options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus>; readonly publish?: boolean } = {}
+  ) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) => transition(jobId, "failed", { completed: now, error }, options))
 
   const cancel = (jobId: number, reason: EndReason, options: { readonly runnerId?: number } = {}) =>
