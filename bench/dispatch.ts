@@ -72,6 +72,7 @@ const program = Effect.gen(function*() {
     Effect.gen(function*() {
       const fromReturn: Array<number> = []
       const fromSend: Array<number> = []
+      const post: Array<number> = []
       for (let i = 0; i < n; i++) {
         if (spread) yield* Effect.sleep(`${yield* Random.nextIntBetween(0, 1000)} millis`)
         const sent = monotonicMs()
@@ -83,8 +84,9 @@ const program = Effect.gen(function*() {
         // is back: that counts as 0.
         fromReturn.push(Math.max(0, got - returned))
         fromSend.push(got - sent)
+        post.push(returned - sent)
       }
-      return { fromReturn, fromSend }
+      return { fromReturn, fromSend, post }
     })
 
   yield* measure(30)
@@ -116,7 +118,7 @@ const program = Effect.gen(function*() {
               yield* sql`UPDATE job SET status = 3 WHERE id = ${row.id}`
             }
           }).pipe(Effect.zipRight(Effect.sleep("1 second")), Effect.forever, Effect.orDie)
-        }).pipe(Effect.fork))
+        }).pipe(Effect.withTracer(counter.tracer), Effect.fork))
       // The pollers' SQL while nothing arrives, once every phase has started.
       yield* Effect.sleep("1 second")
       const idleBefore = counter.count()
@@ -141,6 +143,8 @@ const program = Effect.gen(function*() {
     p99_ms: p(ours.fromReturn, 99),
     p50_from_request_start_ms: p(ours.fromSend, 50),
     p99_from_request_start_ms: p(ours.fromSend, 99),
+    post_p50_ms: p(ours.post, 50),
+    post_p99_ms: p(ours.post, 99),
     idle_sql_statements_per_s: round(idleStatements / IDLE_SECONDS),
     receipts_before_send: beforeSend,
     baseline_idle_sql_statements_per_s: round(baseline.idleStatementsPerS),
