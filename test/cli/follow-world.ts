@@ -4,6 +4,7 @@ import { pushLayout } from "../../src/image/client.js"
 import { startIdentityServer } from "../helpers/identity.js"
 import { type Spawned, spawnBencher } from "../helpers/process.js"
 import { buildTestImage, tempFolder } from "../registry/images.js"
+import { apiJson } from "../helpers/http.js"
 
 // A real server with a spec, a runner, the project `proj` and its image `proj:v1`; the test plays the runner over
 // the real runner channel, so it decides when each status change and output chunk happens.
@@ -17,16 +18,7 @@ export const thresholdFlags = [
   "--threshold-upper-boundary", "100"
 ]
 
-export const json = (url: string, key: string, path: string, body?: unknown) =>
-  Effect.promise(async () => {
-    const init: RequestInit = { headers: { "content-type": "application/json", authorization: `Bearer ${key}` } }
-    if (body !== undefined) {
-      init.method = "POST"
-      init.body = JSON.stringify(body)
-    }
-    const response = await fetch(`${url}${path}`, init)
-    return { status: response.status, body: (await response.json()) as any }
-  })
+export const json = apiJson
 
 export const followWorld = Effect.gen(function*() {
   const server = yield* startIdentityServer
