@@ -8,24 +8,15 @@ import { Branches } from "../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { dimensionJson, measureJson, type ProjectRow, projectJson } from "../projects/rows.js"
 import { Thresholds } from "../thresholds/thresholds.js"
-import { alertStatusName, boundaryJson, metricJson, ReportViews } from "./views.js"
+import { alertStatusName, boundaryJson, type MetricBoundaryColumns, metricJson, ReportViews } from "./views.js"
 
-interface PerfRow {
+interface PerfRow extends MetricBoundaryColumns {
   readonly report_uuid: string
   readonly iteration: number
   readonly start_time: number
   readonly end_time: number
   readonly number: number
   readonly hash: string | null
-  readonly metric_uuid: string
-  readonly value: number
-  readonly lower_value: number | null
-  readonly upper_value: number | null
-  readonly threshold_id: number | null
-  readonly model_id: number | null
-  readonly baseline: number | null
-  readonly lower_limit: number | null
-  readonly upper_limit: number | null
   readonly alert_uuid: string | null
   readonly boundary_limit: number | null
   readonly alert_status: number | null

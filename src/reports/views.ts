@@ -14,10 +14,8 @@ export const alertStatusName = (n: number): "active" | "dismissed" | "silenced" 
 export const alertStatusInt = (s: "active" | "dismissed" | "silenced"): number =>
   s === "dismissed" ? 1 : s === "silenced" ? 10 : 0
 
-interface ResultRow {
-  readonly iteration: number
-  readonly benchmark_id: number
-  readonly measure_id: number
+/** A metric joined with its boundary, as report and perf queries select them. */
+export interface MetricBoundaryColumns {
   readonly metric_uuid: string
   readonly value: number
   readonly lower_value: number | null
@@ -27,6 +25,12 @@ interface ResultRow {
   readonly baseline: number | null
   readonly lower_limit: number | null
   readonly upper_limit: number | null
+}
+
+interface ResultRow extends MetricBoundaryColumns {
+  readonly iteration: number
+  readonly benchmark_id: number
+  readonly measure_id: number
 }
 
 export interface ReportRow {
@@ -45,14 +49,14 @@ export interface ReportRow {
   readonly job_uuid: string | null
 }
 
-export const metricJson = (r: { metric_uuid: string; value: number; lower_value: number | null; upper_value: number | null }) => ({
+export const metricJson = (r: Pick<MetricBoundaryColumns, "metric_uuid" | "value" | "lower_value" | "upper_value">) => ({
   uuid: r.metric_uuid,
   value: r.value,
   lower_value: r.lower_value,
   upper_value: r.upper_value
 })
 
-export const boundaryJson = (r: { baseline: number | null; lower_limit: number | null; upper_limit: number | null }) => ({
+export const boundaryJson = (r: Pick<MetricBoundaryColumns, "baseline" | "lower_limit" | "upper_limit">) => ({
   baseline: r.baseline,
   lower_limit: r.lower_limit,
   upper_limit: r.upper_limit
