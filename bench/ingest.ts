@@ -50,6 +50,7 @@ const pipelineMs: Array<number> = []
 const pipelineCpuMs: Array<number> = []
 const baselineMs: Array<number> = []
 const baselineCpuMs: Array<number> = []
+const floorMs: Array<number> = []
 
 const program = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -72,6 +73,33 @@ const program = Effect.gen(function*() {
       for (let b = 0; b < BENCHMARKS; b++) insert.run(crypto.randomUUID(), r * BENCHMARKS + b, 1, 1000 + b, null, null)
     })()
 
+  // The floor's rows go to a testbed of their own, so that they never enter the pipeline's threshold history.
+  raw.pragma("foreign_keys = ON")
+  raw.exec("INSERT INTO testbed (uuid, project_id, name, slug, created, modified) VALUES ('00000000-0000-4000-8000-0000000000f1', 1, 'floor', 'floor', 0, 0)")
+  const floorTestbed = Number(raw.prepare("SELECT id FROM testbed WHERE slug = 'floor'").pluck().get())
+  const template = raw.prepare("SELECT head_id, version_id FROM report ORDER BY id DESC LIMIT 1").get() as { head_id: number; version_id: number }
+  const threshold = raw.prepare("SELECT id, model_id, measure_id FROM threshold LIMIT 1").get() as { id: number; model_id: number; measure_id: number }
+  const benchmarkIds = raw.prepare("SELECT id FROM benchmark WHERE project_id = 1 ORDER BY id").pluck().all() as Array<number>
+  const floorReport = raw.prepare("INSERT INTO report (uuid, project_id, head_id, version_id, testbed_id, adapter, start_time, end_time, created) VALUES (?, 1, ?, ?, ?, 0, ?, ?, ?)")
+  const floorReportBenchmark = raw.prepare("INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES (?, ?, 0, ?)")
+  const floorMetric = raw.prepare("INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, NULL, NULL)")
+  const floorBoundary = raw.prepare("INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, ?, NULL, ?)")
+  // Time-ordered uuids, as the pipeline writes them.
+  let floorSeq = 0
+  const orderedUuid = () => {
+    const n = (floorSeq++).toString(16).padStart(18, "0")
+    return `01900000-0000-7${n.slice(0, 3)}-8${n.slice(3, 6)}-${n.slice(6, 18)}`
+  }
+  const floor = () =>
+    raw.transaction(() => {
+      const reportId = floorReport.run(orderedUuid(), template.head_id, template.version_id, floorTestbed, clock, clock, clock).lastInsertRowid
+      const reportBenchmarkIds = benchmarkIds.map((id) => floorReportBenchmark.run(orderedUuid(), reportId, id).lastInsertRowid)
+      for (const [b, id] of reportBenchmarkIds.entries()) {
+        const metricId = floorMetric.run(orderedUuid(), id, threshold.measure_id, 1000 + b).lastInsertRowid
+        floorBoundary.run(orderedUuid(), metricId, threshold.id, threshold.model_id, 1000 + b, 1010 + b)
+      }
+    })()
+
   for (let r = 0; r < ROUNDS; r++) {
     // The report's results string is the input: it is built before the clock starts.
     const report = input(1, PRIOR + r)
@@ -87,6 +115,9 @@ const program = Effect.gen(function*() {
     baselineMs.push(performance.now() - baseStarted)
     const baseUsed = process.cpuUsage(baseCpu)
     baselineCpuMs.push((baseUsed.user + baseUsed.system) / 1000)
+    const floorStarted = performance.now()
+    floor()
+    floorMs.push(performance.now() - floorStarted)
   }
   raw.close()
 })
@@ -101,6 +132,7 @@ const p50 = percentile(pipelineMs, 0.5)
 const b50 = percentile(baselineMs, 0.5)
 console.log(`pipeline per report: ${pipelineMs.map((x) => x.toFixed(1)).join(", ")} ms`)
 console.log(`baseline per report: ${baselineMs.map((x) => x.toFixed(2)).join(", ")} ms`)
+console.log(`schema floor per report: ${floorMs.map((x) => x.toFixed(2)).join(", ")} ms`)
 console.log(`cpu per report: pipeline ${pipelineCpuMs.map((x) => x.toFixed(1)).join(", ")} ms; baseline ${baselineCpuMs.map((x) => x.toFixed(2)).join(", ")} ms`)
 console.log(JSON.stringify({
   benchmarks: BENCHMARKS,
@@ -109,5 +141,7 @@ console.log(JSON.stringify({
   baseline_p50_ms: Number(b50.toFixed(2)),
   pipeline_cpu_p50_ms: Number(percentile(pipelineCpuMs, 0.5).toFixed(2)),
   baseline_cpu_p50_ms: Number(percentile(baselineCpuMs, 0.5).toFixed(2)),
+  floor_p50_ms: Number(percentile(floorMs, 0.5).toFixed(2)),
+  floor_ratio: Number((percentile(floorMs, 0.5) / b50).toFixed(2)),
   ratio: Number((p50 / b50).toFixed(2))
 }))

@@ -11,7 +11,10 @@ export const isUuid = (s: string): boolean => uuidPattern.test(s)
 export const slugify = (input: string): string =>
   input.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 0).join("-")
 
-export const isSlug = (s: string): boolean => s.length > 0 && s.length <= MAX_SLUG_LEN && slugify(s) === s
+/** Exactly the strings that slugify leaves unchanged: words of a-z and 0-9 joined by single dashes. */
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+export const isSlug = (s: string): boolean => s.length > 0 && s.length <= MAX_SLUG_LEN && SLUG_PATTERN.test(s)
 
 export const Slug = Schema.String.pipe(
   Schema.filter((s) => isSlug(s) || `must be a slug of at most ${MAX_SLUG_LEN} lowercase letters, digits and dashes`)
