@@ -63,7 +63,7 @@ type StoreServices = Layer.Layer.Success<ReturnType<typeof StoreLive>>
 const storeWithFaults = (file: string, faults: ServerFaults) =>
   Layer.effectContext(Effect.map(Effect.context<StoreServices>(), (ctx) =>
     Context.add(ctx, BackgroundSql, busyBackground(Context.get(ctx, BackgroundSql), faults)))).pipe(
-    Layer.provideMerge(StoreLive(file))
+    Layer.provideMerge(StoreLive(file, { checkpoints: "inline" }))
   )
 
 /** The real `job_output` table, except that a put may die with ENOSPC as a full disk makes the blob store do. */

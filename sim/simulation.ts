@@ -180,7 +180,7 @@ const templateBytes = (): Buffer => {
   removeDatabase(file)
   try {
     const scheduler = new SimScheduler()
-    const fiber = Runtime.runFork(simRuntime(scheduler))(Effect.scoped(Layer.build(StoreLive(file))))
+    const fiber = Runtime.runFork(simRuntime(scheduler))(Effect.scoped(Layer.build(StoreLive(file, { checkpoints: "inline" }))))
     scheduler.runUntilIdle()
     const exit = fiber.unsafePoll()
     if (exit === null || Exit.isFailure(exit)) throw new Error(`cannot build the simulator's template database: ${exit === null ? "did not finish" : Cause.pretty(exit.cause)}`)

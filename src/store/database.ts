@@ -5,6 +5,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { SqliteClient, SqliteMigrator } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
+import { BACKSTOP_PAGES, type Checkpointer, checkpointDriver, type CheckpointResult, makeCheckpointer } from "./checkpointer.js"
 import { migrations } from "./migrations/index.js"
 import * as MainSqliteClient from "./sqlite-client.js"
 
@@ -68,15 +69,56 @@ export const retryBusy = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<
 /** The dedicated background connection (heartbeats, timers, usage ledger): its own tag, never SqlClient. */
 export class BackgroundSql extends Context.Tag("bencher/store/BackgroundSql")<BackgroundSql, SqlClient.SqlClient>() {}
 
-const MainSqlLive = (filename: string) =>
-  Layer.effectDiscard(pragmas).pipe(Layer.provideMerge(MainSqliteClient.layer({ filename })))
+/**
+ * Where WAL checkpoints run: "worker" (the default) in a worker thread after writes, off the event loop;
+ * "inline" inside the COMMIT that crosses SQLite's default threshold, as SQLite does by itself (the simulator,
+ * which opens many short-lived stores and wants no threads; and the single-file binary, whose bundled driver a
+ * worker cannot load).
+ */
+export type CheckpointMode = "worker" | "inline"
 
-const BackgroundSqlLive = (filename: string) =>
+export interface StoreOptions {
+  readonly checkpoints?: CheckpointMode | undefined
+}
+
+/** The store's checkpointer; in "inline" mode writes cue nothing and `checkpoint` runs on a short-lived connection. */
+export class Checkpoints extends Context.Tag("bencher/store/Checkpoints")<Checkpoints, Checkpointer>() {}
+
+const CheckpointsLive = (filename: string, driver: string | undefined) =>
+  driver !== undefined
+    ? Layer.scoped(Checkpoints, makeCheckpointer(filename, driver))
+    : Layer.succeed(Checkpoints, {
+      written: () => {},
+      checkpoint: Effect.sync(() => {
+        const db = new Sqlite(filename)
+        try {
+          const [row] = db.pragma("wal_checkpoint(PASSIVE)") as Array<CheckpointResult>
+          return row ?? { log: -1, checkpointed: -1, busy: 1 }
+        } finally {
+          db.close()
+        }
+      })
+    })
+
+const connectionPragmas = (mode: CheckpointMode) =>
+  Effect.gen(function*() {
+    yield* pragmas
+    if (mode === "worker") yield* SqlClient.SqlClient.pipe(Effect.flatMap((sql) => sql.unsafe(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`)))
+  })
+
+const MainSqlLive = (filename: string, mode: CheckpointMode) =>
+  Layer.unwrapEffect(Effect.map(Checkpoints, (checkpoints) =>
+    Layer.effectDiscard(connectionPragmas(mode)).pipe(
+      Layer.provideMerge(MainSqliteClient.layer({ filename, onWrite: checkpoints.written }))
+    )))
+
+const BackgroundSqlLive = (filename: string, mode: CheckpointMode) =>
   Layer.scoped(
     BackgroundSql,
     Effect.gen(function*() {
-      const client = yield* SqliteClient.make({ filename })
-      yield* pragmas.pipe(Effect.provideService(SqlClient.SqlClient, client))
+      const checkpoints = yield* Checkpoints
+      const { client } = yield* MainSqliteClient.make({ filename, onWrite: checkpoints.written })
+      yield* connectionPragmas(mode).pipe(Effect.provideService(SqlClient.SqlClient, client))
       return client
     })
   ).pipe(Layer.provide(Reactivity.layer))
@@ -87,8 +129,12 @@ const MigrationsLive = SqliteMigrator.layer({ loader: migrations }).pipe(Layer.p
  * The store: a main connection (SqlClient) and a background connection (BackgroundSql) on one WAL file,
  * migrated before anything else uses it. Migrations are idempotent, so starting twice on one file is safe.
  */
-export const StoreLive = (filename: string) =>
-  Layer.mergeAll(BackgroundSqlLive(filename), MigrationsLive).pipe(
-    Layer.provideMerge(MainSqlLive(filename)),
+export const StoreLive = (filename: string, options: StoreOptions = {}) => {
+  const driver = (options.checkpoints ?? "worker") === "worker" ? checkpointDriver() : undefined
+  const mode: CheckpointMode = driver === undefined ? "inline" : "worker"
+  return Layer.mergeAll(BackgroundSqlLive(filename, mode), MigrationsLive).pipe(
+    Layer.provideMerge(MainSqlLive(filename, mode)),
+    Layer.provideMerge(CheckpointsLive(filename, driver)),
     Layer.provide(Layer.effectDiscard(checkDatabaseFile(filename)))
   )
+}

@@ -24,10 +24,15 @@ const ATTR_DB_SYSTEM_NAME = "db.system.name"
 
 /**
  * @effect/sql-sqlite-node 0.53's SqliteClient.make, unchanged but for keeping the better-sqlite3 handle, which the
- * library does not expose, for DirectSqlite. The client is registered under the library's SqliteClient tag, so the
- * migrator and everything else see the same client.
+ * library does not expose, for DirectSqlite, and for the `onWrite` hook. The client is registered under the
+ * library's SqliteClient tag, so the migrator and everything else see the same client.
  */
-const make = (options: SqliteClient.SqliteClientConfig) =>
+export interface ClientConfig extends SqliteClient.SqliteClientConfig {
+  /** Called after each statement that may write (the checkpointer's cue); never while only reading. */
+  readonly onWrite?: (() => void) | undefined
+}
+
+export const make = (options: ClientConfig) =>
   Effect.gen(function*() {
     const compiler = Statement.makeCompilerSqlite(options.transformQueryNames)
     const transformRows = options.transformResultNames
@@ -50,6 +55,7 @@ const make = (options: SqliteClient.SqliteClientConfig) =>
         try {
           if (statement.reader) return Effect.succeed(statement.all(...params))
           const result = statement.run(...params)
+          options.onWrite?.()
           return Effect.succeed(raw ? result : [])
         } catch (cause) {
           return Effect.fail(new SqlError({ cause, message: "Failed to execute statement" }))
@@ -68,6 +74,7 @@ const make = (options: SqliteClient.SqliteClientConfig) =>
                 return statement.all(...params) as ReadonlyArray<ReadonlyArray<unknown>>
               }
               statement.run(...params)
+              options.onWrite?.()
               return []
             },
             catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
@@ -140,7 +147,11 @@ const make = (options: SqliteClient.SqliteClientConfig) =>
           return Effect.dieMessage(`${label}: direct SQLite work outside a transaction of the main connection`)
         }
         return Effect.try({
-          try: () => work(prepare),
+          try: () => {
+            const result = work(prepare)
+            options.onWrite?.()
+            return result
+          },
           catch: (cause) => new SqlError({ cause, message: `Failed to execute ${label}` })
         }).pipe(Effect.withSpan("sql.execute", { kind: "client", attributes: { [ATTR_DB_SYSTEM_NAME]: "sqlite", "db.operation.name": label } }))
       })
@@ -149,7 +160,7 @@ const make = (options: SqliteClient.SqliteClientConfig) =>
   })
 
 /** The main connection: SqliteClient and SqlClient as the library's layer provides them, plus DirectSqlite. */
-export const layer = (config: SqliteClient.SqliteClientConfig) =>
+export const layer = (config: ClientConfig) =>
   Layer.scopedContext(
     Effect.map(make(config), ({ client, direct }) =>
       Context.make(SqliteClient.SqliteClient, client).pipe(
