@@ -5,7 +5,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
-import { Cache, Context, Duration, Effect, Layer, Option, Scope } from "effect"
+import { Context, Effect, Layer, Option, Scope } from "effect"
 
 /** Runs synchronous better-sqlite3 work with prepared statements of the main connection. */
 export type DirectWork<A> = (prepare: (sql: string) => Sqlite.Statement) => A
@@ -21,6 +21,51 @@ export class DirectSqlite extends Context.Tag("bencher/store/DirectSqlite")<Dire
 }>() {}
 
 const ATTR_DB_SYSTEM_NAME = "db.system.name"
+
+/**
+ * The connection's mutual exclusion: a transaction holds it from BEGIN to COMMIT, and a statement outside a
+ * transaction waits until it is free, so it never runs inside another fiber's transaction. It does what the
+ * library's one-permit Semaphore did, but a free lock costs one synchronous step instead of an async take and
+ * a release per statement (better-sqlite3 is synchronous, so the lock is free for nearly every statement).
+ * As with Effect's Semaphore, a woken waiter takes the lock in its own fiber when it resumes, so a waiter
+ * interrupted meanwhile never leaves it held.
+ */
+class ConnectionLock {
+  private held = false
+  private readonly waiters = new Set<() => void>()
+
+  /** Takes the lock, waiting (interruptibly) while another fiber holds it. */
+  readonly take: Effect.Effect<void> = Effect.suspend(() => {
+    if (!this.held) {
+      this.held = true
+      return Effect.void
+    }
+    return Effect.async<void>((resume) => {
+      const waiter = () => {
+        this.waiters.delete(waiter)
+        resume(this.take)
+      }
+      this.waiters.add(waiter)
+      return Effect.sync(() => {
+        this.waiters.delete(waiter)
+      })
+    })
+  })
+
+  /** Waits until no fiber holds the lock, without taking it. */
+  readonly free: Effect.Effect<void> = Effect.suspend(() =>
+    this.held ? Effect.zipRight(this.take, Effect.sync(() => this.release())) : Effect.void)
+
+  release(): void {
+    this.held = false
+    // Every waiter retries its take when it resumes (one wins, the others queue again), so a waiter interrupted
+    // before it resumed cannot strand the rest.
+    for (const waiter of [...this.waiters]) waiter()
+  }
+}
+
+/** Statements of fixed text that @effect/sql runs "unprepared" on every transaction: prepared once instead. */
+const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT effect_sql_\d+|ROLLBACK TO SAVEPOINT effect_sql_\d+)$/
 
 /**
  * @effect/sql-sqlite-node 0.53's SqliteClient.make, unchanged but for keeping the better-sqlite3 handle, which the
@@ -43,14 +88,32 @@ export const make = (options: ClientConfig) =>
     yield* Scope.addFinalizer(scope, Effect.sync(() => db.close()))
     if (options.disableWAL !== true) db.pragma("journal_mode = WAL")
 
-    const prepareCache = yield* Cache.make({
-      capacity: options.prepareCacheSize ?? 200,
-      timeToLive: options.prepareCacheTTL ?? Duration.minutes(10),
-      lookup: (sql: string) =>
-        Effect.try({ try: () => db.prepare(sql), catch: (cause) => new SqlError({ cause, message: "Failed to prepare statement " }) })
-    })
-    const runStatement = (statement: Sqlite.Statement, params: ReadonlyArray<unknown>, raw: boolean) =>
+    // Prepared statements by text, least recently used first. A plain Map instead of the library's Effect Cache:
+    // preparing is synchronous, so a lookup needs no effect, no hashing of the text and no deferred.
+    const capacity = options.prepareCacheSize ?? 200
+    const prepared = new Map<string, Sqlite.Statement>()
+    const prepareCached = (sql: string): Sqlite.Statement => {
+      let statement = prepared.get(sql)
+      if (statement !== undefined) {
+        prepared.delete(sql)
+      } else {
+        statement = db.prepare(sql)
+        if (prepared.size >= capacity) {
+          const oldest = prepared.keys().next()
+          if (oldest.done !== true) prepared.delete(oldest.value)
+        }
+      }
+      prepared.set(sql, statement)
+      return statement
+    }
+    const runStatement = (prepare: () => Sqlite.Statement, params: ReadonlyArray<unknown>, raw: boolean) =>
       Effect.withFiberRuntime<ReadonlyArray<unknown> | Sqlite.RunResult, SqlError>((fiber) => {
+        let statement: Sqlite.Statement
+        try {
+          statement = prepare()
+        } catch (cause) {
+          return Effect.fail(new SqlError({ cause, message: "Failed to prepare statement " }))
+        }
         if (Context.get(fiber.currentContext, Client.SafeIntegers)) statement.safeIntegers(true)
         try {
           if (statement.reader) return Effect.succeed(statement.all(...params))
@@ -61,26 +124,25 @@ export const make = (options: ClientConfig) =>
           return Effect.fail(new SqlError({ cause, message: "Failed to execute statement" }))
         }
       })
-    const run = (sql: string, params: ReadonlyArray<unknown>, raw = false) =>
-      Effect.flatMap(prepareCache.get(sql), (s) => runStatement(s, params, raw))
+    const run = (sql: string, params: ReadonlyArray<unknown>, raw = false) => runStatement(() => prepareCached(sql), params, raw)
     const runValues = (sql: string, params: ReadonlyArray<unknown>) =>
-      Effect.acquireUseRelease(
-        prepareCache.get(sql),
-        (statement) =>
-          Effect.try({
-            try: () => {
-              if (statement.reader) {
-                statement.raw(true)
-                return statement.all(...params) as ReadonlyArray<ReadonlyArray<unknown>>
-              }
-              statement.run(...params)
-              options.onWrite?.()
-              return []
-            },
-            catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
-          }),
-        (statement) => Effect.sync(() => statement.reader && statement.raw(false))
-      )
+      Effect.try({
+        try: () => {
+          const statement = prepareCached(sql)
+          if (!statement.reader) {
+            statement.run(...params)
+            options.onWrite?.()
+            return []
+          }
+          statement.raw(true)
+          try {
+            return statement.all(...params) as ReadonlyArray<ReadonlyArray<unknown>>
+          } finally {
+            statement.raw(false)
+          }
+        },
+        catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+      })
     const connection: Connection = {
       execute: (sql, params, rowsTransform) =>
         (rowsTransform
@@ -89,19 +151,20 @@ export const make = (options: ClientConfig) =>
       executeRaw: (sql, params) => run(sql, params, true),
       executeValues: (sql, params) => runValues(sql, params),
       executeUnprepared: (sql, params, rowsTransform) => {
-        const effect = Effect.suspend(() => runStatement(db.prepare(sql), params, false)) as Effect.Effect<ReadonlyArray<object>, SqlError>
+        const prepare = TRANSACTION_CONTROL.test(sql) ? () => prepareCached(sql) : () => db.prepare(sql)
+        const effect = runStatement(prepare, params, false) as Effect.Effect<ReadonlyArray<object>, SqlError>
         return (rowsTransform ? Effect.map(effect, rowsTransform) : effect) as Effect.Effect<ReadonlyArray<never>, SqlError>
       },
       executeStream: () => Effect.dieMessage("executeStream not implemented") as never
     }
 
-    const semaphore = yield* Effect.makeSemaphore(1)
-    const acquirer = semaphore.withPermits(1)(Effect.succeed(connection))
+    const lock = new ConnectionLock()
+    const acquirer = Effect.as(lock.free, connection)
     const transactionAcquirer = Effect.uninterruptibleMask((restore) =>
       Effect.as(
         Effect.zipRight(
-          restore(semaphore.take(1)),
-          Effect.tap(Effect.scope, (s) => Scope.addFinalizer(s, semaphore.release(1)))
+          restore(lock.take),
+          Effect.tap(Effect.scope, (s) => Scope.addFinalizer(s, Effect.sync(() => lock.release())))
         ),
         connection
       )
@@ -125,7 +188,7 @@ export const make = (options: ClientConfig) =>
         Effect.flatMap(acquirer, () =>
           Effect.tap(
             Effect.try({ try: () => db.loadExtension(path), catch: (cause) => new SqlError({ cause, message: "Failed to load extension" }) }),
-            () => prepareCache.invalidateAll
+            () => Effect.sync(() => prepared.clear())
           ))
     }) as unknown as SqliteClient.SqliteClient
 
@@ -153,7 +216,7 @@ export const make = (options: ClientConfig) =>
             return result
           },
           catch: (cause) => new SqlError({ cause, message: `Failed to execute ${label}` })
-        }).pipe(Effect.withSpan("sql.execute", { kind: "client", attributes: { [ATTR_DB_SYSTEM_NAME]: "sqlite", "db.operation.name": label } }))
+        }).pipe(Effect.withSpan("sql.execute", { kind: "client", captureStackTrace: false, attributes: { [ATTR_DB_SYSTEM_NAME]: "sqlite", "db.operation.name": label } }))
       })
 
     return { client, direct: { inTransaction } } as const
