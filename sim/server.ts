@@ -22,7 +22,7 @@ import { ReportPipeline } from "../src/reports/pipeline.js"
 import { ReportViews } from "../src/reports/views.js"
 import { Runners } from "../src/runners/runners.js"
 import { Specs } from "../src/runners/specs.js"
-import { BackgroundSql, StoreLive } from "../src/store/database.js"
+import { BackgroundSql, StoreConnectionsLive } from "../src/store/database.js"
 import { Thresholds } from "../src/thresholds/thresholds.js"
 import { UsageSink } from "../src/usage/sink.js"
 import { Usage } from "../src/usage/usage.js"
@@ -57,13 +57,16 @@ const busyBackground = (bg: SqlClient.SqlClient, faults: ServerFaults): SqlClien
   })
 }
 
-type StoreServices = Layer.Layer.Success<ReturnType<typeof StoreLive>>
+type StoreServices = Layer.Layer.Success<ReturnType<typeof StoreConnectionsLive>>
 
-/** The real store on the file, its background connection wrapped with the BUSY fault. */
+/**
+ * The real store's connections on the seed's copy of the migrated template, its background connection wrapped
+ * with the BUSY fault.
+ */
 const storeWithFaults = (file: string, faults: ServerFaults) =>
   Layer.effectContext(Effect.map(Effect.context<StoreServices>(), (ctx) =>
     Context.add(ctx, BackgroundSql, busyBackground(Context.get(ctx, BackgroundSql), faults)))).pipe(
-    Layer.provideMerge(StoreLive(file, { checkpoints: "inline" }))
+    Layer.provideMerge(StoreConnectionsLive(file, { checkpoints: "inline" }))
   )
 
 /** The real `job_output` table, except that a put may die with ENOSPC as a full disk makes the blob store do. */

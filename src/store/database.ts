@@ -125,14 +125,33 @@ const BackgroundSqlLive = (filename: string, mode: CheckpointMode) =>
 
 const MigrationsLive = SqliteMigrator.layer({ loader: migrations }).pipe(Layer.provide(NodeContext.layer))
 
+/** The checkpoint driver and mode of a store's options ("worker" falls back to "inline" without a driver). */
+const checkpointing = (options: StoreOptions): { readonly driver: string | undefined; readonly mode: CheckpointMode } => {
+  const driver = (options.checkpoints ?? "worker") === "worker" ? checkpointDriver() : undefined
+  return { driver, mode: driver === undefined ? "inline" : "worker" }
+}
+
 /**
  * The store: a main connection (SqlClient) and a background connection (BackgroundSql) on one WAL file,
  * migrated before anything else uses it. Migrations are idempotent, so starting twice on one file is safe.
  */
 export const StoreLive = (filename: string, options: StoreOptions = {}) => {
-  const driver = (options.checkpoints ?? "worker") === "worker" ? checkpointDriver() : undefined
-  const mode: CheckpointMode = driver === undefined ? "inline" : "worker"
+  const { driver, mode } = checkpointing(options)
   return Layer.mergeAll(BackgroundSqlLive(filename, mode), MigrationsLive).pipe(
+    Layer.provideMerge(MainSqlLive(filename, mode)),
+    Layer.provideMerge(CheckpointsLive(filename, driver)),
+    Layer.provide(Layer.effectDiscard(checkDatabaseFile(filename)))
+  )
+}
+
+/**
+ * The store's connections (and checkpointer) on a file already migrated by StoreLive: the simulator copies one
+ * migrated template per seed and restarts its server many times, where the migrator's check and its platform
+ * services were a seventh of each restart.
+ */
+export const StoreConnectionsLive = (filename: string, options: StoreOptions = {}) => {
+  const { driver, mode } = checkpointing(options)
+  return BackgroundSqlLive(filename, mode).pipe(
     Layer.provideMerge(MainSqlLive(filename, mode)),
     Layer.provideMerge(CheckpointsLive(filename, driver)),
     Layer.provide(Layer.effectDiscard(checkDatabaseFile(filename)))
