@@ -1,5 +1,8 @@
 import { Clock, Duration, Effect, type Fiber, FiberRef, Runtime, Scheduler } from "effect"
 
+/** Effect's default of FiberRef.currentMaxOpsBeforeYield. */
+const DEFAULT_MAX_OPS_BEFORE_YIELD = 2048
+
 /**
  * Every fiber of the simulation runs on this scheduler: tasks queue here and run only when the driver calls
  * `runUntilIdle`, in FIFO order, so one seed always interleaves fibers the same way and the driver knows when
@@ -13,8 +16,13 @@ export class SimScheduler implements Scheduler.Scheduler {
     this.tasks.push(task)
   }
 
+  /**
+   * Effect asks this before every operation; the default reads a FiberRef each time. Nothing here lowers
+   * maxOpsBeforeYield below Effect's default, so a plain count decides first and the default answers past it:
+   * fibers yield at exactly the same operations as before.
+   */
   shouldYield(fiber: Fiber.RuntimeFiber<unknown, unknown>): number | false {
-    return Scheduler.defaultShouldYield(fiber)
+    return fiber.currentOpCount > DEFAULT_MAX_OPS_BEFORE_YIELD ? Scheduler.defaultShouldYield(fiber) : false
   }
 
   runUntilIdle(): void {
