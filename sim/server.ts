@@ -7,7 +7,7 @@ import { Organizations, OrganizationsConfig } from "../src/identity/organization
 import { HeartbeatWriter } from "../src/jobs/heartbeats.js"
 import { ImageResolver } from "../src/jobs/image.js"
 import { JobEvents } from "../src/jobs/events.js"
-import { jobsLayer } from "../src/jobs/layer.js"
+import { jobsLayers } from "../src/jobs/layer.js"
 import { JobLifecycle } from "../src/jobs/lifecycle.js"
 import { JobOutputStore } from "../src/jobs/output.js"
 import { allowanceFor, JobPolicy } from "../src/jobs/policy.js"
@@ -26,6 +26,7 @@ import { BackgroundSql, StoreConnectionsLive } from "../src/store/database.js"
 import { Thresholds } from "../src/thresholds/thresholds.js"
 import { UsageSink } from "../src/usage/sink.js"
 import { Usage } from "../src/usage/usage.js"
+import { inOrder } from "./layers.js"
 
 export const REGISTRY = "registry.sim"
 
@@ -98,31 +99,33 @@ export interface ServerOptions {
 }
 
 /**
- * The production services of a server (the same composition as src/server/http.ts's ServicesLive, minus HTTP,
- * identity and the registry): queue, channel, supervisors, heartbeat writer, recovery, processing, reports.
+ * The production services of a server (the same services as src/server/http.ts's ServicesLive, minus HTTP,
+ * identity and the registry): queue, channel, supervisors, heartbeat writer, recovery, processing, reports. They
+ * are built in dependency order rather than through a chain of provideMerge, which builds the same services
+ * with a third of the Effect operations: the server is rebuilt at every simulated restart.
  */
-export const serverLayer = (options: ServerOptions) => {
-  const jobs = jobsLayer({
-    outputs: outputsWithFaults(options.faults),
-    writer: HeartbeatWriter.Live,
-    ...(options.queue === undefined ? {} : { queue: options.queue }),
-    ...(options.lifecycle === undefined ? {} : { lifecycle: options.lifecycle })
-  })
-  return jobs.pipe(
-    Layer.provideMerge(Layer.mergeAll(ImageResolver.digestOnly(REGISTRY), policyOf(options.tierOf))),
-    Layer.provideMerge(JobProcessingLive.pipe(Layer.provide(options.lifecycle ?? JobLifecycle.Live))),
-    Layer.provideMerge(Layer.mergeAll(ReportPipeline.Live, ReportViews.Live)),
-    Layer.provideMerge(Runners.Live),
-    Layer.provideMerge(Specs.Live),
-    Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live, AccessOpen)),
-    Layer.provideMerge(Layer.mergeAll(Usage.Live, Organizations.Live)),
-    Layer.provideMerge(Layer.mergeAll(UsageSink.Log, OrganizationsConfig.Default)),
-    Layer.provideMerge(storeWithFaults(options.file, options.faults)),
-    // One PubSub of job events under every JobLifecycle instance (the jobs' and processing's).
-    Layer.provideMerge(JobEvents.Live),
-    Layer.provide(Layer.succeed(JobSettings, options.settings))
+export const serverLayer = (options: ServerOptions) =>
+  inOrder(
+    Layer.succeed(JobSettings, options.settings),
+    // One PubSub of job events under every JobLifecycle instance.
+    JobEvents.Live,
+    storeWithFaults(options.file, options.faults),
+    Layer.mergeAll(UsageSink.Log, OrganizationsConfig.Default),
+    Layer.mergeAll(Usage.Live, Organizations.Live),
+    Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live, AccessOpen),
+    Specs.Live,
+    Runners.Live,
+    Layer.mergeAll(ReportPipeline.Live, ReportViews.Live),
+    // Processing's lifecycle is the jobs' one: the same layer, so the build's MemoMap makes it once.
+    JobProcessingLive.pipe(Layer.provide(options.lifecycle ?? JobLifecycle.Live)),
+    Layer.mergeAll(ImageResolver.digestOnly(REGISTRY), policyOf(options.tierOf)),
+    ...jobsLayers({
+      outputs: outputsWithFaults(options.faults),
+      writer: HeartbeatWriter.Live,
+      ...(options.queue === undefined ? {} : { queue: options.queue }),
+      ...(options.lifecycle === undefined ? {} : { lifecycle: options.lifecycle })
+    })
   )
-}
 
 export type ServerServices = Layer.Layer.Success<ReturnType<typeof serverLayer>>
 export type ServerContext = Context.Context<ServerServices>

@@ -17,19 +17,33 @@ import { JobSupervisor } from "./supervisor.js"
  * outputs are kept and how heartbeats are written are parameters: the server keeps outputs in the BlobStore, tests
  * in a table, and a bench runs its per-heartbeat baseline through the same channel.
  */
-export const jobsLayer = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never>(parts: {
+export const jobsLayer = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never>(parts: JobsParts<E1, R1, E2, R2, E3, R3, E4, R4>) => {
+  const [stores, actors, supervisor, services, recovery] = jobsLayers(parts)
+  return recovery.pipe(
+    Layer.provideMerge(services),
+    Layer.provideMerge(supervisor),
+    Layer.provideMerge(actors),
+    Layer.provideMerge(stores)
+  )
+}
+
+export interface JobsParts<E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never> {
   readonly outputs: Layer.Layer<JobOutputStore, E1, R1>
   readonly writer: Layer.Layer<HeartbeatWriter, E2, R2>
   /** The simulator's planted-bug tests swap in a broken queue or lifecycle; everything else uses the Live ones. */
   readonly queue?: Layer.Layer<JobQueue, E3, R3 | JobLifecycle>
   readonly lifecycle?: Layer.Layer<JobLifecycle, E4, R4>
-}) =>
-  RecoveryLive.pipe(
-    Layer.provideMerge(Layer.mergeAll(Jobs.Live, RunnerChannel.Live)),
-    Layer.provideMerge(JobSupervisor.Live),
-    Layer.provideMerge(Layer.mergeAll(parts.queue ?? JobQueue.Live, parts.writer)),
-    Layer.provideMerge(Layer.mergeAll(parts.lifecycle ?? JobLifecycle.Live, parts.outputs))
-  )
+}
+
+/** jobsLayer's parts, each needing only those before it (the simulator builds them in this order itself). */
+export const jobsLayers = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never>(parts: JobsParts<E1, R1, E2, R2, E3, R3, E4, R4>) =>
+  [
+    Layer.mergeAll(parts.lifecycle ?? JobLifecycle.Live, parts.outputs),
+    Layer.mergeAll(parts.queue ?? JobQueue.Live, parts.writer),
+    JobSupervisor.Live,
+    Layer.mergeAll(Jobs.Live, RunnerChannel.Live),
+    RecoveryLive
+  ] as const
 
 /**
  * The jobs with their outputs in the `job_output` table and the background heartbeat writer (tests, simulator).
