@@ -5,7 +5,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
-import { Context, Effect, Layer, Option, Scope } from "effect"
+import { Context, Effect, type Fiber, FiberRef, Layer, Option, Scope } from "effect"
 
 /** Runs synchronous better-sqlite3 work with prepared statements of the main connection. */
 export type DirectWork<A> = (prepare: (sql: string) => Sqlite.Statement) => A
@@ -56,6 +56,10 @@ class ConnectionLock {
   readonly free: Effect.Effect<void> = Effect.suspend(() =>
     this.held ? Effect.zipRight(this.take, Effect.sync(() => this.release())) : Effect.void)
 
+  isFree(): boolean {
+    return !this.held
+  }
+
   release(): void {
     this.held = false
     // Every waiter retries its take when it resumes (one wins, the others queue again), so a waiter interrupted
@@ -64,13 +68,55 @@ class ConnectionLock {
   }
 }
 
+type AnyStatement = Statement.Statement<unknown>
+
+/**
+ * The client with statements that, when no tracer listens, run straight on their connection: @effect/sql wraps
+ * each statement in a span, a scope and an acquire (about 60 Effect operations for one synchronous call into
+ * better-sqlite3, the bulk of a request's cost). With the tracer on (spans wanted), with a statement transformer,
+ * or when the connection is busy with another fiber's transaction, the library's own path runs, unchanged.
+ * `connectionFor` gives the connection a statement runs on: the transaction's (as the library picks it), else
+ * this client's own when it is free, else undefined (wait through the library's path).
+ */
+const untracedStatements = (
+  library: Client.SqlClient,
+  connectionFor: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => Connection | undefined,
+  transformRows: (<A extends object>(row: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
+): Client.SqlClient => {
+  const run = (statement: AnyStatement, traced: () => Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
+    Effect.withFiberRuntime<ReadonlyArray<unknown>, SqlError>((fiber) => {
+      if (fiber.getFiberRef(FiberRef.currentTracerEnabled) || Option.isSome(fiber.getFiberRef(Statement.currentTransformer))) return traced()
+      const connection = connectionFor(fiber)
+      if (connection === undefined) return traced()
+      const [sql, params] = statement.compile()
+      return connection.execute(sql, params, transformRows)
+    })
+  const untraced = <A>(made: A): A => {
+    if (Effect.isEffect(made) && Statement.isFragment(made)) {
+      const statement = made as unknown as AnyStatement
+      // The library's own commit (the prototype's), kept for the traced and the waiting cases.
+      const traced = Object.getPrototypeOf(statement).commit as (this: AnyStatement) => Effect.Effect<ReadonlyArray<unknown>, SqlError>
+      Object.defineProperty(statement, "commit", { value: () => run(statement, () => traced.call(statement)) })
+    }
+    return made
+  }
+  const sql = function(this: unknown, ...args: Parameters<Client.SqlClient>) {
+    return untraced(library.apply(this, args))
+  }
+  const client = Object.assign(sql, library, {
+    unsafe: (query: string, params?: ReadonlyArray<unknown>) => untraced(library.unsafe(query, params))
+  }) as unknown as Client.SqlClient
+  return Object.assign(client, { safe: client })
+}
+
 /** Statements of fixed text that @effect/sql runs "unprepared" on every transaction: prepared once instead. */
 const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT effect_sql_\d+|ROLLBACK TO SAVEPOINT effect_sql_\d+)$/
 
 /**
- * @effect/sql-sqlite-node 0.53's SqliteClient.make, unchanged but for keeping the better-sqlite3 handle, which the
- * library does not expose, for DirectSqlite, and for the `onWrite` hook. The client is registered under the
- * library's SqliteClient tag, so the migrator and everything else see the same client.
+ * @effect/sql-sqlite-node 0.53's SqliteClient.make, with the same behaviour but cheaper statements (see
+ * ConnectionLock and untracedStatements), keeping the better-sqlite3 handle, which the library does not expose,
+ * for DirectSqlite, and the `onWrite` hook. The client is registered under the library's SqliteClient tag, so the
+ * migrator and everything else see the same client.
  */
 export interface ClientConfig extends SqliteClient.SqliteClientConfig {
   /** Called after each statement that may write (the checkpointer's cue); never while only reading. */
@@ -169,13 +215,18 @@ export const make = (options: ClientConfig) =>
         connection
       )
     )
-    const base = yield* Client.make({
+    const library = yield* Client.make({
       acquirer,
       compiler,
       transactionAcquirer,
       spanAttributes: [...(options.spanAttributes ? Object.entries(options.spanAttributes) : []), [ATTR_DB_SYSTEM_NAME, "sqlite"]],
       transformRows
     })
+    const base = untracedStatements(library, (fiber) => {
+      const held = Context.getOption(fiber.currentContext, Client.TransactionConnection)
+      if (Option.isSome(held)) return held.value[0]
+      return lock.isFree() ? connection : undefined
+    }, transformRows)
     const client = Object.assign(base, {
       [SqliteClient.TypeId]: SqliteClient.TypeId,
       config: options,

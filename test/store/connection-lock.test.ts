@@ -1,6 +1,7 @@
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it as itEffect } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Deferred, Effect, Fiber, Layer } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Deferred, Effect, Fiber, FiberRef, Layer } from "effect"
 import { join } from "node:path"
 import { BackgroundSql, StoreLive } from "../../src/store/database.js"
 import { tempDir } from "../helpers/server.js"
@@ -8,8 +9,20 @@ import { tempDir } from "../helpers/server.js"
 const withStore = <A, E>(file: string, body: Effect.Effect<A, E, SqlClient.SqlClient | BackgroundSql>) =>
   Effect.scoped(Effect.flatMap(Layer.build(StoreLive(file)), (ctx) => Effect.provide(body, ctx)))
 
-/** The main connection is one SQLite handle: a statement from another fiber must never run inside a transaction. */
-describe("main connection lock", () => {
+/**
+ * The main connection is one SQLite handle: a statement from another fiber must never run inside a transaction.
+ * Statements take the library's traced path while a tracer listens and run straight on the connection when none
+ * does; every case runs both ways.
+ */
+describe.each([
+  { tracing: "traced", enabled: true },
+  { tracing: "untraced", enabled: false }
+])("main connection lock ($tracing statements)", ({ enabled }) => {
+  const it = {
+    scopedLive: <A, E>(name: string, body: () => Effect.Effect<A, E, import("effect").Scope.Scope>) =>
+      itEffect.scopedLive(name, () => Effect.locally(body(), FiberRef.currentTracerEnabled, enabled))
+  }
+
   it.scopedLive("holds a statement outside a transaction until another fiber's transaction ends", () =>
     Effect.gen(function*() {
       const file = join(yield* tempDir, "a.db")
@@ -87,5 +100,29 @@ describe("main connection lock", () => {
         expect(rows[i]?.fiber).toBe(rows[i + 1]?.fiber)
         expect([rows[i]?.step, rows[i + 1]?.step]).toEqual([0, 1])
       }
+    }))
+
+  it.scopedLive("returns rows, fails with SqlError and rolls back inside a transaction like the library", () =>
+    Effect.gen(function*() {
+      const file = join(yield* tempDir, "a.db")
+      const result = yield* withStore(file, Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`CREATE TABLE t (n INTEGER PRIMARY KEY, label TEXT)`
+        yield* sql`INSERT INTO t ${sql.insert([{ n: 1, label: "one" }, { n: 2, label: "two" }])}`
+        const rows = yield* sql<{ n: number; label: string }>`SELECT n, label FROM t WHERE n IN ${sql.in([1, 2])} ORDER BY n`
+        const unsafe = yield* sql.unsafe<{ n: number }>("SELECT n FROM t WHERE n = ?", [2])
+        const duplicate = yield* sql`INSERT INTO t (n, label) VALUES (1, 'again')`.pipe(Effect.flip)
+        const rolledBack = yield* sql.withTransaction(Effect.gen(function*() {
+          yield* sql`INSERT INTO t (n, label) VALUES (3, 'three')`
+          return yield* Effect.fail("undo" as const)
+        })).pipe(Effect.flip)
+        const [count] = yield* sql<{ n: number }>`SELECT count(*) AS n FROM t`
+        return { rows, unsafe, duplicate, rolledBack, count: count?.n }
+      }))
+      expect(result.rows).toEqual([{ n: 1, label: "one" }, { n: 2, label: "two" }])
+      expect(result.unsafe).toEqual([{ n: 2 }])
+      expect(result.duplicate).toBeInstanceOf(SqlError)
+      expect(result.rolledBack).toBe("undo")
+      expect(result.count).toBe(2)
     }))
 })
