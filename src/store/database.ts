@@ -55,15 +55,27 @@ export const isBusy = (error: unknown): boolean => {
   return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")
 }
 
+const busyRetries = {
+  while: isBusy,
+  schedule: Schedule.exponential("1 millis").pipe(Schedule.union(Schedule.spaced("25 millis")), Schedule.jittered),
+  times: 400
+}
+
 /**
  * Retries a whole write unit (a transaction or an autocommit statement) on SQLITE_BUSY and SQLITE_BUSY_SNAPSHOT,
  * yielding to the event loop between attempts instead of blocking it.
  */
 export const retryBusy = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.retry(self, {
-    while: isBusy,
-    schedule: Schedule.exponential("1 millis").pipe(Schedule.union(Schedule.spaced("25 millis")), Schedule.jittered),
-    times: 400
+  Effect.catchIf(self, isBusy, (busy) => {
+    // The retry schedule is set up only once a unit met SQLITE_BUSY, which most never do (it cost 35 Effect
+    // operations per unit). Its first attempt answers with the failure just seen, so the delays and the number
+    // of retries are those of Effect.retry on `self`.
+    let replayed = false
+    return Effect.retry(Effect.suspend(() => {
+      if (replayed) return self
+      replayed = true
+      return Effect.fail(busy)
+    }), busyRetries)
   })
 
 /** The dedicated background connection (heartbeats, timers, usage ledger): its own tag, never SqlClient. */
