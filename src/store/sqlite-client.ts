@@ -5,7 +5,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
-import { Context, Effect, type Fiber, FiberRef, Layer, Option, Scope } from "effect"
+import { Context, Effect, Exit, type Fiber, FiberRef, Layer, Option, Scope } from "effect"
 
 /** Runs synchronous better-sqlite3 work with prepared statements of the main connection. */
 export type DirectWork<A> = (prepare: (sql: string) => Sqlite.Statement) => A
@@ -70,26 +70,32 @@ class ConnectionLock {
 
 type AnyStatement = Statement.Statement<unknown>
 
+const tracing = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => fiber.getFiberRef(FiberRef.currentTracerEnabled)
+
 /**
- * The client with statements that, when no tracer listens, run straight on their connection: @effect/sql wraps
- * each statement in a span, a scope and an acquire (about 60 Effect operations for one synchronous call into
- * better-sqlite3, the bulk of a request's cost). With the tracer on (spans wanted), with a statement transformer,
- * or when the connection is busy with another fiber's transaction, the library's own path runs, unchanged.
- * `connectionFor` gives the connection a statement runs on: the transaction's (as the library picks it), else
- * this client's own when it is free, else undefined (wait through the library's path).
+ * The client with statements and transactions that, when no tracer listens, run straight on their connection:
+ * @effect/sql wraps each statement in a span, a scope and an acquire (about 60 Effect operations for one
+ * synchronous call into better-sqlite3, the bulk of a request's cost) and each transaction in a span and a
+ * scope (120). With the tracer on (spans wanted) or a statement transformer, the library's own path runs,
+ * unchanged; so does a statement while another fiber's transaction holds the connection (it waits there).
+ * Otherwise they do what the library does: a statement inside a transaction runs on the transaction's
+ * connection, one outside on this client's; a transaction takes the lock, BEGINs, and COMMITs on success (a
+ * failed COMMIT is a defect) or ROLLs BACK on failure or interruption; a nested one uses a SAVEPOINT.
  */
 const untracedStatements = (
   library: Client.SqlClient,
-  connectionFor: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => Connection | undefined,
+  connection: Connection,
+  lock: ConnectionLock,
   transformRows: (<A extends object>(row: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
 ): Client.SqlClient => {
   const run = (statement: AnyStatement, traced: () => Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
     Effect.withFiberRuntime<ReadonlyArray<unknown>, SqlError>((fiber) => {
-      if (fiber.getFiberRef(FiberRef.currentTracerEnabled) || Option.isSome(fiber.getFiberRef(Statement.currentTransformer))) return traced()
-      const connection = connectionFor(fiber)
-      if (connection === undefined) return traced()
+      if (tracing(fiber) || Option.isSome(fiber.getFiberRef(Statement.currentTransformer))) return traced()
+      const held = Context.getOption(fiber.currentContext, Client.TransactionConnection)
+      const on = Option.isSome(held) ? held.value[0] : lock.isFree() ? connection : undefined
+      if (on === undefined) return traced()
       const [sql, params] = statement.compile()
-      return connection.execute(sql, params, transformRows)
+      return on.execute(sql, params, transformRows)
     })
   const untraced = <A>(made: A): A => {
     if (Effect.isEffect(made) && Statement.isFragment(made)) {
@@ -100,11 +106,34 @@ const untracedStatements = (
     }
     return made
   }
+  const control = (on: Connection, sql: string) => on.executeUnprepared(sql, [], undefined)
+  const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
+    Effect.withFiberRuntime((fiber) => {
+      if (tracing(fiber)) return library.withTransaction(effect)
+      return Effect.uninterruptibleMask((restore) => {
+        const context = fiber.currentContext
+        const held = Context.getOption(context, Client.TransactionConnection)
+        const on = Option.isSome(held) ? held.value[0] : connection
+        const id = Option.isSome(held) ? held.value[1] + 1 : 0
+        const body = (id === 0 ? control(on, "BEGIN") : control(on, `SAVEPOINT effect_sql_${id}`)).pipe(
+          Effect.zipRight(Effect.locally(restore(effect), FiberRef.currentContext, Context.add(context, Client.TransactionConnection, [on, id]))),
+          Effect.exit,
+          Effect.flatMap((exit) => {
+            const end = Exit.isSuccess(exit)
+              ? (id === 0 ? Effect.orDie(control(on, "COMMIT")) : Effect.void)
+              : Effect.orDie(id > 0 ? control(on, `ROLLBACK TO SAVEPOINT effect_sql_${id}`) : control(on, "ROLLBACK"))
+            return Effect.zipRight(Option.isSome(held) ? end : Effect.ensuring(end, Effect.sync(() => lock.release())), exit)
+          })
+        )
+        return Option.isSome(held) ? body : Effect.zipRight(restore(lock.take), body)
+      })
+    })
   const sql = function(this: unknown, ...args: Parameters<Client.SqlClient>) {
     return untraced(library.apply(this, args))
   }
   const client = Object.assign(sql, library, {
-    unsafe: (query: string, params?: ReadonlyArray<unknown>) => untraced(library.unsafe(query, params))
+    unsafe: (query: string, params?: ReadonlyArray<unknown>) => untraced(library.unsafe(query, params)),
+    withTransaction
   }) as unknown as Client.SqlClient
   return Object.assign(client, { safe: client })
 }
@@ -222,11 +251,7 @@ export const make = (options: ClientConfig) =>
       spanAttributes: [...(options.spanAttributes ? Object.entries(options.spanAttributes) : []), [ATTR_DB_SYSTEM_NAME, "sqlite"]],
       transformRows
     })
-    const base = untracedStatements(library, (fiber) => {
-      const held = Context.getOption(fiber.currentContext, Client.TransactionConnection)
-      if (Option.isSome(held)) return held.value[0]
-      return lock.isFree() ? connection : undefined
-    }, transformRows)
+    const base = untracedStatements(library, connection, lock, transformRows)
     const client = Object.assign(base, {
       [SqliteClient.TypeId]: SqliteClient.TypeId,
       config: options,

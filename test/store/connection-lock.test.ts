@@ -116,13 +116,40 @@ describe.each([
           yield* sql`INSERT INTO t (n, label) VALUES (3, 'three')`
           return yield* Effect.fail("undo" as const)
         })).pipe(Effect.flip)
+        // A nested transaction is a savepoint: its failure undoes its own writes only.
+        const nested = yield* sql.withTransaction(Effect.gen(function*() {
+          yield* sql`INSERT INTO t (n, label) VALUES (10, 'outer')`
+          const inner = yield* sql.withTransaction(Effect.gen(function*() {
+            yield* sql`INSERT INTO t (n, label) VALUES (11, 'inner')`
+            return yield* Effect.fail("inner undo" as const)
+          })).pipe(Effect.flip)
+          yield* sql.withTransaction(sql`INSERT INTO t (n, label) VALUES (12, 'inner kept')`)
+          return inner
+        }))
+        const labels = yield* sql<{ label: string }>`SELECT label FROM t WHERE n >= 10 ORDER BY n`
+        yield* sql`DELETE FROM t WHERE n >= 10`
+        // An interrupted transaction rolls back and frees the connection for the next one.
+        const started = yield* Deferred.make<void>()
+        const hanging = yield* sql.withTransaction(Effect.gen(function*() {
+          yield* sql`INSERT INTO t (n, label) VALUES (20, 'interrupted')`
+          yield* Deferred.succeed(started, undefined)
+          return yield* Effect.never
+        })).pipe(Effect.fork)
+        yield* Deferred.await(started)
+        yield* Fiber.interrupt(hanging)
+        yield* sql.withTransaction(sql`INSERT INTO t (n, label) VALUES (21, 'after')`)
+        const afterInterrupt = yield* sql<{ label: string }>`SELECT label FROM t WHERE n >= 20 ORDER BY n`
+        yield* sql`DELETE FROM t WHERE n >= 20`
         const [count] = yield* sql<{ n: number }>`SELECT count(*) AS n FROM t`
-        return { rows, unsafe, duplicate, rolledBack, count: count?.n }
+        return { rows, unsafe, duplicate, rolledBack, nested, labels: labels.map((r) => r.label), afterInterrupt: afterInterrupt.map((r) => r.label), count: count?.n }
       }))
       expect(result.rows).toEqual([{ n: 1, label: "one" }, { n: 2, label: "two" }])
       expect(result.unsafe).toEqual([{ n: 2 }])
       expect(result.duplicate).toBeInstanceOf(SqlError)
       expect(result.rolledBack).toBe("undo")
+      expect(result.nested).toBe("inner undo")
+      expect(result.labels).toEqual(["outer", "inner kept"])
+      expect(result.afterInterrupt).toEqual(["after"])
       expect(result.count).toBe(2)
     }))
 })
