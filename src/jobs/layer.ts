@@ -27,6 +27,7 @@ export const jobsLayer = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4
   )
 }
 
+/** What jobsLayer's callers choose: where outputs go, how heartbeats are written, and (tests) a broken rule. */
 export interface JobsParts<E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never> {
   readonly outputs: Layer.Layer<JobOutputStore, E1, R1>
   readonly writer: Layer.Layer<HeartbeatWriter, E2, R2>
