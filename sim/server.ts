@@ -22,7 +22,7 @@ import { ReportPipeline } from "../src/reports/pipeline.js"
 import { ReportViews } from "../src/reports/views.js"
 import { Runners } from "../src/runners/runners.js"
 import { Specs } from "../src/runners/specs.js"
-import { BackgroundSql, StoreConnectionsLive } from "../src/store/database.js"
+import { BackgroundSql, storeConnectionLayers } from "../src/store/database.js"
 import { Thresholds } from "../src/thresholds/thresholds.js"
 import { UsageSink } from "../src/usage/sink.js"
 import { Usage } from "../src/usage/usage.js"
@@ -58,17 +58,9 @@ const busyBackground = (bg: SqlClient.SqlClient, faults: ServerFaults): SqlClien
   })
 }
 
-type StoreServices = Layer.Layer.Success<ReturnType<typeof StoreConnectionsLive>>
-
-/**
- * The real store's connections on the seed's copy of the migrated template, its background connection wrapped
- * with the BUSY fault.
- */
-const storeWithFaults = (file: string, faults: ServerFaults) =>
-  Layer.effectContext(Effect.map(Effect.context<StoreServices>(), (ctx) =>
-    Context.add(ctx, BackgroundSql, busyBackground(Context.get(ctx, BackgroundSql), faults)))).pipe(
-    Layer.provideMerge(StoreConnectionsLive(file, { checkpoints: "inline" }))
-  )
+/** The background connection of the store built before it, with the BUSY fault. */
+const backgroundWithFaults = (faults: ServerFaults) =>
+  Layer.effect(BackgroundSql, Effect.map(BackgroundSql, (bg) => busyBackground(bg, faults)))
 
 /** The real `job_output` table, except that a put may die with ENOSPC as a full disk makes the blob store do. */
 const outputsWithFaults = (faults: ServerFaults) =>
@@ -109,7 +101,9 @@ export const serverLayer = (options: ServerOptions) =>
     Layer.succeed(JobSettings, options.settings),
     // One PubSub of job events under every JobLifecycle instance.
     JobEvents.Live,
-    storeWithFaults(options.file, options.faults),
+    // The real store's connections on the seed's copy of the migrated template.
+    ...storeConnectionLayers(options.file, { checkpoints: "inline" }),
+    backgroundWithFaults(options.faults),
     Layer.mergeAll(UsageSink.Log, OrganizationsConfig.Default),
     Layer.mergeAll(Usage.Live, Organizations.Live),
     Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live, AccessOpen),

@@ -148,24 +148,26 @@ const checkpointing = (options: StoreOptions): { readonly driver: string | undef
  * migrated before anything else uses it. Migrations are idempotent, so starting twice on one file is safe.
  */
 export const StoreLive = (filename: string, options: StoreOptions = {}) => {
-  const { driver, mode } = checkpointing(options)
-  return Layer.mergeAll(BackgroundSqlLive(filename, mode), MigrationsLive).pipe(
-    Layer.provideMerge(MainSqlLive(filename, mode)),
-    Layer.provideMerge(CheckpointsLive(filename, driver)),
-    Layer.provide(Layer.effectDiscard(checkDatabaseFile(filename)))
+  const [check, checkpoints, main, background] = storeConnectionLayers(filename, options)
+  return Layer.mergeAll(background, MigrationsLive).pipe(
+    Layer.provideMerge(main),
+    Layer.provideMerge(checkpoints),
+    Layer.provide(check)
   )
 }
 
 /**
- * The store's connections (and checkpointer) on a file already migrated by StoreLive: the simulator copies one
- * migrated template per seed and restarts its server many times, where the migrator's check and its platform
- * services were a seventh of each restart.
+ * The store's parts without the migrator, each needing only those before it: the file check, the checkpointer,
+ * the main and the background connection. The simulator builds them in this order on a file already migrated by
+ * StoreLive (it copies one migrated template per seed and restarts its server many times, where the migrator's
+ * check and its platform services were a seventh of each restart).
  */
-export const StoreConnectionsLive = (filename: string, options: StoreOptions = {}) => {
+export const storeConnectionLayers = (filename: string, options: StoreOptions = {}) => {
   const { driver, mode } = checkpointing(options)
-  return BackgroundSqlLive(filename, mode).pipe(
-    Layer.provideMerge(MainSqlLive(filename, mode)),
-    Layer.provideMerge(CheckpointsLive(filename, driver)),
-    Layer.provide(Layer.effectDiscard(checkDatabaseFile(filename)))
-  )
+  return [
+    Layer.effectDiscard(checkDatabaseFile(filename)),
+    CheckpointsLive(filename, driver),
+    MainSqlLive(filename, mode),
+    BackgroundSqlLive(filename, mode)
+  ] as const
 }
