@@ -123,7 +123,7 @@ const program = Effect.gen(function*() {
 })
 
 await Effect.runPromise(
-  program.pipe(Effect.provide(ReportServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db)))), Effect.scoped)
+  program.pipe(Effect.provide(ReportServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db, { checkpoints: process.env.CHECKPOINTS === "inline" ? "inline" : "worker" })))), Effect.scoped)
 )
 if (process.env.KEEP === undefined) rmSync(dir, { recursive: true, force: true })
 else console.log(`kept ${db}`)
