@@ -10,6 +10,26 @@ const withStore = <A, E>(file: string, body: Effect.Effect<A, E, SqlClient.SqlCl
   Effect.scoped(Effect.flatMap(Layer.build(StoreLive(file)), (ctx) => Effect.provide(body, ctx)))
 
 /**
+ * Creates table t and forks a transaction that inserts 1, then holds the connection until `release` is completed,
+ * then ends with `end` (a failure rolls it back). Returns once the insert is done.
+ */
+const holdTransaction = <E>(end: Effect.Effect<void, E>) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`CREATE TABLE t (n INTEGER)`
+    const inside = yield* Deferred.make<void>()
+    const release = yield* Deferred.make<void>()
+    const tx = yield* sql.withTransaction(Effect.gen(function*() {
+      yield* sql`INSERT INTO t VALUES (1)`
+      yield* Deferred.succeed(inside, undefined)
+      yield* Deferred.await(release)
+      yield* end
+    })).pipe(Effect.fork)
+    yield* Deferred.await(inside)
+    return { release, tx }
+  })
+
+/**
  * The main connection is one SQLite handle: a statement from another fiber must never run inside a transaction.
  * Statements take the library's traced path while a tracer listens and run straight on the connection when none
  * does; every case runs both ways.
@@ -28,22 +48,13 @@ describe.each([
       const file = join(yield* tempDir, "a.db")
       const rows = yield* withStore(file, Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
-        yield* sql`CREATE TABLE t (n INTEGER)`
-        const inside = yield* Deferred.make<void>()
-        const release = yield* Deferred.make<void>()
         // The transaction writes, then waits across an async step, then fails: all of its writes roll back.
-        const tx = yield* sql.withTransaction(Effect.gen(function*() {
-          yield* sql`INSERT INTO t VALUES (1)`
-          yield* Deferred.succeed(inside, undefined)
-          yield* Deferred.await(release)
-          return yield* Effect.fail("rolled back" as const)
-        })).pipe(Effect.exit, Effect.fork)
-        yield* Deferred.await(inside)
+        const { release, tx } = yield* holdTransaction(Effect.fail("rolled back" as const))
         // Had this run on the handle at once, it would have joined the transaction and rolled back with it.
         const outside = yield* sql`INSERT INTO t VALUES (2)`.pipe(Effect.fork)
         yield* Effect.yieldNow()
         yield* Deferred.succeed(release, undefined)
-        yield* Fiber.join(tx)
+        yield* Fiber.await(tx)
         yield* Fiber.join(outside)
         return yield* sql<{ n: number }>`SELECT n FROM t ORDER BY n`
       }))
@@ -55,15 +66,7 @@ describe.each([
       const file = join(yield* tempDir, "a.db")
       const rows = yield* withStore(file, Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
-        yield* sql`CREATE TABLE t (n INTEGER)`
-        const inside = yield* Deferred.make<void>()
-        const release = yield* Deferred.make<void>()
-        const tx = yield* sql.withTransaction(Effect.gen(function*() {
-          yield* sql`INSERT INTO t VALUES (1)`
-          yield* Deferred.succeed(inside, undefined)
-          yield* Deferred.await(release)
-        })).pipe(Effect.fork)
-        yield* Deferred.await(inside)
+        const { release, tx } = yield* holdTransaction(Effect.void)
         const interrupted = yield* sql`INSERT INTO t VALUES (2)`.pipe(Effect.fork)
         const waiting = yield* sql.withTransaction(sql`INSERT INTO t VALUES (3)`).pipe(Effect.fork)
         yield* Effect.yieldNow()
