@@ -16,6 +16,8 @@ export interface Checkpointer {
   readonly written: () => void
   /** Runs a checkpoint now and resolves with its outcome (tests and shutdown). */
   readonly checkpoint: Effect.Effect<CheckpointResult>
+  /** The wal_autocheckpoint each connection of the store sets; undefined keeps SQLite's own threshold. */
+  readonly autocheckpointPages: number | undefined
 }
 
 export const CheckpointResult = Schema.Struct({
@@ -128,5 +130,5 @@ export const makeCheckpointer = (filename: string, driver: string) =>
           : { log: -1, checkpointed: -1, busy: 1 }
       )
     )
-    return { written, checkpoint } satisfies Checkpointer
+    return { written, checkpoint, autocheckpointPages: BACKSTOP_PAGES } satisfies Checkpointer
   })

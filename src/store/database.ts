@@ -5,7 +5,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { SqliteMigrator } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
-import { BACKSTOP_PAGES, type Checkpointer, checkpointDriver, type CheckpointResult, makeCheckpointer } from "./checkpointer.js"
+import { type Checkpointer, checkpointDriver, type CheckpointResult, makeCheckpointer } from "./checkpointer.js"
 import { migrations } from "./migrations/index.js"
 import * as MainSqliteClient from "./sqlite-client.js"
 
@@ -96,11 +96,14 @@ export interface StoreOptions {
 /** The store's checkpointer; in "inline" mode writes cue nothing and `checkpoint` runs on a short-lived connection. */
 export class Checkpoints extends Context.Tag("bencher/store/Checkpoints")<Checkpoints, Checkpointer>() {}
 
-const CheckpointsLive = (filename: string, driver: string | undefined) =>
-  driver !== undefined
+/** "worker" falls back to "inline" where the worker cannot load the driver. */
+const CheckpointsLive = (filename: string, mode: CheckpointMode) => {
+  const driver = mode === "worker" ? checkpointDriver() : undefined
+  return driver !== undefined
     ? Layer.scoped(Checkpoints, makeCheckpointer(filename, driver))
     : Layer.succeed(Checkpoints, {
       written: () => {},
+      autocheckpointPages: undefined,
       checkpoint: Effect.sync(() => {
         const db = new Sqlite(filename)
         try {
@@ -111,37 +114,33 @@ const CheckpointsLive = (filename: string, driver: string | undefined) =>
         }
       })
     })
+}
 
-const connectionPragmas = (mode: CheckpointMode) =>
+const connectionPragmas = (checkpoints: Checkpointer) =>
   Effect.gen(function*() {
     yield* pragmas
-    if (mode === "worker") yield* SqlClient.SqlClient.pipe(Effect.flatMap((sql) => sql.unsafe(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`)))
+    const pages = checkpoints.autocheckpointPages
+    if (pages !== undefined) yield* SqlClient.SqlClient.pipe(Effect.flatMap((sql) => sql.unsafe(`PRAGMA wal_autocheckpoint = ${pages}`)))
   })
 
-const MainSqlLive = (filename: string, mode: CheckpointMode) =>
+const MainSqlLive = (filename: string) =>
   Layer.unwrapEffect(Effect.map(Checkpoints, (checkpoints) =>
-    Layer.effectDiscard(connectionPragmas(mode)).pipe(
+    Layer.effectDiscard(connectionPragmas(checkpoints)).pipe(
       Layer.provideMerge(MainSqliteClient.layer({ filename, onWrite: checkpoints.written }))
     )))
 
-const BackgroundSqlLive = (filename: string, mode: CheckpointMode) =>
+const BackgroundSqlLive = (filename: string) =>
   Layer.scoped(
     BackgroundSql,
     Effect.gen(function*() {
       const checkpoints = yield* Checkpoints
       const { client } = yield* MainSqliteClient.make({ filename, onWrite: checkpoints.written })
-      yield* connectionPragmas(mode).pipe(Effect.provideService(SqlClient.SqlClient, client))
+      yield* connectionPragmas(checkpoints).pipe(Effect.provideService(SqlClient.SqlClient, client))
       return client
     })
   ).pipe(Layer.provide(Reactivity.layer))
 
 const MigrationsLive = SqliteMigrator.layer({ loader: migrations }).pipe(Layer.provide(NodeContext.layer))
-
-/** The checkpoint driver and mode of a store's options ("worker" falls back to "inline" without a driver). */
-const checkpointing = (options: StoreOptions): { readonly driver: string | undefined; readonly mode: CheckpointMode } => {
-  const driver = (options.checkpoints ?? "worker") === "worker" ? checkpointDriver() : undefined
-  return { driver, mode: driver === undefined ? "inline" : "worker" }
-}
 
 /**
  * The store: a main connection (SqlClient) and a background connection (BackgroundSql) on one WAL file,
@@ -162,12 +161,10 @@ export const StoreLive = (filename: string, options: StoreOptions = {}) => {
  * StoreLive (it copies one migrated template per seed and restarts its server many times, where the migrator's
  * check and its platform services were a seventh of each restart).
  */
-export const storeConnectionLayers = (filename: string, options: StoreOptions = {}) => {
-  const { driver, mode } = checkpointing(options)
-  return [
+export const storeConnectionLayers = (filename: string, options: StoreOptions = {}) =>
+  [
     Layer.effectDiscard(checkDatabaseFile(filename)),
-    CheckpointsLive(filename, driver),
-    MainSqlLive(filename, mode),
-    BackgroundSqlLive(filename, mode)
+    CheckpointsLive(filename, options.checkpoints ?? "worker"),
+    MainSqlLive(filename),
+    BackgroundSqlLive(filename)
   ] as const
-}
