@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Deferred, Duration, Effect, Fiber, Stream } from "effect"
+import { Chunk, type Context, Deferred, Duration, Effect, Fiber, Stream } from "effect"
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { JobEventsClient, jobEventsClientWebSocket } from "../../src/api/job-events-client.js"
@@ -42,15 +42,30 @@ const submit = (w: Effect.Effect.Success<typeof followWorld>, job: Record<string
     (r) => r.body.job as string
   )
 
+/**
+ * A job submitted, claimed and running on the world's runner channel; `drive` carries on as its runner. Returns
+ * the job's uuid.
+ */
+const withRunningJob = <A, E>(
+  w: Effect.Effect.Success<typeof followWorld>,
+  drive: (job: string, rpc: Context.Tag.Service<typeof RunnerClient>) => Effect.Effect<A, E>
+) =>
+  Effect.gen(function*() {
+    const job = yield* submit(w)
+    yield* Effect.gen(function*() {
+      const rpc = yield* RunnerClient
+      yield* claim
+      yield* rpc.Running({ job })
+      yield* drive(job, rpc)
+    }).pipe(Effect.provide(w.channel))
+    return job
+  })
+
 describe("the job events stream (Follow)", () => {
   it.scopedLive("gives a late follower the current status and the output tail, then live events until the end", () =>
     Effect.gen(function*() {
       const w = yield* followWorld
-      const job = yield* submit(w)
-      yield* Effect.gen(function*() {
-        const rpc = yield* RunnerClient
-        yield* claim
-        yield* rpc.Running({ job })
+      yield* withRunningJob(w, (job, rpc) => Effect.gen(function*() {
         yield* rpc.Output({ job, chunks: [{ iteration: 0, stream: "stdout", chunk: "one\n" }, { iteration: 0, stream: "stderr", chunk: "warn\n" }] })
         yield* rpc.Output({ job, chunks: [{ iteration: 0, stream: "stdout", chunk: "two\n" }] })
         // Subscribing now, after all of it happened.
@@ -66,17 +81,13 @@ describe("the job events stream (Follow)", () => {
         yield* rpc.Completed({ job, results: [{ exit_code: 0, stdout: bmf(5) }] })
         const events = yield* Fiber.join(all)
         expect(events.filter((e) => e._tag === "Status").map((e) => (e as { status: string }).status)).toEqual(["running", "completed", "processed"])
-      }).pipe(Effect.provide(w.channel))
+      }))
     }))
 
   it.scopedLive("keeps only a bounded tail of a chatty job's output", () =>
     Effect.gen(function*() {
       const w = yield* followWorld
-      const job = yield* submit(w)
-      yield* Effect.gen(function*() {
-        const rpc = yield* RunnerClient
-        yield* claim
-        yield* rpc.Running({ job })
+      yield* withRunningJob(w, (job, rpc) => Effect.gen(function*() {
         const line = "x".repeat(1023) + "\n"
         for (let i = 0; i < 100; i++) yield* rpc.Output({ job, chunks: [{ iteration: 0, stream: "stdout", chunk: line }] })
         yield* rpc.Output({ job, chunks: [{ iteration: 0, stream: "stdout", chunk: "the end\n" }] })
@@ -87,17 +98,13 @@ describe("the job events stream (Follow)", () => {
         expect(chars).toBeGreaterThan(OUTPUT_TAIL_CHARS - 2048)
         const last = outputs[outputs.length - 1]
         expect(last?._tag === "Output" ? [last.chunk, last.offset] : undefined).toEqual(["the end\n", 100 * 1024])
-      }).pipe(Effect.provide(w.channel))
+      }))
     }))
 
   it.scopedLive("shows a public project's job status, but not its raw output, to an anonymous follower; refuses bad keys and unknown jobs", () =>
     Effect.gen(function*() {
       const w = yield* followWorld
-      const job = yield* submit(w)
-      yield* Effect.gen(function*() {
-        const rpc = yield* RunnerClient
-        yield* claim
-        yield* rpc.Running({ job })
+      const job = yield* withRunningJob(w, (job, rpc) => Effect.gen(function*() {
         yield* rpc.Output({ job, chunks: [{ iteration: 0, stream: "stdout", chunk: "raw output\n" }] })
         // The member gets the tail right after the status; the anonymous follower only the status.
         expect((yield* firstEvents(w.url, w.adminKey, job, 2)).map((e) => e._tag)).toEqual(["Status", "Output"])
@@ -107,7 +114,7 @@ describe("the job events stream (Follow)", () => {
         const seen = yield* Fiber.join(anonymous)
         expect(seen.every((e) => e._tag === "Status")).toBe(true)
         expect(seen[seen.length - 1]).toMatchObject({ status: "processed" })
-      }).pipe(Effect.provide(w.channel))
+      }))
       const unknown = yield* firstEvents(w.url, w.adminKey, "00000000-0000-4000-8000-000000000000", 1).pipe(Effect.flip)
       expect(unknown._tag).toBe("NotFound")
       const badKey = yield* firstEvents(w.url, "bencher_user_not-a-key", job, 1).pipe(Effect.flip)
