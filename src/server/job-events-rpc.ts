@@ -1,4 +1,3 @@
-import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { Effect, Layer, Option, Stream } from "effect"
 import { FollowerAuth, JOB_EVENTS_RPC_PATH, JobEventsRpcs, JobOutputEvent, JobStatusEvent } from "../api/job-events-rpc.js"
 import { isTerminal, type JobStatus } from "../domain/job.js"
@@ -14,6 +13,7 @@ import { Projects } from "../projects/projects.js"
 import type { JsonReport } from "../domain/report.js"
 import { ReportViews } from "../reports/views.js"
 import { Runners } from "../runners/runners.js"
+import { rpcRoutes } from "./rpc-routes.js"
 
 /** The REST API's credentials, taken from the upgrade request (the RPC server copies its headers into messages). */
 export const FollowerAuthLive = Layer.effect(
@@ -109,11 +109,7 @@ export const JobEventsHandlersLive = JobEventsRpcs.toLayer(Effect.gen(function*(
 }))
 
 /** Job following on one path: GET (WebSocket upgrade) for the stream, POST for the HTTP protocol. */
-export const JobEventsRpcRoutes = Layer.mergeAll(
-  RpcServer.layerHttpRouter({ group: JobEventsRpcs, path: JOB_EVENTS_RPC_PATH, protocol: "websocket", disableTracing: true }),
-  RpcServer.layerHttpRouter({ group: JobEventsRpcs, path: JOB_EVENTS_RPC_PATH, protocol: "http", disableTracing: true })
-).pipe(
+export const JobEventsRpcRoutes = rpcRoutes(JobEventsRpcs, JOB_EVENTS_RPC_PATH).pipe(
   Layer.provide(JobEventsHandlersLive),
-  Layer.provide(FollowerAuthLive),
-  Layer.provide(RpcSerialization.layerNdjson)
+  Layer.provide(FollowerAuthLive)
 )

@@ -1,10 +1,10 @@
-import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { Context, Effect, Layer, Option } from "effect"
 import { SqlError } from "@effect/sql/SqlError"
 import { CurrentRunner, RUNNER_RPC_PATH, RunnerAuth, type RunnerIdentity, RunnerRpcs } from "../api/runner-rpc.js"
 import { Unauthorized } from "../domain/errors.js"
 import { RunnerChannel } from "../jobs/channel.js"
 import { Runners } from "../runners/runners.js"
+import { rpcRoutes } from "./rpc-routes.js"
 import { bearerOf } from "./handlers/jobs.js"
 
 /** Every message authenticates with the runner key (cached in memory by Runners: a known key is one map lookup). */
@@ -46,11 +46,7 @@ export const RunnerRpcHandlersLive = Layer.scopedContext(Effect.gen(function*() 
 }))
 
 /** The runner channel on one path: POST for the HTTP protocol, GET (upgrade) for WebSocket. */
-export const RunnerRpcRoutes = Layer.mergeAll(
-  RpcServer.layerHttpRouter({ group: RunnerRpcs, path: RUNNER_RPC_PATH, protocol: "http", disableTracing: true }),
-  RpcServer.layerHttpRouter({ group: RunnerRpcs, path: RUNNER_RPC_PATH, protocol: "websocket", disableTracing: true })
-).pipe(
+export const RunnerRpcRoutes = rpcRoutes(RunnerRpcs, RUNNER_RPC_PATH).pipe(
   Layer.provide(RunnerRpcHandlersLive),
-  Layer.provide(RunnerAuthLive),
-  Layer.provide(RpcSerialization.layerNdjson)
+  Layer.provide(RunnerAuthLive)
 )
