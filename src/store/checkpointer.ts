@@ -1,4 +1,4 @@
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
 
@@ -20,13 +20,12 @@ export interface Checkpointer {
   readonly autocheckpointPages: number | undefined
 }
 
-export const CheckpointResult = Schema.Struct({
-  /** Frames in the WAL, and how many of them are now in the database file (SQLite's wal_checkpoint result). */
-  log: Schema.Number,
-  checkpointed: Schema.Number,
-  busy: Schema.Number
-})
-export type CheckpointResult = typeof CheckpointResult.Type
+/** SQLite's wal_checkpoint result: frames in the WAL, and how many of them are now in the database file. */
+export interface CheckpointResult {
+  readonly log: number
+  readonly checkpointed: number
+  readonly busy: number
+}
 
 /**
  * Each connection's wal_autocheckpoint: far above what the worker lets the WAL reach, so that it fires only if the
