@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
 import { DEFAULT_UNITS, findBuiltInMeasure } from "../domain/measures.js"
-import { makeDimension } from "./dimensions.js"
+import { type BulkRow, makeDimension } from "./dimensions.js"
 import type { DimensionRow, MeasureRow, TestbedRow } from "./rows.js"
 
 const makeTestbeds = makeDimension<TestbedRow>("testbed", "Testbed")
@@ -9,7 +9,71 @@ export class Testbeds extends Context.Tag("bencher/projects/Testbeds")<Testbeds,
   static readonly Live = Layer.effect(this, makeTestbeds)
 }
 
-const makeBenchmarks = makeDimension<DimensionRow>("benchmark", "Benchmark")
+/** Projects whose benchmark keys stay cached; past it the least recently used one is dropped. */
+const CACHED_PROJECTS = 64
+
+const makeBenchmarks = Effect.gen(function*() {
+  const base = yield* makeDimension<DimensionRow>("benchmark", "Benchmark")
+  const sql = yield* SqlClient.SqlClient
+  // project id -> how each key of its reports resolved, valid while the project (its uuid: ids may be reused) is at
+  // that benchmark generation. Least recently used first.
+  const cache = new Map<number, { readonly uuid: string; readonly generation: number; readonly rows: ReadonlyMap<string, BulkRow> }>()
+
+  const generationOf = (projectId: number) =>
+    Effect.map(
+      sql<{ uuid: string; generation: number }>`SELECT uuid, benchmark_generation AS generation FROM project WHERE id = ${projectId}`,
+      (rows) => rows[0]
+    )
+
+  /**
+   * bulkGetOrCreate for a report's benchmark keys, answered from memory while no benchmark of the project changed:
+   * every insert, update and delete of a benchmark bumps the project's benchmark_generation (a trigger, so every code
+   * path counts), and a cached key is used only when the generation read in the caller's transaction equals the one
+   * it was cached at. Only a lookup that wrote nothing is cached (one that created or unarchived a benchmark has
+   * already moved the generation past the one it read; the next report caches its keys). `publish` caches it; the
+   * caller runs it only once its transaction has committed: a generation names one state of the table only among
+   * committed transactions (one that created a benchmark and rolled back, and a later one that created another,
+   * reach the same generation with different rows).
+   */
+  const cachedBulkGetOrCreate = (projectId: number, keys: ReadonlyArray<string>) =>
+    Effect.gen(function*() {
+      const before = yield* generationOf(projectId)
+      const entry = cache.get(projectId)
+      const known = entry !== undefined && before !== undefined && entry.uuid === before.uuid && entry.generation === before.generation
+        ? entry.rows
+        : undefined
+      const found = new Map<string, BulkRow>()
+      const rest: Array<string> = []
+      for (const key of keys) {
+        const row = known?.get(key)
+        if (row === undefined) rest.push(key)
+        else found.set(key, row)
+      }
+      if (known !== undefined && entry !== undefined) {
+        cache.delete(projectId)
+        cache.set(projectId, entry)
+      }
+      if (rest.length === 0) return { rows: found, publish: () => {} }
+      const fetched = yield* base.bulkGetOrCreate(projectId, rest)
+      for (const [key, row] of fetched) found.set(key, row)
+      const after = yield* generationOf(projectId)
+      const unchanged = before !== undefined && after !== undefined && after.uuid === before.uuid && after.generation === before.generation
+      const publish = () => {
+        if (!unchanged || before === undefined) return
+        const rows = new Map(known ?? [])
+        for (const [key, row] of fetched) rows.set(key, row)
+        cache.delete(projectId)
+        cache.set(projectId, { uuid: before.uuid, generation: before.generation, rows })
+        if (cache.size > CACHED_PROJECTS) {
+          const oldest = cache.keys().next()
+          if (oldest.done !== true) cache.delete(oldest.value)
+        }
+      }
+      return { rows: found, publish }
+    })
+
+  return { ...base, cachedBulkGetOrCreate } as const
+})
 export class Benchmarks extends Context.Tag("bencher/projects/Benchmarks")<Benchmarks, Effect.Effect.Success<typeof makeBenchmarks>>() {
   static readonly Live = Layer.effect(this, makeBenchmarks)
 }

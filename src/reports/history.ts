@@ -169,8 +169,15 @@ const make = Effect.gen(function*() {
         const { points, values } = cached
         let at = 0
         while (at < points.length && newerFirst(points[at] as Point, point) <= 0) at++
-        points.splice(at, 0, point)
-        values.splice(at, 0, point.value)
+        if (at === 0) {
+          // The usual case, a report newer than every point: unshift moves the elements without splice's
+          // allocation of an array of removed ones.
+          points.unshift(point)
+          values.unshift(point.value)
+        } else {
+          points.splice(at, 0, point)
+          values.splice(at, 0, point.value)
+        }
         cachedPoints++
       }
     })

@@ -11,6 +11,7 @@ import type { MeasureRow } from "../projects/rows.js"
 import { computeLimits, type Limits, type Model, outlier, type OutlierSide, validateModel } from "../stats/index.js"
 import { newOrderedUuids, newUuid } from "../store/ids.js"
 import { retryBusy } from "../store/database.js"
+import { insertRows, maxId } from "../store/bulk-insert.js"
 import { DirectSqlite } from "../store/sqlite-client.js"
 import { single } from "../store/rows.js"
 import { modelFromRow, Thresholds } from "../thresholds/thresholds.js"
@@ -43,6 +44,12 @@ export interface ReportInput {
   readonly idempotencyKey?: string | null | undefined
   readonly userId?: number | null | undefined
   readonly specId?: number | null | undefined
+}
+
+/** What a report's transaction leaves for after its commit: history points, and cache updates to publish. */
+interface Staged {
+  readonly additions: Array<Addition>
+  readonly onCommit: Array<() => void>
 }
 
 /** A metric of an iteration waiting for its rows. */
@@ -156,7 +163,7 @@ const make = Effect.gen(function*() {
     readonly startTime: number
     readonly specId: number | null
     readonly now: number
-    readonly additions: Array<Addition>
+    readonly staged: Staged
     readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
     readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError>
   }) =>
@@ -178,20 +185,25 @@ const make = Effect.gen(function*() {
         for (const measureKey of keys) measureKeys.add(measureKey)
       }
       if (entries.length === 0) return
-      const benchmarkRows = yield* benchmarks.bulkGetOrCreate(it.projectId, [...names])
+      const resolved = yield* benchmarks.cachedBulkGetOrCreate(it.projectId, [...names])
+      it.staged.onCommit.push(resolved.publish)
+      const benchmarkRows = resolved.rows
       const measureRows = new Map<string, MeasureRow>()
       for (const key of measureKeys) measureRows.set(key, yield* it.measureFor(key))
 
-      // report_benchmark rows, one per distinct benchmark of the iteration
-      // In id order, so the (benchmark_id, report_id) index takes them in one pass over its pages.
+      // report_benchmark rows, one per distinct benchmark of the iteration, in benchmark order: they append to the
+      // (report_id, benchmark_id, iteration) index.
       const distinctBenchmarkIds = [...new Set(Array.from(benchmarkRows.values(), (row) => row.id))].sort((a, b) => a - b)
       const reportBenchmarkUuids = yield* newOrderedUuids(it.now, distinctBenchmarkIds.length)
       const reportBenchmarkIds = yield* direct.inTransaction("report_benchmark rows", (prepare) => {
-        const insert = prepare("INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES (?, ?, ?, ?)")
+        const first = maxId(prepare, "report_benchmark") + 1
         const ids = new Map<number, number>()
+        const values: Array<string | number> = []
         for (const [j, benchmarkId] of distinctBenchmarkIds.entries()) {
-          ids.set(benchmarkId, Number(insert.run(reportBenchmarkUuids[j], it.reportId, it.iteration, benchmarkId).lastInsertRowid))
+          ids.set(benchmarkId, first + j)
+          values.push(first + j, reportBenchmarkUuids[j] as string, it.reportId, it.iteration, benchmarkId)
         }
+        insertRows(prepare, "report_benchmark", ["id", "uuid", "report_id", "iteration", "benchmark_id"], values)
         return ids
       })
 
@@ -228,9 +240,9 @@ const make = Effect.gen(function*() {
         const detector = yield* it.detectorFor(measureId)
         const histories = detector === null
           ? new Map<number, Array<number>>()
-          : yield* seriesHistory.histories(scope, pending, detector.model, it.now, it.additions)
+          : yield* seriesHistory.histories(scope, pending, detector.model, it.now, it.staged.additions)
         for (const p of pending) {
-          it.additions.push({
+          it.staged.additions.push({
             scope,
             benchmarkUuid: p.benchmarkUuid,
             point: { version: it.version, start: it.startTime, iteration: it.iteration, value: p.value.value }
@@ -242,8 +254,9 @@ const make = Effect.gen(function*() {
 
   /**
    * A group's metric rows and, under a detector, a boundary row per metric and an alert per metric outside its
-   * limits (an ignored benchmark never alerts). Limits are computed first, so that every uuid is drawn in one batch;
-   * the rows then go through reused prepared statements, each row keyed by the id its parent row just received.
+   * limits (an ignored benchmark never alerts). Limits are computed first, so that every uuid is drawn in one batch.
+   * Ids are assigned here, following each table's highest (the transaction holds the write lock), so that a child
+   * row can name its parent before either is written and each table takes its rows in a few multi-row statements.
    */
   const writeMetrics = (
     measureId: number,
@@ -267,28 +280,30 @@ const make = Effect.gen(function*() {
       }
       const uuids = yield* newOrderedUuids(now, pending.length + limits.length + alerts)
       yield* direct.inTransaction("metric, boundary and alert rows", (prepare) => {
-        const insertMetric = prepare(
-          "INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, ?, ?)"
-        )
-        const insertBoundary = prepare(
-          "INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        )
-        const insertAlert = prepare(
-          "INSERT INTO alert (uuid, boundary_id, boundary_limit, status, created, modified) VALUES (?, ?, ?, 0, ?, ?)"
-        )
+        const firstMetric = maxId(prepare, "metric") + 1
+        const firstBoundary = detector === null ? 0 : maxId(prepare, "boundary") + 1
+        const metrics: Array<string | number | null> = []
+        const boundaries: Array<string | number | null> = []
+        const alertRows: Array<string | number> = []
         let next = 0
         for (const [j, p] of pending.entries()) {
-          const metricId = insertMetric.run(
-            uuids[next++], p.reportBenchmarkId, measureId, p.value.value, p.value.lower_value ?? null, p.value.upper_value ?? null
-          ).lastInsertRowid
+          const metricId = firstMetric + j
+          metrics.push(
+            metricId, uuids[next++] as string, p.reportBenchmarkId, measureId, p.value.value,
+            p.value.lower_value ?? null, p.value.upper_value ?? null
+          )
           const l = limits[j]
           if (detector === null || l === undefined) continue
-          const boundaryId = insertBoundary.run(
-            uuids[next++], metricId, detector.thresholdId, detector.modelId, l.baseline, l.lower_limit, l.upper_limit
-          ).lastInsertRowid
+          const boundaryId = firstBoundary + j
+          boundaries.push(
+            boundaryId, uuids[next++] as string, metricId, detector.thresholdId, detector.modelId, l.baseline, l.lower_limit, l.upper_limit
+          )
           const side = sides[j]
-          if (side !== null && side !== undefined) insertAlert.run(uuids[next++], boundaryId, side === "upper" ? 1 : 0, now, now)
+          if (side !== null && side !== undefined) alertRows.push(uuids[next++] as string, boundaryId, side === "upper" ? 1 : 0, 0, now, now)
         }
+        insertRows(prepare, "metric", ["id", "uuid", "report_benchmark_id", "measure_id", "value", "lower_value", "upper_value"], metrics)
+        insertRows(prepare, "boundary", ["id", "uuid", "metric_id", "threshold_id", "model_id", "baseline", "lower_limit", "upper_limit"], boundaries)
+        insertRows(prepare, "alert", ["uuid", "boundary_id", "boundary_limit", "status", "created", "modified"], alertRows)
       })
     })
 
@@ -321,7 +336,7 @@ const make = Effect.gen(function*() {
     readonly specId: number | null
     readonly now: number
     readonly iterations: ReadonlyArray<Bmf>
-    readonly additions: Array<Addition>
+    readonly staged: Staged
     readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
   }) =>
     Effect.gen(function*() {
@@ -356,22 +371,27 @@ const make = Effect.gen(function*() {
           startTime: r.startTime,
           specId: r.specId,
           now: r.now,
-          additions: r.additions,
+          staged: r.staged,
           measureFor: r.measureFor,
           detectorFor
         })
       }
     })
 
-  /** Runs a write unit in one transaction, retried whole on SQLITE_BUSY; history points join the cache after commit. */
-  const commit = <A, E, R>(write: (additions: Array<Addition>) => Effect.Effect<A, E, R>) =>
+  /**
+   * Runs a write unit in one transaction, retried whole on SQLITE_BUSY. What it staged joins the caches only after
+   * the commit: history points, and the benchmark keys it resolved.
+   */
+  const commit = <A, E, R>(write: (staged: Staged) => Effect.Effect<A, E, R>) =>
     Effect.gen(function*() {
-      const additions: Array<Addition> = []
+      const staged: Staged = { additions: [], onCommit: [] }
       const result = yield* retryBusy(Effect.suspend(() => {
-        additions.length = 0
-        return sql.withTransaction(write(additions))
+        staged.additions.length = 0
+        staged.onCommit.length = 0
+        return sql.withTransaction(write(staged))
       }))
-      yield* seriesHistory.record(additions)
+      yield* seriesHistory.record(staged.additions)
+      for (const publish of staged.onCommit) publish()
       return result
     })
 
@@ -401,7 +421,7 @@ const make = Effect.gen(function*() {
       const { iterations } = yield* parseReportResults({ adapter, average: input.average, fold: input.fold, results: input.results })
       const testbed = yield* testbeds.byId(report.testbed_id)
       const [version] = yield* sql<{ number: number }>`SELECT number FROM version WHERE id = ${report.version_id}`
-      return yield* commit((additions) =>
+      return yield* commit((staged) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           yield* sql`UPDATE report SET start_time = ${input.startTime}, end_time = ${input.endTime},
@@ -417,7 +437,7 @@ const make = Effect.gen(function*() {
             specId: report.spec_id,
             now,
             iterations,
-            additions,
+            staged,
             measureFor: measuresOf(report.project_id)
           })
           yield* alsoWrite
@@ -435,7 +455,7 @@ const make = Effect.gen(function*() {
       const { adapter, iterations } = yield* parseReportResults(input)
       const models = yield* validateModels(input.thresholds?.models)
 
-      const write = (additions: Array<Addition>) => Effect.gen(function*() {
+      const write = (staged: Staged) => Effect.gen(function*() {
         if (input.idempotencyKey !== undefined && input.idempotencyKey !== null) {
           const [existing] = yield* sql<{ id: number }>`SELECT id FROM report
             WHERE project_id = ${input.projectId} AND idempotency_key = ${input.idempotencyKey}`
@@ -490,7 +510,7 @@ const make = Effect.gen(function*() {
           specId: input.specId ?? null,
           now,
           iterations,
-          additions,
+          staged,
           measureFor
         })
         return report.id

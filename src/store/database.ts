@@ -140,7 +140,20 @@ const BackgroundSqlLive = (filename: string) =>
     })
   ).pipe(Layer.provide(Reactivity.layer))
 
-const MigrationsLive = SqliteMigrator.layer({ loader: migrations }).pipe(Layer.provide(NodeContext.layer))
+/**
+ * Migrations run with foreign keys off, as SQLite's procedure for rebuilding a table asks: with them on, dropping
+ * the old copy of a table deletes its children by cascade. Each migration that rebuilds a table checks its
+ * references itself (PRAGMA foreign_key_check) inside the migrator's transaction, so a broken one rolls back.
+ * The connection gets foreign keys back whatever the outcome.
+ */
+const MigrationsLive = Layer.effectDiscard(
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.acquireUseRelease(
+      sql.unsafe("PRAGMA foreign_keys = OFF"),
+      () => SqliteMigrator.run({ loader: migrations }),
+      () => Effect.orDie(sql.unsafe("PRAGMA foreign_keys = ON"))
+    ))
+).pipe(Layer.provide(NodeContext.layer))
 
 /**
  * The store: a main connection (SqlClient) and a background connection (BackgroundSql) on one WAL file,
