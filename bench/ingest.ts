@@ -81,9 +81,9 @@ const program = Effect.gen(function*() {
   const threshold = raw.prepare("SELECT id, model_id, measure_id FROM threshold LIMIT 1").get() as { id: number; model_id: number; measure_id: number }
   const benchmarkIds = raw.prepare("SELECT id FROM benchmark WHERE project_id = 1 ORDER BY id").pluck().all() as Array<number>
   const floorReport = raw.prepare("INSERT INTO report (uuid, project_id, head_id, version_id, testbed_id, adapter, start_time, end_time, created) VALUES (?, 1, ?, ?, ?, 0, ?, ?, ?)")
-  const floorReportBenchmark = raw.prepare("INSERT INTO report_benchmark (uuid, report_id, iteration, benchmark_id) VALUES (?, ?, 0, ?)")
+  const floorReportBenchmark = raw.prepare("INSERT INTO report_benchmark (report_id, iteration, benchmark_id) VALUES (?, 0, ?)")
   const floorMetric = raw.prepare("INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, NULL, NULL)")
-  const floorBoundary = raw.prepare("INSERT INTO boundary (uuid, metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, ?, NULL, ?)")
+  const floorBoundary = raw.prepare("INSERT INTO boundary (metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, NULL, ?)")
   // Time-ordered uuids, as the pipeline writes them.
   let floorSeq = 0
   const orderedUuid = () => {
@@ -93,10 +93,10 @@ const program = Effect.gen(function*() {
   const floor = () =>
     raw.transaction(() => {
       const reportId = floorReport.run(orderedUuid(), template.head_id, template.version_id, floorTestbed, clock, clock, clock).lastInsertRowid
-      const reportBenchmarkIds = benchmarkIds.map((id) => floorReportBenchmark.run(orderedUuid(), reportId, id).lastInsertRowid)
+      const reportBenchmarkIds = benchmarkIds.map((id) => floorReportBenchmark.run(reportId, id).lastInsertRowid)
       for (const [b, id] of reportBenchmarkIds.entries()) {
         const metricId = floorMetric.run(orderedUuid(), id, threshold.measure_id, 1000 + b).lastInsertRowid
-        floorBoundary.run(orderedUuid(), metricId, threshold.id, threshold.model_id, 1000 + b, 1010 + b)
+        floorBoundary.run(metricId, threshold.id, threshold.model_id, 1000 + b, 1010 + b)
       }
     })()
 

@@ -194,16 +194,15 @@ const make = Effect.gen(function*() {
       // report_benchmark rows, one per distinct benchmark of the iteration, in benchmark order: they append to the
       // (report_id, benchmark_id, iteration) index.
       const distinctBenchmarkIds = [...new Set(Array.from(benchmarkRows.values(), (row) => row.id))].sort((a, b) => a - b)
-      const reportBenchmarkUuids = yield* newOrderedUuids(it.now, distinctBenchmarkIds.length)
       const reportBenchmarkIds = yield* direct.inTransaction("report_benchmark rows", (prepare) => {
         const first = maxId(prepare, "report_benchmark") + 1
         const ids = new Map<number, number>()
-        const values: Array<string | number> = []
+        const values: Array<number> = []
         for (const [j, benchmarkId] of distinctBenchmarkIds.entries()) {
           ids.set(benchmarkId, first + j)
-          values.push(first + j, reportBenchmarkUuids[j] as string, it.reportId, it.iteration, benchmarkId)
+          values.push(first + j, it.reportId, it.iteration, benchmarkId)
         }
-        insertRows(prepare, "report_benchmark", ["id", "uuid", "report_id", "iteration", "benchmark_id"], values)
+        insertRows(prepare, "report_benchmark", ["id", "report_id", "iteration", "benchmark_id"], values)
         return ids
       })
 
@@ -278,12 +277,12 @@ const make = Effect.gen(function*() {
           if (side !== null) alerts++
         }
       }
-      const uuids = yield* newOrderedUuids(now, pending.length + limits.length + alerts)
+      const uuids = yield* newOrderedUuids(now, pending.length + alerts)
       yield* direct.inTransaction("metric, boundary and alert rows", (prepare) => {
         const firstMetric = maxId(prepare, "metric") + 1
         const firstBoundary = detector === null ? 0 : maxId(prepare, "boundary") + 1
         const metrics: Array<string | number | null> = []
-        const boundaries: Array<string | number | null> = []
+        const boundaries: Array<number | null> = []
         const alertRows: Array<string | number> = []
         let next = 0
         for (const [j, p] of pending.entries()) {
@@ -295,14 +294,12 @@ const make = Effect.gen(function*() {
           const l = limits[j]
           if (detector === null || l === undefined) continue
           const boundaryId = firstBoundary + j
-          boundaries.push(
-            boundaryId, uuids[next++] as string, metricId, detector.thresholdId, detector.modelId, l.baseline, l.lower_limit, l.upper_limit
-          )
+          boundaries.push(boundaryId, metricId, detector.thresholdId, detector.modelId, l.baseline, l.lower_limit, l.upper_limit)
           const side = sides[j]
           if (side !== null && side !== undefined) alertRows.push(uuids[next++] as string, boundaryId, side === "upper" ? 1 : 0, 0, now, now)
         }
         insertRows(prepare, "metric", ["id", "uuid", "report_benchmark_id", "measure_id", "value", "lower_value", "upper_value"], metrics)
-        insertRows(prepare, "boundary", ["id", "uuid", "metric_id", "threshold_id", "model_id", "baseline", "lower_limit", "upper_limit"], boundaries)
+        insertRows(prepare, "boundary", ["id", "metric_id", "threshold_id", "model_id", "baseline", "lower_limit", "upper_limit"], boundaries)
         insertRows(prepare, "alert", ["uuid", "boundary_id", "boundary_limit", "status", "created", "modified"], alertRows)
       })
     })

@@ -48,9 +48,9 @@ export const stampV7 = (at: number, uuid: string): string => {
 export interface IdSource {
   readonly uuid: Effect.Effect<string>
   /**
-   * `count` v7 UUIDs stamped with `at`, for the high-volume rows of a report (report benchmarks, metrics,
-   * boundaries, alerts): the thousands of rows of one report then fill a few fresh index pages instead of dirtying
-   * a random page of each uuid index per row. Optional: a source without it (the simulator's seeded one) has its
+   * `count` v7 UUIDs stamped with `at`, for the high-volume rows of a report (metrics and alerts): the thousands
+   * of rows of one report then fill a few fresh index pages instead of dirtying a random page of each uuid index
+   * per row. Optional: a source without it (the simulator's seeded one) has its
    * `uuid` stamped instead, one effect per id.
    */
   readonly orderedUuids?: ((at: number, count: number) => Effect.Effect<ReadonlyArray<string>>) | undefined

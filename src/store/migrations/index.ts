@@ -3,7 +3,7 @@ import core from "./0001_core.js"
 import identity from "./0002_identity.js"
 import registry from "./0003_registry.js"
 import jobs from "./0004_jobs.js"
-import reportBenchmarkByReport from "./0005_report_benchmark_by_report.js"
+import reportRows from "./0005_report_rows.js"
 import benchmarkGeneration from "./0006_benchmark_generation.js"
 
 // Migrations are never edited once landed; a change is a new numbered entry. fromRecord works in the bundle.
@@ -12,6 +12,6 @@ export const migrations = Migrator.fromRecord({
   "0002_identity": identity,
   "0003_registry": registry,
   "0004_jobs": jobs,
-  "0005_report_benchmark_by_report": reportBenchmarkByReport,
+  "0005_report_rows": reportRows,
   "0006_benchmark_generation": benchmarkGeneration
 })

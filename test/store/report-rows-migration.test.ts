@@ -1,6 +1,6 @@
-// Migration 0005 rebuilds report_benchmark (no index led by benchmark_id, no foreign key on it, a trigger instead):
-// on a database written under 0004 it keeps every row and reference, and afterwards deleting a benchmark or a
-// project still takes its rows with it.
+// Migration 0005 rebuilds report_benchmark (no uuid, no index led by benchmark_id, no foreign key on it, a trigger
+// instead) and boundary (no uuid): on a database written under 0004 it keeps every row and reference, and afterwards
+// deleting a benchmark or a project still takes its rows with it.
 import { describe, expect, it } from "@effect/vitest"
 import { NodeContext } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
@@ -12,7 +12,7 @@ import core from "../../src/store/migrations/0001_core.js"
 import identity from "../../src/store/migrations/0002_identity.js"
 import registry from "../../src/store/migrations/0003_registry.js"
 import jobs from "../../src/store/migrations/0004_jobs.js"
-import reportBenchmarkByReport from "../../src/store/migrations/0005_report_benchmark_by_report.js"
+import reportRows from "../../src/store/migrations/0005_report_rows.js"
 import { StoreLive } from "../../src/store/database.js"
 import { tempDir } from "../helpers/server.js"
 
@@ -64,7 +64,7 @@ const seed = Effect.gen(function*() {
 interface Snapshot {
   readonly reportBenchmarks: ReadonlyArray<unknown>
   readonly metrics: ReadonlyArray<unknown>
-  readonly boundaries: number
+  readonly boundaries: ReadonlyArray<unknown>
   readonly alerts: number
 }
 
@@ -72,9 +72,9 @@ const snapshot = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const count = (table: string) => Effect.map(sql.unsafe<{ n: number }>(`SELECT count(*) AS n FROM ${table}`), (r) => r[0]?.n ?? -1)
   return {
-    reportBenchmarks: yield* sql`SELECT id, uuid, report_id, iteration, benchmark_id FROM report_benchmark ORDER BY id`,
+    reportBenchmarks: yield* sql`SELECT id, report_id, iteration, benchmark_id FROM report_benchmark ORDER BY id`,
     metrics: yield* sql`SELECT id, uuid, report_benchmark_id, value FROM metric ORDER BY id`,
-    boundaries: yield* count("boundary"),
+    boundaries: yield* sql`SELECT id, metric_id, threshold_id, model_id, baseline FROM boundary ORDER BY id`,
     alerts: yield* count("alert")
   } satisfies Snapshot
 })
@@ -89,7 +89,7 @@ const orphans = Effect.gen(function*() {
   return { broken: broken.length, withoutBenchmark: rows?.n ?? -1 }
 })
 
-describe("migration 0005: report_benchmark keyed by report", () => {
+describe("migration 0005: leaner report rows", () => {
   it.scopedLive("keeps every row and reference of a database written under 0004", () =>
     Effect.gen(function*() {
       const file = join(yield* tempDir, "old.db")
@@ -101,12 +101,24 @@ describe("migration 0005: report_benchmark keyed by report", () => {
         const indexes = yield* sql<{ name: string }>`SELECT name FROM pragma_index_list('report_benchmark')`
         const keys = yield* Effect.forEach(indexes, (i) => sql<{ name: string }>`SELECT name FROM pragma_index_info(${i.name})`)
         const references = yield* sql<{ table: string }>`SELECT "table" FROM pragma_foreign_key_list('report_benchmark')`
+        const columns = yield* sql<{ name: string }>`SELECT name FROM pragma_table_info('report_benchmark') UNION ALL SELECT name FROM pragma_table_info('boundary')`
+        const view = yield* sql`SELECT * FROM metric_boundary`
         const [fk] = yield* sql<{ foreign_keys: number }>`PRAGMA foreign_keys`
-        return { rows: yield* snapshot, leading: keys.map((k) => k[0]?.name), references: references.map((r) => r.table), fk: fk?.foreign_keys, orphans: yield* orphans }
+        return {
+          rows: yield* snapshot,
+          leading: keys.map((k) => k[0]?.name),
+          references: references.map((r) => r.table),
+          columns: columns.map((c) => c.name),
+          view: view.length,
+          fk: fk?.foreign_keys,
+          orphans: yield* orphans
+        }
       }))
       expect(after.rows).toEqual(before)
-      // uuid and (report_id, benchmark_id, iteration); nothing led by benchmark_id any more
-      expect(after.leading.sort()).toEqual(["report_id", "uuid"])
+      // (report_id, benchmark_id, iteration) alone: nothing led by benchmark_id, no uuid
+      expect(after.leading).toEqual(["report_id"])
+      expect(after.columns).not.toContain("uuid")
+      expect(after.view).toBe(12)
       expect(after.references).toEqual(["report"])
       expect(after.fk).toBe(1)
       expect(after.orphans).toEqual({ broken: 0, withoutBenchmark: 0 })
@@ -125,7 +137,7 @@ describe("migration 0005: report_benchmark keyed by report", () => {
       const benchmarks = result.rows.reportBenchmarks.map((r) => (r as { benchmark_id: number }).benchmark_id)
       expect(benchmarks).toEqual([11, 13, 11, 13, 21, 22, 23, 21, 22, 23])
       expect(result.rows.metrics).toHaveLength(10)
-      expect(result.rows.boundaries).toBe(10)
+      expect(result.rows.boundaries).toHaveLength(10)
       expect(result.rows.alerts).toBe(10)
       expect(result.orphans).toEqual({ broken: 0, withoutBenchmark: 0 })
     }))
@@ -154,7 +166,7 @@ describe("migration 0005: report_benchmark keyed by report", () => {
       const exit = yield* Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         yield* sql.unsafe("PRAGMA foreign_keys = ON")
-        return yield* sql.withTransaction(reportBenchmarkByReport)
+        return yield* sql.withTransaction(reportRows)
       }).pipe(Effect.provide(SqliteClient.layer({ filename: file })), Effect.scoped, Effect.exit)
       expect(exit._tag).toBe("Failure")
       expect(String(exit._tag === "Failure" ? exit.cause : "")).toContain("foreign keys off")
