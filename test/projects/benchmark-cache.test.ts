@@ -2,7 +2,7 @@
 // benchmarks between reports: renames, archives, deletes (also by plain SQL), and transactions that rolled back.
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { Effect, Exit, Layer, Runtime } from "effect"
 import fc from "fast-check"
 import { join } from "node:path"
 import { IdentityLive } from "../../src/identity/layer.js"
@@ -110,30 +110,35 @@ const play = (ops: ReadonlyArray<Op>) =>
     expect((yield* ids(cachedProject)).length).toBe((yield* ids(plainProject)).length)
   })
 
+const servicesOn = (db: string) => ReportServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db)))
+
+/** `body` with the report services on a new file, whose first organization exists. */
+const withOrganization = <A, E>(body: Effect.Effect<A, E, SqlClient.SqlClient | Benchmarks>) =>
+  Effect.gen(function*() {
+    const db = join(yield* tempDir, "cache.db")
+    return yield* Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`INSERT INTO organization (uuid, name, slug, created, modified) VALUES (${crypto.randomUUID()}, 'o', 'o', 0, 0)`
+      return yield* body
+    }).pipe(Effect.provide(servicesOn(db)))
+  })
+
 describe("benchmark cache of the report path", () => {
   it.scopedLive("answers what the plain lookup answers, across renames, archives, deletes and rollbacks", () =>
     Effect.gen(function*() {
-      const db = join(yield* tempDir, "cache.db")
-      const runtime = ManagedRuntime.make(
-        ReportServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db)))
-      )
-      yield* Effect.addFinalizer(() => Effect.promise(() => runtime.dispose()))
-      yield* Effect.promise(() =>
-        runtime.runPromise(Effect.flatMap(SqlClient.SqlClient, (sql) =>
-          sql`INSERT INTO organization (uuid, name, slug, created, modified) VALUES (${crypto.randomUUID()}, 'o', 'o', 0, 0)`))
-      )
-      yield* Effect.promise(() =>
-        fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 30 }), (ops) => runtime.runPromise(play(ops))), { numRuns: 150 })
-      )
+      yield* withOrganization(Effect.gen(function*() {
+        const runtime = yield* Effect.runtime<SqlClient.SqlClient | Benchmarks>()
+        yield* Effect.promise(() =>
+          fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 30 }), (ops) => Runtime.runPromise(runtime)(play(ops))), { numRuns: 150 })
+        )
+      }))
     }))
 
   it.scopedLive("serves a repeated report from memory: no benchmark lookup once the keys are cached", () =>
     Effect.gen(function*() {
-      const db = join(yield* tempDir, "cache.db")
-      const result = yield* Effect.gen(function*() {
+      const result = yield* withOrganization(Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         const benchmarks = yield* Benchmarks
-        yield* sql`INSERT INTO organization (uuid, name, slug, created, modified) VALUES (${crypto.randomUUID()}, 'o', 'o', 0, 0)`
         yield* sql`INSERT INTO project (uuid, organization_id, name, slug, created, modified) VALUES (${crypto.randomUUID()}, 1, 'p', 'p', 0, 0)`
         const names = Array.from({ length: 50 }, (_, i) => `bench ${i}`)
         const resolve = Effect.gen(function*() {
@@ -149,7 +154,7 @@ describe("benchmark cache of the report path", () => {
         yield* sql`UPDATE benchmark SET name = 'x' || name, slug = 'x' || slug`
         const third = yield* resolve
         return { first, second, third }
-      }).pipe(Effect.provide(ReportServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db)))))
+      }))
       const ids = (m: ReadonlyMap<string, { id: number }>) => [...m.values()].map((r) => r.id)
       expect(ids(result.second)).toEqual(ids(result.first))
       // Served from memory: the renamed rows would otherwise not be found and 50 new ones created.
@@ -158,11 +163,9 @@ describe("benchmark cache of the report path", () => {
 
   it.scopedLive("does not serve a deleted project's benchmarks to a new project that took its id", () =>
     Effect.gen(function*() {
-      const db = join(yield* tempDir, "cache.db")
-      const result = yield* Effect.gen(function*() {
+      const result = yield* withOrganization(Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         const benchmarks = yield* Benchmarks
-        yield* sql`INSERT INTO organization (uuid, name, slug, created, modified) VALUES (${crypto.randomUUID()}, 'o', 'o', 0, 0)`
         const newProject = () => Effect.map(
           sql<{ id: number }>`INSERT INTO project (uuid, organization_id, name, slug, created, modified)
             VALUES (${crypto.randomUUID()}, 1, 'p', 'p', 0, 0) RETURNING id`,
@@ -183,7 +186,7 @@ describe("benchmark cache of the report path", () => {
         const again = yield* resolve(second)
         const [row] = yield* sql<{ name: string; project_id: number }>`SELECT name, project_id FROM benchmark WHERE id = ${again ?? -1}`
         return { first, second, cached, row }
-      }).pipe(Effect.provide(ReportServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db)))))
+      }))
       expect(result.second).toBe(result.first)
       expect(result.cached).toBeDefined()
       expect(result.row).toEqual({ name: "a", project_id: result.second })

@@ -89,6 +89,20 @@ const orphans = Effect.gen(function*() {
   return { broken: broken.length, withoutBenchmark: rows?.n ?? -1 }
 })
 
+/** A database seeded under 0004, opened by the store (which migrates it), then `statement` run on it. */
+const migratedThenDeleting = (statement: string) =>
+  Effect.gen(function*() {
+    const file = join(yield* tempDir, "old.db")
+    yield* migrateTo0004(file)
+    yield* seed.pipe(Effect.provide(SqliteClient.layer({ filename: file })), Effect.scoped)
+    const result = yield* onStore(file, Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql.unsafe(statement)
+      return { rows: yield* snapshot, orphans: yield* orphans }
+    }))
+    return { ...result, benchmarks: result.rows.reportBenchmarks.map((r) => (r as { benchmark_id: number }).benchmark_id) }
+  })
+
 describe("migration 0005: leaner report rows", () => {
   it.scopedLive("keeps every row and reference of a database written under 0004", () =>
     Effect.gen(function*() {
@@ -126,16 +140,8 @@ describe("migration 0005: leaner report rows", () => {
 
   it.scopedLive("deleting a benchmark deletes its rows, metrics, boundaries and alerts, and no other benchmark's", () =>
     Effect.gen(function*() {
-      const file = join(yield* tempDir, "old.db")
-      yield* migrateTo0004(file)
-      yield* seed.pipe(Effect.provide(SqliteClient.layer({ filename: file })), Effect.scoped)
-      const result = yield* onStore(file, Effect.gen(function*() {
-        const sql = yield* SqlClient.SqlClient
-        yield* sql`DELETE FROM benchmark WHERE id = 12`
-        return { rows: yield* snapshot, orphans: yield* orphans }
-      }))
-      const benchmarks = result.rows.reportBenchmarks.map((r) => (r as { benchmark_id: number }).benchmark_id)
-      expect(benchmarks).toEqual([11, 13, 11, 13, 21, 22, 23, 21, 22, 23])
+      const result = yield* migratedThenDeleting("DELETE FROM benchmark WHERE id = 12")
+      expect(result.benchmarks).toEqual([11, 13, 11, 13, 21, 22, 23, 21, 22, 23])
       expect(result.rows.metrics).toHaveLength(10)
       expect(result.rows.boundaries).toHaveLength(10)
       expect(result.rows.alerts).toBe(10)
@@ -144,16 +150,8 @@ describe("migration 0005: leaner report rows", () => {
 
   it.scopedLive("deleting a project leaves no row of it behind and the other project whole", () =>
     Effect.gen(function*() {
-      const file = join(yield* tempDir, "old.db")
-      yield* migrateTo0004(file)
-      yield* seed.pipe(Effect.provide(SqliteClient.layer({ filename: file })), Effect.scoped)
-      const result = yield* onStore(file, Effect.gen(function*() {
-        const sql = yield* SqlClient.SqlClient
-        yield* sql`DELETE FROM project WHERE id = 1`
-        return { rows: yield* snapshot, orphans: yield* orphans }
-      }))
-      const benchmarks = result.rows.reportBenchmarks.map((r) => (r as { benchmark_id: number }).benchmark_id)
-      expect(benchmarks).toEqual([21, 22, 23, 21, 22, 23])
+      const result = yield* migratedThenDeleting("DELETE FROM project WHERE id = 1")
+      expect(result.benchmarks).toEqual([21, 22, 23, 21, 22, 23])
       expect(result.rows.alerts).toBe(6)
       expect(result.orphans).toEqual({ broken: 0, withoutBenchmark: 0 })
     }))
