@@ -9,8 +9,11 @@ export class Testbeds extends Context.Tag("bencher/projects/Testbeds")<Testbeds,
   static readonly Live = Layer.effect(this, makeTestbeds)
 }
 
-/** Projects whose benchmark keys stay cached; past it the least recently used one is dropped. */
-const CACHED_PROJECTS = 64
+/**
+ * Bound on the benchmark keys cached over all projects (an entry is a key and a small row: about 200 bytes);
+ * past it the least recently used projects are dropped, and a project with more keys than this is not cached.
+ */
+const MAX_CACHED_KEYS = 100_000
 
 const makeBenchmarks = Effect.gen(function*() {
   const base = yield* makeDimension<DimensionRow>("benchmark", "Benchmark")
@@ -18,6 +21,7 @@ const makeBenchmarks = Effect.gen(function*() {
   // project id -> how each key of its reports resolved, valid while the project (its uuid: ids may be reused) is at
   // that benchmark generation. Least recently used first.
   const cache = new Map<number, { readonly uuid: string; readonly generation: number; readonly rows: ReadonlyMap<string, BulkRow> }>()
+  let cachedKeys = 0
 
   const generationOf = (projectId: number) =>
     Effect.map(
@@ -62,11 +66,15 @@ const makeBenchmarks = Effect.gen(function*() {
         if (!unchanged || before === undefined) return
         const rows = new Map(known ?? [])
         for (const [key, row] of fetched) rows.set(key, row)
+        cachedKeys -= cache.get(projectId)?.rows.size ?? 0
         cache.delete(projectId)
+        if (rows.size > MAX_CACHED_KEYS) return
         cache.set(projectId, { uuid: before.uuid, generation: before.generation, rows })
-        if (cache.size > CACHED_PROJECTS) {
-          const oldest = cache.keys().next()
-          if (oldest.done !== true) cache.delete(oldest.value)
+        cachedKeys += rows.size
+        for (const [oldest, evicted] of cache) {
+          if (cachedKeys <= MAX_CACHED_KEYS) break
+          cache.delete(oldest)
+          cachedKeys -= evicted.rows.size
         }
       }
       return { rows: found, publish }
