@@ -35,10 +35,15 @@ export interface SeriesMember {
   readonly benchmarkUuid: string
 }
 
-/** One cached series: its points newest first, and their values in the same order, which most models read whole. */
+/**
+ * One cached series: its values newest first, which most models read whole and as they are, and its points oldest
+ * first, which only a window or a report's own earlier iterations need. Points oldest first take a new report's
+ * point (nearly always the newest) with a push; kept newest first, every report moved every cached point of each of
+ * its series once more, on top of the values.
+ */
 interface Series {
-  readonly points: Array<Point>
   readonly values: Array<number>
+  readonly points: Array<Point>
 }
 
 /** Bound on cached points overall; past it the cache starts over (a point is four numbers). */
@@ -96,7 +101,7 @@ const make = Effect.gen(function*() {
         }
       }
       for (const points of loaded.values()) points.sort(newerFirst)
-      return loaded
+      return loaded // newest first
     })
 
   /**
@@ -123,7 +128,7 @@ const make = Effect.gen(function*() {
         series.set(key, cached)
         for (const m of missing) {
           const points = loaded.get(m.benchmarkId) ?? []
-          cached.set(m.benchmarkUuid, { points, values: points.map((p) => p.value) })
+          cached.set(m.benchmarkUuid, { values: points.map((p) => p.value), points: points.reverse() })
           cachedPoints += points.length
         }
       }
@@ -147,7 +152,7 @@ const make = Effect.gen(function*() {
           out.set(m.benchmarkId, values.length > limit ? values.slice(0, limit) : values)
           continue
         }
-        const storedPoints = stored?.points ?? []
+        const storedPoints = (stored?.points ?? []).slice().reverse()
         const points = extra === undefined ? storedPoints : [...storedPoints, ...extra].sort(newerFirst)
         const values: Array<number> = []
         for (const p of points) {
@@ -167,17 +172,17 @@ const make = Effect.gen(function*() {
         const cached = series.get(keyOf(scope))?.get(benchmarkUuid)
         if (cached === undefined) continue
         const { points, values } = cached
-        let at = 0
-        while (at < points.length && newerFirst(points[at] as Point, point) <= 0) at++
-        if (at === 0) {
-          // The usual case, a report newer than every point: unshift moves the elements without splice's
-          // allocation of an array of removed ones.
-          points.unshift(point)
-          values.unshift(point.value)
-        } else {
-          points.splice(at, 0, point)
-          values.splice(at, 0, point.value)
-        }
+        // In the oldest-first points: after every older point, before those as new or newer (so that newest first,
+        // it comes after its equals). `older` points precede it, so newest first it has `length - older` before it.
+        let older = points.length
+        while (older > 0 && newerFirst(point, points[older - 1] as Point) >= 0) older--
+        const at = points.length - older
+        if (older === points.length) points.push(point)
+        else points.splice(older, 0, point)
+        // The usual case, a report newer than every point: unshift moves the values without splice's allocation of
+        // an array of removed ones.
+        if (at === 0) values.unshift(point.value)
+        else values.splice(at, 0, point.value)
         cachedPoints++
       }
     })

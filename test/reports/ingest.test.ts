@@ -213,4 +213,33 @@ describe("ReportPipeline rows", () => {
       expect(warm.filter((b) => b.upper_limit !== null).length).toBeGreaterThan(40)
       expect(warm.some((b) => b.alert !== null)).toBe(true)
     }))
+
+  it.scopedLive("orders a late report of an older commit into the cached history as a cold read does", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      // Commits a, b, c get versions 0, 1, 2; then more reports of a and b arrive: their points belong between
+      // others, in version order (then start time), not at the newest end. Two iterations each, so that points
+      // of one report are equal but for their iteration.
+      const commits = ["a", "b", "c", "a", "b", "a", "c", "b", "a"]
+      const reports = commits.map((hash, r) => ({
+        ...report(minutesAgo(40 - r * 4), [{ x: 100 + ((r * 7) % 5), y: 50 + ((r * 3) % 7) }, { x: 101 + ((r * 5) % 3), y: 52 }], {
+          test: "z_score",
+          upper_boundary: 0.9,
+          max_sample_size: 5
+        }),
+        hash
+      }))
+      const warm = yield* withServices(join(dir, "warm.db"), Effect.gen(function*() {
+        yield* seedProject
+        const pipeline = yield* ReportPipeline
+        for (const r of reports) yield* pipeline.ingest(r)
+        return yield* boundaries
+      }))
+      const coldDb = join(dir, "cold.db")
+      yield* withServices(coldDb, seedProject)
+      for (const r of reports) yield* withServices(coldDb, Effect.flatMap(ReportPipeline, (pipeline) => pipeline.ingest(r)))
+      const cold = yield* withServices(coldDb, boundaries)
+      expect(warm).toEqual(cold)
+      expect(warm.filter((b) => b.upper_limit !== null).length).toBeGreaterThan(20)
+    }))
 })
