@@ -77,6 +77,24 @@ const boundaries = Effect.flatMap(SqlClient.SqlClient, (sql) =>
     LEFT JOIN alert ON alert.boundary_id = boundary.id
     ORDER BY report_benchmark.report_id, report_benchmark.iteration, benchmark.name`)
 
+/**
+ * The boundaries of `reports` stored by one long-lived set of services (warm history cache) and by a fresh set per
+ * report (every history read from SQLite).
+ */
+const warmAndCold = (dir: string, reports: ReadonlyArray<ReportInput>) =>
+  Effect.gen(function*() {
+    const warm = yield* withServices(join(dir, "warm.db"), Effect.gen(function*() {
+      yield* seedProject
+      const pipeline = yield* ReportPipeline
+      for (const r of reports) yield* pipeline.ingest(r)
+      return yield* boundaries
+    }))
+    const coldDb = join(dir, "cold.db")
+    yield* withServices(coldDb, seedProject)
+    for (const r of reports) yield* withServices(coldDb, Effect.flatMap(ReportPipeline, (pipeline) => pipeline.ingest(r)))
+    return { warm, cold: yield* withServices(coldDb, boundaries) }
+  })
+
 const now = Date.now()
 const minutesAgo = (m: number) => now - m * 60_000
 
@@ -164,17 +182,7 @@ describe("ReportPipeline rows", () => {
       }))
       const reports = plan.map((p) => report(p.start, p.iterations, p.model))
 
-      // One long-lived set of services (warm cache) against a fresh set per report (every history read from SQLite).
-      const warm = yield* withServices(join(dir, "warm.db"), Effect.gen(function*() {
-        yield* seedProject
-        const pipeline = yield* ReportPipeline
-        for (const r of reports) yield* pipeline.ingest(r)
-        return yield* boundaries
-      }))
-      const coldDb = join(dir, "cold.db")
-      yield* withServices(coldDb, seedProject)
-      for (const r of reports) yield* withServices(coldDb, Effect.flatMap(ReportPipeline, (pipeline) => pipeline.ingest(r)))
-      const cold = yield* withServices(coldDb, boundaries)
+      const { warm, cold } = yield* warmAndCold(dir, reports)
       expect(warm).toEqual(cold)
 
       // What reference/bencher.md §3.2 says each metric is judged against, worked out here from the plan alone.
@@ -229,16 +237,7 @@ describe("ReportPipeline rows", () => {
         }),
         hash
       }))
-      const warm = yield* withServices(join(dir, "warm.db"), Effect.gen(function*() {
-        yield* seedProject
-        const pipeline = yield* ReportPipeline
-        for (const r of reports) yield* pipeline.ingest(r)
-        return yield* boundaries
-      }))
-      const coldDb = join(dir, "cold.db")
-      yield* withServices(coldDb, seedProject)
-      for (const r of reports) yield* withServices(coldDb, Effect.flatMap(ReportPipeline, (pipeline) => pipeline.ingest(r)))
-      const cold = yield* withServices(coldDb, boundaries)
+      const { warm, cold } = yield* warmAndCold(dir, reports)
       expect(warm).toEqual(cold)
       expect(warm.filter((b) => b.upper_limit !== null).length).toBeGreaterThan(20)
     }))
