@@ -15,17 +15,26 @@ export class Testbeds extends Context.Tag("bencher/projects/Testbeds")<Testbeds,
  */
 const MAX_CACHED_KEYS = 100_000
 
+/** Which project (its uuid: ids may be reused) at which benchmark generation. */
+interface BenchmarkState {
+  readonly uuid: string
+  readonly generation: number
+}
+
+const sameState = (a: BenchmarkState | undefined, b: BenchmarkState | undefined): boolean =>
+  a !== undefined && b !== undefined && a.uuid === b.uuid && a.generation === b.generation
+
 const makeBenchmarks = Effect.gen(function*() {
   const base = yield* makeDimension<DimensionRow>("benchmark", "Benchmark")
   const sql = yield* SqlClient.SqlClient
-  // project id -> how each key of its reports resolved, valid while the project (its uuid: ids may be reused) is at
-  // that benchmark generation. Least recently used first.
-  const cache = new Map<number, { readonly uuid: string; readonly generation: number; readonly rows: ReadonlyMap<string, BulkRow> }>()
+  // project id -> how each key of its reports resolved, valid while the project is in that state. Least recently used
+  // first.
+  const cache = new Map<number, BenchmarkState & { readonly rows: ReadonlyMap<string, BulkRow> }>()
   let cachedKeys = 0
 
   const generationOf = (projectId: number) =>
     Effect.map(
-      sql<{ uuid: string; generation: number }>`SELECT uuid, benchmark_generation AS generation FROM project WHERE id = ${projectId}`,
+      sql<BenchmarkState>`SELECT uuid, benchmark_generation AS generation FROM project WHERE id = ${projectId}`,
       (rows) => rows[0]
     )
 
@@ -43,9 +52,7 @@ const makeBenchmarks = Effect.gen(function*() {
     Effect.gen(function*() {
       const before = yield* generationOf(projectId)
       const entry = cache.get(projectId)
-      const known = entry !== undefined && before !== undefined && entry.uuid === before.uuid && entry.generation === before.generation
-        ? entry.rows
-        : undefined
+      const known = sameState(entry, before) ? entry?.rows : undefined
       const found = new Map<string, BulkRow>()
       const rest: Array<string> = []
       for (const key of keys) {
@@ -61,9 +68,8 @@ const makeBenchmarks = Effect.gen(function*() {
       const fetched = yield* base.bulkGetOrCreate(projectId, rest)
       for (const [key, row] of fetched) found.set(key, row)
       const after = yield* generationOf(projectId)
-      const unchanged = before !== undefined && after !== undefined && after.uuid === before.uuid && after.generation === before.generation
       const publish = () => {
-        if (!unchanged || before === undefined) return
+        if (!sameState(before, after) || before === undefined) return
         const rows = new Map(known ?? [])
         for (const [key, row] of fetched) rows.set(key, row)
         cachedKeys -= cache.get(projectId)?.rows.size ?? 0

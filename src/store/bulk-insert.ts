@@ -3,6 +3,25 @@ import type Sqlite from "better-sqlite3"
 /** Rows per statement of a bulk insert. Smaller remainders go in power-of-two chunks (64, 32, ... 1). */
 export const BULK_ROWS = 128
 
+// Statement texts by table and columns, then by rows: built once, not at every report.
+const texts = new Map<string, Map<number, string>>()
+
+const textOf = (table: string, columns: ReadonlyArray<string>, rows: number): string => {
+  const head = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `
+  let bySize = texts.get(head)
+  if (bySize === undefined) {
+    bySize = new Map()
+    texts.set(head, bySize)
+  }
+  let text = bySize.get(rows)
+  if (text === undefined) {
+    const tuple = `(${columns.map(() => "?").join(", ")})`
+    text = head + Array.from({ length: rows }, () => tuple).join(", ")
+    bySize.set(rows, text)
+  }
+  return text
+}
+
 /**
  * Inserts rows through multi-row INSERT statements: `values` holds the rows one after another, `columns.length`
  * values each. One statement per 128 rows costs far less than one call per row (each call binds, steps and
@@ -21,12 +40,10 @@ export const insertRows = (
     throw new Error(`insertRows ${table}: ${values.length} values do not make rows of ${width} columns`)
   }
   const rows = values.length / width
-  const head = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `
-  const tuple = `(${columns.map(() => "?").join(", ")})`
   let done = 0
   for (let size = BULK_ROWS; size >= 1; size = size >> 1) {
     if (rows - done < size) continue
-    const statement = prepare(head + Array.from({ length: size }, () => tuple).join(", "))
+    const statement = prepare(textOf(table, columns, size))
     while (rows - done >= size) {
       statement.run(values.slice(done * width, (done + size) * width))
       done += size

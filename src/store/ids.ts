@@ -50,8 +50,8 @@ export interface IdSource {
   /**
    * `count` v7 UUIDs stamped with `at`, for the high-volume rows of a report (metrics and alerts): the thousands
    * of rows of one report then fill a few fresh index pages instead of dirtying a random page of each uuid index
-   * per row. Optional: a source without it (the simulator's seeded one) has its
-   * `uuid` stamped instead, one effect per id.
+   * per row. Optional: a source without it (the simulator's seeded one) has its `uuid` stamped instead, one effect
+   * per id.
    */
   readonly orderedUuids?: ((at: number, count: number) => Effect.Effect<ReadonlyArray<string>>) | undefined
 }
