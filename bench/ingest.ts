@@ -12,6 +12,7 @@ import { IdentityLive } from "../src/identity/layer.js"
 import { ReportPipeline } from "../src/reports/pipeline.js"
 import { ReportServicesLive } from "../src/server/http.js"
 import { StoreLive } from "../src/store/database.js"
+import { uuidsV7 } from "../src/store/ids.js"
 
 const BENCHMARKS = 1000
 const PRIOR = Number(process.env.PRIOR ?? 64)
@@ -84,18 +85,13 @@ const program = Effect.gen(function*() {
   const floorReportBenchmark = raw.prepare("INSERT INTO report_benchmark (report_id, iteration, benchmark_id) VALUES (?, 0, ?)")
   const floorMetric = raw.prepare("INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, NULL, NULL)")
   const floorBoundary = raw.prepare("INSERT INTO boundary (metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, NULL, ?)")
-  // Time-ordered uuids, as the pipeline writes them.
-  let floorSeq = 0
-  const orderedUuid = () => {
-    const n = (floorSeq++).toString(16).padStart(18, "0")
-    return `01900000-0000-7${n.slice(0, 3)}-8${n.slice(3, 6)}-${n.slice(6, 18)}`
-  }
-  const floor = () =>
+  // Time-ordered uuids, as the pipeline writes them (drawn before the clock starts): the report's, then the metrics'.
+  const floor = (uuids: ReadonlyArray<string>) =>
     raw.transaction(() => {
-      const reportId = floorReport.run(orderedUuid(), template.head_id, template.version_id, floorTestbed, clock, clock, clock).lastInsertRowid
+      const reportId = floorReport.run(uuids[0], template.head_id, template.version_id, floorTestbed, clock, clock, clock).lastInsertRowid
       const reportBenchmarkIds = benchmarkIds.map((id) => floorReportBenchmark.run(reportId, id).lastInsertRowid)
       for (const [b, id] of reportBenchmarkIds.entries()) {
-        const metricId = floorMetric.run(orderedUuid(), id, threshold.measure_id, 1000 + b).lastInsertRowid
+        const metricId = floorMetric.run(uuids[b + 1], id, threshold.measure_id, 1000 + b).lastInsertRowid
         floorBoundary.run(metricId, threshold.id, threshold.model_id, 1000 + b, 1010 + b)
       }
     })()
@@ -115,8 +111,9 @@ const program = Effect.gen(function*() {
     baselineMs.push(performance.now() - baseStarted)
     const baseUsed = process.cpuUsage(baseCpu)
     baselineCpuMs.push((baseUsed.user + baseUsed.system) / 1000)
+    const floorUuids = uuidsV7(clock, 1 + benchmarkIds.length)
     const floorStarted = performance.now()
-    floor()
+    floor(floorUuids)
     floorMs.push(performance.now() - floorStarted)
   }
   raw.close()
