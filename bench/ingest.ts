@@ -10,7 +10,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { IdentityLive } from "../src/identity/layer.js"
 import { ReportPipeline } from "../src/reports/pipeline.js"
-import { ReportServicesLive } from "../src/server/http.js"
+import { ReportServicesLive } from "../src/app/server.js"
 import { StoreLive } from "../src/store/database.js"
 import { uuidsV7 } from "../src/store/ids.js"
 

@@ -7,7 +7,7 @@ import { Organizations, OrganizationsConfig } from "../src/identity/organization
 import { HeartbeatWriter } from "../src/jobs/heartbeats.js"
 import { ImageResolver } from "../src/jobs/image.js"
 import { JobEvents } from "../src/jobs/events.js"
-import { jobsLayers } from "../src/jobs/layer.js"
+import { jobsLayers } from "../src/app/jobs.js"
 import { JobLifecycle } from "../src/jobs/lifecycle.js"
 import { JobOutputStore } from "../src/jobs/output.js"
 import { allowanceFor, JobPolicy } from "../src/jobs/policy.js"

@@ -1,7 +1,7 @@
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect, Exit } from "effect"
 import { exitCodeOfCause, reportFailure } from "./cli/failure.js"
-import { cli } from "./cli/root.js"
+import { cli } from "./app/cli.js"
 
 const program = cli(process.argv).pipe(reportFailure, Effect.provide(NodeContext.layer))
 

@@ -7,12 +7,12 @@ import { Plans } from "../identity/plans.js"
 import { BlobStore } from "../registry/blob-store.js"
 import { ImageRegistry } from "../registry/image-registry.js"
 import { RegistryTokens } from "../registry/tokens.js"
-import { ServerConfig } from "../server/config.js"
-import { ImageResolver, parseImageReference } from "./image.js"
+import { ServerConfig } from "./config.js"
+import { ImageResolver, parseImageReference } from "../jobs/image.js"
 import { Usage } from "../usage/usage.js"
-import { RunnerUsage } from "./heartbeats.js"
-import { JobOutputStore, RunnerPullTokens } from "./output.js"
-import { type JobAllowance, JobPolicy } from "./policy.js"
+import { RunnerUsage } from "../jobs/heartbeats.js"
+import { JobOutputStore, RunnerPullTokens } from "../jobs/output.js"
+import { type JobAllowance, JobPolicy } from "../jobs/policy.js"
 
 /**
  * Job images come from this server's own registry: the image's host (when given) must be this server, its

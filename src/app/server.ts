@@ -1,108 +1,40 @@
-import { HttpLayerRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { HttpIncomingMessage } from "@effect/platform"
-import { RouteNotFound } from "@effect/platform/HttpServerError"
+import { HttpLayerRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Cause, Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import { createServer, type Server } from "node:http"
-import { BencherApi } from "../api/index.js"
 import { IdentityLive } from "../identity/layer.js"
-import { RegistryCredentialsLive, RegistryLive } from "../registry/index.js"
-import { StoreLive } from "../store/database.js"
-import { dataDirOf, ServerConfig, type ServerConfigShape } from "./config.js"
+import { HeartbeatWriter } from "../jobs/heartbeats.js"
+import { JobEvents } from "../jobs/events.js"
+import { JobLifecycle } from "../jobs/lifecycle.js"
+import { JobProcessingLive } from "../jobs/processing.js"
 import { Branches } from "../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Projects } from "../projects/projects.js"
+import { RegistryLive } from "../registry/index.js"
 import { SeriesHistory } from "../reports/history.js"
 import { Perf } from "../reports/perf.js"
 import { ReportPipeline } from "../reports/pipeline.js"
 import { ReportViews } from "../reports/views.js"
+import { Runners } from "../runners/runners.js"
+import { Specs } from "../runners/specs.js"
+import { JobEventsRpcRoutes } from "../server/job-events-rpc.js"
+import { guard } from "../server/middleware.js"
+import { ApiRoutes, OciRoutes } from "../server/routes.js"
+import { RunnerRpcRoutes } from "../server/runner-rpc.js"
+import { StoreLive } from "../store/database.js"
 import { Thresholds } from "../thresholds/thresholds.js"
-import { BenchmarksHandlersLive, BranchesHandlersLive, MeasuresHandlersLive, TestbedsHandlersLive } from "./handlers/dimensions.js"
-import { ProjectsHandlersLive } from "./handlers/projects.js"
-import { MembersHandlersLive } from "./handlers/members.js"
-import { OrganizationsHandlersLive } from "./handlers/organizations.js"
-import { ProjectKeysHandlersLive } from "./handlers/project-keys.js"
-import { AlertsHandlersLive, ReportsHandlersLive, RunHandlersLive, ThresholdsHandlersLive } from "./handlers/reports.js"
-import { JobsHandlersLive, RunnerJobsHandlersLive } from "./handlers/jobs.js"
-import { RunnersHandlersLive, SpecsHandlersLive } from "./handlers/runners.js"
-import { RunnerRpcRoutes } from "./runner-rpc.js"
-import { JobEventsRpcRoutes } from "./job-events-rpc.js"
-import { HeartbeatWriter } from "../jobs/heartbeats.js"
-import { jobsLayer } from "../jobs/layer.js"
-import { JobEvents } from "../jobs/events.js"
-import { JobLifecycle } from "../jobs/lifecycle.js"
-import { JobProcessingLive } from "../jobs/processing.js"
+import { dataDirOf, ServerConfig, type ServerConfigShape } from "./config.js"
 import {
   ImageResolverFromRegistry,
   JobOutputStoreFromBlobs,
   JobPolicyFromPlans,
   RunnerPullTokensFromRegistry,
   RunnerUsageFromLedger
-} from "../jobs/wiring.js"
-import { ServerHandlersLive } from "./handlers/server.js"
-import { UsersHandlersLive } from "./handlers/users.js"
-import { RegistryRoutes } from "./registry.js"
-import { Runners } from "../runners/runners.js"
-import { Specs } from "../runners/specs.js"
+} from "./job-seams.js"
+import { jobsLayer } from "./jobs.js"
 
-const errorBody = (status: number, message: string) =>
-  HttpServerResponse.unsafeJson({ message, request_id: crypto.randomUUID() }, { status })
-
-/**
- * Applied to every route: the body-size limit (413 before reading a byte when Content-Length says so, and a
- * hard cap while streaming), JSON bodies for unknown routes and for defects, which are logged but never echoed.
- * The OCI registry (/v2/) carries its own, larger limits.
- */
-const guard = (config: ServerConfigShape) =>
-(
-  app: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown>
-): Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, HttpServerRequest.HttpServerRequest> =>
-  Effect.gen(function*() {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const limited = !request.url.startsWith("/v2/")
-    if (limited) {
-      const declared = Number(request.headers["content-length"] ?? "0")
-      if (declared > config.maxBodyBytes) {
-        return errorBody(413, `Request body of ${declared} bytes exceeds the limit of ${config.maxBodyBytes} bytes`)
-      }
-    }
-    const limit = limited ? Option.some(config.maxBodyBytes) : Option.none()
-    return yield* app.pipe(
-      HttpIncomingMessage.withMaxBodySize(limit),
-      Effect.catchAllCause((cause) => {
-        // A client that went away (closed socket, finished long poll) is not an error worth a log line.
-        if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause)
-        const failure = Cause.failureOption(cause)
-        if (Option.isSome(failure) && failure.value instanceof RouteNotFound) {
-          return Effect.succeed(errorBody(404, `Not found: ${request.method} ${request.url.split("?")[0]}`))
-        }
-        return Effect.logError("request failed", cause).pipe(Effect.as(errorBody(500, "Internal server error")))
-      })
-    )
-  })
-
-const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, guard), { global: true })
-
-const HandlersLive = Layer.mergeAll(
-  ServerHandlersLive,
-  UsersHandlersLive,
-  OrganizationsHandlersLive,
-  MembersHandlersLive,
-  ProjectKeysHandlersLive,
-  ProjectsHandlersLive,
-  BranchesHandlersLive,
-  TestbedsHandlersLive,
-  MeasuresHandlersLive,
-  BenchmarksHandlersLive,
-  RunHandlersLive,
-  ReportsHandlersLive,
-  ThresholdsHandlersLive,
-  AlertsHandlersLive,
-  SpecsHandlersLive,
-  RunnersHandlersLive,
-  RunnerJobsHandlersLive,
-  JobsHandlersLive
-)
+/** Applied to every route: the body-size limit and JSON bodies for unknown routes and defects (server/middleware.ts). */
+const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, (config) => guard(config.maxBodyBytes)), { global: true })
 
 /** Projects, their dimensions, thresholds and the report pipeline; they need the store and identity's Usage. */
 export const ReportServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
@@ -131,12 +63,7 @@ export const AppLive = (config: ServerConfigShape) =>
     Layer.provideMerge(Layer.succeed(ServerConfig, config))
   )
 
-const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(HandlersLive))
-
-// The OCI registry's own routes: Basic credentials checked by identity, permissions by Access.
-const OciRoutes = RegistryRoutes.pipe(Layer.provide(RegistryCredentialsLive))
-
-/** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
+/** Every route of the server: the REST API, the OCI registry, the runner channel and job following. */
 export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, RunnerRpcRoutes, JobEventsRpcRoutes, ServerMiddleware)
 
 /**

@@ -6,8 +6,6 @@ import { followAndReport, printRemoteReport } from "./follow/remote.js"
 import { reportFormats } from "./render/index.js"
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from "./run/remote.js"
 import { streamEnabled } from "./run/remote-run.js"
-import { runnerUpCommand } from "./runner-up.js"
-import { runnerRunCommand } from "./runner-run.js"
 
 const project = Options.text("project").pipe(Options.withDescription("Project uuid or slug"))
 const jobArg = Args.text({ name: "job" }).pipe(Args.withDescription("Job uuid"))
@@ -247,7 +245,5 @@ const runnerSpec = Command.make("spec", {
     yield* printJson(yield* client.runners.listSpecs({ path: { runner: o.runner } }))
   })).pipe(Command.withDescription("List, add (--add) or remove (--remove) the specs a runner serves"))
 
-export const runnerCommand = Command.make("runner").pipe(
-  Command.withDescription("Runners: manage them (admin) and run one image locally in a sandbox"),
-  Command.withSubcommands([runnerCreate, runnerList, runnerView, runnerUpdate, runnerKey, runnerSpec, runnerRunCommand, runnerUpCommand])
-)
+/** `bencher runner`'s client subcommands; the host ones (`run`, `up`) are added where the command tree is assembled. */
+export const runnerClientCommands = [runnerCreate, runnerList, runnerView, runnerUpdate, runnerKey, runnerSpec] as const

@@ -1,32 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer } from "effect"
-import { allowedTransitions, type JobStatus, jobStatusFromInt, jobStatusToInt } from "../domain/job.js"
+import { allowedTransitions, type JobStatus, jobStatusToInt } from "../domain/job.js"
 import { retryBusy } from "../store/database.js"
 import { JobEvents } from "./events.js"
-
-export interface JobRow {
-  readonly id: number
-  readonly uuid: string
-  readonly report_id: number
-  readonly organization_id: number
-  readonly source_ip: string | null
-  readonly spec_id: number
-  readonly config: string
-  readonly timeout: number
-  readonly priority: number
-  readonly status: number
-  readonly runner_id: number | null
-  readonly claimed: number | null
-  readonly started: number | null
-  readonly completed: number | null
-  readonly last_heartbeat: number | null
-  readonly last_billed_minute: number
-  readonly error: string | null
-  readonly created: number
-  readonly modified: number
-}
-
-export const statusOf = (row: Pick<JobRow, "status">): JobStatus => jobStatusFromInt(row.status) ?? "failed"
+import { type JobRow, statusOf } from "./job-row.js"
 
 /** Every status a job may move to `to` from, per DESIGN.md's lifecycle. */
 export const sourcesOf = (to: JobStatus): ReadonlyArray<number> =>

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, Option, Schema } from "effect"
 import { JsonJobOutput } from "../domain/job.js"
 import { retryBusy } from "../store/database.js"
-import type { JobRow } from "./lifecycle.js"
+import { type JobRow } from "./job-row.js"
 
 const encodeOutput = Schema.encodeSync(Schema.parseJson(JsonJobOutput))
 const decodeOutput = Schema.decodeUnknownOption(Schema.parseJson(JsonJobOutput))

@@ -3,7 +3,8 @@ import type { JsonIterationOutput, JsonJobOutput } from "../domain/job.js"
 import { ReportPipeline } from "../reports/pipeline.js"
 import { jobConfigOf } from "./jobs.js"
 import { JobEvents } from "./events.js"
-import { JobLifecycle, type JobRow } from "./lifecycle.js"
+import { JobLifecycle } from "./lifecycle.js"
+import { type JobRow } from "./job-row.js"
 import { JobCompletion } from "./output.js"
 
 /**

@@ -2,7 +2,8 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Context, Deferred, Duration, Effect, Layer, Option } from "effect"
 import { jobStatusToInt } from "../domain/job.js"
 import type { AuthenticatedRunner } from "../runners/runners.js"
-import { JobLifecycle, type JobRow } from "./lifecycle.js"
+import { JobLifecycle } from "./lifecycle.js"
+import { type JobRow } from "./job-row.js"
 
 /** What the queue keeps in memory about a pending job: enough to order it, match it and apply tier rules. */
 export interface QueuedJob {

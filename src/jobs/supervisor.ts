@@ -1,5 +1,6 @@
 import { Clock, Context, Duration, Effect, FiberMap, Layer } from "effect"
-import { JobLifecycle, type JobRow, statusOf } from "./lifecycle.js"
+import { JobLifecycle } from "./lifecycle.js"
+import { type JobRow, statusOf } from "./job-row.js"
 import { billedMinutes, HeartbeatWriter } from "./heartbeats.js"
 import { JobQueue } from "./queue.js"
 import { JobSettings } from "./settings.js"

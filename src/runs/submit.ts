@@ -10,8 +10,8 @@ import { ReportPipeline, reportInputOf } from "../reports/pipeline.js"
 import { projectForRun } from "../reports/run-target.js"
 import { ReportViews } from "../reports/views.js"
 import { retryBusy } from "../store/database.js"
-import { parseImageReference } from "./image.js"
-import { Jobs } from "./jobs.js"
+import { parseImageReference } from "../jobs/image.js"
+import { Jobs } from "../jobs/jobs.js"
 
 /**
  * `POST /v0/run`, local or remote, in one transaction (a failed check writes nothing):

@@ -11,7 +11,7 @@ import { buildTimeAndFileSizeBmf, buildTimeSeconds } from "../../src/cli/run/bmf
 import { benchCommand, displayCommand } from "../../src/cli/run/command.js"
 import { buildNewRun, runTimes } from "../../src/cli/run/new-run.js"
 import { collectResults, type ResultsPlan } from "../../src/cli/run/results.js"
-import { validateNewRun } from "../../src/cli/run.js"
+import { validateNewRun } from "../../src/cli/run/validate.js"
 import { parseStartPointFlags } from "../../src/cli/run/start-point.js"
 import { parseThresholdFlags, type ThresholdFlags } from "../../src/cli/run/thresholds.js"
 import { emptyReport, sampleReport } from "./fixtures.js"

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { BencherApi } from "../../src/api/index.js"
-import { defaultServerConfig, type ServerConfigShape } from "../../src/server/config.js"
-import { ServerLive } from "../../src/server/http.js"
+import { defaultServerConfig, type ServerConfigShape } from "../../src/app/config.js"
+import { ServerLive } from "../../src/app/server.js"
 
 /** A temporary folder removed when the scope closes. */
 export const tempDir = Effect.acquireRelease(

@@ -1,7 +1,7 @@
 import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it, vi } from "@effect/vitest"
 import { Effect } from "effect"
-import { cli } from "../../src/cli/root.js"
+import { cli } from "../../src/app/cli.js"
 import { startIdentityServer } from "../helpers/identity.js"
 
 /** Runs the CLI in-process and returns what it printed. */

@@ -7,7 +7,7 @@ import fc from "fast-check"
 import { join } from "node:path"
 import { IdentityLive } from "../../src/identity/layer.js"
 import { Benchmarks } from "../../src/projects/dimension-services.js"
-import { ReportServicesLive } from "../../src/server/http.js"
+import { ReportServicesLive } from "../../src/app/server.js"
 import { StoreLive } from "../../src/store/database.js"
 import { tempDir } from "../helpers/server.js"
 

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from "node:crypto"
 import * as fs from "node:fs"
 import * as http from "node:http"
 import { dirname, join } from "node:path"
-import type { ServerConfigShape } from "../../src/server/config.js"
+import type { ServerConfigShape } from "../../src/app/config.js"
 import { startTestServer } from "../helpers/server.js"
 
 export interface TestProject {

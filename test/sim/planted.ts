@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Effect, Layer, Option } from "effect"
 import { jobStatusToInt } from "../../src/domain/job.js"
-import type { JobRow } from "../../src/jobs/lifecycle.js"
+import type { JobRow } from "../../src/jobs/job-row.js"
 import { JobQueue } from "../../src/jobs/queue.js"
 import type { AuthenticatedRunner } from "../../src/runners/runners.js"
 

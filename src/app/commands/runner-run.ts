@@ -3,13 +3,13 @@ import { Config, Console, Effect, Layer, Logger, Option, Redacted, Schema } from
 import { homedir, tmpdir } from "node:os"
 import { rm } from "node:fs/promises"
 import { join, resolve } from "node:path"
-import { JsonJobOutput } from "../domain/job.js"
-import { MAX_FILE_COUNT, MAX_OUTPUT_BYTES } from "../domain/limits.js"
-import { execute, type JobSettings } from "../runner/execute.js"
-import { type ExecutorKind, ExecutorKinds } from "../runner/executors/executor.js"
-import { selectExecutor } from "../runner/executors/select.js"
-import { formatImageReference, parseImageReference } from "../runner/image/reference.js"
-import { DEFAULT_MAX_DOWNLOAD_BYTES, pullImage, sourceFor } from "../runner/image/store.js"
+import { JsonJobOutput } from "../../domain/job.js"
+import { MAX_FILE_COUNT, MAX_OUTPUT_BYTES } from "../../domain/limits.js"
+import { execute, type JobSettings } from "../../runner/execute.js"
+import { type ExecutorKind, ExecutorKinds } from "../../runner/executors/executor.js"
+import { selectExecutor } from "../../runner/executors/select.js"
+import { formatImageReference, parseImageReference } from "../../runner/image/reference.js"
+import { DEFAULT_MAX_DOWNLOAD_BYTES, pullImage, sourceFor } from "../../runner/image/store.js"
 
 /** `runner run` finished but the job failed (non-zero exit, timeout, OOM); exit status 2 like `bencher run`. */
 export class RunnerJobFailed extends Schema.TaggedError<RunnerJobFailed>()("RunnerJobFailed", {

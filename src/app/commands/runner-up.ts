@@ -1,9 +1,9 @@
 import { Command, Options } from "@effect/cli"
 import { Config, Effect, Option, Redacted } from "effect"
 import { join, resolve } from "node:path"
-import { runRunnerUntilInterrupted } from "../runner/daemon.js"
-import type { Executor, ExecutorKind } from "../runner/executors/executor.js"
-import { selectExecutor } from "../runner/executors/select.js"
+import { runRunnerUntilInterrupted } from "../../runner/daemon.js"
+import type { Executor, ExecutorKind } from "../../runner/executors/executor.js"
+import { selectExecutor } from "../../runner/executors/select.js"
 import { defaultCacheDir, executorOptions, stderrLogger } from "./runner-run.js"
 
 export const DEFAULT_RUNNER_HOST = "http://localhost:61016"

@@ -1,9 +1,9 @@
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
-import { AdminBootstrap } from "../identity/bootstrap.js"
-import { defaultServerConfig, type ServerConfigShape } from "../server/config.js"
-import { logListening, ServerLive } from "../server/http.js"
+import { AdminBootstrap } from "../../identity/bootstrap.js"
+import { defaultServerConfig, type ServerConfigShape } from "../config.js"
+import { logListening, ServerLive } from "../server.js"
 
 /** `--host` / BENCHER_HOST may be a bare host or a URL such as http://127.0.0.1:61016 (clients share the variable). */
 export const parseBindHost = (value: string): { readonly host: string; readonly port: Option.Option<number> } => {
