@@ -15,7 +15,7 @@ import { alertCount } from "./render/rows.js"
 import { remoteJob } from "./run/remote.js"
 import { runRemote } from "./run/remote-run.js"
 
-// `bencher run` for a local run (reference/bencher.md §4.1-4.2): run the benchmark command (or read files or
+// `bencher run` for a local run (docs/reference.md §4.1-4.2): run the benchmark command (or read files or
 // stdin), build a JsonNewRun, POST /v0/run through the typed client, print the report, and fail on alerts with --err.
 
 const optionalText = (name: string, description: string, env?: string) => {

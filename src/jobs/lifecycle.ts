@@ -28,7 +28,7 @@ export interface JobRow {
 
 export const statusOf = (row: Pick<JobRow, "status">): JobStatus => jobStatusFromInt(row.status) ?? "failed"
 
-/** Every status a job may move to `to` from, per DESIGN.md's lifecycle. */
+/** Every status a job may move to `to` from, per the lifecycle in docs/architecture.md. */
 export const sourcesOf = (to: JobStatus): ReadonlyArray<number> =>
   (Object.keys(allowedTransitions) as Array<JobStatus>)
     .filter((from) => allowedTransitions[from].includes(to))

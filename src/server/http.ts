@@ -136,7 +136,7 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provide(Hand
 // The OCI registry's own routes: Basic credentials checked by identity, permissions by Access.
 const OciRoutes = RegistryRoutes.pipe(Layer.provide(RegistryCredentialsLive))
 
-/** Every route of the server; later issues merge their routers (runner RPC, OCI registry) in here. */
+/** Every route of the server: the REST API, the OCI registry, the runner and job-events RPC, and the middleware. */
 export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, RunnerRpcRoutes, JobEventsRpcRoutes, ServerMiddleware)
 
 /**

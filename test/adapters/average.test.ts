@@ -1,4 +1,4 @@
-// `--average`: each adapter accepts only the statistic its tool prints (reference/bencher.md §2.4).
+// `--average`: each adapter accepts only the statistic its tool prints (docs/reference.md §2.4).
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { type AdapterName, type Average, parseOne } from "../../src/adapters/index.js"
