@@ -11,7 +11,7 @@ const TARGET_BYTES = 10 * 1024 * 1024
 const RUNS = 3
 
 const roots = [
-  fileURLToPath(new URL("../../shared/fixtures/adapters/", import.meta.url)),
+  fileURLToPath(new URL("../test/fixtures/adapters/", import.meta.url)),
   fileURLToPath(new URL("../test/adapters/fixtures/", import.meta.url))
 ]
 

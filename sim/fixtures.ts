@@ -19,7 +19,7 @@ export interface AdapterFixture {
 }
 
 /**
- * Tool outputs from ../shared/fixtures/adapters (EXPECTED.md's canonical file per adapter), each parsed by the
+ * Tool outputs from test/fixtures/adapters (EXPECTED.md's canonical file per adapter), each parsed by the
  * report's adapter. Fixtures whose benchmark keys the pipeline treats specially (uuid or slug BMF keys, custom
  * measures, `-bencher-ignore`) are left out so the oracle can compare by name and measure slug.
  */
@@ -42,7 +42,7 @@ const FIXTURES: ReadonlyArray<readonly [AdapterName, string]> = [
 ]
 
 export const fixturesRoot = (): string =>
-  process.env["BENCHER_FIXTURES"] ?? join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "shared", "fixtures", "adapters")
+  process.env["BENCHER_FIXTURES"] ?? fileURLToPath(new URL("../test/fixtures/adapters/", import.meta.url))
 
 let loaded: ReadonlyArray<AdapterFixture> | undefined
 

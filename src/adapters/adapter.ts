@@ -12,7 +12,7 @@ export interface Settings {
 
 export type Parse = (input: string, settings: Settings) => Either.Either<Bmf, ParseError>
 
-/** Built-in measure slugs, exactly as Bencher emits them (reference/bencher.md §1.3). */
+/** Built-in measure slugs, exactly as Bencher emits them (docs/reference.md §1.3). */
 export const Measure = {
   latency: "latency",
   throughput: "throughput",

@@ -1,4 +1,4 @@
-// Folding several iterations into one (reference/bencher.md §2.5). Per benchmark and measure, over
+// Folding several iterations into one (docs/reference.md §2.5). Per benchmark and measure, over
 // the iterations where the pair appears:
 // - min / max pick a whole metric, ordered by value, then upper bound, then lower bound (absent first);
 // - mean averages; a bound missing in one iteration counts as that iteration's value (Bencher's

@@ -1,5 +1,5 @@
 // gungraun (formerly iai-callgrind) metric names -> Bencher's built-in measure slugs, for the summary
-// JSON keys and for the names printed on stdout (reference/bencher.md §1.3).
+// JSON keys and for the names printed on stdout (docs/reference.md §1.3).
 
 /** Callgrind and Cachegrind share one set of event kinds. */
 export const cacheMeasures: ReadonlyArray<readonly [json: string, printed: string, slug: string]> = [

@@ -1,4 +1,4 @@
-// `magic`: Bencher's auto-detection (reference/bencher.md §2.2): the first adapter, in Bencher's order,
+// `magic`: Bencher's auto-detection (docs/reference.md §2.2): the first adapter, in Bencher's order,
 // that returns results wins, and its result is exactly the specific adapter's. What changes is the
 // cost: a JSON document is parsed once and handed to the JSON adapters, and a text adapter runs only
 // if its marker shows up (in the first 64 KiB, else anywhere), instead of twenty failed passes.

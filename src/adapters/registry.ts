@@ -1,5 +1,5 @@
 // Every adapter by its Bencher name, with the integer Bencher stores in `report.adapter`
-// (reference/bencher.md §2.1). Adapters Bencher lacks use integers from 200 up:
+// (docs/reference.md §2.1). Adapters Bencher lacks use integers from 200 up:
 //   julia_benchmarktools 200, luau_benchmark 201, rust_divan 202, custom 203.
 import type { Either } from "effect"
 import type { Bmf } from "../domain/bmf.js"

@@ -47,8 +47,8 @@ export class FollowerAuth extends RpcMiddleware.Tag<FollowerAuth>()("bencher/api
 }) {}
 
 /**
- * Following a job (DESIGN.md's follow stream): the current status first, then the output tail (for callers who may
- * inspect the project), then live events; the stream ends after the first terminal status.
+ * Following a job (the follow stream of docs/architecture.md): the current status first, then the output tail
+ * (for callers who may inspect the project), then live events; the stream ends after the first terminal status.
  */
 export class JobEventsRpcs extends RpcGroup.make(
   Rpc.make("Follow", {

@@ -93,7 +93,7 @@ export class JsonAllowed extends Schema.Class<JsonAllowed>("JsonAllowed")({ allo
 const orgPath = Schema.Struct({ organization: ResourceId })
 const memberPath = Schema.Struct({ organization: ResourceId, user: ResourceId })
 
-/** `/v0/organizations/*` (reference/bencher.md §6): organizations, claim, plan tier and usage. */
+/** `/v0/organizations/*` (docs/reference.md §6): organizations, claim, plan tier and usage. */
 export class OrganizationsGroup extends HttpApiGroup.make("organizations")
   .add(HttpApiEndpoint.get("list", "/v0/organizations").addSuccess(Schema.Array(JsonOrganization)))
   .add(

@@ -36,7 +36,7 @@ export const OutputChunk = Schema.Struct({
 export type OutputChunk = typeof OutputChunk.Type
 const errors = Schema.Union(JobNotHeld, BadRequest)
 
-/** The runner channel (DESIGN.md's RunnerSession), served over HTTP (POST) and WebSocket (GET) at one path. */
+/** The runner channel (RunnerSession in docs/architecture.md), served over HTTP (POST) and WebSocket (GET) at one path. */
 export class RunnerRpcs extends RpcGroup.make(
   Rpc.make("Claim", {
     payload: { poll_timeout: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.between(1, 900)))) },

@@ -21,7 +21,7 @@ const SpecPath = Schema.Struct({ spec: ResourceId })
 const RunnerPath = Schema.Struct({ runner: ResourceId })
 const RunnerSpecPath = Schema.Struct({ runner: ResourceId, spec: ResourceId })
 
-/** Hardware specs (server admins only; reference/bencher.md §5.1). */
+/** Hardware specs (server admins only; docs/reference.md §5.1). */
 export class SpecsGroup extends HttpApiGroup.make("specs")
   .add(HttpApiEndpoint.get("list", "/v0/specs").setUrlParams(DimensionListParams).addSuccess(Schema.Array(JsonSpec)))
   .add(HttpApiEndpoint.post("create", "/v0/specs").setPayload(JsonNewSpec).addSuccess(JsonSpec, { status: 201 }))

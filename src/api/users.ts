@@ -70,7 +70,7 @@ export class JsonUpdateUserKey extends Schema.Class<JsonUpdateUserKey>("JsonUpda
 const userPath = Schema.Struct({ user: ResourceId })
 const keyPath = Schema.Struct({ user: ResourceId, key: Uuid })
 
-/** `/v0/users/*` (reference/bencher.md §6): accounts and their API keys. */
+/** `/v0/users/*` (docs/reference.md §6): accounts and their API keys. */
 export class UsersGroup extends HttpApiGroup.make("users")
   .add(HttpApiEndpoint.get("list", "/v0/users").addSuccess(Schema.Array(JsonUser)))
   .add(HttpApiEndpoint.post("create", "/v0/users").setPayload(JsonNewUser).addSuccess(JsonUser, { status: 201 }))

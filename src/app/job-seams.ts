@@ -79,7 +79,7 @@ export const RunnerPullTokensFromRegistry = Layer.effect(
 const encodeOutput = Schema.encodeSync(Schema.parseJson(JsonJobOutput))
 const decodeOutput = Schema.decodeUnknownOption(Schema.parseJson(JsonJobOutput))
 
-/** Raw job outputs live in the BlobStore (issue 6), keyed by the job's uuid, so they stay downloadable. */
+/** Raw job outputs live in the BlobStore, keyed by the job's uuid, so they stay downloadable. */
 export const JobOutputStoreFromBlobs = Layer.effect(
   JobOutputStore,
   Effect.gen(function*() {

@@ -55,8 +55,8 @@ export const JobsLive = jobsLayer({ outputs: JobOutputStore.Table, writer: Heart
 )
 
 /**
- * The seams' defaults until identity and the registry land: digest-only images on this server's host, and
- * plan-less priorities. Replace either layer to plug the real service in.
+ * The seams' defaults for a server without identity and the registry: digest-only images on this server's host,
+ * and plan-less priorities. Replace either layer to plug the real service in.
  */
 export const JobSeamsDefault = Layer.mergeAll(
   Layer.unwrapEffect(Effect.map(ServerConfig, (config) => ImageResolver.digestOnly(`${config.host}:${config.port}`))),

@@ -63,7 +63,7 @@ export const AppLive = (config: ServerConfigShape) =>
     Layer.provideMerge(Layer.succeed(ServerConfig, config))
   )
 
-/** Every route of the server: the REST API, the OCI registry, the runner channel and job following. */
+/** Every route of the server: the REST API, the OCI registry, the runner channel and job following, and the middleware. */
 export const RoutesLive = Layer.mergeAll(ApiRoutes, OciRoutes, RunnerRpcRoutes, JobEventsRpcRoutes, ServerMiddleware)
 
 /**

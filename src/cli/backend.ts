@@ -4,7 +4,7 @@ import { Config, ConfigError, Data, Duration, Effect, Either, Option, Schedule }
 import { BencherApi } from "../api/index.js"
 
 // The connection to a bencher server shared by every client command: where it is, who we are, and how patient to be.
-// Flags and defaults follow Bencher's `CliBackend` (reference/bencher.md §4.1).
+// Flags and defaults follow Bencher's `CliBackend` (docs/reference.md §4.1).
 
 export const DEFAULT_HOST = "http://localhost:61016"
 

@@ -2,7 +2,7 @@ import { Command, Options } from "@effect/cli"
 import { Console, Data, Effect, Option } from "effect"
 import type { Bmf } from "./run/bmf.js"
 
-// `bencher mock` (reference/bencher.md §4.3): deterministic BMF for demos and tests. Benchmarks `bencher::mock_{c}`,
+// `bencher mock` (docs/reference.md §4.3): deterministic BMF for demos and tests. Benchmarks `bencher::mock_{c}`,
 // c = 0..count-1, value ~ U[10^pow·c, 10^pow·(c+1)), lower/upper = value ∓ 10%.
 
 /** SplitMix64: a tiny PRNG whose whole state is the seed, so a seed replays the same numbers everywhere. */

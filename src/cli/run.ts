@@ -15,7 +15,7 @@ import { type RunOptions, runOptions } from "./run/options.js"
 import { validateNewRun } from "./run/validate.js"
 import { runRemote } from "./run/remote-run.js"
 
-// `bencher run` for a local run (reference/bencher.md §4.1-4.2): run the benchmark command (or read files or
+// `bencher run` for a local run (docs/reference.md §4.1-4.2): run the benchmark command (or read files or
 // stdin), build a JsonNewRun, POST /v0/run through the typed client, print the report, and fail on alerts with --err.
 
 const orFlagError = <A>(parsed: Either.Either<A, string>) =>

@@ -1,5 +1,5 @@
 // Bencher Metric Format: benchmark -> measure -> metric. The shape every adapter produces and every
-// report upload carries (reference/bencher.md §1).
+// report upload carries (docs/reference.md §1).
 import { Either, ParseResult, Schema } from "effect"
 
 export const BmfMetric = Schema.Struct({

@@ -51,7 +51,7 @@ export const ResourceId = Schema.String.pipe(
 )
 export type ResourceId = typeof ResourceId.Type
 
-/** A NameId: UUID, then slug, then name; the first that validates wins (reference/bencher.md §1.2). */
+/** A NameId: UUID, then slug, then name; the first that validates wins (docs/reference.md §1.2). */
 export type NameIdKind =
   | { readonly _tag: "Uuid"; readonly value: string }
   | { readonly _tag: "Slug"; readonly value: string }

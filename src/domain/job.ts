@@ -3,7 +3,7 @@ import { Uuid } from "./ids.js"
 import { DateTimeString } from "./time.js"
 import { JsonSpec } from "./spec.js"
 
-/** Job states and their database integers (reference/bencher.md §5.3). */
+/** Job states and their database integers (docs/reference.md §5.3). */
 export const JobStatus = Schema.Literal("pending", "claimed", "running", "completed", "processed", "failed", "canceled")
 export type JobStatus = typeof JobStatus.Type
 const statusInts: Record<JobStatus, number> = {
@@ -16,7 +16,7 @@ export const isTerminal = (s: JobStatus): boolean => s === "processed" || s === 
 export const hasRun = (s: JobStatus): boolean => s === "completed" || s === "processed" || s === "failed" || s === "canceled"
 
 /**
- * The lifecycle of ../shared/DESIGN.md: every transition is a compare-and-set from one of these sources.
+ * The lifecycle of docs/architecture.md: every transition is a compare-and-set from one of these sources.
  * failed -> completed lets a late result override a heartbeat timeout.
  */
 export const allowedTransitions: Record<JobStatus, ReadonlyArray<JobStatus>> = {
@@ -31,7 +31,7 @@ export const allowedTransitions: Record<JobStatus, ReadonlyArray<JobStatus>> = {
 export const canTransition = (from: JobStatus, to: JobStatus): boolean => allowedTransitions[from].includes(to)
 
 /**
- * Job priority tiers. Bencher has unclaimed/free/plus; we keep Team and Enterprise distinct (identity issue).
+ * Job priority tiers. Bencher has unclaimed/free/plus; we keep Team and Enterprise distinct (docs/reference.md §5.9).
  */
 export const JobPriority = Schema.Literal("unclaimed", "free", "team", "enterprise")
 export type JobPriority = typeof JobPriority.Type

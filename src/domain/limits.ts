@@ -1,4 +1,4 @@
-// Validation limits of Bencher (reference/bencher.md §11), shared by every boundary that decodes input.
+// Validation limits of Bencher (docs/reference.md §11), shared by every boundary that decodes input.
 export const MAX_NAME_LEN = 64
 export const MAX_SLUG_LEN = 64
 export const MAX_BENCHMARK_NAME_LEN = 1024

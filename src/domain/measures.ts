@@ -1,4 +1,4 @@
-// Built-in measures (reference/bencher.md §1.3): created lazily the first time a report uses one of these keys.
+// Built-in measures (docs/reference.md §1.3): created lazily the first time a report uses one of these keys.
 // A key matches a built-in when it equals its slug, its name, or its display name.
 
 export interface BuiltInMeasure {

@@ -91,7 +91,7 @@ const IntFromString = Schema.NumberFromString.pipe(Schema.int())
 
 export const Direction = Schema.Literal("asc", "desc")
 
-/** Pagination shared by every list: per_page default 8, at most 255 (reference/bencher.md §6). */
+/** Pagination shared by every list: per_page default 8, at most 255 (docs/reference.md §6). */
 export const PaginationParams = {
   direction: Schema.optional(Direction),
   per_page: Schema.optional(

@@ -42,7 +42,7 @@ export const JsonReportSettings = Schema.Struct({
 const StringList = (max: number, what: string) =>
   Schema.Array(Schema.String).pipe(Schema.maxItems(max, { message: () => `at most ${max} ${what}` }))
 
-/** `job` in `POST /v0/run`: run the image remotely instead of uploading results (reference/bencher.md §5.2). */
+/** `job` in `POST /v0/run`: run the image remotely instead of uploading results (docs/reference.md §5.2). */
 export const JsonNewRunJob = Schema.Struct({
   image: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1024)),
   spec: optionalNull(ResourceId),

@@ -10,7 +10,7 @@ export type Sandbox = typeof Sandbox.Type
 
 const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())
 
-/** A hardware spec a job asks for and a runner serves (reference/bencher.md §5.1). */
+/** A hardware spec a job asks for and a runner serves (docs/reference.md §5.1). */
 export class JsonSpec extends Schema.Class<JsonSpec>("JsonSpec")({
   uuid: Uuid,
   name: ResourceName,

@@ -4,7 +4,7 @@ import { Forbidden, NotFound, Unauthorized } from "../domain/errors.js"
 import { Access, type OrganizationPermission, type ProjectPermission, type ProjectRef, type UserPermission } from "./access.js"
 import type { Actor, UserActor } from "./actor.js"
 
-/** Project roles as ranks: viewer < developer < maintainer (reference/bencher.md §6). */
+/** Project roles as ranks: viewer < developer < maintainer (docs/reference.md §6). */
 const RANK = { none: 0, viewer: 1, developer: 2, maintainer: 3 } as const
 const projectRoleRank = (role: string | undefined): number =>
   role === "maintainer" ? RANK.maintainer : role === "developer" ? RANK.developer : role === "viewer" ? RANK.viewer : RANK.none
@@ -111,5 +111,5 @@ const make = Effect.gen(function*() {
   return { project, organization, admin, user, requireUser }
 })
 
-/** The real RBAC of reference/bencher.md §6 with public/private visibility and unclaimed projects. */
+/** The real RBAC of docs/reference.md §6 with public/private visibility and unclaimed projects. */
 export const AccessLive = Layer.effect(Access, make)

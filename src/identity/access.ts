@@ -19,7 +19,7 @@ export interface ProjectRef {
 }
 
 /**
- * The one place permission is decided (reference/bencher.md §6 RBAC). Handlers call it; they never inspect roles.
+ * The one place permission is decided (docs/reference.md §6 RBAC). Handlers call it; they never inspect roles.
  * Missing credentials where some are needed: Unauthorized (401). A private project, an organization or a user the
  * actor cannot see: NotFound (404), so existence is not revealed. Visible but not allowed: Forbidden (403).
  */

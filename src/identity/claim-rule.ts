@@ -1,11 +1,11 @@
 import type { SqlClient } from "@effect/sql"
 import { PRIORITY } from "./plan.js"
 
-/** Job statuses that hold a tier's concurrency slot (reference/bencher.md §5.3: claimed=1, running=2). */
+/** Job statuses that hold a tier's concurrency slot (docs/reference.md §5.3: claimed=1, running=2). */
 const ACTIVE_STATUSES = [1, 2] as const
 
 /**
- * The tier rules of the claim query (issue 5 §5, reference/bencher.md §5.4), as a condition on the pending job
+ * The tier rules of the claim query (docs/reference.md §5.4, §5.9), as a condition on the pending job
  * row named `alias`: team and enterprise unlimited; free at most one claimed/running job per organization;
  * unclaimed at most one per source IP. Combine with `status = 0`, the runner's specs and CLAIM_ORDER.
  */

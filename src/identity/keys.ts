@@ -1,6 +1,6 @@
 import { createHash, randomInt, timingSafeEqual } from "node:crypto"
 
-/** Bencher's key formats (reference/bencher.md §5.1, §6): a prefix and 30 random alphanumerics. */
+/** Bencher's key formats (docs/reference.md §5.1, §6): a prefix and 30 random alphanumerics. */
 export const KEY_PREFIXES = {
   user: "bencher_user_",
   project: "bencher_run_",

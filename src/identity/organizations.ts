@@ -46,7 +46,7 @@ const toOrganization = (row: OrganizationRow): Organization => ({
 
 export const organizationTier = (org: Organization): Tier => tierOf({ claimed: org.claimed !== null, level: org.level })
 
-/** Unclaimed organizations one source IP may create per window (issue 5 §4 rate limit). */
+/** Unclaimed organizations one source IP may create per window (a per-IP rate limit, docs/reference.md §5.9). */
 export interface UnclaimedRateLimit {
   readonly max: number
   readonly windowMillis: number
@@ -246,7 +246,7 @@ const make = Effect.gen(function*() {
 })
 
 /**
- * Organizations (reference/bencher.md §6, §8): create for a user (who becomes leader), create unclaimed for a
+ * Organizations (docs/reference.md §6, §8): create for a user (who becomes leader), create unclaimed for a
  * source IP (rate-limited), claim, list, update, plan level and tier. Needs SqlClient and OrganizationsConfig.
  */
 export class Organizations extends Context.Tag("bencher/identity/Organizations")<

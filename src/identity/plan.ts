@@ -1,5 +1,5 @@
 /**
- * Plans, tiers and what follows from them (issue 5 §5; reference/bencher.md §5.2, §5.4). Pure: no IO.
+ * Plans, tiers and what follows from them (docs/reference.md §5.2, §5.4, §5.9). Pure: no IO.
  * Bencher maps Team and Enterprise to one "plus" priority; here they are distinct tiers, enterprise first.
  */
 export const PLAN_LEVELS = ["free", "team", "enterprise"] as const
@@ -16,7 +16,7 @@ export interface TimeoutLimits {
   readonly max: number | null
 }
 
-/** Team's 24 h ceiling is our choice: the issue bounds unclaimed and free and leaves only enterprise unbounded. */
+/** Team's 24 h ceiling is our choice: Bencher bounds only unclaimed and free; enterprise stays unbounded. */
 export const TIMEOUT_LIMITS: Readonly<Record<Tier, TimeoutLimits>> = {
   unclaimed: { default: 60, max: 60 },
   free: { default: 300, max: 300 },

@@ -42,8 +42,8 @@ const make = Effect.gen(function*() {
 })
 
 /**
- * Plans and job priority tiers (issue 5 §5): unclaimed 0, free 100, team 200, enterprise 300, with timeout limits
- * and concurrency rules per tier. The pure rules live in ./plan.ts for the job queue's claim query.
+ * Plans and job priority tiers (docs/reference.md §5.9): unclaimed 0, free 100, team 200, enterprise 300, with
+ * timeout limits and concurrency rules per tier. The pure rules live in ./plan.ts for the job queue's claim query.
  */
 export class Plans extends Context.Tag("bencher/identity/Plans")<Plans, Effect.Effect.Success<typeof make>>() {
   static readonly Live = Layer.effect(this, make)

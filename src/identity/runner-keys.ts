@@ -7,7 +7,7 @@ import { hashesEqual, hashKey, keyKind } from "./keys.js"
 const invalid = () => new Unauthorized({ message: "Invalid credentials" })
 
 /**
- * The runner channel's check (reference/bencher.md §5.4): `Bearer bencher_runner_...` must hash to the key of
+ * The runner channel's check (docs/reference.md §5.4): `Bearer bencher_runner_...` must hash to the key of
  * the non-archived runner named in the path (UUID or slug). Create and rotate runner keys with
  * `generateKey("runner")` and store `hashKey(key)` in `runner.key_hash`.
  */

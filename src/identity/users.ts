@@ -115,7 +115,7 @@ const make = Effect.gen(function*() {
   return { create, find, findById, findByEmail, list, count, update } as const
 })
 
-/** User accounts (reference/bencher.md §8 `user`). No email or OAuth: an admin creates users. */
+/** User accounts (docs/reference.md §8 `user`). No email or OAuth: an admin creates users. */
 export class Users extends Context.Tag("bencher/identity/Users")<Users, Effect.Effect.Success<typeof make>>() {
   static readonly Live = Layer.effect(this, make)
 }

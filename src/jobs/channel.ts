@@ -160,7 +160,7 @@ const make = Effect.gen(function*() {
 })
 
 /**
- * DESIGN.md's RunnerSession logic, shared by the RPC channel (HTTP and WebSocket) and the REST long poll: each
+ * The RunnerSession of docs/architecture.md, shared by the RPC channel (HTTP and WebSocket) and the REST long poll: each
  * message becomes an idempotent job transition.
  */
 export class RunnerChannel extends Context.Tag("bencher/jobs/RunnerChannel")<RunnerChannel, Effect.Effect.Success<typeof make>>() {

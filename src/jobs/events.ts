@@ -2,7 +2,7 @@ import { Context, Effect, Layer, PubSub, type Queue, type Scope } from "effect"
 import { isTerminal, type JobStatus } from "../domain/job.js"
 import { type JobRow, statusOf } from "./job-row.js"
 
-// DESIGN.md's follow stream, server side: job status changes and runner output published in memory, so a
+// The follow stream of docs/architecture.md, server side: job status changes and runner output published in memory, so a
 // follower hears a terminal state as soon as the transition is written, with no query per follower.
 
 export type OutputStream = "stdout" | "stderr"

@@ -49,7 +49,7 @@ const make = Effect.gen(function*() {
   const supervisor = yield* JobSupervisor
   const outputs = yield* JobOutputStore
 
-  /** `--spec`, else the report testbed's spec, else the fallback spec (reference/bencher.md §5.1). */
+  /** `--spec`, else the report testbed's spec, else the fallback spec (docs/reference.md §5.1). */
   const resolveSpec = (reportId: number, explicit: string | null | undefined) =>
     Effect.gen(function*() {
       let spec: SpecRow | undefined

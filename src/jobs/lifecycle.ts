@@ -5,7 +5,7 @@ import { retryBusy } from "../store/database.js"
 import { JobEvents } from "./events.js"
 import { type JobRow, statusOf } from "./job-row.js"
 
-/** Every status a job may move to `to` from, per DESIGN.md's lifecycle. */
+/** Every status a job may move to `to` from, per the lifecycle in docs/architecture.md. */
 export const sourcesOf = (to: JobStatus): ReadonlyArray<number> =>
   (Object.keys(allowedTransitions) as Array<JobStatus>)
     .filter((from) => allowedTransitions[from].includes(to))

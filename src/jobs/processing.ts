@@ -22,11 +22,12 @@ export const resultsOf = (results: ReadonlyArray<JsonIterationOutput>): Readonly
     })
 
 /**
- * Step 10 of the flow: a completed job's output becomes the report's metrics, boundaries and alerts through the
- * same ReportPipeline as a local run, with the report's adapter and the job's average and fold. The report's
- * times become the job's start (or backdate) and completion. completed -> processed is written in the same
- * transaction as the metrics, as a compare-and-set, so a job is processed at most once; an adapter failure
- * leaves no metrics and moves completed -> failed with the adapter's message. The raw output stays stored.
+ * The last step of a remote run (docs/reference.md §5.7): a completed job's output becomes the report's metrics,
+ * boundaries and alerts through the same ReportPipeline as a local run, with the report's adapter and the job's
+ * average and fold. The report's times become the job's start (or backdate) and completion. completed ->
+ * processed is written in the same transaction as the metrics, as a compare-and-set, so a job is processed at
+ * most once; an adapter failure leaves no metrics and moves completed -> failed with the adapter's message. The
+ * raw output stays stored.
  */
 export const JobProcessingLive = Layer.effect(
   JobCompletion,

@@ -27,7 +27,7 @@ export const queuedJob = (row: JobRow): QueuedJob => ({
 export const DEFAULT_POLL_TIMEOUT = Duration.seconds(30)
 export const MAX_POLL_TIMEOUT_SECONDS = 900
 
-/** Priority desc, then created asc, then id asc (reference/bencher.md §5.4). */
+/** Priority desc, then created asc, then id asc (docs/reference.md §5.4). */
 const before = (a: QueuedJob, b: QueuedJob): boolean =>
   a.priority !== b.priority ? a.priority > b.priority : a.created !== b.created ? a.created < b.created : a.id < b.id
 
@@ -44,7 +44,7 @@ const decrement = (m: Map<string | number, number>, k: string | number) => {
 }
 
 /**
- * Tier rules (reference/bencher.md §5.4): team and enterprise (>= 200) run without limit; free (100..199) runs
+ * Tier rules (docs/reference.md §5.4): team and enterprise (>= 200) run without limit; free (100..199) runs
  * one job at a time per organization; unclaimed (< 100) one at a time per source IP.
  */
 export const tierAllows = (
@@ -234,7 +234,7 @@ const make = Effect.gen(function*() {
   return { enqueue, remove, release, track, claim, rebuild, stats } as const
 })
 
-/** The one JobQueue of a server (DESIGN.md's actor): pending jobs in memory, waiting runners on Deferreds. */
+/** The one JobQueue of a server (an actor of docs/architecture.md): pending jobs in memory, waiting runners on Deferreds. */
 export class JobQueue extends Context.Tag("bencher/jobs/JobQueue")<JobQueue, Effect.Effect.Success<typeof make>>() {
   static readonly Live = Layer.effect(this, make)
 }

@@ -9,7 +9,7 @@ import { JobSettings } from "./settings.js"
 import { JobSupervisor } from "./supervisor.js"
 
 /**
- * Start-up recovery (reference/bencher.md §5.5): claimed jobs silent for longer than the heartbeat timeout fail
+ * Start-up recovery (docs/reference.md §5.5): claimed jobs silent for longer than the heartbeat timeout fail
  * (their runner never started them); other claimed or running jobs get fresh supervisors with the time they have
  * left; completed jobs go to processing again, or fail when their output was lost.
  */

@@ -162,7 +162,7 @@ const make = Effect.gen(function*() {
   return { supervise, heartbeat, running, end, markCanceled, isCanceled, held, size } as const
 })
 
-/** DESIGN.md's JobSupervisor: a fiber per claimed or running job holding its deadlines in memory. */
+/** The JobSupervisor of docs/architecture.md: a fiber per claimed or running job holding its deadlines in memory. */
 export class JobSupervisor extends Context.Tag("bencher/jobs/JobSupervisor")<JobSupervisor, Effect.Effect.Success<typeof make>>() {
   static readonly Live = Layer.scoped(this, make)
 }

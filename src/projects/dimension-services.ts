@@ -97,7 +97,7 @@ const makeMeasures = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   /**
    * A key naming a built-in measure (its slug, name or display name) creates it with the built-in's name, slug
-   * and units; any other key makes a measure with default units (reference/bencher.md §1.3).
+   * and units; any other key makes a measure with default units (docs/reference.md §1.3).
    */
   const getOrCreate = (projectId: number, key: string) =>
     Effect.gen(function*() {

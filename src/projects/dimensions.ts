@@ -59,7 +59,7 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
         Effect.map((rows) => rows[0])
       )
 
-    /** NameId resolution: the first interpretation that validates decides where to look (reference/bencher.md §1.2). */
+    /** NameId resolution: the first interpretation that validates decides where to look (docs/reference.md §1.2). */
     const find = (projectId: number, nameId: string) => {
       const kind = classifyNameId(nameId, maxNameLen)
       if (kind === undefined) return Effect.succeed(undefined)
@@ -148,7 +148,7 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
           for (let i = 0; i < values.length; i += CHUNK) {
             const chunk = values.slice(i, i + CHUNK)
             const marks = chunk.map(() => "?").join(", ")
-            // A slug key that names no slug may still be a benchmark's name (reference/bencher.md §1.2).
+            // A slug key that names no slug may still be a benchmark's name (docs/reference.md §1.2).
             const where = column === "slug" ? `slug IN (${marks}) OR name IN (${marks})` : `${column} IN (${marks})`
             existing.push(...(yield* sql.unsafe<BulkRow>(
               `SELECT ${BULK_COLUMNS} FROM ${table} WHERE project_id = ? AND (${where})`,

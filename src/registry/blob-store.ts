@@ -398,7 +398,7 @@ const make = (options: BlobStoreOptions) =>
       putObject,
       getObject,
       deleteObject,
-      /** The raw per-iteration results of a completed job (reference/bencher.md §5.5 JsonIterationOutput[]). */
+      /** The raw per-iteration results of a completed job (docs/reference.md §5.5 JsonIterationOutput[]). */
       putJobOutput: (jobUuid: string, bytes: Uint8Array) => putObject(jobOutputKey(jobUuid), bytes),
       getJobOutput: (jobUuid: string) => getObject(jobOutputKey(jobUuid))
     } as const

@@ -216,7 +216,7 @@ const make = Effect.gen(function*() {
     )
 
   /**
-   * The digest a job runs (reference/bencher.md §5.2 resolve_digest): a digest is used as is and must exist;
+   * The digest a job runs (docs/reference.md §5.2 resolve_digest): a digest is used as is and must exist;
    * a tag resolves to its manifest, and an index to the manifest for the runner's platform.
    */
   const resolveDigest = (projectRef: string, reference: string, platform: RunnerPlatform = "linux/amd64") =>

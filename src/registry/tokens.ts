@@ -26,7 +26,7 @@ export interface MintedToken {
 
 /** Tokens handed to docker clients after Basic auth. */
 export const CLIENT_TOKEN_TTL_SECONDS = 300
-/** reference/bencher.md §5.4: OCI_RUNNER_TOKEN_TTL, minted at claim time and never stored. */
+/** docs/reference.md §5.4: OCI_RUNNER_TOKEN_TTL, minted at claim time and never stored. */
 export const RUNNER_TOKEN_TTL_SECONDS = 600
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString("base64url")

@@ -10,7 +10,7 @@ export interface Point {
   readonly value: number
 }
 
-/** Newest first: version number, then report start time, then iteration (reference/bencher.md §3.2). */
+/** Newest first: version number, then report start time, then iteration (docs/reference.md §3.2). */
 const newerFirst = (a: Point, b: Point): number => b.version - a.version || b.start - a.start || b.iteration - a.iteration
 
 /** A series: one benchmark's metrics of one measure on one testbed (and spec), seen from one branch head. */

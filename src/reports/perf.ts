@@ -23,7 +23,7 @@ interface PerfRow extends MetricBoundaryColumns {
   readonly alert_modified: number | null
 }
 
-/** `GET /v0/projects/{project}/perf` (reference/bencher.md §7.1): every branch x testbed x benchmark x measure series. */
+/** `GET /v0/projects/{project}/perf` (docs/reference.md §7.1): every branch x testbed x benchmark x measure series. */
 const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const branches = yield* Branches

@@ -348,7 +348,7 @@ const make = Effect.gen(function*() {
           detectors.set(measureId, detector)
           return detector
         })
-      // Metered per report (issue 5 usage), in the same transaction as the metrics themselves.
+      // Metered per report (the usage ledger), in the same transaction as the metrics themselves.
       const metricCount = r.iterations.reduce((n, bmf) => n + Object.values(bmf).reduce((m, ms) => m + Object.keys(ms).length, 0), 0)
       const [owner] = yield* sql<{ organization_id: number }>`SELECT organization_id FROM project WHERE id = ${r.projectId}`
       if (owner !== undefined && metricCount > 0) {

@@ -60,7 +60,7 @@ export interface ExecuteResult {
   readonly argv: ReadonlyArray<string>
 }
 
-/** Bencher's key for the synthetic build_time/file_size output (reference/bencher.md §5.6). */
+/** Bencher's key for the synthetic build_time/file_size output (docs/reference.md §5.6). */
 export const BENCHER_OUTPUT_KEY = "\0bencher"
 export const DEFAULT_PIDS = 1024
 
@@ -133,7 +133,7 @@ const failureOf = (run: RunResult, timeoutS: number, memory: number | undefined)
 }
 
 /**
- * Runs a job's iterations (reference/bencher.md §5.6): stops early on cancel, on timeout (one deadline for the
+ * Runs a job's iterations (docs/reference.md §5.6): stops early on cancel, on timeout (one deadline for the
  * whole job), or on a non-zero exit unless allow_failure; reads `file_paths` after each exit.
  */
 export const execute = (request: ExecuteRequest): Effect.Effect<ExecuteResult, SandboxFailed | ImageInvalid> =>

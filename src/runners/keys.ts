@@ -5,7 +5,7 @@ const KEY_RANDOM_LEN = 30
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 const keyPattern = /^bencher_runner_[A-Za-z0-9]{30}$/
 
-/** A fresh runner key: shown to the admin once, never stored (reference/bencher.md §5.1). */
+/** A fresh runner key: shown to the admin once, never stored (docs/reference.md §5.1). */
 export const generateRunnerKey = (): string => {
   let random = ""
   for (let i = 0; i < KEY_RANDOM_LEN; i++) random += ALPHABET[randomInt(ALPHABET.length)]

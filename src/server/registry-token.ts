@@ -1,4 +1,4 @@
-// `GET /v0/auth/oci/token`: the docker token flow's token server (reference/bencher.md §6 "OCI registry").
+// `GET /v0/auth/oci/token`: the docker token flow's token server (docs/reference.md §6 "OCI registry").
 import type { HttpServerRequest } from "@effect/platform"
 import { HttpServerResponse } from "@effect/platform"
 import { Effect, Option } from "effect"

@@ -1,4 +1,4 @@
-// Boundary limits for one new metric from its history, after Bencher's `bencher_boundary` (reference §3.3, §3.4).
+// Boundary limits for one new metric from its history, after Bencher's `bencher_boundary` (docs/reference.md §3.3, §3.4).
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile"
 import studentTQuantile from "@stdlib/stats-base-dists-t-quantile"
 import { mean, meanAndStdDeviation } from "./mean.js"

@@ -1,4 +1,4 @@
-// Sample moments as Bencher's `bencher_boundary::mean` defines them (reference §3.3).
+// Sample moments as Bencher's `bencher_boundary::mean` defines them (docs/reference.md §3.3).
 
 /** The arithmetic mean, or undefined for no data or a non-finite result. */
 export const mean = (data: ReadonlyArray<number>): number | undefined => {

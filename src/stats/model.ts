@@ -1,4 +1,4 @@
-// Threshold models and their validation, after Bencher's `bencher_valid::model` (reference §3.1).
+// Threshold models and their validation, after Bencher's `bencher_valid::model` (docs/reference.md §3.1).
 import { Either, Option, ParseResult, Schema } from "effect"
 
 export const MODEL_TESTS = ["static", "percentage", "z_score", "t_test", "log_normal", "iqr", "delta_iqr"] as const

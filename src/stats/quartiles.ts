@@ -1,4 +1,4 @@
-// Quartiles with linear interpolation, as Bencher's `bencher_boundary::quartiles` defines them (reference §3.3).
+// Quartiles with linear interpolation, as Bencher's `bencher_boundary::quartiles` defines them (docs/reference.md §3.3).
 
 export interface Quartiles {
   readonly q1: number

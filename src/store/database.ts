@@ -39,7 +39,7 @@ export const checkDatabaseFile = (path: string): Effect.Effect<void, DatabaseOpe
 
 /**
  * busy_timeout 0: better-sqlite3 is synchronous, so SQLite's own busy wait would freeze the event loop and
- * deadlock the connection holding the lock (reference/effect-stack.md pitfall 5). Writers retry instead.
+ * deadlock the connection holding the lock (docs/reference.md §14, pitfall 5). Writers retry instead.
  */
 const pragmas = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient

@@ -1,4 +1,4 @@
-// Units display scaling (reference/bencher.md §1.4, Bencher's `lib/bencher_valid/src/units.rs`): the scale is chosen
+// Units display scaling (docs/reference.md §1.4, Bencher's `lib/bencher_valid/src/units.rs`): the scale is chosen
 // from the smallest value shown, so every number in one table or plot axis shares one unit. Pure, no IO.
 
 export const NANOSECONDS = "nanoseconds (ns)"

@@ -3,7 +3,7 @@ import { Clock, Context, Effect, Layer, Option } from "effect"
 import { BackgroundSql, retryBusy } from "../store/database.js"
 import { UsageSink, type UsageEntry } from "./sink.js"
 
-/** Whole minutes, rounded up, at least 1, from `started` (reference/bencher.md §5.8). */
+/** Whole minutes, rounded up, at least 1, from `started` (docs/reference.md §5.8). */
 export const elapsedMinutes = (startedAt: number, now: number): number =>
   Math.max(1, Math.ceil(Math.max(0, now - startedAt) / 60_000))
 
@@ -142,8 +142,8 @@ const make = Effect.gen(function*() {
 })
 
 /**
- * The append-only usage ledger (issue 5 §6): runner minutes per job (idempotent deltas) and metrics per report.
- * Needs SqlClient, BackgroundSql and a UsageSink.
+ * The append-only usage ledger (docs/reference.md §5.8, §5.9): runner minutes per job (idempotent deltas) and
+ * metrics per report. Needs SqlClient, BackgroundSql and a UsageSink.
  */
 export class Usage extends Context.Tag("bencher/usage/Usage")<Usage, Effect.Effect.Success<typeof make>>() {
   static readonly Live = Layer.effect(this, make)

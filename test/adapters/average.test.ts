@@ -1,8 +1,8 @@
-// `--average`: each adapter accepts only the statistic its tool prints (reference/bencher.md §2.4).
+// `--average`: each adapter accepts only the statistic its tool prints (docs/reference.md §2.4).
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { type AdapterName, type Average, parseOne } from "../../src/adapters/index.js"
-import { shared } from "./fixtures.js"
+import { bencher } from "./fixtures.js"
 
 const cases: ReadonlyArray<readonly [AdapterName, string, ReadonlyArray<Average>]> = [
   ["cpp_catch2", "cpp/catch2/four.txt", ["mean"]],
@@ -28,7 +28,7 @@ describe("--average", () => {
     for (const average of ["mean", "median"] as const) {
       const yes = accepted.includes(average)
       it(`${adapter} ${yes ? "accepts" : "rejects"} --average ${average}`, () => {
-        const r = parseOne(adapter, shared(file), { average })
+        const r = parseOne(adapter, bencher(file), { average })
         if (yes) expect(Either.isRight(r)).toBe(true)
         else expect(Either.isLeft(r) && r.left._tag).toBe("UnsupportedAverage")
       })
@@ -36,12 +36,12 @@ describe("--average", () => {
   }
 
   it("pytest median is median ∓ iqr in ns", () => {
-    const bmf = Either.getOrThrow(parseOne("python_pytest", shared("python/pytest/four.json"), { average: "median" }))
+    const bmf = Either.getOrThrow(parseOne("python_pytest", bencher("python/pytest/four.json"), { average: "median" }))
     expect(Object.keys(bmf)).toHaveLength(4)
   })
 
   it("hyperfine median has lower = min and upper = max", () => {
-    const bmf = Either.getOrThrow(parseOne("shell_hyperfine", shared("shell/hyperfine/two.json"), { average: "median" }))
+    const bmf = Either.getOrThrow(parseOne("shell_hyperfine", bencher("shell/hyperfine/two.json"), { average: "median" }))
     expect(bmf["sleep 0.1"]?.["latency"]).toStrictEqual({
       value: 106_525_351.72,
       lower_value: 102_474_685.72,
@@ -50,7 +50,7 @@ describe("--average", () => {
   })
 
   it("vitest median gives latency without bounds and the same throughput", () => {
-    const bmf = Either.getOrThrow(parseOne("js_vitest", shared("js/vitest/four.json"), { average: "median" }))
+    const bmf = Either.getOrThrow(parseOne("js_vitest", bencher("js/vitest/four.json"), { average: "median" }))
     expect(bmf["fib.bench.ts > fibonacci > fib(10)"]).toStrictEqual({
       latency: { value: 750_000 },
       throughput: { value: 1000, lower_value: 750, upper_value: 1250 }
@@ -59,7 +59,7 @@ describe("--average", () => {
 
   it("magic skips an adapter that declines the average, like Bencher", () => {
     // criterion declines median; nothing else matches, so the answer names the average
-    const r = parseOne("magic", shared("rust/criterion/many.txt"), { average: "median" })
+    const r = parseOne("magic", bencher("rust/criterion/many.txt"), { average: "median" })
     expect(Either.isLeft(r) && r.left._tag).toBe("UnsupportedAverage")
   })
 })

@@ -7,7 +7,7 @@ import { Effect, Exit } from "effect"
 import { adapterNames } from "../../src/adapters/index.js"
 import { cli } from "./cli-entry.js"
 import { goldens } from "./golden.cases.js"
-import { sharedRoot } from "./fixtures.js"
+import { bencherRoot } from "./fixtures.js"
 
 const repo = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -29,7 +29,7 @@ describe("bencher adapter", () => {
   for (const g of goldens) {
     if (g.expected === "none") continue
     it(`parse --adapter magic ${g.file} prints the expected BMF`, async () => {
-      const { exit, stdout } = await run("adapter", "parse", "--adapter", "magic", join(sharedRoot, g.file))
+      const { exit, stdout } = await run("adapter", "parse", "--adapter", "magic", join(bencherRoot, g.file))
       expect(Exit.isSuccess(exit)).toBe(true)
       const printed: unknown = JSON.parse(stdout)
       if (g.approximate === true) expect(Object.keys(printed as object).sort()).toEqual(Object.keys(g.expected).sort())
@@ -38,8 +38,8 @@ describe("bencher adapter", () => {
   }
 
   it("parse prints one BMF per file as an array, or one folded BMF", async () => {
-    const a = join(sharedRoot, "rust/bench/one.txt")
-    const b = join(sharedRoot, "rust/bench/many.txt")
+    const a = join(bencherRoot, "rust/bench/one.txt")
+    const b = join(bencherRoot, "rust/bench/many.txt")
     const many = await run("adapter", "parse", a, b)
     expect((JSON.parse(many.stdout) as Array<unknown>).length).toBe(2)
     const folded = await run("adapter", "parse", "--fold", "max", a, b)
@@ -47,7 +47,7 @@ describe("bencher adapter", () => {
   })
 
   it("parse fails with the typed error on stderr", async () => {
-    const { exit, stderr } = await run("adapter", "parse", "--adapter", "rust_bench", join(sharedRoot, "rust/bench/zero.txt"))
+    const { exit, stderr } = await run("adapter", "parse", "--adapter", "rust_bench", join(bencherRoot, "rust/bench/zero.txt"))
     expect(Exit.isFailure(exit)).toBe(true)
     expect(stderr).toContain("No benchmark results found with adapter rust_bench")
     expect(stderr).toContain("iteration 0")
@@ -67,7 +67,7 @@ describe("bencher adapter", () => {
     })
 
   it("exits 0 with the BMF on stdout, and 1 with the error on stderr, as a process", async () => {
-    const good = await spawn(["adapter", "parse", join(sharedRoot, "go/bench/five.txt")])
+    const good = await spawn(["adapter", "parse", join(bencherRoot, "go/bench/five.txt")])
     expect(good.code).toBe(0)
     expect(Object.keys(JSON.parse(good.stdout) as object)).toHaveLength(5)
     const bad = await spawn(["adapter", "parse", "-"])

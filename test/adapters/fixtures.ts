@@ -1,13 +1,13 @@
-// Test fixtures: Bencher's tool outputs live beside the repo in ../shared (CI copies it there);
-// fixtures for the formats Bencher lacks live in test/adapters/fixtures.
+// Test fixtures: Bencher's own tool outputs (copied from its repository) live in test/fixtures/adapters;
+// fixtures for the formats Bencher lacks, written for this project, live in test/adapters/fixtures.
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 
-export const sharedRoot = fileURLToPath(new URL("../../../shared/fixtures/adapters/", import.meta.url))
+export const bencherRoot = fileURLToPath(new URL("../fixtures/adapters/", import.meta.url))
 export const ownRoot = fileURLToPath(new URL("./fixtures/", import.meta.url))
 
-export const shared = (rel: string): string => readFileSync(join(sharedRoot, rel), "utf8")
+export const bencher = (rel: string): string => readFileSync(join(bencherRoot, rel), "utf8")
 export const own = (rel: string): string => readFileSync(join(ownRoot, rel), "utf8")
 
 const walk = (dir: string): Array<string> =>
@@ -16,6 +16,6 @@ const walk = (dir: string): Array<string> =>
     return statSync(p).isDirectory() ? walk(p) : [p]
   })
 
-/** Every shared fixture file (EXPECTED.md excluded), relative to the fixtures folder. */
-export const sharedFiles = (): Array<string> =>
-  walk(sharedRoot).map((p) => relative(sharedRoot, p)).filter((p) => !p.endsWith(".md")).sort()
+/** Every fixture file of Bencher's (EXPECTED.md excluded), relative to the fixtures folder. */
+export const bencherFiles = (): Array<string> =>
+  walk(bencherRoot).map((p) => relative(bencherRoot, p)).filter((p) => !p.endsWith(".md")).sort()

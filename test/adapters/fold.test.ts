@@ -3,7 +3,7 @@ import { Either } from "effect"
 import * as fc from "fast-check"
 import type { Bmf } from "../../src/domain/bmf.js"
 import { foldIterations, parseResults } from "../../src/adapters/index.js"
-import { shared } from "./fixtures.js"
+import { bencher } from "./fixtures.js"
 
 const one = (value: number, lower?: number, upper?: number): Bmf => ({
   b: { latency: lower === undefined ? (upper === undefined ? { value } : { value, upper_value: upper }) : upper === undefined ? { value, lower_value: lower } : { value, lower_value: lower, upper_value: upper } }
@@ -11,17 +11,17 @@ const one = (value: number, lower?: number, upper?: number): Bmf => ({
 
 describe("parseResults", () => {
   it("returns one Bmf per iteration", () => {
-    const r = parseResults({ adapter: "rust_bench" }, [shared("rust/bench/one.txt"), shared("rust/bench/many.txt")])
+    const r = parseResults({ adapter: "rust_bench" }, [bencher("rust/bench/one.txt"), bencher("rust/bench/many.txt")])
     expect(Either.map(r, (xs) => xs.map((x) => Object.keys(x).length))).toEqual(Either.right([1, 6]))
   })
 
   it("defaults to magic", () => {
-    const r = parseResults({}, [shared("go/bench/five.txt"), shared("json/report_latency.json")])
+    const r = parseResults({}, [bencher("go/bench/five.txt"), bencher("json/report_latency.json")])
     expect(Either.map(r, (xs) => xs.length)).toEqual(Either.right(2))
   })
 
   it("fails the whole set when one iteration does not parse, naming the adapter and the iteration", () => {
-    const r = parseResults({ adapter: "rust_bench" }, [shared("rust/bench/one.txt"), "garbage", shared("rust/bench/one.txt")])
+    const r = parseResults({ adapter: "rust_bench" }, [bencher("rust/bench/one.txt"), "garbage", bencher("rust/bench/one.txt")])
     expect(Either.isLeft(r)).toBe(true)
     if (Either.isLeft(r)) {
       expect(r.left._tag).toBe("IterationFailed")
@@ -32,7 +32,7 @@ describe("parseResults", () => {
   })
 
   it("folds into a single Bmf when fold is set", () => {
-    const r = parseResults({ adapter: "rust_bench", fold: "max" }, [shared("rust/bench/one.txt"), shared("rust/bench/failed.txt")])
+    const r = parseResults({ adapter: "rust_bench", fold: "max" }, [bencher("rust/bench/one.txt"), bencher("rust/bench/failed.txt")])
     expect(Either.map(r, (xs) => xs.length)).toEqual(Either.right(1))
   })
 })

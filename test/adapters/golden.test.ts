@@ -3,15 +3,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { detect, parseOne } from "../../src/adapters/index.js"
 import { checkGolden, goldens } from "./golden.cases.js"
-import { shared, sharedFiles } from "./fixtures.js"
+import { bencher, bencherFiles } from "./fixtures.js"
 
 describe("golden fixtures from Bencher's tests", () => {
   for (const g of goldens) {
     it(`${g.adapter} parses ${g.file} exactly as Bencher`, () => {
-      checkGolden(g, parseOne(g.adapter, shared(g.file), {}))
+      checkGolden(g, parseOne(g.adapter, bencher(g.file), {}))
     })
     it(`magic parses ${g.file} exactly as ${g.adapter}`, () => {
-      const input = shared(g.file)
+      const input = bencher(g.file)
       const magic = detect(input, {})
       if (g.expected === "none") {
         expect(Either.isLeft(magic)).toBe(true)
@@ -25,7 +25,7 @@ describe("golden fixtures from Bencher's tests", () => {
 
   it("covers every non-gungraun fixture file", () => {
     const covered = new Set(goldens.map((g) => g.file))
-    const missing = sharedFiles().filter((f) => !f.startsWith("rust/gungraun/") && !covered.has(f))
+    const missing = bencherFiles().filter((f) => !f.startsWith("rust/gungraun/") && !covered.has(f))
     expect(missing).toEqual([])
   })
 })

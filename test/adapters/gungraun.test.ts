@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { detect, parseOne } from "../../src/adapters/index.js"
-import { shared, sharedFiles } from "./fixtures.js"
+import { bencher, bencherFiles } from "./fixtures.js"
 import { gungraunExpected } from "./gungraun.expected.js"
 
-const files = sharedFiles().filter((f) => f.startsWith("rust/gungraun/")).map((f) => f.slice("rust/gungraun/".length))
+const files = bencherFiles().filter((f) => f.startsWith("rust/gungraun/")).map((f) => f.slice("rust/gungraun/".length))
 
 describe("rust_gungraun adapter", () => {
   it("has an expectation for every gungraun fixture", () => {
@@ -15,7 +15,7 @@ describe("rust_gungraun adapter", () => {
   for (const file of files) {
     const expected = gungraunExpected[file]
     it(`parses ${file} (rust_gungraun, its alias and magic agree)`, () => {
-      const input = shared(`rust/gungraun/${file}`)
+      const input = bencher(`rust/gungraun/${file}`)
       const result = parseOne("rust_gungraun", input, {})
       if (expected === "none" || expected === undefined) {
         expect(Either.isLeft(result)).toBe(true)
@@ -33,14 +33,14 @@ describe("rust_gungraun adapter", () => {
   }
 
   it("keeps the new value when the old run is compared (delta columns ignored)", () => {
-    const bmf = Either.getOrThrow(parseOne("rust_gungraun", shared("rust/gungraun/delta_with_inf.txt"), {}))
+    const bmf = Either.getOrThrow(parseOne("rust_gungraun", bencher("rust/gungraun/delta_with_inf.txt"), {}))
     const short = bmf["rust_iai_callgrind::bench_fibonacci_group::bench_fibonacci short:10"]
     expect(short?.["total-read-write"]).toEqual({ value: 0 })
     expect(short?.["estimated-cycles"]).toEqual({ value: 2464 })
   })
 
   it("strips ANSI colours from names and values", () => {
-    const bmf = Either.getOrThrow(parseOne("rust_gungraun", shared("rust/gungraun/ansi-escapes.txt"), {}))
+    const bmf = Either.getOrThrow(parseOne("rust_gungraun", bencher("rust/gungraun/ansi-escapes.txt"), {}))
     expect(Object.keys(bmf)).toEqual([
       "rust_iai_callgrind::bench_fibonacci_group::bench_fibonacci short:10",
       "rust_iai_callgrind::bench_fibonacci_group::bench_fibonacci long:30"
@@ -48,11 +48,11 @@ describe("rust_gungraun adapter", () => {
   })
 
   it("rejects summaries that are not version 6", () => {
-    expect(Either.isLeft(parseOne("rust_gungraun_json", shared("rust/gungraun/json_not_v6.txt"), {}))).toBe(true)
+    expect(Either.isLeft(parseOne("rust_gungraun_json", bencher("rust/gungraun/json_not_v6.txt"), {}))).toBe(true)
   })
 
   it("accepts no --average (gungraun counts events, it has no statistic)", () => {
-    const r = parseOne("rust_gungraun", shared("rust/gungraun/with-ge.txt"), { average: "mean" })
+    const r = parseOne("rust_gungraun", bencher("rust/gungraun/with-ge.txt"), { average: "mean" })
     expect(Either.isLeft(r) && r.left._tag).toBe("UnsupportedAverage")
   })
 })

@@ -1,4 +1,4 @@
-// Formats peers parse and Bencher does not (reference/peers.md §5), from fixtures written after each
+// Formats peers parse and Bencher does not (docs/reference.md §12), from fixtures written after each
 // tool's documented output.
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"

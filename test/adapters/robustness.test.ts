@@ -4,7 +4,7 @@ import { Either } from "effect"
 import * as fc from "fast-check"
 import { adapterNames, detect, parseOne } from "../../src/adapters/index.js"
 import { goldens } from "./golden.cases.js"
-import { shared } from "./fixtures.js"
+import { bencher } from "./fixtures.js"
 
 const MiB = 1024 * 1024
 
@@ -92,7 +92,7 @@ describe("mixed logs", () => {
 
   for (const g of text) {
     it(`${g.file} parses the same with CRLF line ends and ANSI colours`, () => {
-      const input = shared(g.file)
+      const input = bencher(g.file)
       const expected = parseOne(g.adapter, input, {})
       const crlf = input.split("\n").join("\r\n")
       const coloured = input.split("\n").map((l) => (l.length > 0 ? `\x1b[1;32m${l}\x1b[0m` : l)).join("\r\n")
@@ -103,7 +103,7 @@ describe("mixed logs", () => {
 
   it("skips compiler output, warnings and failed benchmarks around the results", () => {
     const noise = "   Compiling foo v0.1.0\nwarning: unused variable `x`\n --> src/lib.rs:3:9\nerror: bench failed\n"
-    const input = noise + shared("rust/bench/failed.txt") + "\n" + noise
+    const input = noise + bencher("rust/bench/failed.txt") + "\n" + noise
     expect(Either.map(detect(input, {}), (d) => Object.keys(d.bmf))).toEqual(Either.right(["tests::benchmark_a", "tests::benchmark_c"]))
   })
 })
@@ -111,12 +111,12 @@ describe("mixed logs", () => {
 describe("magic detection", () => {
   it("still finds the results after a build log longer than its first look (64 KiB)", () => {
     const log = "   Compiling crate v0.1.0 (/src)\n".repeat(4000)
-    const r = detect(log + shared("rust/bench/many.txt"), {})
+    const r = detect(log + bencher("rust/bench/many.txt"), {})
     expect(Either.map(r, (d) => d.adapter)).toEqual(Either.right("rust_bench"))
   })
 
   it("keeps Bencher's order when two formats are mixed: the earlier adapter wins", () => {
-    const r = detect(shared("rust/criterion/many.txt") + "\n" + shared("go/bench/five.txt"), {})
+    const r = detect(bencher("rust/criterion/many.txt") + "\n" + bencher("go/bench/five.txt"), {})
     expect(Either.map(r, (d) => d.adapter)).toEqual(Either.right("go_bench"))
   })
 })

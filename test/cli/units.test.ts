@@ -13,7 +13,7 @@ import {
   unitsSymbol
 } from "../../src/units/index.js"
 
-describe("scaleUnits (reference/bencher.md §1.4)", () => {
+describe("scaleUnits (docs/reference.md §1.4)", () => {
   it("scales nanoseconds through ns, µs, ms, s, min and h by the minimum value", () => {
     expect(scaleUnits(999, NANOSECONDS)).toMatchObject({ factor: 1, symbol: "ns" })
     expect(scaleUnits(1_000, NANOSECONDS)).toMatchObject({ factor: 1e3, symbol: "µs", units: "microseconds (µs)" })

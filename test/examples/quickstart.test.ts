@@ -17,7 +17,7 @@ const script = join(repoRoot, "examples", "quickstart", "walkthrough.sh")
 const missing = async (): Promise<string | undefined> => {
   const help = await runBencher(["run", "--help"])
   if (!`${help.stdout}${help.stderr}`.includes("--image")) {
-    return "`bencher run` has no --image flag yet (issue 10 parts 1-6); the quick start's remote runs need it"
+    return "`bencher run` has no --image flag; the quick start's remote runs need it"
   }
   if (!existsSync("/bin/busybox")) return "no /bin/busybox (apt-get install busybox-static): the example image needs it"
   const executor = await Effect.runPromise(Effect.either(selectExecutor()))

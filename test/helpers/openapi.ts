@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { repoRoot } from "./process.js"
 
-/** Bencher's own OpenAPI document, beside the repository (CI copies shared/ next to the clone). */
-export const bencherOpenApiPath = join(repoRoot, "..", "shared", "reference", "bencher-openapi.json")
+/** Bencher's own OpenAPI document (its `services/api/openapi.json`, v0.6.12), copied into test/fixtures. */
+export const bencherOpenApiPath = join(repoRoot, "test", "fixtures", "bencher-openapi.json")
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [k: string]: Json }
 

@@ -185,7 +185,7 @@ describe("ReportPipeline rows", () => {
       const { warm, cold } = yield* warmAndCold(dir, reports)
       expect(warm).toEqual(cold)
 
-      // What reference/bencher.md §3.2 says each metric is judged against, worked out here from the plan alone.
+      // What docs/reference.md §3.2 says each metric is judged against, worked out here from the plan alone.
       const checkNow = Date.now()
       const expected: Array<BoundaryRow> = []
       for (const [r, p] of plan.entries()) {

@@ -3,7 +3,7 @@ import { replayCommand } from "../../sim/shrink.js"
 import { runSeed } from "../../sim/simulation.js"
 
 // The CI sweep: 200 seeds in two files (in parallel when vitest has two workers), 30 jobs each with every fault in play
-// (~30 s per file on the two-core dev machine: well inside the two minutes, with more interleavings per seed
+// (~30 s per file on the two-core dev machine: well inside a two-minute budget, with more interleavings per seed
 // than the 12 jobs it ran before the simulator got faster).
 const COUNT = 100
 const JOBS = 30

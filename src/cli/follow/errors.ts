@@ -1,6 +1,6 @@
 import { Data } from "effect"
 
-// How following a remote job can end besides success; each carries the process exit code of issue #10's table
+// How following a remote job can end besides success; each carries its process exit code (the README's table)
 // (src/main.ts exits with a failure's `exitCode`) and a message printed as `error: <message>`.
 
 /** The job failed (runner error, timeout, bad output): exit 2. */

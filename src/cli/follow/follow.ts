@@ -5,7 +5,7 @@ import { isTerminal, type JobStatus, type JsonJob } from "../../domain/job.js"
 import type { JsonReport } from "../../domain/report.js"
 import type { FollowDisplay, StatusChange } from "./display.js"
 
-// Following a remote job (issue #10): an RPC stream over WebSocket of its status changes and live output, with
+// Following a remote job: an RPC stream over WebSocket of its status changes and live output, with
 // polling of `GET /v0/projects/{project}/jobs/{job}` as the fallback while the stream is unavailable.
 
 /** The REST calls a follower needs; any client of the contract fits. */

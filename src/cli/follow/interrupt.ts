@@ -1,7 +1,7 @@
 import { Deferred, Effect, Fiber } from "effect"
 import { createInterface } from "node:readline"
 
-// Ctrl-C while following (issue #10): the first one cancels the job (after a yes on a terminal, at once with
+// Ctrl-C while following: the first one cancels the job (after a yes on a terminal, at once with
 // --cancel-on-interrupt or without a terminal to ask on); a second one leaves at once without canceling.
 
 /** Asks on the terminal; Ctrl-C there (the terminal is in raw mode, so no SIGINT reaches the process) is `onCtrlC`. */

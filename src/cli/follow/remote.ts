@@ -10,7 +10,7 @@ import { type FollowApi, followJob, type FollowTarget } from "./follow.js"
 import { onCtrlC } from "./interrupt.js"
 
 // The end of `bencher run --image` and `bencher job view --follow`: follow the job, then show the processed report
-// exactly as a local run does, or say why it did not get there (exit codes 0/1/2/3/4/130 of issue #10).
+// exactly as a local run does, or say why it did not get there (exit codes 0/1/2/3/4/130, listed in the README).
 
 export interface RemoteApi extends FollowApi {
   readonly viewReport: (project: string, report: string) => Effect.Effect<JsonReport, unknown>

@@ -2,7 +2,7 @@ import type { JsonAlert, JsonReport } from "../../domain/report.js"
 import { percentChange, scaleUnitsFor, type UnitsScale } from "../../units/index.js"
 
 // The report as the renderers see it: one row per (iteration, benchmark, measure) with the alert that row raised.
-// Units are scaled per iteration and measure, from the smallest value shown (reference/bencher.md §1.4).
+// Units are scaled per iteration and measure, from the smallest value shown (docs/reference.md §1.4).
 
 type Report = JsonReport
 type ReportResult = NonNullable<Report["results"]>[number][number]

@@ -1,6 +1,6 @@
 import { basename } from "node:path"
 
-// The BMF `bencher run` writes itself for `--build-time` and `--file-size` (reference/bencher.md §4.2).
+// The BMF `bencher run` writes itself for `--build-time` and `--file-size` (docs/reference.md §4.2).
 
 export type Bmf = Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>>
 

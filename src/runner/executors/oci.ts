@@ -69,7 +69,7 @@ const STATE_ROOT = "/run/bencher-runner"
 
 /**
  * crun's "cgroups in hybrid mode not supported" on hosts whose cgroup2 mount holds the hugetlb controller:
- * moving hugetlb to a v1 hierarchy (idempotent, root only) lets crun run (reference/sandbox.md §2).
+ * moving hugetlb to a v1 hierarchy (idempotent, root only) lets crun run (docs/reference.md §13).
  */
 const fixHybridHugetlb = async () => {
   const dir = "/sys/fs/cgroup/hugetlb"

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 
-// Core tables of reference/bencher.md §8. Times are epoch milliseconds; enums are INTEGER as in Bencher.
+// Core tables of docs/reference.md §8. Times are epoch milliseconds; enums are INTEGER as in Bencher.
 const statements = [
   `CREATE TABLE server (
     id INTEGER PRIMARY KEY,

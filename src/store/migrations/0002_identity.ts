@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 
-// Identity, plans and usage (issue 5). Keys are stored only as SHA-256 hex; times are epoch milliseconds.
+// Identity, plans and usage. Keys are stored only as SHA-256 hex; times are epoch milliseconds.
 const statements = [
   `CREATE TABLE user_key (
     id INTEGER PRIMARY KEY,

@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 
-// The OCI registry (issue 6): which blobs each project (repository) holds, its manifests and tags. Blob and
+// The OCI registry: which blobs each project (repository) holds, its manifests and tags. Blob and
 // manifest bytes live in the BlobStore, addressed by digest, so a blob pushed to two projects is stored once.
 const statements = [
   `CREATE TABLE registry_blob (
