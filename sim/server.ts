@@ -6,27 +6,16 @@ import { AccessOpen } from "../src/identity/access.js"
 import { Organizations, OrganizationsConfig } from "../src/identity/organizations.js"
 import { HeartbeatWriter } from "../src/jobs/heartbeats.js"
 import { ImageResolver } from "../src/jobs/image.js"
-import { JobEvents } from "../src/jobs/events.js"
-import { jobsLayers } from "../src/app/jobs.js"
 import { JobLifecycle } from "../src/jobs/lifecycle.js"
 import { JobOutputStore } from "../src/jobs/output.js"
 import { allowanceFor, JobPolicy } from "../src/jobs/policy.js"
-import { JobProcessingLive } from "../src/jobs/processing.js"
 import type { JobQueue } from "../src/jobs/queue.js"
 import { JobSettings, type JobSettingsShape } from "../src/jobs/settings.js"
-import { Branches } from "../src/projects/branches.js"
-import { Benchmarks, Measures, Testbeds } from "../src/projects/dimension-services.js"
-import { Projects } from "../src/projects/projects.js"
-import { SeriesHistory } from "../src/reports/history.js"
-import { ReportPipeline } from "../src/reports/pipeline.js"
-import { ReportViews } from "../src/reports/views.js"
-import { Runners } from "../src/runners/runners.js"
-import { Specs } from "../src/runners/specs.js"
 import { BackgroundSql, storeConnectionLayers } from "../src/store/database.js"
-import { Thresholds } from "../src/thresholds/thresholds.js"
 import { UsageSink } from "../src/usage/sink.js"
 import { Usage } from "../src/usage/usage.js"
-import { inOrder } from "./layers.js"
+import { inOrder } from "../src/app/layers.js"
+import { serverParts } from "../src/app/services.js"
 
 export const REGISTRY = "registry.sim"
 
@@ -91,29 +80,21 @@ export interface ServerOptions {
 }
 
 /**
- * The production services of a server (the same services as src/server/http.ts's ServicesLive, minus HTTP,
- * identity and the registry): queue, channel, supervisors, heartbeat writer, recovery, processing, reports. They
- * are built in dependency order rather than through a chain of provideMerge, which builds the same services
- * with a third of the Effect operations: the server is rebuilt at every simulated restart.
+ * The production services of a server, from the same parts list as the server's ServicesLive (app/services.ts),
+ * minus HTTP and the registry, with the world's faults and tiers as its choices. They are built in order
+ * (`inOrder`), which costs a third of the Effect operations of a provideMerge chain: the server is rebuilt at
+ * every simulated restart.
  */
 export const serverLayer = (options: ServerOptions) =>
   inOrder(
     Layer.succeed(JobSettings, options.settings),
-    // One PubSub of job events under every JobLifecycle instance.
-    JobEvents.Live,
     // The real store's connections on the seed's copy of the migrated template.
     ...storeConnectionLayers(options.file, { checkpoints: "inline" }),
     backgroundWithFaults(options.faults),
     Layer.mergeAll(UsageSink.Log, OrganizationsConfig.Default),
-    Layer.mergeAll(Usage.Live, Organizations.Live),
-    Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live, AccessOpen),
-    Specs.Live,
-    Runners.Live,
-    Layer.mergeAll(ReportPipeline.Live, ReportViews.Live),
-    // Processing's lifecycle is the jobs' one: the same layer, so the build's MemoMap makes it once.
-    JobProcessingLive.pipe(Layer.provide(options.lifecycle ?? JobLifecycle.Live)),
-    Layer.mergeAll(ImageResolver.digestOnly(REGISTRY), policyOf(options.tierOf)),
-    ...jobsLayers({
+    Layer.mergeAll(Usage.Live, Organizations.Live, AccessOpen),
+    ...serverParts({
+      seams: Layer.mergeAll(ImageResolver.digestOnly(REGISTRY), policyOf(options.tierOf)),
       outputs: outputsWithFaults(options.faults),
       writer: HeartbeatWriter.Live,
       ...(options.queue === undefined ? {} : { queue: options.queue }),

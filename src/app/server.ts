@@ -4,25 +4,12 @@ import { Effect, Layer } from "effect"
 import { createServer, type Server } from "node:http"
 import { IdentityLive } from "../identity/layer.js"
 import { HeartbeatWriter } from "../jobs/heartbeats.js"
-import { JobEvents } from "../jobs/events.js"
-import { JobLifecycle } from "../jobs/lifecycle.js"
-import { JobProcessingLive } from "../jobs/processing.js"
-import { Branches } from "../projects/branches.js"
-import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
-import { Projects } from "../projects/projects.js"
 import { RegistryLive } from "../registry/index.js"
-import { SeriesHistory } from "../reports/history.js"
-import { Perf } from "../reports/perf.js"
-import { ReportPipeline } from "../reports/pipeline.js"
-import { ReportViews } from "../reports/views.js"
-import { Runners } from "../runners/runners.js"
-import { Specs } from "../runners/specs.js"
 import { JobEventsRpcRoutes } from "../server/job-events-rpc.js"
 import { guard } from "../server/middleware.js"
 import { ApiRoutes, OciRoutes } from "../server/routes.js"
 import { RunnerRpcRoutes } from "../server/runner-rpc.js"
 import { StoreLive } from "../store/database.js"
-import { Thresholds } from "../thresholds/thresholds.js"
 import { dataDirOf, ServerConfig, type ServerConfigShape } from "./config.js"
 import {
   ImageResolverFromRegistry,
@@ -31,27 +18,22 @@ import {
   RunnerPullTokensFromRegistry,
   RunnerUsageFromLedger
 } from "./job-seams.js"
-import { jobsLayer } from "./jobs.js"
+import { inOrder } from "./layers.js"
+import { reportParts, serverParts } from "./services.js"
 
 /** Applied to every route: the body-size limit and JSON bodies for unknown routes and defects (server/middleware.ts). */
 const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, (config) => guard(config.maxBodyBytes)), { global: true })
 
 /** Projects, their dimensions, thresholds and the report pipeline; they need the store and identity's Usage. */
-export const ReportServicesLive = Layer.mergeAll(ReportPipeline.Live, Perf.Live).pipe(
-  Layer.provideMerge(ReportViews.Live),
-  Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live))
-)
+export const ReportServicesLive = inOrder(...reportParts)
 
-/** The domain services behind the handlers; they need the store and identity (Access, Organizations, ...). */
-export const ServicesLive = jobsLayer({ outputs: JobOutputStoreFromBlobs, writer: HeartbeatWriter.Live }).pipe(
-  Layer.provideMerge(Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans, RunnerPullTokensFromRegistry, RunnerUsageFromLedger)),
-  // The lifecycle is plain compare-and-set SQL, so processing may hold its own instance.
-  Layer.provideMerge(JobProcessingLive.pipe(Layer.provide(JobLifecycle.Live))),
-  Layer.provideMerge(Runners.Live),
-  Layer.provideMerge(Specs.Live),
-  Layer.provideMerge(ReportServicesLive),
-  // One PubSub of job events under every JobLifecycle instance (the jobs' and processing's).
-  Layer.provideMerge(JobEvents.Live)
+/** The domain services behind the handlers; they need the store, identity (Access, Plans, ...) and the registry. */
+export const ServicesLive = inOrder(
+  ...serverParts({
+    seams: Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans, RunnerPullTokensFromRegistry, RunnerUsageFromLedger),
+    outputs: JobOutputStoreFromBlobs,
+    writer: HeartbeatWriter.Live
+  })
 )
 
 /** Everything but the HTTP server: services, registry, identity and the store, for a config. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer, Option } from "effect"
-import { inOrder } from "../../sim/layers.js"
+import { inOrder } from "../../src/app/layers.js"
 
 class Counter extends Context.Tag("test/Counter")<Counter, { readonly n: number }>() {}
 class Doubled extends Context.Tag("test/Doubled")<Doubled, { readonly n: number }>() {}
