@@ -101,12 +101,7 @@ export class Simulation {
     const clientCount = r.int(2, 6)
     const fiber = world.fork(this.server.onServer(Effect.gen(function*() {
       const specs = yield* Specs
-      const ids = new Map<string, number>()
-      for (const name of SPECS) {
-        const spec = yield* specs.create({ name, cpu: 1, memory: 512, disk: 1024, fallback: false })
-        ids.set(spec.slug, (yield* specs.resolve(spec.slug)).id)
-      }
-      return ids
+      for (const name of SPECS) yield* specs.create({ name, cpu: 1, memory: 512, disk: 1024, fallback: false })
     })))
     world.scheduler.runUntilIdle()
     const specs = fiber.unsafePoll()

@@ -17,7 +17,6 @@ const POLL_SECONDS = 30
 export interface SimRunner extends RunnerLink {
   readonly auth: AuthenticatedRunner
   readonly heartbeatMs: number
-  executing: string | null
 }
 
 /** What the supervisor holds for a job when a heartbeat for it arrives (what decides its bill). */
@@ -80,8 +79,7 @@ export class RunnerFleet {
       incarnation: 0,
       partitionedUntil: 0,
       handlers: new Set(),
-      claims: new Set(),
-      executing: null
+      claims: new Set()
     }
     this.all.push(runner)
     this.byId.set(runner.auth.id, runner)
@@ -123,7 +121,6 @@ export class RunnerFleet {
         world.violate("single_claim", `job ${plan.key} (${uuid}) handed to ${runner.name} while ${holder} still runs it`, [uuid])
       }
       self.executingBy.set(uuid, runner.name)
-      runner.executing = uuid
       world.log(runner.name, `claimed ${plan.key} ${uuid.slice(0, 8)} (${plan.durationMs} ms, timeout ${plan.timeout} s)`)
       const r = runner.rng
       // Every draw is made whatever the rates, so a fault turned off leaves the rest of the stream as it was.
@@ -134,13 +131,11 @@ export class RunnerFleet {
       const stopFor = draws.stopFor
       const crash = () => {
         self.executingBy.delete(uuid)
-        runner.executing = null
         self.crash(runner)
         return true
       }
       const finish = () => {
         if (self.executingBy.get(uuid) === runner.name) self.executingBy.delete(uuid)
-        runner.executing = null
         return false
       }
       if (crashPoint === "before") {
