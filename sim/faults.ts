@@ -1,21 +1,24 @@
 import type { Rng } from "./rng.js"
 
-/** Every fault the world can inject; each seed picks a probability for each. */
+/**
+ * Every fault the world can inject, beside the part of the world (sim/world/) that injects it; each seed picks a
+ * probability for each, in this order, so a new fault goes at the end or every seed's mix changes.
+ */
 export const FAULTS = [
-  "crash_before_running",
-  "crash_during",
-  "crash_after_completed",
-  "partition",
-  "delay",
-  "duplicate",
-  "heartbeat_stop",
-  "slow_job",
-  "user_cancel",
-  "server_restart",
-  "background_busy",
-  "garbage_output",
-  "nonzero_exit",
-  "disk_full"
+  "crash_before_running", // runners.ts
+  "crash_during", // runners.ts
+  "crash_after_completed", // runners.ts
+  "partition", // chaos.ts
+  "delay", // network.ts
+  "duplicate", // network.ts
+  "heartbeat_stop", // runners.ts
+  "slow_job", // job-plan.ts
+  "user_cancel", // clients.ts
+  "server_restart", // chaos.ts
+  "background_busy", // storage-faults.ts
+  "garbage_output", // job-plan.ts
+  "nonzero_exit", // job-plan.ts
+  "disk_full" // storage-faults.ts
 ] as const
 export type FaultName = typeof FAULTS[number]
 
