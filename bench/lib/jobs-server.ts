@@ -13,16 +13,15 @@ import { JsonNewRun } from "../../src/domain/run.js"
 import { CurrentActor } from "../../src/identity/actor.js"
 import { submitRun } from "../../src/runs/submit.js"
 import { defaultServerConfig, ServerConfig } from "../../src/app/config.js"
-import { ReportServicesLive, RoutesLive } from "../../src/app/server.js"
+import { RoutesLive } from "../../src/app/server.js"
 import { BackgroundSql, StoreLive } from "../../src/store/database.js"
 import { IdentityLive } from "../../src/identity/layer.js"
 import { RegistryLive } from "../../src/registry/index.js"
 import { JobOutputStore } from "../../src/jobs/output.js"
 import { HeartbeatWriter } from "../../src/jobs/heartbeats.js"
-import { JobEvents } from "../../src/jobs/events.js"
-import { JobSeamsDefault, jobsLayer } from "../../src/app/jobs.js"
-import { Runners } from "../../src/runners/runners.js"
-import { Specs } from "../../src/runners/specs.js"
+import { JobSeamsDefault } from "../../src/app/jobs.js"
+import { inOrder } from "../../src/app/layers.js"
+import { serverParts } from "../../src/app/services.js"
 import { SqlClient } from "@effect/sql"
 import { Clock, Duration } from "effect"
 import { JobSettings } from "../../src/jobs/settings.js"
@@ -50,17 +49,14 @@ export const MainConnectionHeartbeats = Layer.effect(HeartbeatWriter, Effect.gen
  * bench measures dispatch and heartbeats, not pulls): the production services otherwise, with identity.
  */
 const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlClient | BackgroundSql>, dataDir: string, teamJobs: boolean) =>
-  jobsLayer({ outputs: JobOutputStore.Table, writer }).pipe(
-    Layer.provideMerge(teamJobs ? Layer.merge(JobSeamsDefault, TeamJobs) : JobSeamsDefault),
-    // Billed minutes go to the usage ledger, as on a real server.
-    Layer.provideMerge(RunnerUsageFromLedger),
-    Layer.provideMerge(Runners.Live),
-    Layer.provideMerge(Specs.Live),
-    Layer.provideMerge(ReportServicesLive),
-    Layer.provideMerge(RegistryLive({ root: dataDir })),
-    Layer.provideMerge(IdentityLive),
-    Layer.provideMerge(JobEvents.Live)
-  )
+  inOrder(
+    ...serverParts({
+      // Billed minutes go to the usage ledger, as on a real server.
+      seams: Layer.mergeAll(teamJobs ? Layer.merge(JobSeamsDefault, TeamJobs) : JobSeamsDefault, RunnerUsageFromLedger),
+      outputs: JobOutputStore.Table,
+      writer
+    })
+  ).pipe(Layer.provideMerge(RegistryLive({ root: dataDir })), Layer.provideMerge(IdentityLive))
 
 /**
  * Every job at the team tier (one-hour timeout): a bench that keeps jobs running for minutes must not see them
