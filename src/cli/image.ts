@@ -3,7 +3,8 @@ import { Config, Console, Effect, Option, Schema } from "effect"
 import { join } from "node:path"
 import { pushLayout } from "../image/client.js"
 import { buildImage, isLayout, layoutFromDockerArchive } from "../image/layout.js"
-import { parseImageName } from "../registry/oci.js"
+import { isResourceId } from "../domain/ids.js"
+import { parseImageName } from "../oci/index.js"
 
 export class ImageCommandError extends Schema.TaggedError<ImageCommandError>()("ImageCommandError", {
   message: Schema.String
@@ -28,7 +29,7 @@ const key = Options.text("key").pipe(
 
 /** `<project>:<tag>`, optionally prefixed by the registry host as in `localhost:61016/<project>:<tag>`. */
 const target = (image: string) => {
-  const parsed = parseImageName(image)
+  const parsed = parseImageName(image, isResourceId)
   if (parsed === undefined || parsed.reference === undefined || parsed.reference._tag !== "Tag") {
     return Effect.fail(new ImageCommandError({ message: `${image} is not <project>:<tag> (a project slug or uuid and a valid tag)` }))
   }

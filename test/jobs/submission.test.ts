@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
 import { JsonNewRunJob } from "../../src/domain/run.js"
-import { ImageResolver, parseImageReference } from "../../src/jobs/image.js"
+import { ImageResolver } from "../../src/jobs/image.js"
+import { splitImageName } from "../../src/oci/index.js"
 import { allowanceFor } from "../../src/jobs/policy.js"
 import { generateRunnerKey, hashRunnerKey, isRunnerKey, sameHash } from "../../src/runners/keys.js"
 
@@ -20,9 +21,9 @@ describe("job submission input", () => {
   })
 
   it("splits image references into host, repository, tag and digest", () => {
-    expect(parseImageReference(`registry.example:5000/proj@${digest}`)).toEqual({ host: "registry.example:5000", repository: "proj", tag: null, digest })
-    expect(parseImageReference("proj:v1")).toEqual({ host: null, repository: "proj", tag: "v1", digest: null })
-    expect(parseImageReference("localhost/proj")).toEqual({ host: "localhost", repository: "proj", tag: null, digest: null })
+    expect(splitImageName(`registry.example:5000/proj@${digest}`)).toEqual({ host: "registry.example:5000", repository: "proj", tag: undefined, digest })
+    expect(splitImageName("proj:v1")).toEqual({ host: undefined, repository: "proj", tag: "v1", digest: undefined })
+    expect(splitImageName("localhost/proj")).toEqual({ host: "localhost", repository: "proj", tag: undefined, digest: undefined })
   })
 
   it.effect("resolves digests on this registry only, and explains what to send instead of a tag", () =>
