@@ -4,7 +4,6 @@ import { JsonNewRunJob } from "../../src/domain/run.js"
 import { ImageResolver } from "../../src/jobs/image.js"
 import { splitImageName } from "../../src/oci/index.js"
 import { allowanceFor } from "../../src/jobs/policy.js"
-import { generateRunnerKey, hashRunnerKey, isRunnerKey, sameHash } from "../../src/runners/keys.js"
 
 const decode = Schema.decodeUnknownEither(JsonNewRunJob)
 const digest = `sha256:${"d".repeat(64)}`
@@ -43,13 +42,5 @@ describe("job submission input", () => {
     expect(allowanceFor("free")).toMatchObject({ priority: 100, defaultTimeout: 300, maxTimeout: 300 })
     expect(allowanceFor("team")).toMatchObject({ priority: 200, defaultTimeout: 3600, maxTimeout: null })
     expect(allowanceFor("enterprise")).toMatchObject({ priority: 300, defaultTimeout: 3600, maxTimeout: null })
-  })
-
-  it("makes runner keys of 30 alphanumerics and compares their hashes in constant time", () => {
-    const key = generateRunnerKey()
-    expect(isRunnerKey(key)).toBe(true)
-    expect(key).toMatch(/^bencher_runner_[A-Za-z0-9]{30}$/)
-    expect(sameHash(hashRunnerKey(key), hashRunnerKey(key))).toBe(true)
-    expect(sameHash(hashRunnerKey(key), hashRunnerKey(generateRunnerKey()))).toBe(false)
   })
 })
