@@ -14,4 +14,5 @@ export const Digest = Schema.String.pipe(
 export type Digest = typeof Digest.Type
 
 /** The digest of a blob or manifest held in memory. */
-export const digestOf = (bytes: Uint8Array): Digest => `sha256:${createHash("sha256").update(bytes).digest("hex")}` as Digest
+export const digestOf = (bytes: Uint8Array): Digest =>
+  `sha256:${createHash("sha256").update(bytes).digest("hex")}` as Digest

@@ -52,36 +52,40 @@ export type ImageIndex = typeof ImageIndex.Type
 
 export type ParsedManifest =
   | {
-    readonly _tag: "Image"
-    readonly mediaType: string
-    readonly config: Descriptor
-    readonly layers: ReadonlyArray<Descriptor>
-    readonly subject: Descriptor | undefined
-    readonly artifactType: string | undefined
-    readonly annotations: Readonly<Record<string, string>> | undefined
-  }
+      readonly _tag: "Image"
+      readonly mediaType: string
+      readonly config: Descriptor
+      readonly layers: ReadonlyArray<Descriptor>
+      readonly subject: Descriptor | undefined
+      readonly artifactType: string | undefined
+      readonly annotations: Readonly<Record<string, string>> | undefined
+    }
   | {
-    readonly _tag: "Index"
-    readonly mediaType: string
-    readonly manifests: ReadonlyArray<Descriptor>
-    readonly subject: Descriptor | undefined
-    readonly artifactType: string | undefined
-    readonly annotations: Readonly<Record<string, string>> | undefined
-  }
+      readonly _tag: "Index"
+      readonly mediaType: string
+      readonly manifests: ReadonlyArray<Descriptor>
+      readonly subject: Descriptor | undefined
+      readonly artifactType: string | undefined
+      readonly annotations: Readonly<Record<string, string>> | undefined
+    }
 
 /** Layers a registry need not hold (Docker foreign layers, OCI non-distributable layers). */
 export const isNonDistributable = (d: Descriptor): boolean =>
   d.mediaType.includes("foreign") || d.mediaType.includes("nondistributable")
 
 const invalid = (message: string) => Either.left(new InvalidManifest({ message }))
-const format = (e: ParseResult.ParseError) => new InvalidManifest({ message: ParseResult.TreeFormatter.formatErrorSync(e) })
+const format = (e: ParseResult.ParseError) =>
+  new InvalidManifest({ message: ParseResult.TreeFormatter.formatErrorSync(e) })
 
 /**
  * Decodes a manifest body. The media type comes from the Content-Type header, falling back to the body's
  * `mediaType`, then to its shape; when header and body both name one they must agree. The message of the
  * error is what the registry answers with MANIFEST_INVALID.
  */
-export const parseManifest = (bytes: Uint8Array, contentType: string | undefined): Either.Either<ParsedManifest, InvalidManifest> => {
+export const parseManifest = (
+  bytes: Uint8Array,
+  contentType: string | undefined
+): Either.Either<ParsedManifest, InvalidManifest> => {
   let json: unknown
   try {
     json = JSON.parse(Buffer.from(bytes).toString("utf8"))
@@ -118,9 +122,11 @@ export const parseManifest = (bytes: Uint8Array, contentType: string | undefined
       config: m.config,
       layers: m.layers,
       subject: m.subject,
-      artifactType: m.artifactType ?? (m.config.mediaType === MediaType.ociConfig || m.config.mediaType === MediaType.dockerConfig
-        ? undefined
-        : m.config.mediaType),
+      artifactType:
+        m.artifactType ??
+        (m.config.mediaType === MediaType.ociConfig || m.config.mediaType === MediaType.dockerConfig
+          ? undefined
+          : m.config.mediaType),
       annotations: m.annotations
     }))
   )
@@ -147,7 +153,9 @@ export const ImageConfig = Schema.Struct({
 export type ImageConfig = typeof ImageConfig.Type
 
 export const parseImageConfig = (bytes: Uint8Array): Either.Either<ImageConfig, InvalidManifest> =>
-  Schema.decodeUnknownEither(Schema.parseJson(ImageConfig))(Buffer.from(bytes).toString("utf8")).pipe(Either.mapLeft(format))
+  Schema.decodeUnknownEither(Schema.parseJson(ImageConfig))(Buffer.from(bytes).toString("utf8")).pipe(
+    Either.mapLeft(format)
+  )
 
 /** Runner platforms a job may target. */
 export type RunnerPlatform = "linux/amd64" | "linux/arm64"
@@ -156,10 +164,16 @@ export type RunnerPlatform = "linux/amd64" | "linux/arm64"
 export const hostPlatform = (): RunnerPlatform => (process.arch === "arm64" ? "linux/arm64" : "linux/amd64")
 
 /** Picks the manifest of an index for a platform; the default variant of arm64 (v8 or none) matches. */
-export const selectPlatform = (manifests: ReadonlyArray<Descriptor>, platform: RunnerPlatform): Descriptor | undefined => {
+export const selectPlatform = (
+  manifests: ReadonlyArray<Descriptor>,
+  platform: RunnerPlatform
+): Descriptor | undefined => {
   const [os, architecture] = platform.split("/") as [string, string]
-  return manifests.find((d) =>
-    d.platform !== undefined && d.platform.os === os && d.platform.architecture === architecture &&
-    (architecture !== "arm64" || d.platform.variant === undefined || d.platform.variant === "v8")
+  return manifests.find(
+    (d) =>
+      d.platform !== undefined &&
+      d.platform.os === os &&
+      d.platform.architecture === architecture &&
+      (architecture !== "arm64" || d.platform.variant === undefined || d.platform.variant === "v8")
   )
 }

@@ -37,7 +37,9 @@ export interface ImageNameParts {
 /** `name[:tag]`: a colon after the last slash starts the tag (a colon before it belongs to a host's port). */
 const cutTag = (name: string): { readonly name: string; readonly tag: string | undefined } => {
   const colon = name.lastIndexOf(":")
-  return colon > name.lastIndexOf("/") ? { name: name.slice(0, colon), tag: name.slice(colon + 1) } : { name, tag: undefined }
+  return colon > name.lastIndexOf("/")
+    ? { name: name.slice(0, colon), tag: name.slice(colon + 1) }
+    : { name, tag: undefined }
 }
 
 /**
@@ -45,13 +47,17 @@ const cutTag = (name: string): { readonly name: string; readonly tag: string | u
  * when it has a dot, a colon or is `localhost`, as docker reads image names; with `host: "first"` any first
  * segment is the host, since a runner pulls only from a registry it is told and never from an implied one.
  */
-export const splitImageName = (image: string, options: { readonly host: "docker" | "first" } = { host: "docker" }): ImageNameParts => {
+export const splitImageName = (
+  image: string,
+  options: { readonly host: "docker" | "first" } = { host: "docker" }
+): ImageNameParts => {
   const at = image.indexOf("@")
   const name = at >= 0 ? image.slice(0, at) : image
   const digest = at >= 0 ? image.slice(at + 1) : undefined
   const slash = name.indexOf("/")
   const first = slash >= 0 ? name.slice(0, slash) : undefined
-  const isHost = first !== undefined &&
+  const isHost =
+    first !== undefined &&
     (options.host === "first" || first.includes(".") || first.includes(":") || first === "localhost")
   const { name: repository, tag } = cutTag(isHost ? name.slice(slash + 1) : name)
   return { host: isHost ? first : undefined, repository, tag, digest }

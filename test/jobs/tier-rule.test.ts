@@ -31,8 +31,17 @@ describe("tier rules of the job queue", () => {
     const drain = () => {
       const claimed: Array<string> = []
       for (;;) {
-        const allowed = pending.filter((job) => tierAllows(job, count((j) => j.organizationId), count((j) => j.sourceIp ?? "")))
-        const next = allowed.reduce<QueuedJob | undefined>((best, job) => (best === undefined || before(job, best) ? job : best), undefined)
+        const allowed = pending.filter((job) =>
+          tierAllows(
+            job,
+            count((j) => j.organizationId),
+            count((j) => j.sourceIp ?? "")
+          )
+        )
+        const next = allowed.reduce<QueuedJob | undefined>(
+          (best, job) => (best === undefined || before(job, best) ? job : best),
+          undefined
+        )
         if (next === undefined) return claimed
         pending.splice(pending.indexOf(next), 1)
         active.set(next.id, next)
@@ -43,7 +52,14 @@ describe("tier rules of the job queue", () => {
       for (const [id] of active) if (finished.includes(names.get(id) ?? "")) active.delete(id)
     }
     expect(drain()).toEqual([
-      "enterprise-1", "enterprise-2", "team-1", "team-2", "free-1", "free-other-org", "unclaimed-a1", "unclaimed-b1"
+      "enterprise-1",
+      "enterprise-2",
+      "team-1",
+      "team-2",
+      "free-1",
+      "free-other-org",
+      "unclaimed-a1",
+      "unclaimed-b1"
     ])
     expect(drain()).toEqual([])
     finish("free-1", "unclaimed-a1")
