@@ -46,8 +46,9 @@ export const BenchmarkName = Schema.String.pipe(
 )
 
 /** A path or body reference to a resource: a UUID or a slug. */
+export const isResourceId = (s: string): boolean => isUuid(s) || isSlug(s)
 export const ResourceId = Schema.String.pipe(
-  Schema.filter((s) => isUuid(s) || isSlug(s) || "must be a UUID or a slug")
+  Schema.filter((s) => isResourceId(s) || "must be a UUID or a slug")
 )
 export type ResourceId = typeof ResourceId.Type
 

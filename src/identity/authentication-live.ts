@@ -3,7 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Option } from "effect"
 import { Unauthorized } from "../domain/errors.js"
 import { Authentication, type Actor } from "./actor.js"
-import { keyKind } from "./keys.js"
+import { keyKind } from "../domain/keys.js"
 import { ProjectKeys } from "./project-keys.js"
 import { UserKeys } from "./user-keys.js"
 

@@ -9,7 +9,7 @@ import type { JsonIterationOutput } from "../domain/job.js"
 import type { JsonClaimedJob } from "../domain/runner.js"
 import { execute, type JobSettings, resourceSpecOf, type RunnerLimits } from "./execute.js"
 import type { Executor } from "./executors/executor.js"
-import { parseImageReference } from "./image/reference.js"
+import { parseImageReference } from "../oci/index.js"
 import { pullImage, sourceFor } from "./image/store.js"
 
 export interface RunnerLoopOptions {

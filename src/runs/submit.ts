@@ -10,7 +10,7 @@ import { ReportPipeline, reportInputOf } from "../reports/pipeline.js"
 import { projectForRun } from "../reports/run-target.js"
 import { ReportViews } from "../reports/views.js"
 import { retryBusy } from "../store/database.js"
-import { parseImageReference } from "../jobs/image.js"
+import { splitImageName } from "../oci/index.js"
 import { Jobs } from "../jobs/jobs.js"
 
 /**
@@ -35,7 +35,7 @@ export const submitRun = (payload: JsonNewRun) =>
     const views = yield* ReportViews
     const jobs = yield* Jobs
     const sql = yield* SqlClient.SqlClient
-    const target = payload.project ?? (job === undefined ? undefined : parseImageReference(job.image).repository)
+    const target = payload.project ?? (job === undefined ? undefined : splitImageName(job.image).repository)
     const created = yield* retryBusy(sql.withTransaction(Effect.gen(function*() {
       const { project, created } = yield* projectForRun(actor, target, payload.context)
       if (!created) {

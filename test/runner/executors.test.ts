@@ -11,7 +11,7 @@ import type { Executor, ExecutorKind } from "../../src/runner/executors/executor
 import { ociRuntimeExecutor } from "../../src/runner/executors/oci.js"
 import { which } from "../../src/runner/executors/process.js"
 import { makeExecutor, selectExecutor } from "../../src/runner/executors/select.js"
-import { parseImageReference } from "../../src/runner/image/reference.js"
+import { parseImageReference } from "../../src/oci/index.js"
 import { type PulledImage, pullImage, sourceFor } from "../../src/runner/image/store.js"
 import { buildImage, busyboxLayer, tarOf, writeLayout } from "./fixtures.js"
 
