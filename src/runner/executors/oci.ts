@@ -68,6 +68,13 @@ export const ociRuntimeConfig = (spec: RunSpec, outputDir: string, cgroup: JobCg
 const STATE_ROOT = "/run/bencher-runner"
 
 /**
+ * The OCI runtime's `--root`: one per runner instance (`owner`), so what `<runtime> --root <dir> list` shows is
+ * that instance's containers; the shared default without an owner.
+ */
+export const ociStateDir = (runtime: "crun" | "runc", owner?: string | undefined): string =>
+  owner === undefined ? join(STATE_ROOT, runtime) : join(STATE_ROOT, owner, runtime)
+
+/**
  * crun's "cgroups in hybrid mode not supported" on hosts whose cgroup2 mount holds the hugetlb controller:
  * moving hugetlb to a v1 hierarchy (idempotent, root only) lets crun run (reference/sandbox.md §2).
  */
@@ -80,13 +87,13 @@ const fixHybridHugetlb = async () => {
 
 /** One OCI runtime by name, unprobed; `ociExecutor` is what picks between them. */
 export const ociRuntimeExecutor = (runtime: "crun" | "runc", binary: string): Executor => {
-  const stateDir = join(STATE_ROOT, runtime)
   const self: Executor = {
     kind: "oci",
     describe: `oci (${runtime})`,
     probe: Effect.suspend(() => probeWith(self)),
     run: (spec, signal) => {
       const containerId = `bencher-${spec.id}`
+      const stateDir = ociStateDir(runtime, spec.owner)
       return runInSandbox("oci", spec, signal, { rootfs: spec.rootfs, outputDir: join(spec.scratchDir, "output"), cwd: spec.cwd }, async (cgroup) => {
         const outputDir = await prepareOutputDir(spec)
         const bundle = join(spec.scratchDir, "bundle")
