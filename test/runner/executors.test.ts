@@ -135,6 +135,13 @@ const isolationSuite = (kind: ExecutorKind) =>
       expect(result.runs[0]?.outputFull).toBe(true)
       expect(result.runs[0]?.files[0]?.size).toBe(4 * 1024 * 1024)
       expect(result.error).toContain("/output is full: the job hit its disk limit of 4 MiB")
+      // Every other path the job may write to is bounded by the same disk limit.
+      const others = await run(ex(), sh([
+        "for d in /tmp /dev/shm /dev; do dd if=/dev/zero of=$d/big bs=1M count=16 2>/dev/null; echo \"$d $(cat $d/big 2>/dev/null | wc -c)\"; done"
+      ].join("; ")), { disk: 4 * 1024 * 1024 })
+      for (const line of (others.results[0]?.stdout ?? "").trim().split("\n")) {
+        expect(Number(line.split(" ")[1]), line).toBeLessThanOrEqual(4 * 1024 * 1024)
+      }
     })
 
     it("runs the next job normally after the faults", async () => {

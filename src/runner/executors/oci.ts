@@ -34,7 +34,10 @@ export const ociRuntimeConfig = (spec: RunSpec, outputDir: string, cgroup: JobCg
     mounts: [
       { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
       { destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"] },
-      { destination: "/dev/shm", type: "tmpfs", source: "shm", options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] },
+      {
+        destination: "/dev/shm", type: "tmpfs", source: "shm",
+        options: ["nosuid", "noexec", "nodev", "mode=1777", `size=${limits.tmpBytes ?? DEFAULT_TMP_BYTES}`]
+      },
       { destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"] },
       {
         destination: "/tmp", type: "tmpfs", source: "tmpfs",
