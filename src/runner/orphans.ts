@@ -143,7 +143,10 @@ export const withRunnerHome = <A, E, R>(
           message: `another runner (pid ${holder}) uses the cache dir ${cacheDir}; give each runner its own --cache-dir`
         })
       }
-      yield* Effect.promise(() => writeLock(cacheDir))
+      yield* Effect.tryPromise({
+        try: () => writeLock(cacheDir),
+        catch: (e) => new RunnerBusy({ message: `cannot take the cache dir ${cacheDir}: ${e instanceof Error ? e.message : String(e)}` })
+      })
       const owner = runnerOwner(cacheDir)
       const swept = yield* Effect.promise(() => sweepOrphans(cacheDir, owner))
       if (swept.processes + swept.containers + swept.cgroups + swept.mounts + swept.scratchDirs > 0) {

@@ -3,12 +3,13 @@
 // processes (bin/bencher.js, so `npm run build` first) with the oci executor, checked through /proc and cgroupfs.
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Either } from "effect"
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { spawn } from "node:child_process"
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { pushLayout } from "../../src/image/client.js"
 import { ociStateDir } from "../../src/runner/executors/oci.js"
 import { makeExecutor } from "../../src/runner/executors/select.js"
-import { runnerOwner, scratchRootOf } from "../../src/runner/orphans.js"
+import { runnerOwner, scratchRootOf, withRunnerHome } from "../../src/runner/orphans.js"
 import { apiJson as json } from "../helpers/http.js"
 import { startIdentityServer } from "../helpers/identity.js"
 import { type Spawned, spawnBencher } from "../helpers/process.js"
@@ -145,4 +146,27 @@ describe.skipIf(Either.isLeft(oci))("bencher runner up: orphans of a killed runn
       expect(yield* status(inFlight)).toBe("canceled")
       expect(existsSync(join(cacheDir, "runner.pid"))).toBe(false)
     }), 120_000)
+})
+
+describe("withRunnerHome", () => {
+  const executor = { kind: "local", describe: "fake", probe: Effect.void, run: () => Effect.die("unused") } as const
+
+  it.live("refuses a cache dir a live runner holds, takes over one whose holder is gone, and lets go at the end", () =>
+    Effect.gen(function*() {
+      const cacheDir = tempFolder("bencher-home-")
+      const other = spawn("sleep", ["30"])
+      const start = readFileSync(`/proc/${other.pid}/stat`, "utf8").split(") ")[1]?.split(" ")[19]
+      writeFileSync(join(cacheDir, "runner.pid"), JSON.stringify({ pid: other.pid, start }))
+      const busy = yield* Effect.flip(withRunnerHome(cacheDir, executor, () => Effect.void))
+      expect(busy.message).toContain(`another runner (pid ${other.pid}) uses the cache dir`)
+      other.kill("SIGKILL")
+      yield* Effect.promise(() => new Promise((r) => other.on("exit", r)))
+      const owner = yield* withRunnerHome(cacheDir, executor, (owned) =>
+        Effect.sync(() => {
+          expect(JSON.parse(readFileSync(join(cacheDir, "runner.pid"), "utf8")).pid).toBe(process.pid)
+          return owned
+        }))
+      expect(owner.kind).toBe("local")
+      expect(existsSync(join(cacheDir, "runner.pid"))).toBe(false)
+    }))
 })
