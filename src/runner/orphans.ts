@@ -1,8 +1,8 @@
 import { Effect } from "effect"
 import { createHash } from "node:crypto"
 import { existsSync } from "node:fs"
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
-import { join, resolve } from "node:path"
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises"
+import { dirname, join, resolve } from "node:path"
 import { RunnerBusy } from "./errors.js"
 import { sweepJobCgroups } from "./executors/cgroups.js"
 import type { Executor } from "./executors/executor.js"
@@ -158,5 +158,11 @@ export const withRunnerHome = <A, E, R>(
       return owner
     }),
     (owner) => use(ownedExecutor(executor, owner)),
-    () => Effect.promise(() => releaseLock(cacheDir).catch(() => undefined))
+    (owner) =>
+      Effect.promise(async () => {
+        // The OCI state dirs go when they are empty (rmdir): a container still in them is swept at the next start.
+        for (const runtime of ["crun", "runc"] as const) await rmdir(ociStateDir(runtime, owner)).catch(() => undefined)
+        await rmdir(dirname(ociStateDir("crun", owner))).catch(() => undefined)
+        await releaseLock(cacheDir).catch(() => undefined)
+      })
   )

@@ -145,6 +145,7 @@ describe.skipIf(Either.isLeft(oci))("bencher runner up: orphans of a killed runn
       expect(cgroupsOf(owner)).toEqual([])
       expect(yield* status(inFlight)).toBe("canceled")
       expect(existsSync(join(cacheDir, "runner.pid"))).toBe(false)
+      expect(existsSync(ociStateDir("crun", owner))).toBe(false)
     }), 120_000)
 })
 
