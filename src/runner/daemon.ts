@@ -305,9 +305,14 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
 export const runRunner = (o: RunnerLoopOptions) =>
   runnerLoop(o).pipe(Effect.provide(runnerClientWebSocket(o.host, o.key)))
 
+/** After the grace period, how long canceled jobs get to report before the loop is interrupted (the outcome stays spooled). */
+export const STOP_REPORT_SLACK = Duration.seconds(10)
+
 /**
  * The loop as a CLI runs it: an interrupt (SIGTERM/SIGINT via the runtime) stops claiming, lets running jobs
- * finish within the grace period (then cancels them), waits until every outcome is reported, and returns.
+ * finish within the grace period (then cancels them: their sandboxes are killed), waits until every outcome is
+ * reported or STOP_REPORT_SLACK has passed (a server that is away gets it from the spool at the next start), and
+ * returns. Interrupting the loop kills what still runs.
  */
 export const runRunnerUntilInterrupted = (o: Omit<RunnerLoopOptions, "stop">) =>
   Effect.gen(function*() {
@@ -318,7 +323,7 @@ export const runRunnerUntilInterrupted = (o: Omit<RunnerLoopOptions, "stop">) =>
         Effect.logInfo("runner stopping: no more claims; reporting running jobs").pipe(
           Effect.zipRight(Deferred.succeed(stop, undefined)),
           Effect.zipRight(Fiber.await(fiber).pipe(
-            Effect.timeout(Duration.sum(Duration.decode(o.stopGrace ?? "30 seconds"), Duration.seconds(30))),
+            Effect.timeout(Duration.sum(Duration.decode(o.stopGrace ?? "30 seconds"), STOP_REPORT_SLACK)),
             Effect.ignore
           )),
           Effect.zipRight(Fiber.interrupt(fiber))

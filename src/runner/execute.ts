@@ -89,12 +89,19 @@ export const exitCodeOf = (run: RunResult): number =>
 
 const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`
 
+/** Said in stderr and in the error when the job filled its size-limited /output. */
+const outputFullNote = (run: RunResult): string | undefined =>
+  run.outputFull === true
+    ? `${SANDBOX_OUTPUT_DIR} is full: the job hit its disk limit of ${mib(run.outputLimitBytes ?? 0)} (no space left on device)`
+    : undefined
+
 const truncationNote = (run: RunResult, limit: number): string =>
   [
     run.stdoutTruncated ? `stdout truncated at ${mib(limit)} (${run.stdoutBytes} bytes written)` : undefined,
     run.stderrTruncated ? `stderr truncated at ${mib(limit)} (${run.stderrBytes} bytes written)` : undefined,
     ...run.files.filter((f) => f.truncated).map((f) => `${f.path} truncated at ${mib(limit)} (${f.size} bytes)`),
-    ...run.missingFiles.map((m) => `${m.path}: ${m.reason}`)
+    ...run.missingFiles.map((m) => `${m.path}: ${m.reason}`),
+    outputFullNote(run)
   ].filter((x) => x !== undefined).map((x) => `\n[bencher runner] ${x}`).join("")
 
 /** The `"\0bencher"` BMF of build_time (seconds, 2 decimals, named after the command) and file_size (per file). */
@@ -129,7 +136,8 @@ const failureOf = (run: RunResult, timeoutS: number, memory: number | undefined)
   if (run.timedOut) return `timed out after ${timeoutS} s; the whole process tree was killed`
   if (run.oomKilled) return `killed: out of memory${memory === undefined ? "" : ` (limit ${mib(memory)})`}`
   const code = exitCodeOf(run)
-  return code === 0 ? undefined : `exited with code ${code}${run.signal === null ? "" : ` (${run.signal})`}`
+  const full = outputFullNote(run)
+  return code === 0 ? undefined : `exited with code ${code}${run.signal === null ? "" : ` (${run.signal})`}${full === undefined ? "" : `; ${full}`}`
 }
 
 /**

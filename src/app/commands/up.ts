@@ -5,7 +5,7 @@ import { existsSync } from "node:fs"
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises"
 import { availableParallelism, totalmem } from "node:os"
 import { join } from "node:path"
-import { Sandbox } from "../../domain/spec.js"
+import { localSpecMemory, Sandbox } from "../../domain/spec.js"
 import type { Executor } from "../../runner/executors/executor.js"
 import { Runners } from "../../runners/runners.js"
 import { Specs } from "../../runners/specs.js"
@@ -27,7 +27,7 @@ const writeSecret = (path: string, secret: string) =>
 
 /**
  * The co-located runner `local` and its key, kept in `<data dir>/runner-local.key` (mode 0600). First start:
- * a spec `local` (the machine's CPUs and memory; the fallback unless one exists) and the runner linked to it.
+ * a spec `local` (the machine's CPUs, half its memory up to 8 GiB; the fallback unless one exists) and the runner linked to it.
  * Later starts reuse the key file; when it is missing the key is rotated and written again.
  */
 export const ensureLocalRunner = (dataDir: string, executor: Executor) =>
@@ -55,11 +55,15 @@ export const ensureLocalRunner = (dataDir: string, executor: Executor) =>
         architecture: process.arch === "arm64" ? "aarch64" : "x86_64",
         sandbox,
         cpu: availableParallelism(),
-        memory: totalmem(),
+        memory: localSpecMemory(totalmem()),
         disk: 0,
         network: false,
         fallback: !hasFallback
       })
+      yield* Effect.logInfo(
+        `spec ${LOCAL_RUNNER} created: ${spec.cpu} vCPU(s), memory ${Math.round(spec.memory / 1024 / 1024)} MiB ` +
+          `(half of this host's ${Math.round(totalmem() / 1024 / 1024)} MiB, at most 8 GiB)`
+      )
     }
     const created = yield* runners.create({ name: "local", slug: LOCAL_RUNNER, specs: [spec.uuid] })
     yield* writeSecret(keyFile, created.key)
