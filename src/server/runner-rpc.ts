@@ -40,6 +40,8 @@ export const RunnerRpcHandlersLive = Layer.scopedContext(Effect.gen(function*() 
     Completed: ({ job, results }) => withRunner((r) => channel.completed(r, job, results)),
     Failed: ({ job, results, error }) => withRunner((r) => channel.failed(r, job, results, error)),
     Canceled: ({ job }) => withRunner((r) => channel.canceled(r, job)),
+    OutcomePart: ({ data, job, offset }) => withRunner((r) => channel.outcomePart(r, job, offset, data)),
+    OutcomeEnd: ({ job, size }) => withRunner((r) => channel.outcomeEnd(r, job, size)),
     Output: ({ job, chunks }) => withRunner((r) => channel.output(r, job, chunks))
   })
   return yield* RunnerRpcs.toHandlersContext(handlers).pipe(Effect.provide(Context.empty()))

@@ -274,8 +274,10 @@ describe.skipIf(executors.oci === undefined)("execute with the oci executor", ()
     const r = result.runs[0]
     expect(r?.stdoutTruncated).toBe(true)
     expect(r?.stdoutBytes).toBe(1024 * 1024 * 1024)
-    expect(r?.stdout.length).toBe(25 * 1024 * 1024)
-    expect(result.results[0]?.stderr).toContain("stdout truncated at 25 MiB (1073741824 bytes written)")
+    expect(r?.stdout.length).toBe(8 * 1024 * 1024)
+    expect(result.results[0]?.stderr).toContain("stdout truncated at 8 MiB: kept its first and last 4 MiB of 1073741824 bytes written")
+    expect(result.results[0]?.truncated).toBe(true)
+    expect(result.results[0]?.dropped_bytes).toBe(1024 * 1024 * 1024 - 8 * 1024 * 1024)
     expect(result.results[0]?.exit_code).toBe(0)
   }, 60_000)
 
