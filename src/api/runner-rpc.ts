@@ -78,6 +78,6 @@ export class RunnerRpcs extends RpcGroup.make(
     success: JobAck,
     error: Schema.Union(JobNotHeld, OutcomeRejected, OutcomeIncomplete)
   }),
-  /** Live output for followers only: the server keeps a bounded tail in memory; Completed/Failed carry the whole. */
+  /** Live output for followers only: the server keeps a bounded tail in memory; the outcome carries the (capped) whole. */
   Rpc.make("Output", { payload: { ...JobRef, chunks: Schema.Array(OutputChunk).pipe(Schema.maxItems(1024)) }, error: errors })
 ).middleware(RunnerAuth) {}
