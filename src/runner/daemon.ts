@@ -160,6 +160,22 @@ const readSpool = (dir: string) =>
     return outcomes
   })
 
+/** Over `max` (MAX_OUTCOME_CHARS) no server takes it: the job fails here, with why, and its results are dropped. */
+export const boundedOutcome = (outcome: SpooledOutcome, max = MAX_OUTCOME_CHARS): SpooledOutcome => {
+  if (outcome.kind === "Canceled") return outcome
+  const chars = JSON.stringify({ kind: outcome.kind, results: outcome.results, error: outcome.error }).length
+  if (chars <= max) return outcome
+  const size = (n: number) => n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${n} characters`
+  return {
+    job: outcome.job,
+    kind: "Failed",
+    results: [],
+    error: `the job's output over ${outcome.results.length} iteration(s) is ${size(chars)} as JSON, over the ${
+      size(max)
+    } one job may report; lower --iter, the output files' sizes or --max-output-size`
+  }
+}
+
 /**
  * The registry to pull from: the claimed config's, unless it names an unspecified bind address (0.0.0.0, ::)
  * or port 0, in which case the authority the runner connects to (the same server) is used instead.
@@ -277,22 +293,6 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
         yield* writeSpool(o.spoolDir, failure)
         return failure
       })
-
-    /** Over MAX_OUTCOME_CHARS no server takes it: the job fails here, with why, and its results are dropped. */
-    const bounded = (outcome: SpooledOutcome): SpooledOutcome => {
-      if (outcome.kind === "Canceled") return outcome
-      const chars = JSON.stringify({ kind: outcome.kind, results: outcome.results, error: outcome.error }).length
-      if (chars <= MAX_OUTCOME_CHARS) return outcome
-      const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`
-      return {
-        job: outcome.job,
-        kind: "Failed",
-        results: [],
-        error: `the job's output over ${outcome.results.length} iteration(s) is ${mib(chars)} as JSON, over the ${
-          mib(MAX_OUTCOME_CHARS)
-        } one job may report; lower --iter, the output files' sizes or --max-output-size`
-      }
-    }
 
     const report = (outcome: SpooledOutcome) => Effect.zipRight(writeSpool(o.spoolDir, outcome), deliver(outcome))
 
@@ -413,7 +413,7 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
         yield* Fiber.interrupt(forwarder)
         yield* sendOutput(yield* Queue.takeAll(pendingOutput).pipe(Effect.map((c) => [...c])))
         yield* Effect.logInfo(`job ${job.uuid}: ${outcome.kind}${outcome.error === undefined ? "" : `: ${outcome.error}`}`)
-        yield* report(bounded(outcome))
+        yield* report(boundedOutcome(outcome))
       }).pipe(Effect.scoped)
 
     const slot = (n: number) =>

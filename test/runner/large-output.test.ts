@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from "node:fs"
 import { join } from "node:path"
 import { RunnerClient, runnerClientWebSocket } from "../../src/api/runner-client.js"
 import { MAX_OUTPUT_BYTES } from "../../src/domain/limits.js"
-import { writeSpool } from "../../src/runner/daemon.js"
+import { boundedOutcome, writeSpool } from "../../src/runner/daemon.js"
 import type { Executor } from "../../src/runner/executors/executor.js"
 import { supervise } from "../../src/runner/executors/process.js"
 import { makeExecutor } from "../../src/runner/executors/select.js"
@@ -80,6 +80,18 @@ describe("a job whose output is larger than one channel message", () => {
   }
 })
 
+describe("an outcome over what one job may report", () => {
+  it("becomes a failure naming the sizes, without the results", () => {
+    const job = "00000000-0000-4000-8000-000000000000"
+    const outcome = { job, kind: "Completed" as const, results: [{ exit_code: 0, stdout: "x".repeat(2000) }] }
+    expect(boundedOutcome(outcome, 10_000)).toBe(outcome)
+    const failed = boundedOutcome(outcome, 1000)
+    expect(failed.kind).toBe("Failed")
+    expect(failed.results).toEqual([])
+    expect(failed.error).toMatch(/^the job's output over 1 iteration\(s\) is 20\d\d characters as JSON, over the 1000 characters one job may report/)
+  })
+})
+
 describe("output capture", () => {
   it.live("keeps the first and the last half of the cap and counts every byte", () =>
     Effect.gen(function*() {
@@ -103,6 +115,36 @@ const claimAndStart = (w: Effect.Effect.Success<typeof runnerWorld>) =>
     yield* rpc.Running({ job: job!.uuid })
     return job!.uuid
   }).pipe(Effect.provide(runnerClientWebSocket(w.url, w.runnerKey)), Effect.scoped)
+
+describe("an outcome in parts (OutcomePart, OutcomeEnd)", () => {
+  it.scopedLive("takes parts in order only, says how much it holds, and applies the whole once it is all there", () =>
+    Effect.gen(function*() {
+      const w = yield* runnerWorld
+      const submitted = yield* w.submit()
+      yield* Effect.gen(function*() {
+        const rpc = yield* RunnerClient
+        const job = (yield* rpc.Claim({ poll_timeout: 5 }))!.uuid
+        expect(job).toBe(submitted.job)
+        yield* rpc.Running({ job })
+        const text = JSON.stringify({ kind: "Completed", results: [{ exit_code: 0, stdout: JSON.stringify({ parts: { latency: { value: 4 } } }) }] })
+        expect(yield* rpc.OutcomePart({ job, offset: 0, data: text.slice(0, 10) })).toEqual({ received: 10 })
+        // A part at another offset is not taken: the answer says where to go on from.
+        expect(yield* rpc.OutcomePart({ job, offset: 20, data: text.slice(20) })).toEqual({ received: 10 })
+        const early = yield* Effect.flip(rpc.OutcomeEnd({ job, size: text.length }))
+        expect(early._tag).toBe("OutcomeIncomplete")
+        expect(early._tag === "OutcomeIncomplete" && early.received).toBe(10)
+        // The early end dropped nothing: the rest completes it.
+        expect(yield* rpc.OutcomePart({ job, offset: 10, data: text.slice(10) })).toEqual({ received: text.length })
+        expect(yield* rpc.OutcomeEnd({ job, size: text.length })).toEqual({ job, status: "completed" })
+        // A part for a job another runner holds (or none does) is refused like any other message.
+        const foreign = yield* Effect.flip(rpc.OutcomePart({ job: "00000000-0000-4000-8000-000000000000", offset: 0, data: "{}" }))
+        expect(foreign._tag).toBe("JobNotHeld")
+      }).pipe(Effect.provide(runnerClientWebSocket(w.url, w.runnerKey)), Effect.scoped)
+      const done = yield* w.until(submitted.job, w.finished)
+      expect(done.status).toBe("processed")
+      expect((yield* w.report(submitted.report)).results[0][0].measures[0].metric.value).toBe(4)
+    }), 60_000)
+})
 
 describe("a spooled outcome that cannot be delivered", () => {
   it.scopedLive("refused by the server: the job fails with the refusal, the outcome is moved aside, the runner goes on", () =>
