@@ -14,7 +14,7 @@ import {
   JsonUpdateMeasure,
   JsonUpdateTestbed
 } from "../domain/resources.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 import { ProjectPath } from "./common.js"
 
 // Branches, testbeds, measures and benchmarks share one shape (Bencher's project dimensions): list, create,

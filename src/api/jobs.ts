@@ -4,7 +4,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../doma
 import { ResourceId, Uuid } from "../domain/ids.js"
 import { JobStatus, JsonJob } from "../domain/job.js"
 import { PaginationParams } from "../domain/resources.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 import { ProjectPath } from "./common.js"
 
 const JobPath = Schema.Struct({ project: ResourceId, job: Uuid })

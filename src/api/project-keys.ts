@@ -3,7 +3,7 @@ import { Schema } from "effect"
 import { CommonErrors } from "../domain/errors.js"
 import { ResourceId, ResourceName, Uuid } from "../domain/ids.js"
 import { DateTimeString } from "../domain/time.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 
 const nullable = <S extends Schema.Schema.Any>(schema: S) => Schema.optional(Schema.NullOr(schema))
 

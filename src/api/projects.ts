@@ -4,7 +4,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../doma
 import { ResourceId } from "../domain/ids.js"
 import { JsonProject } from "../domain/report.js"
 import { JsonNewProject, JsonUpdateProject, ProjectListParams } from "../domain/resources.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 import { ProjectPath } from "./common.js"
 
 const OrganizationPath = Schema.Struct({ organization: ResourceId })

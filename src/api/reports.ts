@@ -15,7 +15,7 @@ import {
   ThresholdListParams
 } from "../domain/resources.js"
 import { JsonNewRun } from "../domain/run.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 import { ProjectPath } from "./common.js"
 
 const ReportPath = Schema.Struct({ project: ResourceId, report: Uuid })

@@ -15,7 +15,7 @@ import {
   JsonUpdateSpec
 } from "../domain/runner.js"
 import { JsonSpec } from "../domain/spec.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 
 const SpecPath = Schema.Struct({ spec: ResourceId })
 const RunnerPath = Schema.Struct({ runner: ResourceId })

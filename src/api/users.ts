@@ -3,7 +3,7 @@ import { Schema } from "effect"
 import { CommonErrors, Conflict } from "../domain/errors.js"
 import { ResourceId, ResourceName, Slug, Uuid } from "../domain/ids.js"
 import { DateTimeString } from "../domain/time.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 
 export const Email = Schema.String.pipe(
   Schema.filter((s) => (/^[^\s@]+@[^\s@]+$/.test(s) && s.length <= 320) || "must be an email address")

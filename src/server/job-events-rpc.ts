@@ -3,7 +3,7 @@ import { FollowerAuth, JOB_EVENTS_RPC_PATH, JobEventsRpcs, JobOutputEvent, JobSt
 import { isTerminal, type JobStatus } from "../domain/job.js"
 import { toIso } from "../domain/time.js"
 import { Access } from "../identity/access.js"
-import { CurrentActor } from "../identity/actor.js"
+import { CurrentActor } from "../domain/actor.js"
 import { makeResolveActor } from "../identity/authentication-live.js"
 import { visibilityOf } from "../identity/project-ref.js"
 import { type JobEvent, JobEvents, type JobStatusChange } from "../jobs/events.js"

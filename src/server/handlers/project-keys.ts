@@ -6,7 +6,7 @@ import { JsonProjectKey, JsonProjectKeyCreated } from "../../api/project-keys.js
 import { Forbidden, NotFound } from "../../domain/errors.js"
 import { toIso } from "../../domain/time.js"
 import { Access } from "../../identity/access.js"
-import { CurrentActor } from "../../identity/actor.js"
+import { CurrentActor } from "../../domain/actor.js"
 import type { CreatedKey, StoredKey } from "../../identity/key-store.js"
 import { ProjectKeys } from "../../identity/project-keys.js"
 import { findProjectRef, type ProjectRefWithUuid } from "../../identity/project-ref.js"

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { BadRequest, InternalError, NotFound } from "../../domain/errors.js"
 import { Access, type ProjectPermission } from "../../identity/access.js"
-import { CurrentActor } from "../../identity/actor.js"
+import { CurrentActor } from "../../domain/actor.js"
 import { Projects } from "../../projects/projects.js"
 import { visibilityOf } from "../../identity/project-ref.js"
 
