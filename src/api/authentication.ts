@@ -1,6 +1,6 @@
-import { HttpApiMiddleware, HttpApiSchema } from "@effect/platform"
+import { HttpApiMiddleware } from "@effect/platform"
 import { CurrentActor } from "../domain/actor.js"
-import { Unauthorized } from "../domain/errors.js"
+import { UnauthorizedError } from "./errors.js"
 
 /**
  * Reads `Authorization: Bearer ...` (user API keys `bencher_user_*`, project keys `bencher_run_*`). No header is
@@ -9,5 +9,5 @@ import { Unauthorized } from "../domain/errors.js"
  */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("bencher/identity/Authentication", {
   provides: CurrentActor,
-  failure: Unauthorized.annotations(HttpApiSchema.annotations({ status: 401 }))
+  failure: UnauthorizedError
 }) {}
