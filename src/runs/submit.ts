@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Effect } from "effect"
-import { BadRequest } from "../domain/errors.js"
+import { BadRequest, PersistenceError } from "../domain/errors.js"
 import type { JsonNewRun } from "../domain/run.js"
 import { Access } from "../identity/access.js"
 import { CurrentActor } from "../domain/actor.js"
@@ -64,4 +64,4 @@ export const submitRun = (payload: JsonNewRun) =>
       return { project, reportId }
     })))
     return yield* views.reportJson(created.project, yield* views.reportById(created.reportId))
-  })
+  }).pipe(PersistenceError.refail)

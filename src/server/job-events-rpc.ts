@@ -104,7 +104,7 @@ export const JobEventsHandlersLive = JobEventsRpcs.toLayer(Effect.gen(function*(
         const all = Stream.concat(Stream.fromIterable<JobStatusEvent | JobOutputEvent>([first, ...tail]), isTerminal(first.status) ? Stream.empty : live)
         return all.pipe(Stream.takeUntil((e) => e._tag === "Status" && isTerminal(e.status)))
       }).pipe(
-        Effect.catchTag("SqlError", (e) => Effect.die(e))
+        Effect.catchTags({ SqlError: (e) => Effect.die(e), PersistenceError: (e) => Effect.die(e) })
       ))
   }
 }))
