@@ -29,13 +29,17 @@ export const TooManyRequestsError = TooManyRequests.annotations(HttpApiSchema.an
 export const InternalServerError = Schema.transformOrFail(
   InternalError,
   // Named for the OpenAPI document's response description, as InternalError alone was.
-  Schema.Union(Schema.instanceOf(InternalError), Schema.instanceOf(PersistenceError)).annotations({ description: "InternalError" }),
+  Schema.Union(Schema.instanceOf(InternalError), Schema.instanceOf(PersistenceError)).annotations({
+    description: "InternalError"
+  }),
   {
     strict: true,
     decode: ParseResult.succeed,
     encode: (error) =>
       error instanceof PersistenceError
-        ? Effect.logError("storage failure", error.cause).pipe(Effect.as(new InternalError({ message: "Internal server error" })))
+        ? Effect.logError("storage failure", error.cause).pipe(
+            Effect.as(new InternalError({ message: "Internal server error" }))
+          )
         : ParseResult.succeed(error)
   }
 ).annotations(HttpApiSchema.annotations({ status: 500 }))

@@ -5,21 +5,23 @@ import { InternalServerError } from "../../src/api/errors.js"
 import { NotFound, PersistenceError } from "../../src/domain/errors.js"
 import { isBusy } from "../../src/store/database.js"
 
-const sqlError = (code = "SQLITE_IOERR") => new SqlError({ cause: { code, message: "disk I/O error" }, message: "failed" })
+const sqlError = (code = "SQLITE_IOERR") =>
+  new SqlError({ cause: { code, message: "disk I/O error" }, message: "failed" })
 
 describe("PersistenceError", () => {
   it.effect("refail turns a SqlError into PersistenceError and leaves other failures alone", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const cause = sqlError()
       const refailed = yield* Effect.flip(PersistenceError.refail(Effect.fail(cause)))
       expect(refailed).toBeInstanceOf(PersistenceError)
       expect(refailed.cause).toBe(cause)
       const notFound = new NotFound({ message: "Project not found: p" })
       expect(yield* Effect.flip(PersistenceError.refail(Effect.fail(notFound)))).toBe(notFound)
-    }))
+    })
+  )
 
   it.effect("refailService refails every method and effect, and leaves plain values and functions as they are", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const service = PersistenceError.refailService({
         find: (_: string) => Effect.fail(sqlError()),
         invalidate: Effect.fail(sqlError()),
@@ -32,7 +34,8 @@ describe("PersistenceError", () => {
       expect(service.name("a")).toBe("A")
       expect(service.option).toEqual(Option.some(1))
       expect(service.limit).toBe(3)
-    }))
+    })
+  )
 
   it("is busy when its SqlError is, so a refailed write unit is still retried", () => {
     expect(isBusy(new PersistenceError({ cause: sqlError("SQLITE_BUSY") }))).toBe(true)
@@ -40,11 +43,12 @@ describe("PersistenceError", () => {
   })
 
   it.effect("answers 500 with InternalError's body, never its cause", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const body = yield* Schema.encode(InternalServerError)(new PersistenceError({ cause: sqlError() }))
       expect(body).toMatchObject({ _tag: "InternalError", message: "Internal server error" })
       expect(Object.keys(body).sort()).toEqual(["_tag", "message", "request_id"])
       const decoded = Schema.decodeUnknownEither(InternalServerError)(body)
       expect(Either.isRight(decoded) && decoded.right._tag).toBe("InternalError")
-    }))
+    })
+  )
 })
