@@ -3,7 +3,7 @@ import { Clock, Context, Effect, Either, Layer } from "effect"
 import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResults } from "../adapters/index.js"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Bmf, BmfMeasures, BmfMetric } from "../domain/bmf.js"
-import { BadRequest, type Conflict, type NotFound } from "../domain/errors.js"
+import { BadRequest, type Conflict, type NotFound, PersistenceError } from "../domain/errors.js"
 import type { JsonNewModel, JsonNewRun } from "../domain/run.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Branches, type StartPoint } from "../projects/branches.js"
@@ -164,8 +164,8 @@ const make = Effect.gen(function*() {
     readonly specId: number | null
     readonly now: number
     readonly staged: Staged
-    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
-    readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError>
+    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError | PersistenceError>
+    readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError | PersistenceError>
   }) =>
     Effect.gen(function*() {
       const entries: Array<{ readonly name: string; readonly ignored: boolean; readonly metrics: BmfMeasures; readonly measureKeys: ReadonlyArray<string> }> = []
@@ -334,7 +334,7 @@ const make = Effect.gen(function*() {
     readonly now: number
     readonly iterations: ReadonlyArray<Bmf>
     readonly staged: Staged
-    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
+    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError | PersistenceError>
   }) =>
     Effect.gen(function*() {
       const detectors = new Map<number, Detector | null>()
@@ -527,7 +527,16 @@ const make = Effect.gen(function*() {
       return { branch, hash: sp.hash, maxVersions: sp.max_versions, cloneThresholds: sp.clone_thresholds } as StartPoint
     })
 
-  return { ingest, ingestInto } as const
+  /** Deletes a report with everything under it; the cached series histories no longer hold its points. */
+  const remove = (reportId: number) =>
+    Effect.zipRight(sql`DELETE FROM report WHERE id = ${reportId}`, seriesHistory.invalidate)
+
+  return {
+    ingest: (input: ReportInput) => PersistenceError.refail(ingest(input)),
+    remove: (reportId: number) => PersistenceError.refail(remove(reportId)),
+    // Generic in what it writes alongside, so refailed by hand rather than by refailService.
+    ingestInto: <E, R>(...args: Parameters<typeof ingestInto<E, R>>) => PersistenceError.refail(ingestInto(...args))
+  } as const
 })
 
 export class ReportPipeline extends Context.Tag("bencher/reports/ReportPipeline")<ReportPipeline, Effect.Effect.Success<typeof make>>() {

@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer } from "effect"
-import { BadRequest, Conflict, NotFound, Unauthorized } from "../domain/errors.js"
+import { BadRequest, Conflict, NotFound, Unauthorized, PersistenceError } from "../domain/errors.js"
 import { isUuid, slugify } from "../domain/ids.js"
 import { JsonRunner, JsonRunnerKey, type JsonNewRunner, type JsonUpdateRunner } from "../domain/runner.js"
 import { toIso, toIsoOrNull } from "../domain/time.js"
@@ -179,7 +179,7 @@ const make = Effect.gen(function*() {
     })
   }
 
-  return { byId, resolve, create, update, rotateKey, list, specsOf, addSpec, removeSpec, authenticate } as const
+  return PersistenceError.refailService({ byId, resolve, create, update, rotateKey, list, specsOf, addSpec, removeSpec, authenticate } as const)
 })
 
 export class Runners extends Context.Tag("bencher/runners/Runners")<Runners, Effect.Effect.Success<typeof make>>() {

@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer } from "effect"
-import { Conflict, NotFound } from "../domain/errors.js"
+import { Conflict, NotFound, PersistenceError } from "../domain/errors.js"
 import { isUuid, slugify } from "../domain/ids.js"
 import type { JsonNewSpec, JsonUpdateSpec } from "../domain/runner.js"
 import { JsonSpec } from "../domain/spec.js"
@@ -135,7 +135,7 @@ const make = Effect.gen(function*() {
       return { rows, total: count?.n ?? 0 }
     })
 
-  return { byId, find, resolve, fallback, create, update, remove, list } as const
+  return PersistenceError.refailService({ byId, find, resolve, fallback, create, update, remove, list } as const)
 })
 
 export class Specs extends Context.Tag("bencher/runners/Specs")<Specs, Effect.Effect.Success<typeof make>>() {

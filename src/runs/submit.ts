@@ -1,9 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Effect } from "effect"
-import { BadRequest } from "../domain/errors.js"
+import { BadRequest, PersistenceError } from "../domain/errors.js"
 import type { JsonNewRun } from "../domain/run.js"
 import { Access } from "../identity/access.js"
-import { CurrentActor } from "../identity/actor.js"
+import { CurrentActor } from "../domain/actor.js"
 import { Organizations } from "../identity/organizations.js"
 import { visibilityOf } from "../identity/project-ref.js"
 import { ReportPipeline, reportInputOf } from "../reports/pipeline.js"
@@ -64,4 +64,4 @@ export const submitRun = (payload: JsonNewRun) =>
       return { project, reportId }
     })))
     return yield* views.reportJson(created.project, yield* views.reportById(created.reportId))
-  })
+  }).pipe(PersistenceError.refail)

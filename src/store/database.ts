@@ -5,6 +5,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { SqliteMigrator } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
+import { PersistenceError } from "../domain/errors.js"
 import { type Checkpointer, checkpointDriver, type CheckpointResult, makeCheckpointer } from "./checkpointer.js"
 import { migrations } from "./migrations/index.js"
 import * as MainSqliteClient from "./sqlite-client.js"
@@ -48,7 +49,9 @@ const pragmas = Effect.gen(function*() {
   yield* sql.unsafe("PRAGMA foreign_keys = ON")
 })
 
-export const isBusy = (error: unknown): boolean => {
+export const isBusy = (failure: unknown): boolean => {
+  // A service's storage failure keeps the SqlError: busy is busy whether or not a service refailed it.
+  const error = failure instanceof PersistenceError ? failure.cause : failure
   if (!(error instanceof SqlError)) return false
   const cause: unknown = error.cause
   const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : ""
