@@ -2,7 +2,7 @@
 // are streamed to and from the BlobStore, and errors use the OCI format `{"errors":[{code,message,detail}]}`.
 import { HttpLayerRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
-import { Effect, Layer, Option, Stream } from "effect"
+import { Effect, Option, Stream } from "effect"
 import type { Access } from "../identity/access.js"
 import { BlobStore, type ByteRange, READ_BODY } from "../registry/blob-store.js"
 import type { BlobStoreIoError, OciError } from "../registry/errors.js"
