@@ -1,6 +1,6 @@
 // E-Divisive means inside one window, as Apache Otava runs it (docs/changepoints.md §2): the divergence of
 // Matteson & James with α = 1, maximised over the split τ and the right end κ, accepted while a t-test says so.
-import { compareRegimes } from "./regime_stats.js"
+import { significantChange } from "./regime_stats.js"
 
 /** Each side of a split holds at least this many points, so both within-regime means are defined. */
 const MIN_REGIME = 2
@@ -11,16 +11,22 @@ interface Candidate {
   readonly q: number
 }
 
+// One scratch matrix reused by every window: the analysis of a long series runs thousands of windows.
+let scratch = new Float64Array(0)
+
 /**
- * Column prefix sums of the window's distance matrix: `at(k, i)` = Σ_{i' < i} |z_i' − z_k|. They make every term of
- * the divergence's recurrences O(1), in m·(m + 1) numbers for a window of m points.
+ * Column prefix sums of the window's distance matrix: `sums[k·(m + 1) + i]` = Σ_{i' < i} |z_i' − z_k|. They make
+ * every term of the divergence's recurrences O(1), in m·(m + 1) numbers for a window of m points.
  */
 const distancePrefixSums = (data: ArrayLike<number>, start: number, m: number): Float64Array => {
-  const sums = new Float64Array(m * (m + 1))
+  const size = m * (m + 1)
+  if (scratch.length < size) scratch = new Float64Array(size)
+  const sums = scratch
   for (let k = 0; k < m; k++) {
     const zk = data[start + k] ?? 0
     const row = k * (m + 1)
     let acc = 0
+    sums[row] = 0
     for (let i = 0; i < m; i++) {
       acc += Math.abs((data[start + i] ?? 0) - zk)
       sums[row + i + 1] = acc
@@ -31,22 +37,26 @@ const distancePrefixSums = (data: ArrayLike<number>, start: number, m: number): 
 
 /**
  * The split of `[s, e)` with the largest divergence Q̂(τ, κ) = τ'(κ'−τ')/κ' · Ê, where τ' = τ − s, κ' = κ − s and
- * Ê = 2·mean|X−Y| − mean|X−X'| − mean|Y−Y'| over X = z[s, τ), Y = z[τ, κ). The first maximum wins ties.
+ * Ê = 2·mean|X−Y| − mean|X−X'| − mean|Y−Y'| over X = z[s, τ), Y = z[τ, κ). The first maximum (τ, then κ,
+ * ascending) wins ties.
  */
 const bestSplit = (sums: Float64Array, m: number, s: number, e: number): Candidate | undefined => {
   if (e - s < 2 * MIN_REGIME) return undefined
-  const at = (k: number, i: number): number => sums[k * (m + 1) + i] ?? 0
-  let best: Candidate | undefined
+  const width1 = m + 1
+  let bestIndex = -1
+  let bestQ = -Infinity
   // within = Σ_{s ≤ i < k < τ} d_ik for the current τ.
   let within = 0
-  for (let k = s; k < s + MIN_REGIME; k++) within += at(k, k) - at(k, s)
+  for (let k = s; k < s + MIN_REGIME; k++) within += (sums[k * width1 + k] ?? 0) - (sums[k * width1 + s] ?? 0)
   for (let tau = s + MIN_REGIME; tau + MIN_REGIME <= e; tau++) {
     const left = tau - s
     let across = 0
     let right = 0
     for (let j = tau; j < e; j++) {
-      across += at(j, tau) - at(j, s)
-      right += at(j, j) - at(j, tau)
+      const row = j * width1
+      const toTau = sums[row + tau] ?? 0
+      across += toTau - (sums[row + s] ?? 0)
+      right += (sums[row + j] ?? 0) - toTau
       const kappa = j + 1 - s
       const width = kappa - left
       if (width < MIN_REGIME) continue
@@ -54,11 +64,14 @@ const bestSplit = (sums: Float64Array, m: number, s: number, e: number): Candida
         (2 * across) / kappa -
         (2 * width * within) / (kappa * (left - 1)) -
         (2 * left * right) / (kappa * (width - 1))
-      if (best === undefined || q > best.q) best = { index: tau, q }
+      if (bestIndex < 0 || q > bestQ) {
+        bestIndex = tau
+        bestQ = q
+      }
     }
-    within += at(tau, tau) - at(tau, s)
+    within += (sums[tau * width1 + tau] ?? 0) - (sums[tau * width1 + s] ?? 0)
   }
-  return best
+  return bestIndex < 0 ? undefined : { index: bestIndex, q: bestQ }
 }
 
 interface Interval {
@@ -90,8 +103,7 @@ export const eDivisive = (data: ArrayLike<number>, start: number, end: number, m
     const iv = intervals[chosen]
     const candidate = iv?.candidate
     if (iv === undefined || candidate === undefined) break
-    const { pValue } = compareRegimes(data, start + iv.start, start + candidate.index, start + iv.end)
-    if (!(pValue <= maxPValue)) break
+    if (!significantChange(data, start + iv.start, start + candidate.index, start + iv.end, maxPValue)) break
     found.push(start + candidate.index)
     intervals.splice(chosen, 1, interval(iv.start, candidate.index), interval(candidate.index, iv.end))
   }

@@ -1,5 +1,6 @@
 // The t-test Otava runs between two neighbouring regimes (docs/changepoints.md §3): SciPy's `ttest_ind_from_stats`
 // with pooled variance, fed population standard deviations, and p = 1 when both regimes hold two points or fewer.
+import studentTQuantile from "@stdlib/stats-base-dists-t-quantile"
 import { studentTTwoSided } from "./student_t.js"
 
 /** Level before and after a change point and how sure the t-test is that they differ. */
@@ -11,24 +12,28 @@ export interface RegimeStats {
   readonly pValue: number
 }
 
-interface Moments {
-  readonly mean: number
-  readonly std: number
-}
-
-// Two passes, as numpy's mean and std (ddof = 0); one point has no spread.
-const moments = (data: ArrayLike<number>, from: number, to: number): Moments => {
-  const n = to - from
+// Two passes, as numpy's mean and std (ddof = 0); one point has no spread. Written out twice below rather than
+// returning an object per call: these run for every window of every append.
+const meanOf = (data: ArrayLike<number>, from: number, to: number): number => {
   let sum = 0
   for (let i = from; i < to; i++) sum += data[i] ?? 0
-  const mean = sum / n
-  if (n < 2) return { mean, std: 0 }
+  return sum / (to - from)
+}
+const stdOf = (data: ArrayLike<number>, from: number, to: number, mean: number): number => {
+  if (to - from < 2) return 0
   let squares = 0
   for (let i = from; i < to; i++) {
     const d = (data[i] ?? 0) - mean
     squares += d * d
   }
-  return { mean, std: Math.sqrt(squares / n) }
+  return Math.sqrt(squares / (to - from))
+}
+
+// Student's t statistic with pooled variance over population deviations; ±Infinity or NaN when nothing spreads.
+const tStatistic = (n1: number, m1: number, s1: number, n2: number, m2: number, s2: number): number => {
+  const df = n1 + n2 - 2
+  const pooled = ((n1 - 1) * s1 * s1 + (n2 - 1) * s2 * s2) / df
+  return (m1 - m2) / Math.sqrt(pooled * (1 / n1 + 1 / n2))
 }
 
 /**
@@ -36,18 +41,58 @@ const moments = (data: ArrayLike<number>, from: number, to: number): Moments => 
  * the means differ and p = 1 when they are equal (SciPy answers NaN there; no evidence of a change is the reading).
  */
 export const compareRegimes = (data: ArrayLike<number>, left: number, index: number, right: number): RegimeStats => {
-  const before = moments(data, left, index)
-  const after = moments(data, index, right)
   const n1 = index - left
   const n2 = right - index
-  const stats = { meanBefore: before.mean, stdBefore: before.std, meanAfter: after.mean, stdAfter: after.std }
-  if (n1 + n2 <= 2) return { ...stats, pValue: 1 }
-  const df = n1 + n2 - 2
-  const pooled = ((n1 - 1) * before.std * before.std + (n2 - 1) * after.std * after.std) / df
-  const se = Math.sqrt(pooled * (1 / n1 + 1 / n2))
-  const difference = before.mean - after.mean
-  const pValue = se > 0 ? studentTTwoSided(difference / se, df) : difference === 0 ? 1 : 0
-  return { ...stats, pValue: Number.isNaN(pValue) ? 1 : pValue }
+  const meanBefore = meanOf(data, left, index)
+  const meanAfter = meanOf(data, index, right)
+  const stdBefore = stdOf(data, left, index, meanBefore)
+  const stdAfter = stdOf(data, index, right, meanAfter)
+  let pValue = 1
+  if (n1 + n2 > 2) {
+    const t = tStatistic(n1, meanBefore, stdBefore, n2, meanAfter, stdAfter)
+    pValue = Number.isNaN(t) ? 1 : studentTTwoSided(t, n1 + n2 - 2)
+  }
+  return { meanBefore, stdBefore, meanAfter, stdAfter, pValue: Number.isNaN(pValue) ? 1 : pValue }
+}
+
+// Critical |t| per (p, degrees of freedom): the split step asks the same few pairs thousands of times.
+const criticalCache = new Map<number, Map<number, number>>()
+const criticalT = (p: number, df: number): number => {
+  let byDf = criticalCache.get(p)
+  if (byDf === undefined) {
+    if (criticalCache.size > 64) criticalCache.clear()
+    byDf = new Map()
+    criticalCache.set(p, byDf)
+  }
+  let q = byDf.get(df)
+  if (q === undefined) {
+    q = studentTQuantile(1 - p / 2, df)
+    if (byDf.size > 4096) byDf.clear()
+    byDf.set(df, q)
+  }
+  return q
+}
+
+/**
+ * Whether `compareRegimes(...).pValue <= maxPValue`, decided on |t| against the critical value instead of computing
+ * the p-value: p ≤ α exactly when |t| ≥ t_{1−α/2, df}.
+ */
+export const significantChange = (
+  data: ArrayLike<number>,
+  left: number,
+  index: number,
+  right: number,
+  maxPValue: number
+): boolean => {
+  const n1 = index - left
+  const n2 = right - index
+  if (n1 + n2 <= 2) return 1 <= maxPValue
+  const m1 = meanOf(data, left, index)
+  const m2 = meanOf(data, index, right)
+  const t = tStatistic(n1, m1, stdOf(data, left, index, m1), n2, m2, stdOf(data, index, right, m2))
+  if (Number.isNaN(t)) return 1 <= maxPValue
+  if (maxPValue >= 1) return true
+  return Math.abs(t) >= criticalT(maxPValue, n1 + n2 - 2)
 }
 
 /** Relative change from the level before to the level after: m₂/m₁ − 1. */
