@@ -3,7 +3,7 @@
 // keeps the state that lets one appended point re-analyse only the tail and still give the full analysis's answer.
 import { eDivisive } from "./edivisive.js"
 import { compareRegimes, forwardChange, magnitude } from "./regime_stats.js"
-import { mergeWeak, type PointStats, type Survivor } from "./weak_merge.js"
+import { type MergeTrace, mergeWeak, type PointStats, survivesBetween } from "./weak_merge.js"
 
 export interface ChangePointOptions {
   /** Points per split window; windows advance by half of it. At least 2. */
@@ -49,8 +49,9 @@ export class ChangePointSeries {
   private nextStart = 0
   private readonly settledWeak: Array<number> = []
   private tailWeak: Array<number> = []
-  // Merge step: the survivors with the left neighbours each saw, which `tryCheckpoint` needs.
-  private survivors: ReadonlyArray<Survivor> = []
+  // Merge step: the change points that stayed, and the merge traces between two of them (see mergeIncrementally).
+  private survivors: ReadonlyArray<number> = []
+  private between = new Map<number, MergeTrace>()
   private interior = new Map<number, Map<number, PointStats>>()
   private interiorSize = 0
   private atEnd = new Map<number, PointStats>()
@@ -117,21 +118,22 @@ export class ChangePointSeries {
     this.tailWeak = tail
   }
 
-  /** The weak change points after `boundary`, ascending and without repeats. */
-  private weakAfter(boundary: number): Array<number> {
+  /** The weak change points in (`from`, `to`), ascending and without repeats. */
+  private weakBetween(from: number, to: number): Array<number> {
     const out: Array<number> = []
     const settled = this.settledWeak
-    let i = firstAbove(settled, boundary)
-    let j = firstAbove(this.tailWeak, boundary)
-    while (i < settled.length || j < this.tailWeak.length) {
+    const tail = this.tailWeak
+    let i = firstAbove(settled, from)
+    let j = firstAbove(tail, from)
+    for (;;) {
       const a = settled[i] ?? Infinity
-      const b = this.tailWeak[j] ?? Infinity
+      const b = tail[j] ?? Infinity
       const next = Math.min(a, b)
+      if (next >= to) return out
       if (a === next) i++
       if (b === next) j++
       out.push(next)
     }
-    return out
   }
 
   private statsOf = (left: number, index: number, right: number): PointStats => {
@@ -168,25 +170,21 @@ export class ChangePointSeries {
   }
 
   /**
-   * If a change point that survived the last merge lies before every weak point this append could change, and its
-   * p-value and magnitude pass for every pair of neighbours it can meet, it survives again; then everything before
-   * it is as before and only the region after it is merged (docs/changepoints.md §5). Otherwise merge everything.
+   * A change point b that stayed in the last merge and lies before every weak point this append could change splits
+   * the merge in two if it stays again: before it nothing changes, after it the region (b, n) is merged on its own.
+   * Whether it stays is decided exactly by replaying the two sides' traces (`survivesBetween`); the trace of the
+   * side (a, b), a being the change point before b, never changes, so it is kept. When b would go, the one before
+   * it is tried, then the whole series is merged (docs/changepoints.md §5).
    */
   private mergeIncrementally(settledBefore: number): void {
-    const { maxPValue, minMagnitude } = this.options
     let tries = 2
     for (let k = this.survivors.length - 1; k >= 0 && tries > 0; k--) {
-      const b = this.survivors[k]
-      if (b === undefined || b.index >= settledBefore) continue
+      const b = this.survivors[k] ?? 0
+      if (b >= settledBefore) continue
       tries--
-      const region = mergeWeak(this.weakAfter(b.index), b.index, this.n, this.options, this.statsOf)
-      const holds = b.leftNeighbours.every((l) =>
-        region.boundaryRightNeighbours.every((r) => {
-          const s = this.statsOf(l, b.index, r)
-          return s.pValue < maxPValue && s.magnitude > minMagnitude
-        })
-      )
-      if (holds) {
+      const a = this.survivors[k - 1] ?? 0
+      const region = mergeWeak(this.weakBetween(b, this.n), b, this.n, this.options, this.statsOf)
+      if (survivesBetween(b, this.traceBetween(a, b), a, region.trace, this.n, this.options, this.statsOf)) {
         this.publish([...this.survivors.slice(0, k + 1), ...region.survivors])
         return
       }
@@ -194,17 +192,27 @@ export class ChangePointSeries {
     this.mergeFrom(0, [])
   }
 
-  private mergeFrom(boundary: number, before: ReadonlyArray<Survivor>): void {
-    const region = mergeWeak(this.weakAfter(boundary), boundary, this.n, this.options, this.statsOf)
+  private traceBetween(a: number, b: number): MergeTrace {
+    const key = a * KEY_SPAN + b
+    const known = this.between.get(key)
+    if (known !== undefined) return known
+    const { trace } = mergeWeak(this.weakBetween(a, b), a, b, this.options, this.statsOf)
+    if (this.between.size >= 1024) this.between = new Map()
+    this.between.set(key, trace)
+    return trace
+  }
+
+  private mergeFrom(boundary: number, before: ReadonlyArray<number>): void {
+    const region = mergeWeak(this.weakBetween(boundary, this.n), boundary, this.n, this.options, this.statsOf)
     this.publish([...before, ...region.survivors])
   }
 
-  private publish(survivors: ReadonlyArray<Survivor>): void {
+  private publish(survivors: ReadonlyArray<number>): void {
     this.survivors = survivors
-    this.current = survivors.map((s, k) => {
-      const stats = this.statsOf(survivors[k - 1]?.index ?? 0, s.index, survivors[k + 1]?.index ?? this.n)
+    this.current = survivors.map((index, k) => {
+      const stats = this.statsOf(survivors[k - 1] ?? 0, index, survivors[k + 1] ?? this.n)
       return {
-        index: s.index,
+        index,
         meanBefore: stats.meanBefore,
         stdBefore: stats.stdBefore,
         meanAfter: stats.meanAfter,

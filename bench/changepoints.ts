@@ -1,0 +1,132 @@
+// `npm run bench -- changepoints`: change-point analysis (src/stats/changepoints.ts) of a 20,000-point series with
+// window 30 and p 0.01, in full and as one incremental append at its end. Targets (issue 23): full < 300 ms, append
+// < 1 ms. The same-run baseline is one plain mean/standard-deviation pass over the series. `ratio` is append_ms /
+// full_ms (lower is better: the share of a full analysis one append costs); `full_target_ratio` is full_ms / 300 and
+// `append_target_ratio` append_ms / 1 (each below 1 meets its target).
+import { changePoints, type ChangePointOptions, ChangePointSeries } from "../src/stats/changepoints.js"
+
+const POINTS = 20_000
+const APPENDS = 400
+const FULL_RUNS = 5
+const OPTIONS: ChangePointOptions = { window: 30, maxPValue: 0.01, minMagnitude: 0 }
+
+// One seeded stream (xorshift32), so every run analyses the same series.
+const random = (seed: number) => {
+  let s = seed >>> 0 || 1
+  return () => {
+    s ^= s << 13
+    s >>>= 0
+    s ^= s >>> 17
+    s ^= s << 5
+    s >>>= 0
+    return s / 4294967296
+  }
+}
+const gaussian = (next: () => number) => () =>
+  Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
+
+/** A benchmark's history: regimes of 500–3,000 points at levels ±3–20 % apart, 2 % noise, rare 3× outliers. */
+const steppedSeries = (length: number, seed: number): Array<number> => {
+  const next = random(seed)
+  const noise = gaussian(next)
+  const out: Array<number> = []
+  let level = 1_000_000
+  let left = 0
+  while (out.length < length) {
+    if (left === 0) {
+      level *= 1 + (next() < 0.5 ? -1 : 1) * (0.03 + 0.17 * next())
+      left = 500 + Math.floor(next() * 2_500)
+    }
+    left--
+    out.push(next() < 0.002 ? 3 * level : level * (1 + 0.02 * noise()))
+  }
+  return out
+}
+
+/** Pure noise: no regime survives the merge, so no change point can bound what an append re-merges. */
+const noiseSeries = (length: number, seed: number): Array<number> => {
+  const noise = gaussian(random(seed))
+  return Array.from({ length }, () => 1_000_000 * (1 + 0.02 * noise()))
+}
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN
+}
+const round = (ms: number): number => Number(ms.toPrecision(3))
+
+const time = (f: () => void): number => {
+  const start = performance.now()
+  f()
+  return performance.now() - start
+}
+
+/** Per-append times of `APPENDS` points pushed one by one onto a series already holding `history`. */
+const appendTimes = (history: ReadonlyArray<number>, extra: ReadonlyArray<number>) => {
+  const tracked = new ChangePointSeries(OPTIONS)
+  tracked.pushAll(history)
+  const times = extra.map((v) => time(() => tracked.push(v)))
+  return { times, tracked }
+}
+
+let sink = 0
+const all = steppedSeries(POINTS + APPENDS, 20261208)
+const series = all.slice(0, POINTS)
+
+// Warm-up: compile every path once.
+changePoints(series.slice(0, 5_000), OPTIONS)
+appendTimes(series.slice(0, 2_000), series.slice(2_000, 2_200))
+
+const baselineMs = median(Array.from({ length: FULL_RUNS }, () => time(() => {
+  let sum = 0
+  let squares = 0
+  for (const v of series) sum += v
+  const mean = sum / series.length
+  for (const v of series) squares += (v - mean) ** 2
+  sink += Math.sqrt(squares / series.length)
+})))
+let found = 0
+const fullMs = median(Array.from({ length: FULL_RUNS }, () => time(() => {
+  found = changePoints(series, OPTIONS).length
+})))
+
+const { times, tracked } = appendTimes(series, all.slice(POINTS))
+const agrees = JSON.stringify(tracked.changePoints) === JSON.stringify(changePoints(all, OPTIONS))
+const firstAppendMs = times[0] ?? Number.NaN
+const appendMs = median(times)
+
+// Worst case for the incremental merge: nothing survives, so every append re-merges the whole series.
+const noise = noiseSeries(POINTS + APPENDS, 7)
+const noiseAppendMs = median(appendTimes(noise.slice(0, POINTS), noise.slice(POINTS)).times)
+
+// A report of 1,000 series of 1,000 points each: one append to every series.
+const reportSeries = Array.from({ length: 1_000 }, (_, k) => {
+  const s = steppedSeries(1_001, 1_000 + k)
+  const tracked = new ChangePointSeries(OPTIONS)
+  tracked.pushAll(s.slice(0, 1_000))
+  return { tracked, last: s[1_000] ?? 0 }
+})
+const reportMs = time(() => {
+  for (const { tracked, last } of reportSeries) sink += tracked.push(last).length
+})
+
+console.log(`full ${fullMs.toFixed(1)} ms (${found} change points in ${POINTS} points), baseline ${baselineMs.toFixed(3)} ms`)
+console.log(`append median ${appendMs.toFixed(4)} ms, first ${firstAppendMs.toFixed(4)} ms, max ${Math.max(...times).toFixed(4)} ms over ${APPENDS}; agrees with full: ${agrees}`)
+console.log(`pure-noise append median ${noiseAppendMs.toFixed(4)} ms; 1,000-series report append ${reportMs.toFixed(2)} ms (${sink > 0})`)
+console.log(JSON.stringify({
+  points: POINTS,
+  window: OPTIONS.window,
+  max_p_value: OPTIONS.maxPValue,
+  change_points: found,
+  full_ms: round(fullMs),
+  append_ms: round(appendMs),
+  append_first_ms: round(firstAppendMs),
+  append_max_ms: round(Math.max(...times)),
+  append_pure_noise_ms: round(noiseAppendMs),
+  report_1000_series_append_ms: round(reportMs),
+  baseline_ms: round(baselineMs),
+  full_target_ratio: round(fullMs / 300),
+  append_target_ratio: round(appendMs / 1),
+  agrees,
+  ratio: round(appendMs / fullMs)
+}))
