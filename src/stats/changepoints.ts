@@ -2,7 +2,7 @@
 // windows with a relaxed p-value (the split step), then the merge step over the whole series. `ChangePointSeries`
 // keeps the state that lets one appended point re-analyse only the tail and still give the full analysis's answer.
 import { eDivisive } from "./edivisive.js"
-import { compareRegimes, forwardChange, magnitude } from "./regime_stats.js"
+import { forwardChange, magnitude, RunningMoments } from "./regime_stats.js"
 import { type MergeTrace, mergeWeak, type PointStats, survivesBetween } from "./weak_merge.js"
 
 export interface ChangePointOptions {
@@ -34,14 +34,18 @@ export interface ChangePoint {
 /** The split step's per-window p-value: 10·p below 0.05, 2·p below 0.5, else p (Otava; Hunter always took 10·p). */
 export const relaxedPValue = (p: number): number => (p < 0.05 ? 10 * p : p < 0.5 ? 2 * p : p)
 
-// Interior statistics are cached per (left, index, right); a key packs left and right below 2^52.
-const KEY_SPAN = 2 ** 26
+// Statistics are cached per (left, index, right). Below 2^17 points a number packs the three (under 2^51); a longer
+// series uses text keys.
+const KEY_SPAN = 2 ** 17
+const keyOf = (left: number, index: number, right: number): number | string =>
+  Math.max(left, index, right) < KEY_SPAN ? (left * KEY_SPAN + index) * KEY_SPAN + right : `${left},${index},${right}`
 const CACHE_LIMIT = 1 << 16
 
 /** One series whose change points follow it as points are appended. */
 export class ChangePointSeries {
   private data = new Float64Array(64)
   private n = 0
+  private readonly moments = new RunningMoments()
   private readonly step: number
   private readonly splitPValue: number
   // Split step: windows wholly inside the series never change, so their change points are kept; the windows that
@@ -51,10 +55,9 @@ export class ChangePointSeries {
   private tailWeak: Array<number> = []
   // Merge step: the change points that stayed, and the merge traces between two of them (see mergeIncrementally).
   private survivors: ReadonlyArray<number> = []
-  private between = new Map<number, MergeTrace>()
-  private interior = new Map<number, Map<number, PointStats>>()
-  private interiorSize = 0
-  private atEnd = new Map<number, PointStats>()
+  private between = new Map<number | string, MergeTrace>()
+  private interior = new Map<number | string, PointStats>()
+  private atEnd = new Map<number | string, PointStats>()
   private current: ReadonlyArray<ChangePoint> = []
 
   constructor(readonly options: ChangePointOptions = CHANGE_POINT_DEFAULTS) {
@@ -97,6 +100,7 @@ export class ChangePointSeries {
       this.data = grown
     }
     this.data[this.n++] = value
+    this.moments.push(value)
     this.atEnd = new Map()
   }
 
@@ -138,34 +142,24 @@ export class ChangePointSeries {
 
   private statsOf = (left: number, index: number, right: number): PointStats => {
     if (right === this.n) {
-      const key = left * KEY_SPAN + index
+      const key = keyOf(left, index, 0)
       const known = this.atEnd.get(key)
       if (known !== undefined) return known
       const s = this.compute(left, index, right)
       this.atEnd.set(key, s)
       return s
     }
-    let byIndex = this.interior.get(index)
-    const key = left * KEY_SPAN + right
-    const known = byIndex?.get(key)
+    const key = keyOf(left, index, right)
+    const known = this.interior.get(key)
     if (known !== undefined) return known
     const s = this.compute(left, index, right)
-    if (this.interiorSize >= CACHE_LIMIT) {
-      this.interior = new Map()
-      this.interiorSize = 0
-      byIndex = undefined
-    }
-    if (byIndex === undefined) {
-      byIndex = new Map()
-      this.interior.set(index, byIndex)
-    }
-    byIndex.set(key, s)
-    this.interiorSize++
+    if (this.interior.size >= CACHE_LIMIT) this.interior = new Map()
+    this.interior.set(key, s)
     return s
   }
 
   private compute(left: number, index: number, right: number): PointStats {
-    const s = compareRegimes(this.data, left, index, right)
+    const s = this.moments.compare(this.data, left, index, right)
     return { ...s, magnitude: magnitude(s) }
   }
 
@@ -193,7 +187,7 @@ export class ChangePointSeries {
   }
 
   private traceBetween(a: number, b: number): MergeTrace {
-    const key = a * KEY_SPAN + b
+    const key = keyOf(a, b, 0)
     const known = this.between.get(key)
     if (known !== undefined) return known
     const { trace } = mergeWeak(this.weakBetween(a, b), a, b, this.options, this.statsOf)

@@ -36,23 +36,93 @@ const tStatistic = (n1: number, m1: number, s1: number, n2: number, m2: number, 
   return (m1 - m2) / Math.sqrt(pooled * (1 / n1 + 1 / n2))
 }
 
-/**
- * Compares `data[left, index)` with `data[index, right)`; both are non-empty. A zero pooled spread gives p = 0 when
- * the means differ and p = 1 when they are equal (SciPy answers NaN there; no evidence of a change is the reading).
- */
-export const compareRegimes = (data: ArrayLike<number>, left: number, index: number, right: number): RegimeStats => {
-  const n1 = index - left
-  const n2 = right - index
-  const meanBefore = meanOf(data, left, index)
-  const meanAfter = meanOf(data, index, right)
-  const stdBefore = stdOf(data, left, index, meanBefore)
-  const stdAfter = stdOf(data, index, right, meanAfter)
+/** The t-test from each regime's size, mean and population deviation. */
+export const compareMoments = (
+  n1: number,
+  meanBefore: number,
+  stdBefore: number,
+  n2: number,
+  meanAfter: number,
+  stdAfter: number
+): RegimeStats => {
   let pValue = 1
   if (n1 + n2 > 2) {
     const t = tStatistic(n1, meanBefore, stdBefore, n2, meanAfter, stdAfter)
     pValue = Number.isNaN(t) ? 1 : studentTTwoSided(t, n1 + n2 - 2)
   }
   return { meanBefore, stdBefore, meanAfter, stdAfter, pValue: Number.isNaN(pValue) ? 1 : pValue }
+}
+
+/**
+ * Compares `data[left, index)` with `data[index, right)`; both are non-empty. A zero pooled spread gives p = 0 when
+ * the means differ and p = 1 when they are equal (SciPy answers NaN there; no evidence of a change is the reading).
+ */
+export const compareRegimes = (data: ArrayLike<number>, left: number, index: number, right: number): RegimeStats => {
+  const meanBefore = meanOf(data, left, index)
+  const meanAfter = meanOf(data, index, right)
+  return compareMoments(
+    index - left,
+    meanBefore,
+    stdOf(data, left, index, meanBefore),
+    right - index,
+    meanAfter,
+    stdOf(data, index, right, meanAfter)
+  )
+}
+
+/** Regimes up to this many points are summed directly; longer ones use the running sums. */
+const DIRECT_UP_TO = 32
+
+/**
+ * Running sums of a growing series, shifted by its first value, so that the mean and deviation of a long regime cost
+ * O(1). When the shifted sums would cancel away more than about four of the sixteen digits (a spread tiny beside the
+ * distance from the first value), the regime is summed directly instead.
+ */
+export class RunningMoments {
+  private sums = new Float64Array(65)
+  private squares = new Float64Array(65)
+  private shift = 0
+  private n = 0
+
+  push(value: number): void {
+    if (this.n === 0) this.shift = value
+    if (this.n + 1 >= this.sums.length) {
+      const sums = new Float64Array(this.sums.length * 2)
+      const squares = new Float64Array(this.sums.length * 2)
+      sums.set(this.sums)
+      squares.set(this.squares)
+      this.sums = sums
+      this.squares = squares
+    }
+    const d = value - this.shift
+    this.sums[this.n + 1] = (this.sums[this.n] ?? 0) + d
+    this.squares[this.n + 1] = (this.squares[this.n] ?? 0) + d * d
+    this.n++
+  }
+
+  /** `compareRegimes` over the pushed values. */
+  compare(data: ArrayLike<number>, left: number, index: number, right: number): RegimeStats {
+    if (index - left <= DIRECT_UP_TO && right - index <= DIRECT_UP_TO) return compareRegimes(data, left, index, right)
+    const [meanBefore, stdBefore] = this.moments(data, left, index)
+    const [meanAfter, stdAfter] = this.moments(data, index, right)
+    return compareMoments(index - left, meanBefore, stdBefore, right - index, meanAfter, stdAfter)
+  }
+
+  private moments(data: ArrayLike<number>, from: number, to: number): readonly [number, number] {
+    const n = to - from
+    if (n <= DIRECT_UP_TO) {
+      const mean = meanOf(data, from, to)
+      return [mean, stdOf(data, from, to, mean)]
+    }
+    const shiftedMean = ((this.sums[to] ?? 0) - (this.sums[from] ?? 0)) / n
+    const meanSquare = ((this.squares[to] ?? 0) - (this.squares[from] ?? 0)) / n
+    const variance = meanSquare - shiftedMean * shiftedMean
+    if (!(variance >= 1e-4 * meanSquare)) {
+      const mean = meanOf(data, from, to)
+      return [mean, stdOf(data, from, to, mean)]
+    }
+    return [shiftedMean + this.shift, Math.sqrt(variance)]
+  }
 }
 
 // Critical |t| per (p, degrees of freedom): the split step asks the same few pairs thousands of times.

@@ -147,3 +147,17 @@ describe("incremental analysis", () => {
     )
   })
 })
+
+describe("long series", () => {
+  it("agrees incrementally past 2^17 points, where cache keys turn to text", () => {
+    const jitter = (i: number): number => ((i * 7919) % 101) / 200
+    const series = Array.from({ length: 131_100 }, (_, i) => (i < 131_085 ? 100 : 130) + jitter(i))
+    const opts: ChangePointOptions = { window: 30, maxPValue: 0.01, minMagnitude: 0.05 }
+    const incremental = new ChangePointSeries(opts)
+    incremental.pushAll(series.slice(0, 131_070))
+    for (const v of series.slice(131_070)) incremental.push(v)
+    const full = changePoints(series, opts)
+    expect(incremental.changePoints).toEqual(full)
+    expect(full.map((c) => c.index)).toContain(131_085)
+  })
+})
