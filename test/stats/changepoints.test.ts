@@ -20,7 +20,7 @@ const sample = fixture("otava_sample.csv").trim().split("\n").slice(1).map((line
   return { commit: commit ?? "", metric1: Number(metric1), metric2: Number(metric2) }
 })
 
-// Otava's own synthetic shapes (docs/changepoints.md §7): 20 points stepping at 10; 14 points stepping at 5 and 8.
+// Otava's own synthetic shapes (docs/changepoints.md §7), values ours: 20 points stepping at 10; 14 stepping at 5 and 8.
 const STEP_AT_10 = [
   1.02, 0.95, 0.99, 1.0, 1.12, 0.9, 0.95, 1.05, 1.01, 0.98, 2.05, 1.95, 2.01, 1.98, 2.1, 1.92, 2.02, 1.99, 2.03, 1.97
 ]
