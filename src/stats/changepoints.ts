@@ -88,7 +88,7 @@ export class ChangePointSeries {
   pushAll(values: Iterable<number>): ReadonlyArray<ChangePoint> {
     for (const v of values) this.append(v)
     this.split()
-    this.mergeFrom(0, [])
+    this.mergeAll()
     return this.current
   }
 
@@ -183,7 +183,7 @@ export class ChangePointSeries {
         return
       }
     }
-    this.mergeFrom(0, [])
+    this.mergeAll()
   }
 
   private traceBetween(a: number, b: number): MergeTrace {
@@ -196,9 +196,8 @@ export class ChangePointSeries {
     return trace
   }
 
-  private mergeFrom(boundary: number, before: ReadonlyArray<number>): void {
-    const region = mergeWeak(this.weakBetween(boundary, this.n), boundary, this.n, this.options, this.statsOf)
-    this.publish([...before, ...region.survivors])
+  private mergeAll(): void {
+    this.publish(mergeWeak(this.weakBetween(0, this.n), 0, this.n, this.options, this.statsOf, false).survivors)
   }
 
   private publish(survivors: ReadonlyArray<number>): void {

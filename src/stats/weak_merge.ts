@@ -48,13 +48,15 @@ interface Entry {
 /**
  * Merges the weak change points `weak` (ascending, all inside (`left`, `right`)) of a region whose ends `left` and
  * `right` stay fixed. Ties go to the lowest index, as Python's `max`/`min` over the ordered list pick the first.
+ * Without `traced`, the trace comes back empty.
  */
 export const mergeWeak = (
   weak: ReadonlyArray<number>,
   left: number,
   right: number,
   thresholds: MergeThresholds,
-  statsOf: StatsOf
+  statsOf: StatsOf,
+  traced = true
 ): MergeResult => {
   const count = weak.length
   const prev = new Int32Array(count)
@@ -90,6 +92,7 @@ export const mergeWeak = (
     }
   }
   const record = (p: Entry | undefined, m: Entry | undefined): void => {
+    if (!traced) return
     trace.topP.push(p?.key ?? 0)
     trace.topPIndex.push(p?.index ?? -1)
     trace.topMagnitude.push(m?.key ?? 0)
