@@ -10,8 +10,8 @@ import { adapterInts, adapterNames as names, type AdapterName, adapters, languag
 export type { Average, Fold, Settings } from "./adapter.js"
 export { Measure } from "./adapter.js"
 export type { AdapterName, LanguageAdapter, SpecificAdapter } from "./registry.js"
-export { languageAdapters, specificAdapters } from "./registry.js"
-export { magicOrder, detect } from "./magic.js"
+export { languageAdapters, magicOrder, specificAdapters } from "./registry.js"
+export { detect } from "./magic.js"
 export { foldIterations } from "./fold.js"
 export * from "./errors.js"
 

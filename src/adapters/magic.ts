@@ -2,40 +2,14 @@
 // that returns results wins, and its result is exactly the specific adapter's. What changes is the
 // cost: a JSON document is parsed once and handed to the JSON adapters, and a text adapter runs only
 // if its marker shows up (in the first 64 KiB, else anywhere), instead of twenty failed passes.
-// Adapters Bencher lacks come last, so they never take input Bencher would give to another adapter.
+// The order is the adapter table's (registry.ts).
 import { Either } from "effect"
 import type { Bmf } from "../domain/bmf.js"
 import { firstSignificantChar, parseJson, type Parse } from "./adapter.js"
 import { AdapterMismatch, NoBenchmarksFound, type ParseError, UnsupportedAverage } from "./errors.js"
-import { adapters, type SpecificAdapter } from "./registry.js"
+import { adapters, magicOrder, type SpecificAdapter } from "./registry.js"
 
 const ADAPTER = "magic"
-
-export const magicOrder: ReadonlyArray<SpecificAdapter> = [
-  "json",
-  "c_sharp_dot_net",
-  "cpp_catch2",
-  "cpp_google",
-  "dart_benchmark_harness",
-  "go_bench",
-  "java_jmh",
-  "js_benchmark",
-  "js_time",
-  "js_vitest",
-  "python_asv",
-  "python_pytest",
-  "ruby_benchmark",
-  "rust_bench",
-  "rust_criterion",
-  "rust_iai",
-  "rust_gungraun_json",
-  "rust_gungraun_stdout",
-  "shell_hyperfine",
-  "julia_benchmarktools",
-  "custom",
-  "luau_benchmark",
-  "rust_divan"
-]
 
 /** How much of the input the first, cheap detection looks at. */
 const HEAD_BYTES = 64 * 1024
