@@ -3,8 +3,7 @@
 // adapters first, then the ones Bencher lacks (integers from 200 up), so they never take input Bencher
 // would give to another adapter. The names, the integers and the magic order are derived from it.
 import type { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
-import type { Parse, Settings } from "./adapter.js"
+import type { Parse, Parsed, Settings } from "./adapter.js"
 import * as CSharpDotNet from "./c_sharp_dot_net.js"
 import * as CppCatch2 from "./cpp_catch2.js"
 import * as CppGoogle from "./cpp_google.js"
@@ -36,7 +35,7 @@ export interface AdapterEntry {
   readonly int: number
   readonly parse: Parse
   /** For JSON documents: the adapter applied to an already parsed value (magic parses once). */
-  readonly fromJsonValue?: (value: unknown, settings: Settings) => Either.Either<Bmf, ParseError>
+  readonly fromJsonValue?: (value: unknown, settings: Settings) => Either.Either<Parsed, ParseError>
   /**
    * For text formats: a cheap necessary condition (a marker every matching input contains), so magic
    * runs the full parser only on plausible inputs. It must never be false for an input the adapter accepts.
@@ -46,6 +45,8 @@ export interface AdapterEntry {
   readonly magic?: false
 }
 
+const GO_NAME = /Benchmark(?![a-z])/
+
 const has = (...markers: ReadonlyArray<string>) => (input: string): boolean => markers.every((m) => input.includes(m))
 
 const table = {
@@ -54,7 +55,8 @@ const table = {
   cpp_catch2: { int: 32, parse: CppCatch2.parse, mayMatch: has("-".repeat(79)) },
   cpp_google: { int: 31, parse: CppGoogle.parse, fromJsonValue: CppGoogle.fromJsonValue },
   dart_benchmark_harness: { int: 111, parse: DartBenchmarkHarness.parse, mayMatch: has("(RunTime): ") },
-  go_bench: { int: 41, parse: GoBench.parse, mayMatch: has("Benchmark", "/op") },
+  // a Go benchmark name is `Benchmark` and no lowercase letter (not criterion's `Benchmarking`)
+  go_bench: { int: 41, parse: GoBench.parse, mayMatch: (s) => GO_NAME.test(s) },
   java_jmh: { int: 51, parse: JavaJmh.parse, fromJsonValue: JavaJmh.fromJsonValue },
   js_benchmark: { int: 71, parse: JsBenchmark.parse, mayMatch: has(" ops/sec ±") },
   js_time: { int: 72, parse: JsTime.parse, mayMatch: has(" - timer ended") },
@@ -62,7 +64,7 @@ const table = {
   python_asv: { int: 81, parse: PythonAsv.parse, mayMatch: has("±", "[") },
   python_pytest: { int: 82, parse: PythonPytest.parse, fromJsonValue: PythonPytest.fromJsonValue },
   ruby_benchmark: { int: 91, parse: RubyBenchmark.parse, mayMatch: has("real", ")") },
-  rust_bench: { int: 21, parse: RustBench.parse, mayMatch: has("/iter") },
+  rust_bench: { int: 21, parse: RustBench.parse, mayMatch: has("... bench:") },
   rust_criterion: { int: 22, parse: RustCriterion.parse, mayMatch: has("time:") },
   rust_iai: { int: 23, parse: RustIai.parse, mayMatch: has("Estimated Cycles:", "L1 Accesses:") },
   rust_gungraun: { int: 24, parse: RustGungraun.parse, magic: false },
@@ -71,7 +73,11 @@ const table = {
   shell_hyperfine: { int: 101, parse: ShellHyperfine.parse, fromJsonValue: ShellHyperfine.fromJsonValue },
   julia_benchmarktools: { int: 200, parse: JuliaBenchmarkTools.parse, fromJsonValue: JuliaBenchmarkTools.fromJsonValue },
   custom: { int: 203, parse: Custom.parse, fromJsonValue: Custom.fromJsonValue },
-  luau_benchmark: { int: 201, parse: LuauBenchmark.parse, mayMatch: has("SUCCESS: ", " +/- ") },
+  luau_benchmark: {
+    int: 201,
+    parse: LuauBenchmark.parse,
+    mayMatch: (s) => (s.includes("SUCCESS") && s.includes("+/-")) || s.includes("StdDev%")
+  },
   rust_divan: { int: 202, parse: RustDivan.parse, mayMatch: has("fastest", "│") }
 } satisfies Record<string, AdapterEntry>
 
