@@ -6,7 +6,7 @@ import { renderReport } from "./render/index.js"
 import { benchCommand, echoToConsole } from "./run/command.js"
 import { AlertsDetected, ProjectRequired, RunFlagError } from "./run/errors.js"
 import { buildNewRun, currentRunContext, runTimes } from "./run/new-run.js"
-import { collectResults, readPipedStdin } from "./run/results.js"
+import { collectResults, readPipedStdin, warnSkippedLines } from "./run/results.js"
 import { parseStartPointFlags } from "./run/start-point.js"
 import { parseThresholdFlags } from "./run/thresholds.js"
 import { alertCount } from "./render/rows.js"
@@ -88,6 +88,7 @@ export const runCommand = Command.make("run", runOptions, (options) =>
       readStdin: readPipedStdin
     })
     const { start, end } = runTimes(started, new Date(yield* Clock.currentTimeMillis), Option.getOrUndefined(options.backdate))
+    yield* warnSkippedLines(results, options.adapter, Option.getOrUndefined(options.average))
 
     const newRun = yield* validateNewRun(buildNewRun({
       project,

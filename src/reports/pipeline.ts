@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Either, Layer } from "effect"
-import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResults } from "../adapters/index.js"
+import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResultsWithWarnings, warningMessage } from "../adapters/index.js"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Bmf, BmfMeasures, BmfMetric } from "../domain/bmf.js"
 import { BadRequest, type Conflict, type NotFound, PersistenceError } from "../domain/errors.js"
@@ -112,12 +112,14 @@ export const parseReportResults = (input: Pick<ReportInput, "adapter" | "average
       onRight: (a) => Effect.succeed<AdapterName>(a)
     })
     if (input.results.length === 0) return { adapter, iterations: [] as ReadonlyArray<Bmf> }
-    const parsed = parseResults(
+    const parsed = parseResultsWithWarnings(
       { adapter, average: input.average ?? undefined, fold: input.fold ?? undefined },
       input.results
     )
     if (Either.isLeft(parsed)) return yield* adapterFailure(normalizeAdapter(adapter), input.average, input.fold, parsed.left.message)
-    return { adapter, iterations: parsed.right }
+    // lines that looked like results but did not parse: the report keeps the rest, the server log names them
+    for (const warning of parsed.right.warnings) yield* Effect.logWarning(`report results: ${warningMessage(warning)}`)
+    return { adapter, iterations: parsed.right.iterations }
   })
 
 /** A model that passed src/stats validation, or a 400 naming the field under `path`. */
