@@ -4,14 +4,21 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import type { BmfMetric } from "../../src/domain/bmf.js"
-import { type AdapterName, detect, parseOne, parseResults, parseResultsWithWarnings, warningMessage } from "../../src/adapters/index.js"
+import {
+  type AdapterName,
+  detect,
+  parseOne,
+  parseResults,
+  parseResultsWithWarnings,
+  warningMessage
+} from "../../src/adapters/index.js"
 
 const ok = (r: Either.Either<unknown, unknown>) => Either.getOrThrow(r)
 const m = (value: number, lower?: number, upper?: number): BmfMetric =>
   lower === undefined || upper === undefined ? { value } : { value, lower_value: lower, upper_value: upper }
 /** bounds = value ∓ spread, clamped at 0 below as libtest's reading is */
 const spread = (value: number, s: number) => m(value, Math.max(0, value - s), value + s)
-const pct = (value: number, p: number) => m(value, value - value * p / 100, value + value * p / 100)
+const pct = (value: number, p: number) => m(value, value - (value * p) / 100, value + (value * p) / 100)
 
 /** Parses with magic and with the adapter: both must pick it and agree. */
 const both = (adapter: AdapterName, input: string) => {
@@ -46,8 +53,11 @@ describe("libtest lines (rust_bench)", () => {
   })
 
   it("keeps libtest's throughput (`= <n> MB/s`) as mb-per-second beside latency", () => {
-    const input = "running 1 test\ntest bench_copy ... bench:       1,234 ns/iter (+/- 56) = 830 MB/s\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 1 measured\n"
-    expect(both("rust_bench", input)).toStrictEqual({ bench_copy: { latency: spread(1234, 56), "mb-per-second": m(830) } })
+    const input =
+      "running 1 test\ntest bench_copy ... bench:       1,234 ns/iter (+/- 56) = 830 MB/s\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 1 measured\n"
+    expect(both("rust_bench", input)).toStrictEqual({
+      bench_copy: { latency: spread(1234, 56), "mb-per-second": m(830) }
+    })
   })
 
   it("keeps custom units of cargo bench harnesses as measures named by their unit", () => {
@@ -71,10 +81,15 @@ describe("libtest lines (rust_bench)", () => {
       "test tests::c ... ignored",
       "test tests::d ... bench:         100 ns/iter (+/- 1)"
     ].join("\n")
-    expect(both("rust_bench", input)).toStrictEqual({ "tests::a": { latency: spread(3161, 975) }, "tests::d": { latency: spread(100, 1) } })
-    expect(warningsOf("magic", input)).toEqual(Either.right([
-      "iteration 0: rust_bench skipped 1 line that looks like a result but does not parse:\n  line 3: test tests::b ... bench:   too fast to measure"
-    ]))
+    expect(both("rust_bench", input)).toStrictEqual({
+      "tests::a": { latency: spread(3161, 975) },
+      "tests::d": { latency: spread(100, 1) }
+    })
+    expect(warningsOf("magic", input)).toEqual(
+      Either.right([
+        "iteration 0: rust_bench skipped 1 line that looks like a result but does not parse:\n  line 3: test tests::b ... bench:   too fast to measure"
+      ])
+    )
   })
 
   it("fails only when nothing parses", () => {
@@ -131,11 +146,14 @@ describe("criterion (rust_criterion)", () => {
   })
 
   it("skips a time line that does not parse with a warning", () => {
-    const input = "fib 10                  time:   [26.029 µs 26.251 µs 26.505 µs]\nfib 20                  time:   [n/a]\n"
+    const input =
+      "fib 10                  time:   [26.029 µs 26.251 µs 26.505 µs]\nfib 20                  time:   [n/a]\n"
     expect(both("rust_criterion", input)).toStrictEqual({ "fib 10": { latency: m(26_251, 26_029, 26_505) } })
-    expect(warningsOf("rust_criterion", input)).toEqual(Either.right([
-      "iteration 0: rust_criterion skipped 1 line that looks like a result but does not parse:\n  line 2: fib 20                  time:   [n/a]"
-    ]))
+    expect(warningsOf("rust_criterion", input)).toEqual(
+      Either.right([
+        "iteration 0: rust_criterion skipped 1 line that looks like a result but does not parse:\n  line 2: fib 20                  time:   [n/a]"
+      ])
+    )
   })
 })
 
@@ -165,9 +183,11 @@ describe("go test -bench (go_bench)", () => {
       },
       "BenchmarkRatio-8": { "hits/op": m(0.75), "items/s": m(120) }
     })
-    expect(warningsOf("magic", input)).toEqual(Either.right([
-      "iteration 0: go_bench skipped 1 line that looks like a result but does not parse:\n  line 9: BenchmarkBroken-8\t     100\t      fast ns/op"
-    ]))
+    expect(warningsOf("magic", input)).toEqual(
+      Either.right([
+        "iteration 0: go_bench skipped 1 line that looks like a result but does not parse:\n  line 9: BenchmarkBroken-8\t     100\t      fast ns/op"
+      ])
+    )
   })
 })
 
@@ -209,13 +229,17 @@ describe("Luau's bench.py (luau_benchmark)", () => {
   })
 
   it("skips a SUCCESS line or table row that does not parse with a warning", () => {
-    const input = [success[2], "SUCCESS: broken : ???ms +/- 1% on luau", table[1], "bad row | x | y | z | luau"].join("\n")
+    const input = [success[2], "SUCCESS: broken : ???ms +/- 1% on luau", table[1], "bad row | x | y | z | luau"].join(
+      "\n"
+    )
     expect(both("luau_benchmark", input)).toStrictEqual({ "Benchmark name": expected["Benchmark name"] })
-    expect(warningsOf("luau_benchmark", input)).toEqual(Either.right([
-      "iteration 0: luau_benchmark skipped 2 lines that look like results but do not parse:\n" +
-      "  line 2: SUCCESS: broken : ???ms +/- 1% on luau\n" +
-      "  line 4: bad row | x | y | z | luau"
-    ]))
+    expect(warningsOf("luau_benchmark", input)).toEqual(
+      Either.right([
+        "iteration 0: luau_benchmark skipped 2 lines that look like results but do not parse:\n" +
+          "  line 2: SUCCESS: broken : ???ms +/- 1% on luau\n" +
+          "  line 4: bad row | x | y | z | luau"
+      ])
+    )
   })
 })
 

@@ -6,7 +6,8 @@ import { warnSkippedLines } from "../../src/cli/run/results.js"
 import { parseReportResults } from "../../src/reports/pipeline.js"
 
 const mixed = "test a ... bench: 10 ns/iter (+/- 1)\ntest b ... bench: ? ns/iter\n"
-const warning = "iteration 0: rust_bench skipped 1 line that looks like a result but does not parse:\n  line 2: test b ... bench: ? ns/iter"
+const warning =
+  "iteration 0: rust_bench skipped 1 line that looks like a result but does not parse:\n  line 2: test b ... bench: ? ns/iter"
 
 describe("adapter warnings", () => {
   afterEach(() => vi.restoreAllMocks())
