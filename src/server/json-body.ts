@@ -65,14 +65,18 @@ const describe = (text: string, i: number): string => {
   if (i >= text.length) return "unexpected end of input"
   const c = text.charCodeAt(i)
   if (c === 0xfeff) return "unexpected byte order mark (U+FEFF); send JSON without a BOM"
-  if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0)) return `unexpected control character U+${c.toString(16).toUpperCase().padStart(4, "0")}`
+  if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0))
+    return `unexpected control character U+${c.toString(16).toUpperCase().padStart(4, "0")}`
   return `unexpected character ${JSON.stringify(text[i])}`
 }
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y
 
 class Refused {
-  constructor(readonly position: number, readonly reason: string) {}
+  constructor(
+    readonly position: number,
+    readonly reason: string
+  ) {}
 }
 
 /** Walks the text as JSON and returns the first thing refused, or undefined if there is none. */
@@ -103,7 +107,8 @@ const locate = (text: string): JsonBodyError | undefined => {
         i++
         return
       }
-      if (c < 0x20) fail(i, `control character U+${c.toString(16).toUpperCase().padStart(4, "0")} in a string (escape it)`)
+      if (c < 0x20)
+        fail(i, `control character U+${c.toString(16).toUpperCase().padStart(4, "0")} in a string (escape it)`)
       if (c !== 92) {
         i++
         continue
@@ -111,7 +116,7 @@ const locate = (text: string): JsonBodyError | undefined => {
       const e = text[i + 1]
       if (e === undefined) fail(i, "unterminated string")
       if (e !== "u") {
-        if (!"\"\\/bfnrt".includes(e as string)) fail(i, `invalid escape \\${e}`)
+        if (!'"\\/bfnrt'.includes(e as string)) fail(i, `invalid escape \\${e}`)
         i += 2
         continue
       }
@@ -153,7 +158,7 @@ const locate = (text: string): JsonBodyError | undefined => {
       for (;;) {
         if (c === "{") {
           space()
-          if (text[i] !== "\"") fail(i, i >= n ? "unexpected end of input" : "expected a string key")
+          if (text[i] !== '"') fail(i, i >= n ? "unexpected end of input" : "expected a string key")
           string()
           space()
           if (text[i] !== ":") fail(i, i >= n ? "unexpected end of input" : "expected ':'")
@@ -172,7 +177,7 @@ const locate = (text: string): JsonBodyError | undefined => {
         fail(i, i >= n ? "unexpected end of input" : `expected ',' or '${close}'`)
       }
     }
-    if (c === "\"") return string()
+    if (c === '"') return string()
     if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return number()
     if (c === "t") return literal("true")
     if (c === "f") return literal("false")
