@@ -14,7 +14,7 @@ import {
   ReportListParams,
   ThresholdListParams
 } from "../domain/resources.js"
-import { JsonNewRun } from "../domain/run.js"
+import { JsonNewReport, JsonNewRun } from "../domain/run.js"
 import { Authentication } from "./authentication.js"
 import { ProjectPath } from "./common.js"
 
@@ -24,7 +24,7 @@ const ThresholdPath = Schema.Struct({ project: ResourceId, threshold: Uuid })
 const AlertPath = Schema.Struct({ project: ResourceId, alert: Uuid })
 
 /** `POST /v0/projects/:project/reports` takes Bencher's JsonNewReport: a run whose project is in the path. */
-export const JsonNewReport = JsonNewRun.pipe(Schema.omit("project", "job"))
+export { JsonNewReport }
 
 export class RunGroup extends HttpApiGroup.make("run")
   .add(HttpApiEndpoint.post("run", "/v0/run").setPayload(JsonNewRun).addSuccess(JsonReport, { status: 201 }))

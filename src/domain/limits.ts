@@ -24,5 +24,7 @@ export const DEFAULT_PER_PAGE = 8
 export const MAX_PERF_PERMUTATIONS = 255
 export const MAX_PERF_IMAGE_PERMUTATIONS = 8
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+/** Levels of arrays and objects a request body may nest (serde_json's recursion limit). */
+export const MAX_JSON_DEPTH = 128
 export const DEFAULT_START_POINT_MAX_VERSIONS = 255
 export const MAX_ITERATIONS = 255

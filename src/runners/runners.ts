@@ -1,12 +1,13 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer } from "effect"
 import { BadRequest, Conflict, NotFound, Unauthorized, PersistenceError } from "../domain/errors.js"
-import { isUuid, slugify } from "../domain/ids.js"
+import { isUuid } from "../domain/ids.js"
 import { JsonRunner, JsonRunnerKey, type JsonNewRunner, type JsonUpdateRunner } from "../domain/runner.js"
 import { toIso, toIsoOrNull } from "../domain/time.js"
 import { newUuid } from "../store/ids.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
+import { slugBase } from "../store/slugs.js"
 import { generateKey, hashesEqual, hashKey, keyKind } from "../domain/keys.js"
 import { Specs, type SpecRow } from "./specs.js"
 
@@ -81,7 +82,7 @@ const make = Effect.gen(function*() {
   const create = (input: JsonNewRunner) =>
     sql.withTransaction(Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const slug = input.slug ?? slugify(input.name)
+      const slug = input.slug ?? slugBase(input.name)
       if (yield* slugTaken(slug)) return yield* new Conflict({ message: `Runner slug already exists: ${slug}` })
       const linked: Array<SpecRow> = []
       for (const ref of input.specs ?? []) {

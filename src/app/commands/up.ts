@@ -35,7 +35,7 @@ export const ensureLocalRunner = (dataDir: string, executor: Executor) =>
     const runners = yield* Runners
     const specs = yield* Specs
     const keyFile = join(dataDir, LOCAL_RUNNER_KEY_FILE)
-    yield* Effect.promise(() => mkdir(dataDir, { recursive: true }))
+    yield* Effect.promise(() => mkdir(dataDir, { recursive: true, mode: 0o700 }))
     const existing = yield* runners.resolve(LOCAL_RUNNER).pipe(Effect.option)
     if (existing._tag === "Some") {
       const stored = existsSync(keyFile) ? (yield* Effect.promise(() => readFile(keyFile, "utf8"))).trim() : ""
@@ -83,11 +83,9 @@ const selfUrl = (address: HttpServer.Address): string => {
 export const upCommand = Command.make("up", { ...serverOptions, ...runnerLoopOptions }, (options) =>
   Effect.gen(function*() {
     const config = resolveServerConfig(options)
-    const context = yield* Layer.build(ServerLive(config))
-    yield* Effect.gen(function*() {
-      yield* announceAdminKey(options.adminKeyFile)
-      yield* logListening
-    }).pipe(Effect.provide(context))
+    // The admin key file is written before the port opens (ServerLive's beforeListen).
+    const context = yield* Layer.build(ServerLive(config, { beforeListen: announceAdminKey(options.adminKeyFile) }))
+    yield* logListening.pipe(Effect.provide(context))
     const url = selfUrl(Context.get(context, HttpServer.HttpServer).address)
     const executor = yield* Effect.either(executorFromFlags(options))
     if (executor._tag === "Left") {
