@@ -188,4 +188,17 @@ describe("bencher run --github-actions (process, fake GitHub validated by @octok
       expect(result.stderr.match(/Not running in GitHub Actions/g)).toHaveLength(1)
       expect(gh.requests).toHaveLength(0)
     }), 120_000)
+
+  it.scopedLive("the fake GitHub rejects bodies GitHub's OpenAPI description rejects (so the checks above mean something)", () =>
+    Effect.gen(function*() {
+      const gh = yield* github
+      const post = (path: string, body: unknown, method = "POST") =>
+        Effect.promise(() => fetch(`${gh.url}${path}`, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } }))
+      expect((yield* post("/repos/acme/widgets/issues/1/comments", { body: 5 })).status).toBe(422)
+      expect((yield* post("/repos/acme/widgets/issues/1/comments", {})).status).toBe(422)
+      expect((yield* post("/repos/acme/widgets/check-runs", { name: "x", head_sha: SHA, conclusion: "red" })).status).toBe(422)
+      expect((yield* post("/repos/acme/widgets/check-runs", { name: "x", head_sha: SHA, output: { title: "t", summary: "x".repeat(65_536) } })).status).toBe(422)
+      expect((yield* post("/repos/acme/widgets/issues/1/comments", { body: "ok" })).status).toBe(201)
+      expect(gh.invalid).toHaveLength(4)
+    }))
 })
