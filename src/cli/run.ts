@@ -98,8 +98,10 @@ export const runCommand = Command.make("run", runOptions, (options) =>
     const ci = Option.getOrElse(yield* Config.boolean("CI").pipe(Config.option, Effect.orElseSucceed(() => Option.none<boolean>())), () => false)
     const { backend, project, thresholds, startPoint, job } = yield* checkRunFlags(options, { ci })
     // The CI plan is read before the benchmark runs, so a fork's pull request is refused before it costs a run.
-    const ciPlan = options.dryRun ? undefined : yield* planCi(ciSettingsOf(options), process.env)
-    if (job !== undefined) return yield* runRemote(options, { backend, project, thresholds, startPoint, job, ciPlan })
+    // With --quiet the CI notes are not printed; warnings about failures to post always are.
+    const ciSay = options.quiet ? () => {} : (line: string) => void process.stderr.write(line + "\n")
+    const ciPlan = options.dryRun ? undefined : yield* planCi(ciSettingsOf(options), process.env, ciSay)
+    if (job !== undefined) return yield* runRemote(options, { backend, project, thresholds, startPoint, job, ciPlan, ciSay })
     const envCommand = yield* envText("BENCHER_CMD").pipe(Config.option, Effect.orElseSucceed(() => Option.none<string>()))
     const args = options.command.length > 0 ? options.command : Option.match(envCommand, { onNone: () => [], onSome: (c) => [c] })
     const command = benchCommand(args, { exec: options.exec, shell: options.shell, flag: options.shellFlag })
@@ -148,7 +150,7 @@ export const runCommand = Command.make("run", runOptions, (options) =>
     const report = yield* client.run.run({ payload: newRun })
     const render = { host: backend.host, onTheFly: project === undefined }
     yield* Console.log(renderReport(report, options.format, render))
-    if (ciPlan !== undefined) yield* postCi(ciPlan, report, render)
+    if (ciPlan !== undefined) yield* postCi(ciPlan, report, render, ciSay)
 
     const alerts = alertCount(report)
     if (options.errorOnAlert && alerts > 0) return yield* new AlertsDetected({ message: `Alerts detected (${alerts})`, count: alerts })

@@ -36,6 +36,7 @@ export const runRemote = (
     readonly job: JsonNewRunJob
     /** Where to post the report in CI (docs/ci.md), read before the run. */
     readonly ciPlan?: CiPlan | undefined
+    readonly ciSay?: ((line: string) => void) | undefined
   }
 ) =>
   Effect.gen(function*() {
@@ -93,7 +94,7 @@ export const runRemote = (
       waitTimeout: Duration.seconds(waitTimeoutSeconds(options)),
       cancelOnInterrupt: options.cancelOnInterrupt
     })
-    if (checked.ciPlan !== undefined) yield* postCi(checked.ciPlan, report, { host: checked.backend.host, onTheFly: false })
+    if (checked.ciPlan !== undefined) yield* postCi(checked.ciPlan, report, { host: checked.backend.host, onTheFly: false }, checked.ciSay)
     yield* printRemoteReport(report, {
       format: options.format,
       host: checked.backend.host,
