@@ -24,8 +24,8 @@ const extraMeasure = (unit: string): string | undefined => {
     case "MB/s":
       return Measure.mbPerSecond
     default:
-      // a custom `b.ReportMetric(x, "<unit>")`: the measure is named after its unit
-      return (unit.endsWith("/op") || unit.endsWith("/s")) && unit.length > 3 && unit.length <= MAX_MEASURE ? unit : undefined
+      // a custom `b.ReportMetric(x, "<unit>")`: the measure is named after its unit, whatever the unit says
+      return /^[^\s\d]/.test(unit) && unit.length <= MAX_MEASURE ? unit : undefined
   }
 }
 
