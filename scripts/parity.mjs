@@ -67,7 +67,9 @@ const optionNames = (options) => {
   return names
 }
 
-const ours = walkCommands(cli.rootCommand.descriptor).map((c) => ({ ...c, path: c.path.slice(1) })).filter((c) => c.path.length > 0)
+const ours = walkCommands(cli.rootCommand.descriptor)
+  .map((c) => ({ ...c, path: c.path.slice(1) }))
+  .filter((c) => c.path.length > 0)
 const ourPaths = new Map(ours.map((c) => [c.path.join(" "), c]))
 
 /** A Bencher path matches ours when each word equals ours or one of its Bencher aliases. */
@@ -103,7 +105,9 @@ const missingOnly = args.has("--missing")
 
 const figure = (label, have, total, excludedHave, excludedTotal) =>
   `${label}: ${have} of ${total}` +
-  (excludedTotal > 0 ? ` (${have - excludedHave} of ${total - excludedTotal} without the ${excludedTotal} excluded: ${bencher.excluded.why.split(":")[0]})` : "")
+  (excludedTotal > 0
+    ? ` (${have - excludedHave} of ${total - excludedTotal} without the ${excludedTotal} excluded: ${bencher.excluded.why.split(":")[0]})`
+    : "")
 
 // commands
 const excludedCommands = new Set(bencher.excluded.commands)
@@ -112,7 +116,9 @@ print(`Bencher's CLI commands (${bencher.commands.length}; source: ${bencher.sou
 print(`${pad("Bencher", 28)} ${pad("ours", 28)}`)
 for (const r of commandRows) {
   if (missingOnly && r.ours !== undefined) continue
-  print(`${pad(r.bencher, 28)} ${pad(r.ours === undefined ? " -" : r.ours.path.join(" "), 28)}${r.excluded ? " (Bencher Cloud)" : ""}`)
+  print(
+    `${pad(r.bencher, 28)} ${pad(r.ours === undefined ? " -" : r.ours.path.join(" "), 28)}${r.excluded ? " (Bencher Cloud)" : ""}`
+  )
 }
 const matchedPaths = new Set(commandRows.flatMap((r) => (r.ours === undefined ? [] : [r.ours.path.join(" ")])))
 const extras = ours.filter((c) => c.leaf && !matchedPaths.has(c.path.join(" "))).map((c) => c.path.join(" "))
@@ -131,7 +137,9 @@ for (const r of flagRows) {
   const full = r.have.length === 1 + r.aliases.length
   if (missingOnly && full) continue
   const label = `--${r.flag}${r.aliases.length > 0 ? ` (${r.aliases.map((a) => (a.length === 1 ? `-${a}` : `--${a}`)).join(", ")})` : ""}`
-  print(`${pad(label, 58)} ${r.have.length === 0 ? " -" : full ? "yes" : `partly: ${r.have.join(", ")}`}${r.hidden ? " (hidden in Bencher)" : ""}`)
+  print(
+    `${pad(label, 58)} ${r.have.length === 0 ? " -" : full ? "yes" : `partly: ${r.have.join(", ")}`}${r.hidden ? " (hidden in Bencher)" : ""}`
+  )
 }
 const bencherFlagNames = new Set(bencher.runFlags.flat())
 const extraFlags = [...runOptions].filter((n) => !bencherFlagNames.has(n))
@@ -153,15 +161,43 @@ const commandsHave = commandRows.filter((r) => r.ours !== undefined)
 const flagsHave = flagRows.filter((r) => r.have.length > 0)
 const opsHave = bencherOps.filter((op) => ourOps.has(op))
 const figures = {
-  commands: { have: commandsHave.length, of: commandRows.length, excludedHave: commandsHave.filter((r) => r.excluded).length, excluded: excludedCommands.size },
+  commands: {
+    have: commandsHave.length,
+    of: commandRows.length,
+    excludedHave: commandsHave.filter((r) => r.excluded).length,
+    excluded: excludedCommands.size
+  },
   runFlags: { have: flagsHave.length, of: flagRows.length, excludedHave: 0, excluded: 0 },
-  operations: { have: opsHave.length, of: bencherOps.length, excludedHave: opsHave.filter(excludedOp).length, excluded: bencherOps.filter(excludedOp).length }
+  operations: {
+    have: opsHave.length,
+    of: bencherOps.length,
+    excludedHave: opsHave.filter(excludedOp).length,
+    excluded: bencherOps.filter(excludedOp).length
+  }
 }
 print()
-print(figure("commands", figures.commands.have, figures.commands.of, figures.commands.excludedHave, figures.commands.excluded))
-print(figure("run flags", figures.runFlags.have, figures.runFlags.of, 0, 0) +
-  ` (${flagRows.filter((r) => r.have.length === 1 + r.aliases.length).length} with every alias)`)
-print(figure("REST operations", figures.operations.have, figures.operations.of, figures.operations.excludedHave, figures.operations.excluded))
+print(
+  figure(
+    "commands",
+    figures.commands.have,
+    figures.commands.of,
+    figures.commands.excludedHave,
+    figures.commands.excluded
+  )
+)
+print(
+  figure("run flags", figures.runFlags.have, figures.runFlags.of, 0, 0) +
+    ` (${flagRows.filter((r) => r.have.length === 1 + r.aliases.length).length} with every alias)`
+)
+print(
+  figure(
+    "REST operations",
+    figures.operations.have,
+    figures.operations.of,
+    figures.operations.excludedHave,
+    figures.operations.excluded
+  )
+)
 
 if (args.has("--json")) console.log(JSON.stringify(figures, null, 2))
 else console.log(lines.join("\n"))

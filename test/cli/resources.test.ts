@@ -33,38 +33,93 @@ const bmf = JSON.stringify({ "bench-a": { latency: { value: 50 } } })
 
 const steps: ReadonlyArray<Step> = [
   // dimensions
-  { args: () => ["branch", "create", P, "--name", "main"], schema: "JsonBranch", check: (b) => expect(b.slug).toBe("main") },
+  {
+    args: () => ["branch", "create", P, "--name", "main"],
+    schema: "JsonBranch",
+    check: (b) => expect(b.slug).toBe("main")
+  },
   { args: () => ["branch", "create", P, "--name", "feature-x", "--start-point-branch", "main"], schema: "JsonBranch" },
   {
     args: () => ["branch", "list", P, "--per-page", "5", "--page", "1", "--sort", "name", "--direction", "desc"],
     schema: "JsonBranches",
     check: (b) => expect(b.map((x: { name: string }) => x.name)).toEqual(["main", "feature-x"])
   },
-  { args: () => ["branch", "list", P, "--search", "feat"], schema: "JsonBranches", check: (b) => expect(b).toHaveLength(1) },
+  {
+    args: () => ["branch", "list", P, "--search", "feat"],
+    schema: "JsonBranches",
+    check: (b) => expect(b).toHaveLength(1)
+  },
   { args: () => ["branch", "view", P, "main"], schema: "JsonBranch" },
-  { args: () => ["branch", "update", P, "feature-x", "--name", "feature-y", "--slug", "feature-y"], schema: "JsonBranch", check: (b) => expect(b.name).toBe("feature-y") },
+  {
+    args: () => ["branch", "update", P, "feature-x", "--name", "feature-y", "--slug", "feature-y"],
+    schema: "JsonBranch",
+    check: (b) => expect(b.name).toBe("feature-y")
+  },
   { args: () => ["branch", "view", P, "no-such-branch"], code: 1 },
   { args: () => ["testbed", "create", P, "--name", "localhost"], schema: "JsonTestbed" },
   { args: () => ["testbed", "create", P, "--name", "spare"], schema: "JsonTestbed" },
-  { args: () => ["testbed", "list", P, "--name", "spare"], schema: "JsonTestbeds", check: (b) => expect(b).toHaveLength(1) },
+  {
+    args: () => ["testbed", "list", P, "--name", "spare"],
+    schema: "JsonTestbeds",
+    check: (b) => expect(b).toHaveLength(1)
+  },
   { args: () => ["testbed", "view", P, "localhost"], schema: "JsonTestbed" },
-  { args: () => ["testbed", "update", P, "spare", "--archive"], schema: "JsonTestbed", check: (b) => expect(b.archived).not.toBeNull() },
-  { args: () => ["testbed", "list", P, "--archived"], schema: "JsonTestbeds", check: (b) => expect(b.map((x: { slug: string }) => x.slug)).toEqual(["spare"]) },
-  { args: () => ["testbed", "update", P, "spare", "--unarchive"], schema: "JsonTestbed", check: (b) => expect(b.archived).toBeNull() },
-  { args: () => ["measure", "create", P, "--name", "Latency", "--slug", "latency", "--units", "nanoseconds (ns)"], schema: "JsonMeasure" },
+  {
+    args: () => ["testbed", "update", P, "spare", "--archive"],
+    schema: "JsonTestbed",
+    check: (b) => expect(b.archived).not.toBeNull()
+  },
+  {
+    args: () => ["testbed", "list", P, "--archived"],
+    schema: "JsonTestbeds",
+    check: (b) => expect(b.map((x: { slug: string }) => x.slug)).toEqual(["spare"])
+  },
+  {
+    args: () => ["testbed", "update", P, "spare", "--unarchive"],
+    schema: "JsonTestbed",
+    check: (b) => expect(b.archived).toBeNull()
+  },
+  {
+    args: () => ["measure", "create", P, "--name", "Latency", "--slug", "latency", "--units", "nanoseconds (ns)"],
+    schema: "JsonMeasure"
+  },
   { args: () => ["measure", "create", P, "--name", "Spare", "--units", "widgets"], schema: "JsonMeasure" },
-  { args: () => ["measure", "list", P, "--sort", "name"], schema: "JsonMeasures", check: (b) => expect(b).toHaveLength(2) },
+  {
+    args: () => ["measure", "list", P, "--sort", "name"],
+    schema: "JsonMeasures",
+    check: (b) => expect(b).toHaveLength(2)
+  },
   { args: () => ["measure", "view", P, "latency"], schema: "JsonMeasure" },
-  { args: () => ["measure", "update", P, "spare", "--units", "gadgets"], schema: "JsonMeasure", check: (b) => expect(b.units).toBe("gadgets") },
+  {
+    args: () => ["measure", "update", P, "spare", "--units", "gadgets"],
+    schema: "JsonMeasure",
+    check: (b) => expect(b.units).toBe("gadgets")
+  },
   { args: () => ["benchmark", "create", P, "--name", "bench-a"], schema: "JsonBenchmark" },
   { args: () => ["benchmark", "create", P, "--name", "bench-spare"], schema: "JsonBenchmark" },
-  { args: () => ["benchmark", "list", P, "--direction", "asc"], schema: "JsonBenchmarks", check: (b) => expect(b).toHaveLength(2) },
+  {
+    args: () => ["benchmark", "list", P, "--direction", "asc"],
+    schema: "JsonBenchmarks",
+    check: (b) => expect(b).toHaveLength(2)
+  },
   { args: () => ["benchmark", "view", P, "bench-a"], schema: "JsonBenchmark" },
   { args: () => ["benchmark", "update", P, "bench-spare", "--name", "bench-b"], schema: "JsonBenchmark" },
   // archive / unarchive
-  { args: () => ["archive", P, "--benchmark", "bench-b"], schema: "JsonBenchmark", check: (b) => expect(b.archived).not.toBeNull() },
-  { args: () => ["benchmark", "list", P, "--archived"], schema: "JsonBenchmarks", check: (b) => expect(b).toHaveLength(1) },
-  { args: () => ["unarchive", P, "--benchmark", "bench-b"], schema: "JsonBenchmark", check: (b) => expect(b.archived).toBeNull() },
+  {
+    args: () => ["archive", P, "--benchmark", "bench-b"],
+    schema: "JsonBenchmark",
+    check: (b) => expect(b.archived).not.toBeNull()
+  },
+  {
+    args: () => ["benchmark", "list", P, "--archived"],
+    schema: "JsonBenchmarks",
+    check: (b) => expect(b).toHaveLength(1)
+  },
+  {
+    args: () => ["unarchive", P, "--benchmark", "bench-b"],
+    schema: "JsonBenchmark",
+    check: (b) => expect(b.archived).toBeNull()
+  },
   { args: () => ["archive", P, "--branch", "feature-y"], schema: "JsonBranch" },
   { args: () => ["archive", P, "--testbed", "spare"], schema: "JsonTestbed" },
   { args: () => ["archive", P, "--measure", "spare"], schema: "JsonMeasure" },
@@ -72,14 +127,32 @@ const steps: ReadonlyArray<Step> = [
   { args: () => ["archive", P, "--branch", "main", "--testbed", "localhost"], code: 1 },
   // thresholds
   {
-    args: () => ["threshold", "create", P, "--branch", "main", "--testbed", "localhost", "--measure", "latency", "--test", "static", "--upper-boundary", "10"],
+    args: () => [
+      "threshold",
+      "create",
+      P,
+      "--branch",
+      "main",
+      "--testbed",
+      "localhost",
+      "--measure",
+      "latency",
+      "--test",
+      "static",
+      "--upper-boundary",
+      "10"
+    ],
     schema: "JsonThreshold",
     check: (b, ids) => {
       ids.threshold = b.uuid
       expect(b.model.test).toBe("static")
     }
   },
-  { args: () => ["threshold", "list", P, "--branch", "main", "--measure", "latency"], schema: "JsonThresholds", check: (b) => expect(b).toHaveLength(1) },
+  {
+    args: () => ["threshold", "list", P, "--branch", "main", "--measure", "latency"],
+    schema: "JsonThresholds",
+    check: (b) => expect(b).toHaveLength(1)
+  },
   { args: (ids) => ["threshold", "view", P, ids.threshold], schema: "JsonThreshold" },
   {
     args: (ids) => ["threshold", "update", P, ids.threshold, "--test", "static", "--upper-boundary", "20"],
@@ -87,12 +160,47 @@ const steps: ReadonlyArray<Step> = [
     check: (b) => expect(b.model.upper_boundary).toBe(20)
   },
   { args: (ids) => ["threshold", "update", P, ids.threshold], code: 1 },
-  { args: () => ["threshold", "create", P, "--branch", "main", "--testbed", "localhost", "--measure", "latency", "--test", "nope"], code: 1 },
-  // a report with an alert, through `bencher run` (even a static threshold waits for one prior metric)
-  { args: () => ["run", "--project", P, "--branch", "main", "--testbed", "localhost", "--adapter", "json", "--quiet"], input: bmf },
-  { args: () => ["run", "--project", P, "--branch", "main", "--testbed", "localhost", "--adapter", "json", "--quiet"], input: bmf },
   {
-    args: () => ["report", "list", P, "--branch", "main", "--testbed", "localhost", "--sort", "date_time", "--direction", "desc", "--per-page", "1"],
+    args: () => [
+      "threshold",
+      "create",
+      P,
+      "--branch",
+      "main",
+      "--testbed",
+      "localhost",
+      "--measure",
+      "latency",
+      "--test",
+      "nope"
+    ],
+    code: 1
+  },
+  // a report with an alert, through `bencher run` (even a static threshold waits for one prior metric)
+  {
+    args: () => ["run", "--project", P, "--branch", "main", "--testbed", "localhost", "--adapter", "json", "--quiet"],
+    input: bmf
+  },
+  {
+    args: () => ["run", "--project", P, "--branch", "main", "--testbed", "localhost", "--adapter", "json", "--quiet"],
+    input: bmf
+  },
+  {
+    args: () => [
+      "report",
+      "list",
+      P,
+      "--branch",
+      "main",
+      "--testbed",
+      "localhost",
+      "--sort",
+      "date_time",
+      "--direction",
+      "desc",
+      "--per-page",
+      "1"
+    ],
     schema: "JsonReports",
     check: (b, ids) => {
       expect(b).toHaveLength(1)
@@ -108,13 +216,45 @@ const steps: ReadonlyArray<Step> = [
       ids.alert = b.alerts[0].uuid
     }
   },
-  { args: () => ["report", "list", P, "--start-time", "2000-01-01T00:00:00Z", "--end-time", String(Date.now() + 3_600_000)], schema: "JsonReports", check: (b) => expect(b).toHaveLength(2) },
+  {
+    args: () => [
+      "report",
+      "list",
+      P,
+      "--start-time",
+      "2000-01-01T00:00:00Z",
+      "--end-time",
+      String(Date.now() + 3_600_000)
+    ],
+    schema: "JsonReports",
+    check: (b) => expect(b).toHaveLength(2)
+  },
   { args: () => ["report", "list", P, "--start-time", "yesterday-ish"], code: 1 },
-  { args: (ids) => ["metric", "view", P, ids.metric], schema: "JsonOneMetric", check: (b) => expect(b.metric.value).toBe(50) },
-  { args: () => ["alert", "list", P, "--status", "active", "--sort", "created"], schema: "JsonAlerts", check: (b) => expect(b).toHaveLength(1) },
-  { args: (ids) => ["alert", "view", P, ids.alert], schema: "JsonAlert", check: (b) => expect(b.status).toBe("active") },
-  { args: (ids) => ["alert", "update", P, ids.alert, "--status", "dismissed"], schema: "JsonAlert", check: (b) => expect(b.status).toBe("dismissed") },
-  { args: () => ["alert", "list", P, "--status", "active"], schema: "JsonAlerts", check: (b) => expect(b).toHaveLength(0) },
+  {
+    args: (ids) => ["metric", "view", P, ids.metric],
+    schema: "JsonOneMetric",
+    check: (b) => expect(b.metric.value).toBe(50)
+  },
+  {
+    args: () => ["alert", "list", P, "--status", "active", "--sort", "created"],
+    schema: "JsonAlerts",
+    check: (b) => expect(b).toHaveLength(1)
+  },
+  {
+    args: (ids) => ["alert", "view", P, ids.alert],
+    schema: "JsonAlert",
+    check: (b) => expect(b.status).toBe("active")
+  },
+  {
+    args: (ids) => ["alert", "update", P, ids.alert, "--status", "dismissed"],
+    schema: "JsonAlert",
+    check: (b) => expect(b.status).toBe("dismissed")
+  },
+  {
+    args: () => ["alert", "list", P, "--status", "active"],
+    schema: "JsonAlerts",
+    check: (b) => expect(b).toHaveLength(0)
+  },
   { args: () => ["alert", "view", P, "00000000-0000-4000-8000-000000000000"], code: 1 },
   // deletes print nothing
   { args: (ids) => ["report", "delete", P, ids.report], schema: "empty" },

@@ -12,8 +12,14 @@ export const orUndefined = <A>(o: Option.Option<A>): A | undefined => Option.get
 /** `--per-page`, `--page`, `--direction` and a `--sort` over the keys the endpoint knows. */
 export const pagination = <const K extends string>(sortKeys: ReadonlyArray<K>) => ({
   sort: Options.choice("sort", sortKeys).pipe(Options.withDescription("Sort key"), Options.optional),
-  direction: Options.choice("direction", ["asc", "desc"] as const).pipe(Options.withDescription("Sort direction"), Options.optional),
-  perPage: Options.integer("per-page").pipe(Options.withDescription("Results per page, 1..255 (default 8)"), Options.optional),
+  direction: Options.choice("direction", ["asc", "desc"] as const).pipe(
+    Options.withDescription("Sort direction"),
+    Options.optional
+  ),
+  perPage: Options.integer("per-page").pipe(
+    Options.withDescription("Results per page, 1..255 (default 8)"),
+    Options.optional
+  ),
   page: Options.integer("page").pipe(Options.withDescription("Page number, from 1"), Options.optional)
 })
 
@@ -44,4 +50,7 @@ export const archivedOf = (o: { readonly archive: boolean; readonly unarchive: b
 export const withClient = <A, E, R>(
   connection: ClientConnection,
   use: (client: BencherClient) => Effect.Effect<A, E, R>
-) => Effect.flatMap(connect(connection), use).pipe(Effect.flatMap((body) => (body === undefined ? Effect.void : printJson(body))))
+) =>
+  Effect.flatMap(connect(connection), use).pipe(
+    Effect.flatMap((body) => (body === undefined ? Effect.void : printJson(body)))
+  )

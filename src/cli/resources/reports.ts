@@ -8,14 +8,21 @@ import { archivedFlag, orUndefined, pagination, paginationParams, projectArg, wi
 // `metric view`, with Bencher's names and flags (docs/reference.md §4.3). Each prints the server's JSON body.
 
 const uuidArg = (name: string, what: string) => Args.text({ name }).pipe(Args.withDescription(`${what} UUID`))
-const dimension = (name: string, what: string) => Options.text(name).pipe(Options.withDescription(`${what} slug, name or UUID`))
+const dimension = (name: string, what: string) =>
+  Options.text(name).pipe(Options.withDescription(`${what} slug, name or UUID`))
 
 // ---- threshold ----
 
 const thresholdArg = uuidArg("threshold", "Threshold")
 const model = {
-  minSampleSize: Options.integer("min-sample-size").pipe(Options.withDescription("Fewest metrics needed to test"), Options.optional),
-  maxSampleSize: Options.integer("max-sample-size").pipe(Options.withDescription("Most metrics used"), Options.optional),
+  minSampleSize: Options.integer("min-sample-size").pipe(
+    Options.withDescription("Fewest metrics needed to test"),
+    Options.optional
+  ),
+  maxSampleSize: Options.integer("max-sample-size").pipe(
+    Options.withDescription("Most metrics used"),
+    Options.optional
+  ),
   window: Options.integer("window").pipe(Options.withDescription("Time window in seconds"), Options.optional),
   lowerBoundary: Options.float("lower-boundary").pipe(Options.withDescription("Lower boundary"), Options.optional),
   upperBoundary: Options.float("upper-boundary").pipe(Options.withDescription("Upper boundary"), Options.optional)
@@ -54,7 +61,8 @@ const thresholdList = Command.make(
           measure: orUndefined(o.measure),
           archived: o.archived ? true : undefined
         }
-      }))
+      })
+    )
 ).pipe(Command.withDescription("List a project's thresholds"))
 
 const thresholdCreate = Command.make(
@@ -73,12 +81,13 @@ const thresholdCreate = Command.make(
       c.thresholds.create({
         path: { project: o.project },
         payload: { branch: o.branch, testbed: o.testbed, measure: o.measure, ...modelBody(o.test, o) }
-      }))
+      })
+    )
 ).pipe(Command.withDescription("Create a threshold"))
 
 const thresholdView = Command.make("view", { ...clientOptions, project: projectArg, threshold: thresholdArg }, (o) =>
-  withClient(o, (c) => c.thresholds.view({ path: { project: o.project, threshold: o.threshold } })))
-  .pipe(Command.withDescription("View a threshold"))
+  withClient(o, (c) => c.thresholds.view({ path: { project: o.project, threshold: o.threshold } }))
+).pipe(Command.withDescription("View a threshold"))
 
 const thresholdUpdate = Command.make(
   "update",
@@ -94,17 +103,19 @@ const thresholdUpdate = Command.make(
     Option.isNone(o.test) && !o.removeModel
       ? Effect.fail(new Error("give --test (with the model's other flags) or --remove-model"))
       : withClient(o, (c) => {
-        const path = { project: o.project, threshold: o.threshold }
-        return Option.match(o.test, {
-          onNone: () => c.thresholds.replace({ path, payload: { test: null } }),
-          onSome: (t) => c.thresholds.replace({ path, payload: modelBody(t, o) })
+          const path = { project: o.project, threshold: o.threshold }
+          return Option.match(o.test, {
+            onNone: () => c.thresholds.replace({ path, payload: { test: null } }),
+            onSome: (t) => c.thresholds.replace({ path, payload: modelBody(t, o) })
+          })
         })
-      })
 ).pipe(Command.withDescription("Replace a threshold's model, or remove it"))
 
-const thresholdDelete = Command.make("delete", { ...clientOptions, project: projectArg, threshold: thresholdArg }, (o) =>
-  withClient(o, (c) => c.thresholds.remove({ path: { project: o.project, threshold: o.threshold } })))
-  .pipe(Command.withDescription("Delete a threshold"))
+const thresholdDelete = Command.make(
+  "delete",
+  { ...clientOptions, project: projectArg, threshold: thresholdArg },
+  (o) => withClient(o, (c) => c.thresholds.remove({ path: { project: o.project, threshold: o.threshold } }))
+).pipe(Command.withDescription("Delete a threshold"))
 
 export const thresholdCommand = Command.make("threshold").pipe(
   Command.withDescription("Thresholds: list, create, view, update, delete"),
@@ -120,7 +131,10 @@ const alertList = Command.make(
   {
     ...clientOptions,
     project: projectArg,
-    status: Options.choice("status", ["active", "dismissed", "silenced"] as const).pipe(Options.withDescription("Only alerts in this status"), Options.optional),
+    status: Options.choice("status", ["active", "dismissed", "silenced"] as const).pipe(
+      Options.withDescription("Only alerts in this status"),
+      Options.optional
+    ),
     archived: archivedFlag,
     ...pagination(["created", "modified"] as const)
   },
@@ -129,12 +143,13 @@ const alertList = Command.make(
       c.alerts.list({
         path: { project: o.project },
         urlParams: { ...paginationParams(o), status: orUndefined(o.status), archived: o.archived ? true : undefined }
-      }))
+      })
+    )
 ).pipe(Command.withDescription("List a project's alerts"))
 
 const alertView = Command.make("view", { ...clientOptions, project: projectArg, alert: alertArg }, (o) =>
-  withClient(o, (c) => c.alerts.view({ path: { project: o.project, alert: o.alert } })))
-  .pipe(Command.withDescription("View an alert"))
+  withClient(o, (c) => c.alerts.view({ path: { project: o.project, alert: o.alert } }))
+).pipe(Command.withDescription("View an alert"))
 
 const alertUpdate = Command.make(
   "update",
@@ -142,10 +157,15 @@ const alertUpdate = Command.make(
     ...clientOptions,
     project: projectArg,
     alert: alertArg,
-    status: Options.choice("status", ["active", "dismissed"] as const).pipe(Options.withDescription("dismissed to dismiss it, active to reopen it"), Options.optional)
+    status: Options.choice("status", ["active", "dismissed"] as const).pipe(
+      Options.withDescription("dismissed to dismiss it, active to reopen it"),
+      Options.optional
+    )
   },
   (o) =>
-    withClient(o, (c) => c.alerts.update({ path: { project: o.project, alert: o.alert }, payload: { status: orUndefined(o.status) } }))
+    withClient(o, (c) =>
+      c.alerts.update({ path: { project: o.project, alert: o.alert }, payload: { status: orUndefined(o.status) } })
+    )
 ).pipe(Command.withDescription("Update an alert: --status dismissed dismisses it"))
 
 export const alertCommand = Command.make("alert").pipe(
@@ -192,16 +212,17 @@ const reportList = Command.make(
           end_time: orUndefined(o.endTime),
           archived: o.archived ? true : undefined
         }
-      }))
+      })
+    )
 ).pipe(Command.withDescription("List a project's reports"))
 
 const reportView = Command.make("view", { ...clientOptions, project: projectArg, report: reportArg }, (o) =>
-  withClient(o, (c) => c.reports.view({ path: { project: o.project, report: o.report } })))
-  .pipe(Command.withDescription("View a report"))
+  withClient(o, (c) => c.reports.view({ path: { project: o.project, report: o.report } }))
+).pipe(Command.withDescription("View a report"))
 
 const reportDelete = Command.make("delete", { ...clientOptions, project: projectArg, report: reportArg }, (o) =>
-  withClient(o, (c) => c.reports.remove({ path: { project: o.project, report: o.report } })))
-  .pipe(Command.withDescription("Delete a report"))
+  withClient(o, (c) => c.reports.remove({ path: { project: o.project, report: o.report } }))
+).pipe(Command.withDescription("Delete a report"))
 
 export const reportCommand = Command.make("report").pipe(
   Command.withDescription("Reports: list, view, delete"),
@@ -210,9 +231,11 @@ export const reportCommand = Command.make("report").pipe(
 
 // ---- metric ----
 
-const metricView = Command.make("view", { ...clientOptions, project: projectArg, metric: uuidArg("metric", "Metric") }, (o) =>
-  withClient(o, (c) => c.reports.metric({ path: { project: o.project, metric: o.metric } })))
-  .pipe(Command.withDescription("View a metric with its boundary and alert"))
+const metricView = Command.make(
+  "view",
+  { ...clientOptions, project: projectArg, metric: uuidArg("metric", "Metric") },
+  (o) => withClient(o, (c) => c.reports.metric({ path: { project: o.project, metric: o.metric } }))
+).pipe(Command.withDescription("View a metric with its boundary and alert"))
 
 export const metricCommand = Command.make("metric").pipe(
   Command.withDescription("Metrics: view"),
