@@ -256,6 +256,31 @@ const steps: ReadonlyArray<Step> = [
     check: (b) => expect(b).toHaveLength(0)
   },
   { args: () => ["alert", "view", P, "00000000-0000-4000-8000-000000000000"], code: 1 },
+  {
+    args: () => [
+      "report",
+      "create",
+      P,
+      "--branch",
+      "main",
+      "--testbed",
+      "localhost",
+      "--start-time",
+      "2026-01-01T00:00:00Z",
+      "--end-time",
+      "1767225660000",
+      "--adapter",
+      "json",
+      "--results",
+      bmf
+    ],
+    schema: "JsonReport",
+    check: (b) => expect(b.results[0][0].benchmark.name).toBe("bench-a")
+  },
+  {
+    args: () => ["report", "create", P, "--start-time", "2026-01-01T00:00:00Z", "--end-time", "2026-01-01T00:01:00Z"],
+    code: 1
+  },
   // deletes print nothing
   { args: (ids) => ["report", "delete", P, ids.report], schema: "empty" },
   { args: (ids) => ["report", "view", P, ids.report], code: 1 },

@@ -216,6 +216,61 @@ const reportList = Command.make(
     )
 ).pipe(Command.withDescription("List a project's reports"))
 
+/** `--start-time`/`--end-time` of a new report: an RFC 3339 date or epoch milliseconds, sent as RFC 3339. */
+const isoTime = (name: string) =>
+  Options.text(name).pipe(
+    Options.withDescription("RFC 3339 date or epoch milliseconds"),
+    Options.filterMap((s) => {
+      const ms = /^-?\d+$/.test(s) ? Number(s) : Date.parse(s)
+      return Number.isFinite(ms) ? Option.some(new Date(ms).toISOString()) : Option.none()
+    }, `--${name} must be an RFC 3339 date or epoch milliseconds`)
+  )
+
+const reportCreate = Command.make(
+  "create",
+  {
+    ...clientOptions,
+    project: projectArg,
+    branch: dimension("branch", "Branch").pipe(Options.optional),
+    hash: Options.text("hash").pipe(Options.withDescription("Git hash of the branch's version"), Options.optional),
+    testbed: dimension("testbed", "Testbed").pipe(Options.optional),
+    startTime: isoTime("start-time"),
+    endTime: isoTime("end-time"),
+    results: Options.text("results").pipe(
+      Options.withDescription("Benchmark results, one string per iteration (repeatable)"),
+      Options.repeated,
+      Options.filterMap((r) => (r.length > 0 ? Option.some(r) : Option.none()), "--results is required")
+    ),
+    adapter: Options.text("adapter").pipe(
+      Options.withDescription("Adapter of the results (default magic)"),
+      Options.optional
+    ),
+    average: Options.choice("average", ["mean", "median"] as const).pipe(
+      Options.withDescription("Benchmark harness average"),
+      Options.optional
+    ),
+    fold: Options.choice("fold", ["min", "max", "mean", "median"] as const).pipe(
+      Options.withDescription("Fold several iterations into one"),
+      Options.optional
+    )
+  },
+  (o) =>
+    withClient(o, (c) =>
+      c.reports.create({
+        path: { project: o.project },
+        payload: {
+          branch: orUndefined(o.branch),
+          hash: orUndefined(o.hash),
+          testbed: orUndefined(o.testbed),
+          start_time: o.startTime,
+          end_time: o.endTime,
+          results: o.results,
+          settings: { adapter: orUndefined(o.adapter), average: orUndefined(o.average), fold: orUndefined(o.fold) }
+        }
+      })
+    )
+).pipe(Command.withDescription("Create a report from benchmark results"))
+
 const reportView = Command.make("view", { ...clientOptions, project: projectArg, report: reportArg }, (o) =>
   withClient(o, (c) => c.reports.view({ path: { project: o.project, report: o.report } }))
 ).pipe(Command.withDescription("View a report"))
@@ -225,8 +280,8 @@ const reportDelete = Command.make("delete", { ...clientOptions, project: project
 ).pipe(Command.withDescription("Delete a report"))
 
 export const reportCommand = Command.make("report").pipe(
-  Command.withDescription("Reports: list, view, delete"),
-  Command.withSubcommands([reportList, reportView, reportDelete])
+  Command.withDescription("Reports: list, create, view, delete"),
+  Command.withSubcommands([reportList, reportCreate, reportView, reportDelete])
 )
 
 // ---- metric ----
