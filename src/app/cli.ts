@@ -7,6 +7,7 @@ import { mockCommand } from "../cli/mock.js"
 import { orgCommand } from "../cli/org.js"
 import { projectCommand } from "../cli/project.js"
 import { archiveCommand, benchmarkCommand, branchCommand, measureCommand, testbedCommand, unarchiveCommand } from "../cli/resources/dimensions.js"
+import { perfCommand } from "../cli/resources/perf.js"
 import { alertCommand, metricCommand, reportCommand, thresholdCommand } from "../cli/resources/reports.js"
 import { runCommand } from "../cli/run.js"
 import { userCommand } from "../cli/user.js"
@@ -39,7 +40,7 @@ export const rootCommand = Command.make("bencher").pipe(
     jobCommand,
     specCommand,
     runnerCommand,
-    branchCommand, testbedCommand, benchmarkCommand, measureCommand, thresholdCommand, alertCommand, reportCommand, metricCommand, archiveCommand, unarchiveCommand
+    branchCommand, testbedCommand, benchmarkCommand, measureCommand, thresholdCommand, alertCommand, reportCommand, metricCommand, archiveCommand, unarchiveCommand, perfCommand
   ])
 )
 

@@ -26,6 +26,8 @@ interface Step {
   readonly schema?: string
   readonly input?: string
   readonly check?: (body: any, ids: Ids) => void
+  /** For a step that prints text, not JSON. */
+  readonly text?: (stdout: string) => void
 }
 
 const P = "rocket"
@@ -281,6 +283,43 @@ const steps: ReadonlyArray<Step> = [
     args: () => ["report", "create", P, "--start-time", "2026-01-01T00:00:00Z", "--end-time", "2026-01-01T00:01:00Z"],
     code: 1
   },
+  {
+    args: () => [
+      "perf",
+      P,
+      "--branches",
+      "main",
+      "--testbeds",
+      "localhost",
+      "--benchmarks",
+      "bench-a",
+      "--measures",
+      "latency",
+      "--format",
+      "json"
+    ],
+    schema: "JsonPerf",
+    check: (b) => expect(b.results[0].metrics.length).toBeGreaterThanOrEqual(2)
+  },
+  {
+    args: () => [
+      "perf",
+      P,
+      "--branches",
+      "main,feature-y",
+      "--testbeds",
+      "localhost",
+      "--benchmarks",
+      "bench-a",
+      "--measures",
+      "latency"
+    ],
+    text: (out) => {
+      expect(out).toContain("bench-a · Latency (nanoseconds (ns)) · branch main · testbed localhost")
+      expect(out).toMatch(/upper \((active|dismissed)\)/)
+    }
+  },
+  { args: () => ["perf", P, "--testbeds", "localhost", "--benchmarks", "bench-a", "--measures", "latency"], code: 1 },
   // deletes print nothing
   { args: (ids) => ["report", "delete", P, ids.report], schema: "empty" },
   { args: (ids) => ["report", "view", P, ids.report], code: 1 },
@@ -314,6 +353,7 @@ describe("bencher resource commands", () => {
           expect(violations(step.schema, body), label).toBe("")
           step.check?.(body, ids)
         }
+        step.text?.(result.stdout)
       }
     } finally {
       server.child.kill("SIGTERM")
