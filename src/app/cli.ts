@@ -6,6 +6,9 @@ import { memberCommand } from "../cli/member.js"
 import { mockCommand } from "../cli/mock.js"
 import { orgCommand } from "../cli/org.js"
 import { projectCommand } from "../cli/project.js"
+import { archiveCommand, benchmarkCommand, branchCommand, measureCommand, testbedCommand, unarchiveCommand } from "../cli/resources/dimensions.js"
+import { perfCommand } from "../cli/resources/perf.js"
+import { alertCommand, metricCommand, reportCommand, thresholdCommand } from "../cli/resources/reports.js"
 import { runCommand } from "../cli/run.js"
 import { userCommand } from "../cli/user.js"
 import { version } from "../version.js"
@@ -36,7 +39,8 @@ export const rootCommand = Command.make("bencher").pipe(
     memberCommand,
     jobCommand,
     specCommand,
-    runnerCommand
+    runnerCommand,
+    branchCommand, testbedCommand, benchmarkCommand, measureCommand, thresholdCommand, alertCommand, reportCommand, metricCommand, archiveCommand, unarchiveCommand, perfCommand
   ])
 )
 
