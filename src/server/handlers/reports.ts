@@ -3,7 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Effect } from "effect"
 import { BencherApi } from "../../api/index.js"
 import { BadRequest, NotFound } from "../../domain/errors.js"
-import { submitRun } from "../../runs/submit.js"
+import { submitRunResponse } from "../../runs/submit.js"
 import { CurrentActor } from "../../identity/actor.js"
 import { Branches } from "../../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../../projects/dimension-services.js"
@@ -20,7 +20,7 @@ import { Thresholds } from "../../thresholds/thresholds.js"
 import { bodyField, orInternal, projectWith } from "./support.js"
 
 export const RunHandlersLive = HttpApiBuilder.group(BencherApi, "run", (handlers) =>
-  handlers.handle("run", ({ payload }) => orInternal(submitRun(payload))))
+  handlers.handle("run", ({ payload }) => orInternal(submitRunResponse(payload))))
 
 export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (handlers) =>
   Effect.gen(function*() {
