@@ -46,6 +46,8 @@ export interface ReportInput {
   readonly idempotencyKey?: string | null | undefined
   readonly userId?: number | null | undefined
   readonly specId?: number | null | undefined
+  /** An unauthenticated run's source address, counted by the anonymous run rate limit (src/runs/submit.ts). */
+  readonly sourceIp?: string | null | undefined
 }
 
 /** What a report's transaction leaves for after its commit: history points, and cache updates to publish. */
@@ -540,6 +542,7 @@ const make = Effect.gen(function*() {
           uuid: yield* newUuid,
           idempotency_key: input.idempotencyKey ?? null,
           user_id: input.userId ?? null,
+          source_ip: input.sourceIp ?? null,
           project_id: input.projectId,
           head_id: headId,
           version_id: version.id,

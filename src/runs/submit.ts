@@ -1,7 +1,7 @@
 import { HttpServerResponse } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
-import { Clock, Effect, Schema } from "effect"
-import { BadRequest } from "../domain/errors.js"
+import { Clock, Context, Effect, Schema } from "effect"
+import { BadRequest, TooManyRequests } from "../domain/errors.js"
 import { type JsonReport as JsonReportType, JsonReport, JsonReportResult } from "../domain/report.js"
 import type { JsonNewRun } from "../domain/run.js"
 import { Access } from "../identity/access.js"
@@ -15,6 +15,50 @@ import { inTimeSlices } from "../reports/time-slices.js"
 import { retryBusy } from "../store/database.js"
 import { parseImageReference } from "../jobs/image.js"
 import { Jobs } from "../jobs/jobs.js"
+
+/** At most `max` runs per window (docs/reference.md §5.9's mechanism: counted from the database). */
+export interface RunRateLimit {
+  readonly max: number
+  readonly windowMillis: number
+}
+
+/**
+ * Unauthenticated runs (into unclaimed projects) per source address and per project. Creating unclaimed
+ * organizations was limited per address, but runs into one were not: a flood of anonymous reports could take the
+ * server's time. A signed-in user or a project key is not limited here. Tests provide their own.
+ */
+export class AnonymousRunLimits extends Context.Reference<AnonymousRunLimits>()("bencher/runs/AnonymousRunLimits", {
+  defaultValue: (): { readonly perIp: RunRateLimit; readonly perProject: RunRateLimit } => ({
+    perIp: { max: 120, windowMillis: 10 * 60 * 1000 },
+    perProject: { max: 120, windowMillis: 10 * 60 * 1000 }
+  })
+}) {}
+
+const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60000))
+
+/** 429 once the address or the project had its window's anonymous runs; runs inside the caller's transaction. */
+const checkAnonymousRate = (sourceIp: string, projectId: number) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const limits = yield* AnonymousRunLimits
+    const now = yield* Clock.currentTimeMillis
+    const [byIp] = yield* sql<{ n: number }>`SELECT count(*) AS n FROM report
+      WHERE source_ip = ${sourceIp} AND created > ${now - limits.perIp.windowMillis}`
+    if ((byIp?.n ?? 0) >= limits.perIp.max) {
+      return yield* new TooManyRequests({
+        message: `Too many unauthenticated runs from this address (${limits.perIp.max} per ${minutes(limits.perIp.windowMillis)} minutes); ` +
+          `sign in or retry in ${minutes(limits.perIp.windowMillis)} minutes`
+      })
+    }
+    const [byProject] = yield* sql<{ n: number }>`SELECT count(*) AS n FROM report
+      WHERE project_id = ${projectId} AND source_ip IS NOT NULL AND created > ${now - limits.perProject.windowMillis}`
+    if ((byProject?.n ?? 0) >= limits.perProject.max) {
+      return yield* new TooManyRequests({
+        message: `Too many unauthenticated runs into this project (${limits.perProject.max} per ${minutes(limits.perProject.windowMillis)} minutes); ` +
+          `claim it by signing in, or retry in ${minutes(limits.perProject.windowMillis)} minutes`
+      })
+    }
+  })
 
 /**
  * `POST /v0/run`, local or remote, in one transaction (a failed check writes nothing):
@@ -53,11 +97,13 @@ export const submitRun = (payload: JsonNewRun) =>
           visibility: visibilityOf(project.visibility)
         }, "run")
       }
+      const sourceIp = actor._tag === "Anonymous" ? actor.sourceIp : undefined
+      if (sourceIp !== undefined) yield* checkAnonymousRate(sourceIp, project.id)
       if (job === undefined) {
-        return { project, reportId: yield* pipeline.ingest(reportInputOf(project.id, payload), prepared) }
+        return { project, reportId: yield* pipeline.ingest({ ...reportInputOf(project.id, payload), sourceIp }, prepared) }
       }
       const now = yield* Clock.currentTimeMillis
-      const reportId = yield* pipeline.ingest(reportInputOf(project.id, { ...payload, results: [] }, { start: now, end: now }))
+      const reportId = yield* pipeline.ingest({ ...reportInputOf(project.id, { ...payload, results: [] }, { start: now, end: now }), sourceIp })
       yield* jobs.create({
         reportId,
         project,
