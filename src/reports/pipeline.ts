@@ -18,7 +18,6 @@ import { single } from "../store/rows.js"
 import { modelFromRow, Thresholds } from "../thresholds/thresholds.js"
 import { Usage } from "../usage/usage.js"
 import { type Addition, SeriesHistory, type SeriesScope } from "./history.js"
-import { inTimeSlices } from "./time-slices.js"
 
 /** Everything a report needs, whichever way its results arrived (local run, completed job). */
 export interface ReportInput {
@@ -186,7 +185,7 @@ export const prepare = (input: Pick<ReportInput, "adapter" | "average" | "fold" 
     const { adapter, iterations } = yield* parseReportResults(input)
     const models = yield* validateModels(input.thresholds?.models)
     return { adapter, iterations, models } satisfies PreparedReport as PreparedReport
-  }).pipe(inTimeSlices)
+  })
 
 const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -498,7 +497,7 @@ const make = Effect.gen(function*() {
           yield* alsoWrite
         })
       )
-    }).pipe(inTimeSlices)
+    })
 
   /**
    * Stores one report: branch (with its start point), testbed, version, inline thresholds, then per iteration the
@@ -571,7 +570,7 @@ const make = Effect.gen(function*() {
         return report.id
       })
       return yield* commit(write)
-    }).pipe(inTimeSlices)
+    })
 
   /** An empty or unknown start-point branch is ignored, as Bencher's "continue on empty". */
   const resolveStartPoint = (input: ReportInput) =>
