@@ -3,6 +3,8 @@
 // (idle, load, idle again; the baseline is the worse idle phase). The poller runs in a worker thread of its own,
 // so that this process building or reading reports never delays a poll. Last line: {"idle_p99_ms",
 // "load_p99_ms", "ratio" (= load p99 / idle p99, target <= 3, and load p99 < 100 ms), ...}.
+// Env: BENCHMARKS, REPORTS, IDLE_MS; SERVER_NODE_FLAGS (e.g. "--cpu-prof") and SERVER_LOG=1 (the server's stderr,
+// with a PHASE line per report) to look into where the server's time goes.
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import { tmpdir } from "node:os"
@@ -31,6 +33,7 @@ const startServer = async () => {
   const args = [...(process.env.SERVER_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""), "--import", "tsx", join(repoRoot, "src", "main.ts"), "server", "--port", "0", "--db", join(work, "bencher.db"),
     "--data-dir", join(work, "data"), "--admin-key-file", keyFile]
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] })
+  if (process.env.SERVER_LOG) child.stderr.on("data", (d: Buffer) => process.stderr.write(d))
   const url = await new Promise<string>((resolve, reject) => {
     let out = ""
     const onData = (d: Buffer) => {
@@ -116,7 +119,10 @@ const main = async () => {
     const idle = (await poll(server.url, () => new Promise((resolve) => setTimeout(resolve, IDLE_MS)))).latencies
     const load = await poll(server.url, async () => {
       const reportMs: Array<number> = []
-      for (const body of bodies.slice(1)) reportMs.push(await post(body))
+      for (const body of bodies.slice(1)) {
+        if (process.env.SERVER_LOG) console.error("PHASE report")
+        reportMs.push(await post(body))
+      }
       return reportMs
     })
     const idleAgain = (await poll(server.url, () => new Promise((resolve) => setTimeout(resolve, IDLE_MS)))).latencies

@@ -150,7 +150,7 @@ export const checkReportSize = (iterations: ReadonlyArray<Bmf>) =>
   })
 
 /** Rows written per statement batch; the work between two batches is where a long report lets other requests in. */
-const ROWS_PER_CHUNK = 1000
+const ROWS_PER_CHUNK = 500
 
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []

@@ -6,7 +6,7 @@ import { Effect, type Scheduler } from "effect"
  * each a few effects) ran start to finish without one turn of the event loop: every other request, even
  * `GET /v0/server/version`, waited seconds for it. Here a fiber that has run for a slice yields, and its next
  * task runs after pending I/O (setImmediate); within a slice tasks run on microtasks as before. Each op of a
- * fiber asks whether to yield; the clock is read once per 64 ops.
+ * fiber asks whether to yield; the clock is read once per 8 ops (an op may be a statement of a few milliseconds).
  */
 export class TimeSlicedScheduler implements Scheduler.Scheduler {
   private queue: Array<Scheduler.Task> = []
@@ -16,7 +16,7 @@ export class TimeSlicedScheduler implements Scheduler.Scheduler {
   constructor(readonly sliceMs: number) {}
 
   shouldYield(fiber: { readonly currentOpCount?: number }): number | false {
-    if (((fiber.currentOpCount ?? 0) & 63) !== 0) return false
+    if (((fiber.currentOpCount ?? 0) & 7) !== 0) return false
     return performance.now() - this.sliceStart >= this.sliceMs ? 0 : false
   }
 

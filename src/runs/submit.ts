@@ -135,22 +135,30 @@ export const submitRunResponse = (payload: JsonNewRun) =>
 const encodeInSlices = (report: JsonReportType) =>
   Effect.gen(function*() {
     const { results, ...rest } = report
-    const head = yield* encodeReport(rest)
-    if (results === undefined) return HttpServerResponse.unsafeJson(head, { status: 201 })
-    const encoded: Array<Array<typeof JsonReportResult.Encoded>> | null = results === null ? null : []
-    for (const iteration of results ?? []) {
-      const out: Array<typeof JsonReportResult.Encoded> = []
-      for (let i = 0; i < iteration.length; i += RESULTS_PER_ENCODE) {
-        const chunk = iteration.slice(i, i + RESULTS_PER_ENCODE)
-        for (const result of yield* Effect.forEach(chunk, (r) => encodeResult(r))) out.push(result)
-      }
-      encoded?.push(out)
-    }
-    // Keys in the schema's order, as the endpoint's own encoding writes them.
-    const body: Record<string, unknown> = {}
+    const head = (yield* encodeReport(rest)) as Record<string, unknown>
+    // The body as JSON.stringify would write it, keys in the schema's order, but the results serialized a few
+    // hundred per effect: a report of 10,000 benchmarks is about 10 MB of JSON, a long synchronous call in one go.
+    const parts: Array<string> = []
     for (const key of Object.keys(JsonReport.fields)) {
-      if (key === "results") body[key] = encoded
-      else if (key in head) body[key] = (head as Record<string, unknown>)[key]
+      const value = key === "results" ? results : head[key]
+      if (value === undefined) continue
+      parts.push(parts.length === 0 ? "{" : ",", JSON.stringify(key), ":")
+      if (key !== "results" || results === null || results === undefined) {
+        parts.push(JSON.stringify(value))
+        continue
+      }
+      parts.push("[")
+      for (const [n, iteration] of results.entries()) {
+        parts.push(n === 0 ? "[" : ",[")
+        for (let i = 0; i < iteration.length; i += RESULTS_PER_ENCODE) {
+          const encoded = yield* Effect.forEach(iteration.slice(i, i + RESULTS_PER_ENCODE), (r) => encodeResult(r))
+          const json = JSON.stringify(encoded)
+          parts.push(i === 0 ? json.slice(1, -1) : `,${json.slice(1, -1)}`)
+        }
+        parts.push("]")
+      }
+      parts.push("]")
     }
-    return HttpServerResponse.unsafeJson(body, { status: 201 })
+    parts.push(parts.length === 0 ? "{}" : "}")
+    return HttpServerResponse.text(parts.join(""), { status: 201, contentType: "application/json" })
   }).pipe(Effect.orDie)

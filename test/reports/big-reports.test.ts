@@ -4,9 +4,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import { join } from "node:path"
 import { MAX_REPORT_BENCHMARKS_X_MEASURES } from "../../src/domain/limits.js"
+import { JsonReport } from "../../src/domain/report.js"
 import { IdentityLive } from "../../src/identity/layer.js"
 import { type ReportInput, ReportPipeline } from "../../src/reports/pipeline.js"
 import { ReportServicesLive } from "../../src/app/server.js"
@@ -52,6 +53,28 @@ describe("big reports", () => {
       expect(response.body.message).toContain(`per-report limit of ${MAX_REPORT_BENCHMARKS_X_MEASURES} benchmarks x measures`)
       expect(response.body.message).toContain(`${benchmarks * 5} benchmarks x measures`)
       expect(yield* countsIn(db)).toEqual(before)
+    }), { timeout: 120_000 })
+
+  it.scopedLive("answers POST /v0/run with the JsonReport exactly as the endpoint's schema encodes it, though serialized in slices", () =>
+    Effect.gen(function*() {
+      const { url, adminKey } = yield* startIdentityServer
+      const iteration = (offset: number) => Object.fromEntries(Array.from({ length: 600 }, (_, b) => [`b${b}`, { latency: { value: 100 + b + offset } }]))
+      const tTest = { thresholds: { models: { latency: { test: "t_test", upper_boundary: 0.99 } } } }
+      for (let r = 0; r < 3; r++) expect((yield* post(url, runBody([iteration(r % 2)], { project: "canon", ...tTest }), adminKey)).status).toBe(201)
+      const response = yield* Effect.promise(() =>
+        fetch(`${url}/v0/run`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${adminKey}` },
+          body: JSON.stringify(runBody([iteration(0), { ...iteration(1), b7: { latency: { value: 1e6 } } }], { project: "canon", ...tTest }))
+        }))
+      expect(response.status).toBe(201)
+      expect(response.headers.get("content-type")).toContain("application/json")
+      const text = yield* Effect.promise(() => response.text())
+      const canonical = JSON.stringify(Schema.encodeSync(JsonReport)(Schema.decodeUnknownSync(JsonReport)(JSON.parse(text))))
+      expect(text).toBe(canonical)
+      const report = JSON.parse(text)
+      expect(report.results.map((it: Array<unknown>) => it.length)).toEqual([600, 600])
+      expect(report.alerts).toHaveLength(1)
     }), { timeout: 120_000 })
 
   it.scopedLive("writes a report in chunks all-or-nothing: a failure midway leaves no part of it, and its idempotent resend stores it once", () =>
