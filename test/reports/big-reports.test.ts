@@ -81,7 +81,7 @@ describe("big reports", () => {
     Effect.gen(function*() {
       const db = join(yield* tempDir, "chunks.db")
       let calls = 0
-      let failAt = 4
+      let failAt = Number.POSITIVE_INFINITY
       // Direct writes of the main connection, failing at one chosen call (the report's rows are written in several).
       const FailingDirect = Layer.effect(DirectSqlite, Effect.map(DirectSqlite, (direct) => ({
         inTransaction: <A>(label: string, work: Parameters<typeof direct.inTransaction<A>>[1]) =>
@@ -112,19 +112,22 @@ describe("big reports", () => {
           failAt = Number.POSITIVE_INFINITY
           yield* pipeline.ingest(input(Date.now() - 60_000, "first"))
           const stored = yield* countsIn(db)
-          // 2,500 rows go in three chunks of report_benchmark rows, then three of metrics: fail the fifth write.
+          // 2,500 benchmarks go in five chunks of report_benchmark rows, then five of metric and boundary rows:
+          // fail the seventh write, once some metrics are in.
           calls = 0
-          failAt = 5
+          failAt = 7
           const failed = yield* Effect.flip(pipeline.ingest(input(Date.now() - 30_000, "second")))
+          const writesBeforeFailure = calls
           const afterFailure = yield* countsIn(db)
           failAt = Number.POSITIVE_INFINITY
           const resent = yield* pipeline.ingest(input(Date.now() - 30_000, "second"))
           const again = yield* pipeline.ingest(input(Date.now() - 30_000, "second"))
           const [reports] = yield* sql<{ n: number }>`SELECT count(*) AS n FROM report WHERE idempotency_key = 'second'`
-          return { stored, failed, afterFailure, resent, again, reports: reports?.n, final: yield* countsIn(db) }
+          return { stored, failed, writesBeforeFailure, afterFailure, resent, again, reports: reports?.n, final: yield* countsIn(db) }
         }), ctx)
       }))
       expect(result.failed.message).toContain("injected")
+      expect(result.writesBeforeFailure).toBe(7)
       expect(result.afterFailure).toEqual(result.stored)
       expect(result.again).toBe(result.resent)
       expect(result.reports).toBe(1)
