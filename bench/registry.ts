@@ -13,7 +13,7 @@ import { pipeline } from "node:stream/promises"
 import { fileURLToPath } from "node:url"
 import { RegistryClient, pushLayout } from "../src/image/client.js"
 import { initLayout, jsonBytes, writeBlob, writeIndex } from "../src/image/layout.js"
-import { MediaType } from "../src/registry/oci.js"
+import { MediaType } from "../src/oci/index.js"
 
 const LAYER_BYTES = 100 * 1024 * 1024
 const ROUNDS = 5

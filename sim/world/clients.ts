@@ -1,5 +1,5 @@
 import { Cause, Duration, Effect, Exit, Option } from "effect"
-import { CurrentActor } from "../../src/identity/actor.js"
+import { CurrentActor } from "../../src/domain/actor.js"
 import { Jobs } from "../../src/jobs/jobs.js"
 import { JobLifecycle } from "../../src/jobs/lifecycle.js"
 import { submitRun } from "../../src/runs/submit.js"

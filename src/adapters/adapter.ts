@@ -10,7 +10,30 @@ export interface Settings {
   readonly average?: Average | undefined
 }
 
-export type Parse = (input: string, settings: Settings) => Either.Either<Bmf, ParseError>
+/** A line that looked like one of the adapter's results but did not parse (1-based line number). */
+export interface SkippedLine {
+  readonly line: number
+  readonly text: string
+}
+
+/**
+ * An adapter's result: the benchmarks, and the lines it skipped. A skipped line never fails the input;
+ * only an input where nothing parses does. `skipped` keeps the first few lines, `skippedCount` counts all.
+ */
+export interface Parsed {
+  readonly bmf: Bmf
+  readonly skipped: ReadonlyArray<SkippedLine>
+  readonly skippedCount: number
+}
+
+export type Parse = (input: string, settings: Settings) => Either.Either<Parsed, ParseError>
+
+/** A result with nothing skipped. */
+export const parsed = (bmf: Bmf): Parsed => ({ bmf, skipped: [], skippedCount: 0 })
+
+/** How many skipped lines a result keeps, and how much of each. */
+export const MAX_SKIPPED_LINES = 20
+const MAX_SKIPPED_TEXT = 200
 
 /** Built-in measure slugs, exactly as Bencher emits them (docs/reference.md §1.3). */
 export const Measure = {
@@ -40,6 +63,8 @@ export class ResultsBuilder {
   // adapters add several measures of one benchmark in a row
   private lastName: string | undefined
   private lastMeasures: Map<string, BmfMetric | number> | undefined
+  private readonly skippedLines: Array<SkippedLine> = []
+  private skippedCount = 0
 
   private measuresOf(benchmark: string): Map<string, BmfMetric | number> {
     if (benchmark === this.lastName && this.lastMeasures !== undefined) return this.lastMeasures
@@ -62,6 +87,14 @@ export class ResultsBuilder {
     this.measuresOf(benchmark).set(measure, value)
   }
 
+  /** Notes a line that looked like a result but did not parse (`line` is 1-based). */
+  skip(line: number, text: string): void {
+    this.skippedCount++
+    if (this.skippedLines.length >= MAX_SKIPPED_LINES) return
+    const t = text.trim()
+    this.skippedLines.push({ line, text: t.length > MAX_SKIPPED_TEXT ? `${t.slice(0, MAX_SKIPPED_TEXT)}…` : t })
+  }
+
   get size(): number {
     return this.benchmarks.size
   }
@@ -78,10 +111,12 @@ export class ResultsBuilder {
   }
 
   /** Zero benchmarks is "not this adapter" in Bencher (`AdapterResults::new` returns None). */
-  result(adapter: string, unsupported?: Either.Either<never, ParseError>): Either.Either<Bmf, ParseError> {
+  result(adapter: string, unsupported?: Either.Either<never, ParseError>): Either.Either<Parsed, ParseError> {
     const bmf = this.build()
     // the format matched but the tool does not print the requested statistic
-    for (const _ in bmf) return unsupported ?? Either.right(bmf)
+    for (const _ in bmf) {
+      return unsupported ?? Either.right({ bmf, skipped: this.skippedLines, skippedCount: this.skippedCount })
+    }
     return Either.left(new NoBenchmarksFound({ adapter }))
   }
 }

@@ -1,13 +1,12 @@
 // `c_sharp_dot_net`: BenchmarkDotNet's JSON export. Times are in nanoseconds already.
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "c_sharp_dot_net"
 
-export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Bmf, ParseError> => {
+export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Parsed, ParseError> => {
   if (!isRecord(doc) || !isRecord(doc["HostEnvironmentInfo"]) || !Array.isArray(doc["Benchmarks"])) {
     return mismatch(ADAPTER, "not a BenchmarkDotNet JSON export (HostEnvironmentInfo, Benchmarks)")
   }

@@ -1,14 +1,13 @@
 // `cpp_google`: Google Benchmark `--benchmark_format=json`. Value = real_time in ns.
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
 import type { ParseError } from "./errors.js"
 import { latencyAsNanos } from "./units.js"
 
 const ADAPTER = "cpp_google"
 
-export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Bmf, ParseError> => {
+export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Parsed, ParseError> => {
   if (!isRecord(doc) || !isRecord(doc["context"]) || !Array.isArray(doc["context"]["caches"]) || !Array.isArray(doc["benchmarks"])) {
     return mismatch(ADAPTER, "not Google Benchmark JSON (context.caches, benchmarks)")
   }

@@ -2,9 +2,8 @@
 // (`ns`, `ms/iter`, ...) is latency in ns, `ops/<time>` is throughput in ops/s, and any other unit is a
 // measure named after the unit. `range` (`± 12`, `+/- 12`, `±3%`) gives bounds.
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, ResultsBuilder, type Settings } from "./adapter.js"
+import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, ResultsBuilder, type Settings } from "./adapter.js"
 import type { ParseError } from "./errors.js"
 import { nanosPerUnit, parseNumber, secondsPerUnit } from "./units.js"
 
@@ -38,7 +37,7 @@ const spreadOf = (range: unknown, value: number): number | undefined => {
   return parseNumber(t)
 }
 
-export const fromJsonValue = (doc: unknown, _settings: Settings): Either.Either<Bmf, ParseError> => {
+export const fromJsonValue = (doc: unknown, _settings: Settings): Either.Either<Parsed, ParseError> => {
   if (!Array.isArray(doc)) return mismatch(ADAPTER, "not a JSON array of {name, unit, value}")
   const results = new ResultsBuilder()
   for (const entry of doc) {

@@ -1,15 +1,14 @@
 // `java_jmh`: JMH `-rf json`. `<t>/op` is latency (ns), `ops/<t>` is throughput (ops/s); bounds are
 // JMH's score confidence interval, not clamped (a negative lower bound is kept, as Bencher does).
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
 import type { ParseError } from "./errors.js"
 import { latencyAsNanos, throughputAsPerSecond } from "./units.js"
 
 const ADAPTER = "java_jmh"
 
-export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Bmf, ParseError> => {
+export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Parsed, ParseError> => {
   if (!Array.isArray(doc)) return mismatch(ADAPTER, "not a JMH JSON array")
   const unsupported = requireAverage(ADAPTER, settings, ["mean"])
   if (unsupported !== undefined) return unsupported

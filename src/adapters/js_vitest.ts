@@ -1,14 +1,13 @@
 // `js_vitest`: `vitest bench --outputJson`. Each benchmark gives latency (ms -> ns) and throughput (hz).
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "js_vitest"
 const MAX_NAME = 1024
 
-export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Bmf, ParseError> => {
+export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Parsed, ParseError> => {
   if (!isRecord(doc) || !Array.isArray(doc["files"])) return mismatch(ADAPTER, "not vitest bench JSON (files)")
   const unsupported = requireAverage(ADAPTER, settings, ["mean", "median"])
   if (unsupported !== undefined) return unsupported

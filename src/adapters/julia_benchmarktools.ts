@@ -4,9 +4,8 @@
 // `--average mean`) in ns, a `TrialEstimate` leaf its time; `memory` and `allocs` become the
 // `allocated` and `allocations` measures.
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "julia_benchmarktools"
@@ -76,7 +75,7 @@ const walk = (node: unknown, path: ReadonlyArray<string>, settings: Settings, re
   return true
 }
 
-export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Bmf, ParseError> => {
+export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Parsed, ParseError> => {
   if (!Array.isArray(doc) || doc.length !== 2 || !isRecord(doc[0]) || !("BenchmarkTools" in doc[0]) || !Array.isArray(doc[1])) {
     return mismatch(ADAPTER, "not a BenchmarkTools.save JSON file ([{Julia, BenchmarkTools}, [values]])")
   }

@@ -37,16 +37,21 @@ export const words = (line: string): Array<string> => {
   return t.length === 0 ? [] : t.split(BLANKS)
 }
 
-/** Calls `f` with each line of `splitLines(input)`, in order, without building the array of lines. */
-export const eachLine = (input: string, f: (line: string) => void): void => {
+/**
+ * Calls `f` with each line of `splitLines(input)` and its 1-based number, in order, without building the
+ * array of lines.
+ */
+export const eachLine = (input: string, f: (line: string, number: number) => void): void => {
   if (input.includes("\r") || input.includes("\x1b")) {
-    for (const line of splitLines(input)) f(line)
+    let n = 0
+    for (const line of splitLines(input)) f(line, ++n)
     return
   }
+  let n = 0
   for (let a = 0; a <= input.length;) {
     let b = input.indexOf("\n", a)
     if (b < 0) b = input.length
-    f(input.slice(a, b))
+    f(input.slice(a, b), ++n)
     a = b + 1
   }
 }

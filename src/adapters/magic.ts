@@ -2,45 +2,18 @@
 // that returns results wins, and its result is exactly the specific adapter's. What changes is the
 // cost: a JSON document is parsed once and handed to the JSON adapters, and a text adapter runs only
 // if its marker shows up (in the first 64 KiB, else anywhere), instead of twenty failed passes.
-// Adapters Bencher lacks come last, so they never take input Bencher would give to another adapter.
+// The order is the adapter table's (registry.ts).
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
-import { firstSignificantChar, parseJson, type Parse } from "./adapter.js"
+import { firstSignificantChar, parseJson, type Parse, type Parsed } from "./adapter.js"
 import { AdapterMismatch, NoBenchmarksFound, type ParseError, UnsupportedAverage } from "./errors.js"
-import { adapters, type SpecificAdapter } from "./registry.js"
+import { adapters, magicOrder, type SpecificAdapter } from "./registry.js"
 
 const ADAPTER = "magic"
-
-export const magicOrder: ReadonlyArray<SpecificAdapter> = [
-  "json",
-  "c_sharp_dot_net",
-  "cpp_catch2",
-  "cpp_google",
-  "dart_benchmark_harness",
-  "go_bench",
-  "java_jmh",
-  "js_benchmark",
-  "js_time",
-  "js_vitest",
-  "python_asv",
-  "python_pytest",
-  "ruby_benchmark",
-  "rust_bench",
-  "rust_criterion",
-  "rust_iai",
-  "rust_gungraun_json",
-  "rust_gungraun_stdout",
-  "shell_hyperfine",
-  "julia_benchmarktools",
-  "custom",
-  "luau_benchmark",
-  "rust_divan"
-]
 
 /** How much of the input the first, cheap detection looks at. */
 const HEAD_BYTES = 64 * 1024
 
-type Attempt = Either.Either<Bmf, ParseError> | undefined
+type Attempt = Either.Either<Parsed, ParseError> | undefined
 
 /**
  * Which adapter magic picks, with its result. First pass: only adapters whose marker shows up in
@@ -51,7 +24,7 @@ type Attempt = Either.Either<Bmf, ParseError> | undefined
 export const detect = (
   input: string,
   settings: Parameters<Parse>[1]
-): Either.Either<{ readonly adapter: SpecificAdapter; readonly bmf: Bmf }, ParseError> => {
+): Either.Either<Parsed & { readonly adapter: SpecificAdapter }, ParseError> => {
   const first = firstSignificantChar(input)
   if (first === undefined) return Either.left(new NoBenchmarksFound({ adapter: ADAPTER }))
   const head = input.length > HEAD_BYTES ? input.slice(0, HEAD_BYTES) : input
@@ -79,7 +52,7 @@ export const detect = (
       if (pass === 1 && (tried.has(name) || adapters[name].fromJsonValue !== undefined)) continue
       const result = attempt(name, scope)
       if (result === undefined) continue
-      if (Either.isRight(result)) return Either.right({ adapter: name, bmf: result.right })
+      if (Either.isRight(result)) return Either.right({ adapter: name, ...result.right })
       if (result.left._tag === "UnsupportedAverage") unsupported ??= result.left
     }
     if (head === input) break
@@ -87,4 +60,4 @@ export const detect = (
   return Either.left(unsupported ?? new AdapterMismatch({ adapter: ADAPTER, reason: "no adapter recognised the input" }))
 }
 
-export const parse: Parse = (input, settings) => Either.map(detect(input, settings), (d) => d.bmf)
+export const parse: Parse = detect

@@ -1,13 +1,12 @@
 // `python_pytest`: pytest-benchmark `--benchmark-json`. Seconds -> ns; mean ± stddev or median ± iqr.
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "python_pytest"
 
-export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Bmf, ParseError> => {
+export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Parsed, ParseError> => {
   if (!isRecord(doc) || !isRecord(doc["machine_info"]) || !isRecord(doc["commit_info"]) || !Array.isArray(doc["benchmarks"])) {
     return mismatch(ADAPTER, "not pytest-benchmark JSON (machine_info, commit_info, benchmarks)")
   }

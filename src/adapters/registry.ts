@@ -1,9 +1,9 @@
-// Every adapter by its Bencher name, with the integer Bencher stores in `report.adapter`
-// (docs/reference.md §2.1). Adapters Bencher lacks use integers from 200 up:
-//   julia_benchmarktools 200, luau_benchmark 201, rust_divan 202, custom 203.
+// Every adapter, written once: its Bencher name, the integer Bencher stores in `report.adapter`
+// (docs/reference.md §2.1) and its parser. The table's order is magic's order (§2.2): Bencher's
+// adapters first, then the ones Bencher lacks (integers from 200 up), so they never take input Bencher
+// would give to another adapter. The names, the integers and the magic order are derived from it.
 import type { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
-import type { Parse, Settings } from "./adapter.js"
+import type { Parse, Parsed, Settings } from "./adapter.js"
 import * as CSharpDotNet from "./c_sharp_dot_net.js"
 import * as CppCatch2 from "./cpp_catch2.js"
 import * as CppGoogle from "./cpp_google.js"
@@ -30,117 +30,75 @@ import * as RustGungraunStdout from "./rust_gungraun_stdout.js"
 import * as RustIai from "./rust_iai.js"
 import * as ShellHyperfine from "./shell_hyperfine.js"
 
-/** Adapters that parse one concrete format. */
-export const specificAdapters = [
-  "json",
-  "c_sharp_dot_net",
-  "cpp_catch2",
-  "cpp_google",
-  "dart_benchmark_harness",
-  "go_bench",
-  "java_jmh",
-  "js_benchmark",
-  "js_time",
-  "js_vitest",
-  "python_asv",
-  "python_pytest",
-  "ruby_benchmark",
-  "rust_bench",
-  "rust_criterion",
-  "rust_iai",
-  "rust_gungraun",
-  "rust_gungraun_stdout",
-  "rust_gungraun_json",
-  "shell_hyperfine",
-  "julia_benchmarktools",
-  "luau_benchmark",
-  "rust_divan",
-  "custom"
-] as const
-export type SpecificAdapter = (typeof specificAdapters)[number]
-
-/** Language-level names Bencher accepts and normalizes to `magic`. */
-export const languageAdapters = ["rust", "cpp", "go", "java", "c_sharp", "js", "python", "ruby", "shell", "dart"] as const
-export type LanguageAdapter = (typeof languageAdapters)[number]
-
-export const adapterNames = ["magic", ...specificAdapters, "rust_iai_callgrind", ...languageAdapters] as const
-export type AdapterName = (typeof adapterNames)[number]
-
-export const adapterInts: Readonly<Record<Exclude<AdapterName, "rust_iai_callgrind">, number>> = {
-  magic: 0,
-  json: 10,
-  rust: 20,
-  rust_bench: 21,
-  rust_criterion: 22,
-  rust_iai: 23,
-  rust_gungraun: 24,
-  rust_gungraun_stdout: 25,
-  rust_gungraun_json: 26,
-  cpp: 30,
-  cpp_google: 31,
-  cpp_catch2: 32,
-  go: 40,
-  go_bench: 41,
-  java: 50,
-  java_jmh: 51,
-  c_sharp: 60,
-  c_sharp_dot_net: 61,
-  js: 70,
-  js_benchmark: 71,
-  js_time: 72,
-  js_vitest: 73,
-  python: 80,
-  python_asv: 81,
-  python_pytest: 82,
-  ruby: 90,
-  ruby_benchmark: 91,
-  shell: 100,
-  shell_hyperfine: 101,
-  dart: 110,
-  dart_benchmark_harness: 111,
-  julia_benchmarktools: 200,
-  luau_benchmark: 201,
-  rust_divan: 202,
-  custom: 203
-}
-
 export interface AdapterEntry {
-  readonly name: SpecificAdapter
+  /** The integer Bencher stores in `report.adapter`. */
+  readonly int: number
   readonly parse: Parse
   /** For JSON documents: the adapter applied to an already parsed value (magic parses once). */
-  readonly fromJsonValue?: (value: unknown, settings: Settings) => Either.Either<Bmf, ParseError>
+  readonly fromJsonValue?: (value: unknown, settings: Settings) => Either.Either<Parsed, ParseError>
   /**
    * For text formats: a cheap necessary condition (a marker every matching input contains), so magic
    * runs the full parser only on plausible inputs. It must never be false for an input the adapter accepts.
    */
   readonly mayMatch?: (input: string) => boolean
+  /** False for an adapter magic does not try itself (`rust_gungraun`: magic tries its two parts). */
+  readonly magic?: false
 }
+
+const GO_NAME = /Benchmark(?![a-z])/
 
 const has = (...markers: ReadonlyArray<string>) => (input: string): boolean => markers.every((m) => input.includes(m))
 
-export const adapters: Readonly<Record<SpecificAdapter, AdapterEntry>> = {
-  json: { name: "json", parse: Json.parse, fromJsonValue: Json.fromJsonValue },
-  c_sharp_dot_net: { name: "c_sharp_dot_net", parse: CSharpDotNet.parse, fromJsonValue: CSharpDotNet.fromJsonValue },
-  cpp_catch2: { name: "cpp_catch2", parse: CppCatch2.parse, mayMatch: has("-".repeat(79)) },
-  cpp_google: { name: "cpp_google", parse: CppGoogle.parse, fromJsonValue: CppGoogle.fromJsonValue },
-  dart_benchmark_harness: { name: "dart_benchmark_harness", parse: DartBenchmarkHarness.parse, mayMatch: has("(RunTime): ") },
-  go_bench: { name: "go_bench", parse: GoBench.parse, mayMatch: has("Benchmark", "/op") },
-  java_jmh: { name: "java_jmh", parse: JavaJmh.parse, fromJsonValue: JavaJmh.fromJsonValue },
-  js_benchmark: { name: "js_benchmark", parse: JsBenchmark.parse, mayMatch: has(" ops/sec ±") },
-  js_time: { name: "js_time", parse: JsTime.parse, mayMatch: has(" - timer ended") },
-  js_vitest: { name: "js_vitest", parse: JsVitest.parse, fromJsonValue: JsVitest.fromJsonValue },
-  python_asv: { name: "python_asv", parse: PythonAsv.parse, mayMatch: has("±", "[") },
-  python_pytest: { name: "python_pytest", parse: PythonPytest.parse, fromJsonValue: PythonPytest.fromJsonValue },
-  ruby_benchmark: { name: "ruby_benchmark", parse: RubyBenchmark.parse, mayMatch: has("real", ")") },
-  rust_bench: { name: "rust_bench", parse: RustBench.parse, mayMatch: has("/iter") },
-  rust_criterion: { name: "rust_criterion", parse: RustCriterion.parse, mayMatch: has("time:") },
-  rust_iai: { name: "rust_iai", parse: RustIai.parse, mayMatch: has("Estimated Cycles:", "L1 Accesses:") },
-  rust_gungraun: { name: "rust_gungraun", parse: RustGungraun.parse, mayMatch: (s) => s.includes("{") || (s.includes("::") && s.includes("|")) },
-  rust_gungraun_json: { name: "rust_gungraun_json", parse: RustGungraunJson.parse, mayMatch: has("\"profiles\"") },
-  rust_gungraun_stdout: { name: "rust_gungraun_stdout", parse: RustGungraunStdout.parse, mayMatch: has("::", "|") },
-  shell_hyperfine: { name: "shell_hyperfine", parse: ShellHyperfine.parse, fromJsonValue: ShellHyperfine.fromJsonValue },
-  julia_benchmarktools: { name: "julia_benchmarktools", parse: JuliaBenchmarkTools.parse, fromJsonValue: JuliaBenchmarkTools.fromJsonValue },
-  luau_benchmark: { name: "luau_benchmark", parse: LuauBenchmark.parse, mayMatch: has("SUCCESS: ", " +/- ") },
-  rust_divan: { name: "rust_divan", parse: RustDivan.parse, mayMatch: has("fastest", "│") },
-  custom: { name: "custom", parse: Custom.parse, fromJsonValue: Custom.fromJsonValue }
+const table = {
+  json: { int: 10, parse: Json.parse, fromJsonValue: Json.fromJsonValue },
+  c_sharp_dot_net: { int: 61, parse: CSharpDotNet.parse, fromJsonValue: CSharpDotNet.fromJsonValue },
+  cpp_catch2: { int: 32, parse: CppCatch2.parse, mayMatch: has("-".repeat(79)) },
+  cpp_google: { int: 31, parse: CppGoogle.parse, fromJsonValue: CppGoogle.fromJsonValue },
+  dart_benchmark_harness: { int: 111, parse: DartBenchmarkHarness.parse, mayMatch: has("(RunTime): ") },
+  // a Go benchmark name is `Benchmark` and no lowercase letter (not criterion's `Benchmarking`)
+  go_bench: { int: 41, parse: GoBench.parse, mayMatch: (s) => GO_NAME.test(s) },
+  java_jmh: { int: 51, parse: JavaJmh.parse, fromJsonValue: JavaJmh.fromJsonValue },
+  js_benchmark: { int: 71, parse: JsBenchmark.parse, mayMatch: has(" ops/sec ±") },
+  js_time: { int: 72, parse: JsTime.parse, mayMatch: has(" - timer ended") },
+  js_vitest: { int: 73, parse: JsVitest.parse, fromJsonValue: JsVitest.fromJsonValue },
+  python_asv: { int: 81, parse: PythonAsv.parse, mayMatch: has("±", "[") },
+  python_pytest: { int: 82, parse: PythonPytest.parse, fromJsonValue: PythonPytest.fromJsonValue },
+  ruby_benchmark: { int: 91, parse: RubyBenchmark.parse, mayMatch: has("real", ")") },
+  rust_bench: { int: 21, parse: RustBench.parse, mayMatch: has("... bench:") },
+  rust_criterion: { int: 22, parse: RustCriterion.parse, mayMatch: has("time:") },
+  rust_iai: { int: 23, parse: RustIai.parse, mayMatch: has("Estimated Cycles:", "L1 Accesses:") },
+  rust_gungraun: { int: 24, parse: RustGungraun.parse, magic: false },
+  rust_gungraun_json: { int: 26, parse: RustGungraunJson.parse, mayMatch: has("\"profiles\"") },
+  rust_gungraun_stdout: { int: 25, parse: RustGungraunStdout.parse, mayMatch: has("::", "|") },
+  shell_hyperfine: { int: 101, parse: ShellHyperfine.parse, fromJsonValue: ShellHyperfine.fromJsonValue },
+  julia_benchmarktools: { int: 200, parse: JuliaBenchmarkTools.parse, fromJsonValue: JuliaBenchmarkTools.fromJsonValue },
+  custom: { int: 203, parse: Custom.parse, fromJsonValue: Custom.fromJsonValue },
+  luau_benchmark: {
+    int: 201,
+    parse: LuauBenchmark.parse,
+    mayMatch: (s) => (s.includes("SUCCESS") && s.includes("+/-")) || s.includes("StdDev%")
+  },
+  rust_divan: { int: 202, parse: RustDivan.parse, mayMatch: has("fastest", "│") }
+} satisfies Record<string, AdapterEntry>
+
+/** Adapters that parse one concrete format. */
+export type SpecificAdapter = keyof typeof table
+export const adapters: Readonly<Record<SpecificAdapter, AdapterEntry>> = table
+export const specificAdapters = Object.keys(table) as ReadonlyArray<SpecificAdapter>
+
+/** The order magic tries adapters in: the table's, without the ones it does not try itself. */
+export const magicOrder: ReadonlyArray<SpecificAdapter> = specificAdapters.filter((name) => adapters[name].magic !== false)
+
+/** Language-level names Bencher accepts and normalizes to `magic`, with their integers. */
+const languages = { rust: 20, cpp: 30, go: 40, java: 50, c_sharp: 60, js: 70, python: 80, ruby: 90, shell: 100, dart: 110 } as const
+export type LanguageAdapter = keyof typeof languages
+export const languageAdapters = Object.keys(languages) as ReadonlyArray<LanguageAdapter>
+
+export type AdapterName = "magic" | SpecificAdapter | "rust_iai_callgrind" | LanguageAdapter
+export const adapterNames: ReadonlyArray<AdapterName> = ["magic", ...specificAdapters, "rust_iai_callgrind", ...languageAdapters]
+
+export const adapterInts: Readonly<Record<Exclude<AdapterName, "rust_iai_callgrind">, number>> = {
+  magic: 0,
+  ...languages,
+  ...(Object.fromEntries(specificAdapters.map((name) => [name, adapters[name].int])) as Record<SpecificAdapter, number>)
 }

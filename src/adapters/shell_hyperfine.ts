@@ -1,14 +1,13 @@
 // `shell_hyperfine`: `hyperfine --export-json`. Seconds -> ns (divided by 1e-9, which reproduces Bencher's
 // digits exactly); mean ± stddev, or median within [min, max].
 import { Either } from "effect"
-import type { Bmf } from "../domain/bmf.js"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "shell_hyperfine"
 
-export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Bmf, ParseError> => {
+export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Parsed, ParseError> => {
   if (!isRecord(doc) || !Array.isArray(doc["results"])) return mismatch(ADAPTER, "not hyperfine JSON (results)")
   const unsupported = requireAverage(ADAPTER, settings, ["mean", "median"])
   if (unsupported !== undefined) return unsupported

@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../domain/errors.js"
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from "./errors.js"
 import { NameId, ResourceId } from "../domain/ids.js"
 import { JsonBenchmark, JsonBranch, JsonMeasure, JsonTestbed } from "../domain/report.js"
 import {
@@ -14,7 +14,7 @@ import {
   JsonUpdateMeasure,
   JsonUpdateTestbed
 } from "../domain/resources.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 import { ProjectPath } from "./common.js"
 
 // Branches, testbeds, measures and benchmarks share one shape (Bencher's project dimensions): list, create,
@@ -27,7 +27,7 @@ export class BranchesGroup extends HttpApiGroup.make("branches")
   .add(HttpApiEndpoint.get("view", "/v0/projects/:project/branches/:branch").setPath(BranchPath).addSuccess(JsonBranch))
   .add(HttpApiEndpoint.patch("update", "/v0/projects/:project/branches/:branch").setPath(BranchPath).setPayload(JsonUpdateBranch).addSuccess(JsonBranch))
   .add(HttpApiEndpoint.del("remove", "/v0/projects/:project/branches/:branch").setPath(BranchPath).addSuccess(Schema.Void, { status: 204 }))
-  .addError(BadRequest).addError(Unauthorized).addError(Forbidden).addError(NotFound).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
   .middleware(Authentication)
 {}
 
@@ -38,7 +38,7 @@ export class TestbedsGroup extends HttpApiGroup.make("testbeds")
   .add(HttpApiEndpoint.get("view", "/v0/projects/:project/testbeds/:testbed").setPath(TestbedPath).addSuccess(JsonTestbed))
   .add(HttpApiEndpoint.patch("update", "/v0/projects/:project/testbeds/:testbed").setPath(TestbedPath).setPayload(JsonUpdateTestbed).addSuccess(JsonTestbed))
   .add(HttpApiEndpoint.del("remove", "/v0/projects/:project/testbeds/:testbed").setPath(TestbedPath).addSuccess(Schema.Void, { status: 204 }))
-  .addError(BadRequest).addError(Unauthorized).addError(Forbidden).addError(NotFound).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
   .middleware(Authentication)
 {}
 
@@ -49,7 +49,7 @@ export class MeasuresGroup extends HttpApiGroup.make("measures")
   .add(HttpApiEndpoint.get("view", "/v0/projects/:project/measures/:measure").setPath(MeasurePath).addSuccess(JsonMeasure))
   .add(HttpApiEndpoint.patch("update", "/v0/projects/:project/measures/:measure").setPath(MeasurePath).setPayload(JsonUpdateMeasure).addSuccess(JsonMeasure))
   .add(HttpApiEndpoint.del("remove", "/v0/projects/:project/measures/:measure").setPath(MeasurePath).addSuccess(Schema.Void, { status: 204 }))
-  .addError(BadRequest).addError(Unauthorized).addError(Forbidden).addError(NotFound).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
   .middleware(Authentication)
 {}
 
@@ -60,6 +60,6 @@ export class BenchmarksGroup extends HttpApiGroup.make("benchmarks")
   .add(HttpApiEndpoint.get("view", "/v0/projects/:project/benchmarks/:benchmark").setPath(BenchmarkPath).addSuccess(JsonBenchmark))
   .add(HttpApiEndpoint.patch("update", "/v0/projects/:project/benchmarks/:benchmark").setPath(BenchmarkPath).setPayload(JsonUpdateBenchmark).addSuccess(JsonBenchmark))
   .add(HttpApiEndpoint.del("remove", "/v0/projects/:project/benchmarks/:benchmark").setPath(BenchmarkPath).addSuccess(Schema.Void, { status: 204 }))
-  .addError(BadRequest).addError(Unauthorized).addError(Forbidden).addError(NotFound).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
   .middleware(Authentication)
 {}

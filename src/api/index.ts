@@ -1,5 +1,5 @@
 import { HttpApi, OpenApi } from "@effect/platform"
-import { InternalError } from "../domain/errors.js"
+import { InternalServerError } from "./errors.js"
 import { version } from "../version.js"
 import { BenchmarksGroup, BranchesGroup, MeasuresGroup, TestbedsGroup } from "./dimensions.js"
 import { MembersGroup, OrganizationsGroup } from "./organizations.js"
@@ -31,6 +31,6 @@ export class BencherApi extends HttpApi.make("bencher")
   .add(RunnersGroup)
   .add(RunnerJobsGroup)
   .add(JobsGroup)
-  .addError(InternalError)
+  .addError(InternalServerError)
   .annotateContext(OpenApi.annotations({ title: "bencher-ts", version }))
 {}

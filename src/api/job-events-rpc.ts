@@ -5,7 +5,7 @@ import { ResourceId, Uuid } from "../domain/ids.js"
 import { JobStatus } from "../domain/job.js"
 import { JsonReport } from "../domain/report.js"
 import { DateTimeString } from "../domain/time.js"
-import { CurrentActor } from "../identity/actor.js"
+import { CurrentActor } from "../domain/actor.js"
 
 export const JOB_EVENTS_RPC_PATH = "/v0/jobs/rpc"
 

@@ -1,10 +1,10 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../domain/errors.js"
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from "./errors.js"
 import { ResourceId, Uuid } from "../domain/ids.js"
 import { JobStatus, JsonJob } from "../domain/job.js"
 import { PaginationParams } from "../domain/resources.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 import { ProjectPath } from "./common.js"
 
 const JobPath = Schema.Struct({ project: ResourceId, job: Uuid })
@@ -15,6 +15,6 @@ export class JobsGroup extends HttpApiGroup.make("jobs")
   .add(HttpApiEndpoint.get("list", "/v0/projects/:project/jobs").setPath(ProjectPath).setUrlParams(JobListParams).addSuccess(Schema.Array(JsonJob)))
   .add(HttpApiEndpoint.get("view", "/v0/projects/:project/jobs/:job").setPath(JobPath).addSuccess(JsonJob))
   .add(HttpApiEndpoint.post("cancel", "/v0/projects/:project/jobs/:job/cancel").setPath(JobPath).addSuccess(JsonJob))
-  .addError(BadRequest).addError(Unauthorized).addError(Forbidden).addError(NotFound).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
   .middleware(Authentication)
 {}

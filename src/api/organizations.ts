@@ -1,9 +1,9 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { CommonErrors, Conflict, TooManyRequests } from "../domain/errors.js"
+import { BadRequestError, ConflictError, ForbiddenError, InternalServerError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "./errors.js"
 import { ResourceId, ResourceName, Slug, Uuid } from "../domain/ids.js"
 import { DateTimeString } from "../domain/time.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 import { Email } from "./users.js"
 
 const nullable = <S extends Schema.Schema.Any>(schema: S) => Schema.optional(Schema.NullOr(schema))
@@ -125,8 +125,8 @@ export class OrganizationsGroup extends HttpApiGroup.make("organizations")
       .addSuccess(JsonUsage)
   )
   .middleware(Authentication)
-  .addError(CommonErrors[0]).addError(CommonErrors[1]).addError(CommonErrors[2]).addError(CommonErrors[3])
-  .addError(CommonErrors[4]).addError(Conflict).addError(TooManyRequests)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError)
+  .addError(InternalServerError).addError(ConflictError).addError(TooManyRequestsError)
 {}
 
 /** `/v0/organizations/{organization}/members/*`: membership and organization roles. */
@@ -143,6 +143,6 @@ export class MembersGroup extends HttpApiGroup.make("members")
   )
   .add(HttpApiEndpoint.del("remove", "/v0/organizations/:organization/members/:user").setPath(memberPath))
   .middleware(Authentication)
-  .addError(CommonErrors[0]).addError(CommonErrors[1]).addError(CommonErrors[2]).addError(CommonErrors[3])
-  .addError(CommonErrors[4]).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError)
+  .addError(InternalServerError).addError(ConflictError)
 {}

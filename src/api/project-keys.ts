@@ -1,9 +1,9 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { CommonErrors } from "../domain/errors.js"
+import { BadRequestError, ForbiddenError, InternalServerError, NotFoundError, UnauthorizedError } from "./errors.js"
 import { ResourceId, ResourceName, Uuid } from "../domain/ids.js"
 import { DateTimeString } from "../domain/time.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 
 const nullable = <S extends Schema.Schema.Any>(schema: S) => Schema.optional(Schema.NullOr(schema))
 
@@ -57,6 +57,6 @@ export class ProjectKeysGroup extends HttpApiGroup.make("projectKeys")
       .addSuccess(JsonProjectKeyCreated, { status: 201 })
   )
   .middleware(Authentication)
-  .addError(CommonErrors[0]).addError(CommonErrors[1]).addError(CommonErrors[2]).addError(CommonErrors[3])
-  .addError(CommonErrors[4])
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError)
+  .addError(InternalServerError)
 {}

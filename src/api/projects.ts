@@ -1,10 +1,10 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../domain/errors.js"
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from "./errors.js"
 import { ResourceId } from "../domain/ids.js"
 import { JsonProject } from "../domain/report.js"
 import { JsonNewProject, JsonUpdateProject, ProjectListParams } from "../domain/resources.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 import { ProjectPath } from "./common.js"
 
 const OrganizationPath = Schema.Struct({ organization: ResourceId })
@@ -22,6 +22,6 @@ export class ProjectsGroup extends HttpApiGroup.make("projects")
   .add(HttpApiEndpoint.get("view", "/v0/projects/:project").setPath(ProjectPath).addSuccess(JsonProject))
   .add(HttpApiEndpoint.patch("update", "/v0/projects/:project").setPath(ProjectPath).setPayload(JsonUpdateProject).addSuccess(JsonProject))
   .add(HttpApiEndpoint.del("remove", "/v0/projects/:project").setPath(ProjectPath).addSuccess(Schema.Void, { status: 204 }))
-  .addError(BadRequest).addError(Unauthorized).addError(Forbidden).addError(NotFound).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
   .middleware(Authentication)
 {}

@@ -2,7 +2,17 @@ import { Rpc, RpcGroup, RpcMiddleware } from "@effect/rpc"
 import { Context, Schema } from "effect"
 import { BadRequest, Unauthorized } from "../domain/errors.js"
 import { Uuid } from "../domain/ids.js"
-import { IterationResults, JobAck, JobNotHeld, JobSignal, JsonClaimedJob } from "../domain/runner.js"
+import { OUTCOME_PART_CHARS } from "../domain/limits.js"
+import {
+  IterationResults,
+  JobAck,
+  JobNotHeld,
+  JobSignal,
+  JsonClaimedJob,
+  OutcomeIncomplete,
+  OutcomeReceived,
+  OutcomeRejected
+} from "../domain/runner.js"
 
 export const RUNNER_RPC_PATH = "/v0/runners/rpc"
 
@@ -48,6 +58,26 @@ export class RunnerRpcs extends RpcGroup.make(
   Rpc.make("Completed", { payload: { ...JobRef, results: IterationResults }, success: JobAck, error: errors }),
   Rpc.make("Failed", { payload: { ...JobRef, results: IterationResults, error: Schema.String }, success: JobAck, error: errors }),
   Rpc.make("Canceled", { payload: JobRef, success: JobAck, error: errors }),
-  /** Live output for followers only: the server keeps a bounded tail in memory; Completed/Failed carry the whole. */
+  /**
+   * A finished job's outcome (domain/runner.ts' OutcomeText as JSON) in parts of at most OUTCOME_PART_CHARS, in order from offset 0
+   * (offset 0 starts over); the answer is how much the server holds, where the next part starts. One message
+   * carrying 20 MiB of output would exceed the RPC frame limit and close the connection.
+   */
+  Rpc.make("OutcomePart", {
+    payload: {
+      ...JobRef,
+      offset: Schema.Int.pipe(Schema.nonNegative()),
+      data: Schema.String.pipe(Schema.maxLength(OUTCOME_PART_CHARS))
+    },
+    success: OutcomeReceived,
+    error: Schema.Union(JobNotHeld, OutcomeRejected)
+  }),
+  /** The outcome's parts are all sent (`size` UTF-16 units): the server decodes it and completes or fails the job. */
+  Rpc.make("OutcomeEnd", {
+    payload: { ...JobRef, size: Schema.Int.pipe(Schema.nonNegative()) },
+    success: JobAck,
+    error: Schema.Union(JobNotHeld, OutcomeRejected, OutcomeIncomplete)
+  }),
+  /** Live output for followers only: the server keeps a bounded tail in memory; the outcome carries the (capped) whole. */
   Rpc.make("Output", { payload: { ...JobRef, chunks: Schema.Array(OutputChunk).pipe(Schema.maxItems(1024)) }, error: errors })
 ).middleware(RunnerAuth) {}

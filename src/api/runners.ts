@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from "../domain/errors.js"
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from "./errors.js"
 import { ResourceId } from "../domain/ids.js"
 import { DimensionListParams } from "../domain/resources.js"
 import {
@@ -15,7 +15,7 @@ import {
   JsonUpdateSpec
 } from "../domain/runner.js"
 import { JsonSpec } from "../domain/spec.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 
 const SpecPath = Schema.Struct({ spec: ResourceId })
 const RunnerPath = Schema.Struct({ runner: ResourceId })
@@ -28,7 +28,7 @@ export class SpecsGroup extends HttpApiGroup.make("specs")
   .add(HttpApiEndpoint.get("view", "/v0/specs/:spec").setPath(SpecPath).addSuccess(JsonSpec))
   .add(HttpApiEndpoint.patch("update", "/v0/specs/:spec").setPath(SpecPath).setPayload(JsonUpdateSpec).addSuccess(JsonSpec))
   .add(HttpApiEndpoint.del("remove", "/v0/specs/:spec").setPath(SpecPath).addSuccess(Schema.Void, { status: 204 }))
-  .addError(BadRequest).addError(Unauthorized).addError(Forbidden).addError(NotFound).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
   .middleware(Authentication)
 {}
 
@@ -42,7 +42,7 @@ export class RunnersGroup extends HttpApiGroup.make("runners")
   .add(HttpApiEndpoint.get("listSpecs", "/v0/runners/:runner/specs").setPath(RunnerPath).addSuccess(Schema.Array(JsonSpec)))
   .add(HttpApiEndpoint.post("addSpec", "/v0/runners/:runner/specs").setPath(RunnerPath).setPayload(JsonRunnerSpec).addSuccess(JsonSpec, { status: 201 }))
   .add(HttpApiEndpoint.del("removeSpec", "/v0/runners/:runner/specs/:spec").setPath(RunnerSpecPath).addSuccess(Schema.Void, { status: 204 }))
-  .addError(BadRequest).addError(Unauthorized).addError(Forbidden).addError(NotFound).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
   .middleware(Authentication)
 {}
 
@@ -58,5 +58,5 @@ export class RunnerJobsGroup extends HttpApiGroup.make("runnerJobs")
       .addSuccess(JsonClaimedJob)
       .addSuccess(HttpApiSchema.NoContent)
   )
-  .addError(BadRequest).addError(Unauthorized)
+  .addError(BadRequestError).addError(UnauthorizedError)
 {}

@@ -1,6 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { InternalError } from "../domain/errors.js"
+import { InternalServerError } from "./errors.js"
 
 export class JsonApiVersion extends Schema.Class<JsonApiVersion>("JsonApiVersion")({ version: Schema.String }) {}
 
@@ -8,5 +8,5 @@ export class JsonApiVersion extends Schema.Class<JsonApiVersion>("JsonApiVersion
 export class ServerGroup extends HttpApiGroup.make("server")
   .add(HttpApiEndpoint.get("version", "/v0/server/version").addSuccess(JsonApiVersion))
   .add(HttpApiEndpoint.get("spec", "/v0/server/spec").addSuccess(Schema.Unknown))
-  .addError(InternalError)
+  .addError(InternalServerError)
 {}

@@ -1,9 +1,9 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { CommonErrors, Conflict } from "../domain/errors.js"
+import { BadRequestError, ConflictError, ForbiddenError, InternalServerError, NotFoundError, UnauthorizedError } from "./errors.js"
 import { ResourceId, ResourceName, Slug, Uuid } from "../domain/ids.js"
 import { DateTimeString } from "../domain/time.js"
-import { Authentication } from "../identity/actor.js"
+import { Authentication } from "./authentication.js"
 
 export const Email = Schema.String.pipe(
   Schema.filter((s) => (/^[^\s@]+@[^\s@]+$/.test(s) && s.length <= 320) || "must be an email address")
@@ -93,6 +93,6 @@ export class UsersGroup extends HttpApiGroup.make("users")
       .addSuccess(JsonUserKeyCreated, { status: 201 })
   )
   .middleware(Authentication)
-  .addError(CommonErrors[0]).addError(CommonErrors[1]).addError(CommonErrors[2]).addError(CommonErrors[3])
-  .addError(CommonErrors[4]).addError(Conflict)
+  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError)
+  .addError(InternalServerError).addError(ConflictError)
 {}

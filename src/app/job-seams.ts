@@ -8,7 +8,8 @@ import { BlobStore } from "../registry/blob-store.js"
 import { ImageRegistry } from "../registry/image-registry.js"
 import { RegistryTokens } from "../registry/tokens.js"
 import { ServerConfig } from "./config.js"
-import { ImageResolver, parseImageReference } from "../jobs/image.js"
+import { ImageResolver } from "../jobs/image.js"
+import { splitImageName } from "../oci/index.js"
 import { Usage } from "../usage/usage.js"
 import { RunnerUsage } from "../jobs/heartbeats.js"
 import { JobOutputStore, RunnerPullTokens } from "../jobs/output.js"
@@ -29,8 +30,8 @@ export const ImageResolverFromRegistry = Layer.effect(
     return {
       resolve: ({ image, projectSlug, projectUuid }) =>
         Effect.gen(function*() {
-          const ref = parseImageReference(image)
-          if (ref.host !== null && !ours.has(ref.host)) {
+          const ref = splitImageName(image)
+          if (ref.host !== undefined && !ours.has(ref.host)) {
             return yield* new BadRequest({ message: `job.image: ${image} is not in this server's registry (${registry}); push it there first` })
           }
           if (ref.repository !== projectUuid && ref.repository !== projectSlug) {

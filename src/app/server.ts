@@ -1,6 +1,8 @@
 import { HttpLayerRouter, HttpServer } from "@effect/platform"
+import type { ServeError } from "@effect/platform/HttpServerError"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+import { Data, Effect, Layer } from "effect"
+import { mkdir } from "node:fs/promises"
 import { createServer, type Server } from "node:http"
 import { IdentityLive } from "../identity/layer.js"
 import { HeartbeatWriter } from "../jobs/heartbeats.js"
@@ -36,10 +38,21 @@ export const ServicesLive = inOrder(
   })
 )
 
+/** Why a server could not start, said in one line (`bencher server` prints it as `error: <message>`). */
+export class ServerStartError extends Data.TaggedError("ServerStartError")<{ readonly message: string }> {}
+
+/** The data dir holds the registry's blobs, job outputs and the token key: created mode 0700 before anything is in it. */
+const DataDirLive = (dir: string) =>
+  Layer.effectDiscard(Effect.tryPromise({
+    try: () => mkdir(dir, { recursive: true, mode: 0o700 }),
+    catch: (cause) => new ServerStartError({ message: `cannot create the data dir ${dir}: ${cause instanceof Error ? cause.message : String(cause)}` })
+  }))
+
 /** Everything but the HTTP server: services, registry, identity and the store, for a config. */
 export const AppLive = (config: ServerConfigShape) =>
   ServicesLive.pipe(
     Layer.provideMerge(RegistryLive({ root: dataDirOf(config) })),
+    Layer.provideMerge(DataDirLive(dataDirOf(config))),
     Layer.provideMerge(IdentityLive),
     Layer.provideMerge(StoreLive(config.db)),
     Layer.provideMerge(Layer.succeed(ServerConfig, config))
@@ -62,12 +75,29 @@ const forceCloseAfter = (server: () => Server | undefined) =>
     )
   )
 
+/** A port someone else holds is named as such; any other listen failure carries the system's reason. */
+const listenError = (config: ServerConfigShape) => (error: ServeError): ServerStartError => {
+  const cause: unknown = error.cause
+  const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : ""
+  const address = `${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`
+  return new ServerStartError({
+    message: code === "EADDRINUSE"
+      ? `address ${address} is in use`
+      : `cannot listen on ${address}: ${cause instanceof Error ? cause.message : String(cause)}`
+  })
+}
+
 /**
  * The HTTP server on the configured host and port, with the store migrated before it listens. IdentityLive
  * (Access, Authentication, Organizations, Plans, Usage, ...) is provided to every handler and merged into the
  * output, so other domains' handlers can `yield* Access` and groups can use `.middleware(Authentication)`.
+ * `beforeListen` runs once the store and the services are up and before the port is opened: what a client may
+ * need as soon as the server answers (the admin key file) is in place by then.
  */
-export const ServerLive = (config: ServerConfigShape) => {
+export const ServerLive = <E = never, R = never>(
+  config: ServerConfigShape,
+  options: { readonly beforeListen?: Effect.Effect<void, E, R> } = {}
+) => {
   let nodeServer: Server | undefined
   const evaluate = () => {
     nodeServer = createServer()
@@ -75,7 +105,8 @@ export const ServerLive = (config: ServerConfigShape) => {
   }
   return HttpLayerRouter.serve(RoutesLive, { disableListenLog: true, disableLogger: true }).pipe(
     Layer.provideMerge(forceCloseAfter(() => nodeServer)),
-    Layer.provideMerge(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host })),
+    Layer.provideMerge(Layer.mapError(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host }), listenError(config))),
+    Layer.provideMerge(Layer.effectDiscard(options.beforeListen ?? Effect.void)),
     Layer.provideMerge(AppLive(config))
   )
 }

@@ -11,7 +11,8 @@ import {
   averages,
   type Fold,
   folds,
-  parseResults
+  parseResultsWithWarnings,
+  warningMessage
 } from "../adapters/index.js"
 import { encodeBmfJson } from "../domain/bmf.js"
 
@@ -55,12 +56,14 @@ export const runParse = (request: ParseRequest) =>
     const fs = yield* FileSystem.FileSystem
     const sources = request.files.length === 0 ? ["-"] : request.files
     const results = yield* Effect.forEach(sources, (file) => (file === "-" ? readStdin : fs.readFileString(file)))
-    const parsed = parseResults(
+    const parsed = parseResultsWithWarnings(
       { adapter: request.adapter, average: Option.getOrUndefined(request.average), fold: Option.getOrUndefined(request.fold) },
       results
     )
     if (Either.isLeft(parsed)) return yield* failWith(parsed.left)
-    const bmfs = parsed.right
+    // lines that looked like results but did not parse: the rest is printed, the skipped ones named on stderr
+    for (const warning of parsed.right.warnings) yield* Console.error(`warning: ${warningMessage(warning)}`)
+    const bmfs = parsed.right.iterations
     // one iteration prints its BMF object, several print an array of them
     yield* Console.log(bmfs.length === 1 && bmfs[0] !== undefined ? encodeBmfJson(bmfs[0], 2) : JSON.stringify(bmfs, null, 2))
   })

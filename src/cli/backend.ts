@@ -1,6 +1,6 @@
 import { type Command, Options } from "@effect/cli"
 import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { Config, ConfigError, Data, Duration, Effect, Either, Option, Schedule } from "effect"
+import { Config, ConfigError, Console, Data, Duration, Effect, Either, Option, Redacted, Schedule } from "effect"
 import { BencherApi } from "../api/index.js"
 
 // The connection to a bencher server shared by every client command: where it is, who we are, and how patient to be.
@@ -60,6 +60,31 @@ export const backendOptions = {
   retryAfter: positiveInt("retry-after", "First retry delay in seconds; doubles each retry", 1),
   maxRetryAfter: positiveInt("max-retry-after", "Largest retry delay in seconds", 30)
 }
+
+/**
+ * `--host` (env BENCHER_HOST) and `--key` (env BENCHER_API_KEY) of the account and job commands, which make one
+ * attempt per request with no timeout of their own.
+ */
+export const clientOptions = {
+  host: Options.text("host").pipe(
+    Options.withDescription(`Server URL (env BENCHER_HOST, default ${DEFAULT_HOST})`),
+    Options.withFallbackConfig(Config.string("BENCHER_HOST")),
+    Options.withDefault(DEFAULT_HOST)
+  ),
+  key: Options.redacted("key").pipe(
+    Options.withDescription("API key: bencher_user_... or bencher_run_... (env BENCHER_API_KEY)"),
+    Options.withFallbackConfig(Config.redacted("BENCHER_API_KEY")),
+    Options.optional
+  )
+}
+
+export interface ClientConnection {
+  readonly host: string
+  readonly key: Option.Option<Redacted.Redacted<string>>
+}
+
+/** A bare host such as `localhost:61016` means http. */
+export const baseUrlOf = (host: string): string => (host.includes("://") ? host : `http://${host}`).replace(/\/+$/, "")
 
 /** What `backendOptions` parse to; spread `backendOptions` into a command's options to get them. */
 export type BackendOptions = Command.Command.ParseConfig<typeof backendOptions>
@@ -199,3 +224,26 @@ export type BencherClient = Effect.Effect.Success<ReturnType<typeof makeBencherC
 /** The typed client for a command that spread `backendOptions` into its own, over fetch. */
 export const bencherClient = (options: BackendOptions) =>
   makeBencherClient(resolveBackend(options)).pipe(Effect.provide(FetchHttpClient.layer))
+
+/**
+ * The typed client for a command that spread `clientOptions` into its own, over fetch: one attempt and no
+ * timeout, so a dead host fails at once. The key leaves its Redacted only for the Authorization header.
+ */
+export const connect = (connection: ClientConnection) =>
+  makeBencherClient({
+    host: baseUrlOf(connection.host),
+    key: Option.map(connection.key, Redacted.value),
+    timeout: Duration.infinity,
+    attempts: 1,
+    retryAfter: Duration.zero,
+    maxRetryAfter: Duration.zero
+  }).pipe(Effect.provide(FetchHttpClient.layer))
+
+/** Commands print the server's JSON, as Bencher's CLI does. */
+export const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
+
+/** Runs `use` with a client for the command's --host/--key and prints its result as JSON. */
+export const withClient = <A, E, R>(
+  connection: ClientConnection,
+  use: (client: BencherClient) => Effect.Effect<A, E, R>
+) => Effect.flatMap(connect(connection), use).pipe(Effect.flatMap(printJson))

@@ -3,7 +3,9 @@ import { Config, Console, Effect, Option, Schema } from "effect"
 import { join } from "node:path"
 import { pushLayout } from "../image/client.js"
 import { buildImage, isLayout, layoutFromDockerArchive } from "../image/layout.js"
-import { parseImageName } from "../registry/oci.js"
+import { isResourceId } from "../domain/ids.js"
+import { parseImageName } from "../oci/index.js"
+import { baseUrlOf, DEFAULT_HOST } from "./backend.js"
 
 export class ImageCommandError extends Schema.TaggedError<ImageCommandError>()("ImageCommandError", {
   message: Schema.String
@@ -18,7 +20,7 @@ const attempt = <A>(what: string, f: () => Promise<A>) =>
 const host = Options.text("host").pipe(
   Options.withDescription("Bencher server URL (env BENCHER_HOST)"),
   Options.withFallbackConfig(Config.string("BENCHER_HOST")),
-  Options.withDefault("http://localhost:61016")
+  Options.withDefault(DEFAULT_HOST)
 )
 const key = Options.text("key").pipe(
   Options.withDescription("User API key or project key, sent to the registry's token endpoint (env BENCHER_API_KEY)"),
@@ -28,21 +30,19 @@ const key = Options.text("key").pipe(
 
 /** `<project>:<tag>`, optionally prefixed by the registry host as in `localhost:61016/<project>:<tag>`. */
 const target = (image: string) => {
-  const parsed = parseImageName(image)
+  const parsed = parseImageName(image, isResourceId)
   if (parsed === undefined || parsed.reference === undefined || parsed.reference._tag !== "Tag") {
     return Effect.fail(new ImageCommandError({ message: `${image} is not <project>:<tag> (a project slug or uuid and a valid tag)` }))
   }
   return Effect.succeed({ repository: parsed.repository, tag: parsed.reference.tag })
 }
 
-const hostUrl = (value: string) => (value.includes("://") ? value : `http://${value}`)
-
 const push = (options: { host: string; key: Option.Option<string>; layout: string; sourceTag: string | undefined; repository: string; tag: string }) =>
   Effect.gen(function*() {
     const hint = Option.isNone(options.key) ? " (pushing needs a key: pass --key or set BENCHER_API_KEY)" : ""
     const result = yield* attempt(`push failed${hint}`, () =>
       pushLayout({
-        host: hostUrl(options.host),
+        host: baseUrlOf(options.host),
         key: Option.getOrUndefined(options.key),
         repository: options.repository,
         layout: options.layout,

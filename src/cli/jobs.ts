@@ -1,7 +1,8 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Duration, Effect, Option, Redacted } from "effect"
 import type { JsonJob } from "../domain/job.js"
-import { baseUrlOf, clientOptions, makeBencherClient as apiClient, printJson } from "./client.js"
+import { Architecture, OperatingSystem, Sandbox } from "../domain/spec.js"
+import { baseUrlOf, clientOptions, connect, printJson } from "./backend.js"
 import { followAndReport, printRemoteReport } from "./follow/remote.js"
 import { reportFormats } from "./render/index.js"
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from "./run/remote.js"
@@ -21,7 +22,7 @@ const jobList = Command.make("list", {
   page
 }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.jobs.list({
       path: { project: o.project },
       urlParams: { status: orUndefined(o.status), per_page: orUndefined(o.perPage), page: orUndefined(o.page) }
@@ -59,7 +60,7 @@ const jobView = Command.make("view", {
   cancelOnInterrupt: Options.boolean("cancel-on-interrupt").pipe(Options.withDescription("Ctrl-C cancels the job without asking"))
 }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     const view = (projectRef: string, job: string) => client.jobs.view({ path: { project: projectRef, job } })
     if (!o.follow) {
       const job = yield* view(o.project, o.job)
@@ -92,7 +93,7 @@ const jobView = Command.make("view", {
 
 const jobCancel = Command.make("cancel", { ...clientOptions, project, job: jobArg }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.jobs.cancel({ path: { project: o.project, job: o.job } }))
   })).pipe(Command.withDescription("Cancel a pending, claimed or running job; its runner is told within a second"))
 
@@ -107,7 +108,7 @@ const specFields = {
   memory: Options.integer("memory").pipe(Options.withDescription("Bytes"), Options.optional),
   disk: Options.integer("disk").pipe(Options.withDescription("Bytes"), Options.optional),
   network: Options.boolean("network").pipe(Options.optional),
-  sandbox: Options.choice("sandbox", ["firecracker", "oci", "bwrap", "unshare"]).pipe(Options.optional),
+  sandbox: Options.choice("sandbox", Sandbox.literals).pipe(Options.optional),
   fallback: Options.boolean("fallback").pipe(Options.optional)
 }
 
@@ -115,12 +116,12 @@ const specCreate = Command.make("create", {
   ...clientOptions,
   name: Args.text({ name: "name" }),
   slug: Options.text("slug").pipe(Options.optional),
-  os: Options.choice("os", ["linux", "macos", "windows"]).pipe(Options.optional),
-  architecture: Options.choice("architecture", ["x86_64", "aarch64"]).pipe(Options.optional),
+  os: Options.choice("os", OperatingSystem.literals).pipe(Options.optional),
+  architecture: Options.choice("architecture", Architecture.literals).pipe(Options.optional),
   ...specFields
 }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.specs.create({
       payload: {
         name: o.name,
@@ -139,13 +140,13 @@ const specCreate = Command.make("create", {
 
 const specList = Command.make("list", { ...clientOptions, archived: Options.boolean("archived") }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.specs.list({ urlParams: { archived: o.archived } }))
   })).pipe(Command.withDescription("List specs (admin)"))
 
 const specView = Command.make("view", { ...clientOptions, spec: specArg }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.specs.view({ path: { spec: o.spec } }))
   }))
 
@@ -158,7 +159,7 @@ const specUpdate = Command.make("update", {
   ...specFields
 }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.specs.update({
       path: { spec: o.spec },
       payload: {
@@ -177,7 +178,7 @@ const specUpdate = Command.make("update", {
 
 const specDelete = Command.make("delete", { ...clientOptions, spec: specArg }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* client.specs.remove({ path: { spec: o.spec } })
   }))
 
@@ -195,19 +196,19 @@ const runnerCreate = Command.make("create", {
   spec: Options.text("spec").pipe(Options.repeated)
 }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.runners.create({ payload: { name: o.name, slug: orUndefined(o.slug), specs: o.spec } }))
   })).pipe(Command.withDescription("Create a runner; its key is printed once"))
 
 const runnerList = Command.make("list", { ...clientOptions, archived: Options.boolean("archived") }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.runners.list({ urlParams: { archived: o.archived } }))
   }))
 
 const runnerView = Command.make("view", { ...clientOptions, runner: runnerArg }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.runners.view({ path: { runner: o.runner } }))
   }))
 
@@ -219,7 +220,7 @@ const runnerUpdate = Command.make("update", {
   archived: Options.boolean("archived").pipe(Options.optional)
 }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.runners.update({
       path: { runner: o.runner },
       payload: { name: orUndefined(o.name), slug: orUndefined(o.slug), archived: orUndefined(o.archived) }
@@ -228,7 +229,7 @@ const runnerUpdate = Command.make("update", {
 
 const runnerKey = Command.make("key", { ...clientOptions, runner: runnerArg }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     yield* printJson(yield* client.runners.rotateKey({ path: { runner: o.runner } }))
   })).pipe(Command.withDescription("Rotate a runner's key; the old key stops working at once"))
 
@@ -239,7 +240,7 @@ const runnerSpec = Command.make("spec", {
   remove: Options.text("remove").pipe(Options.repeated)
 }, (o) =>
   Effect.gen(function*() {
-    const client = yield* apiClient(o)
+    const client = yield* connect(o)
     for (const spec of o.add) yield* client.runners.addSpec({ path: { runner: o.runner }, payload: { spec } })
     for (const spec of o.remove) yield* client.runners.removeSpec({ path: { runner: o.runner, spec } })
     yield* printJson(yield* client.runners.listSpecs({ path: { runner: o.runner } }))

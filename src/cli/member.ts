@@ -1,6 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { clientOptions, withClient } from "./client.js"
+import { clientOptions, withClient } from "./backend.js"
 
 const orgArg = Args.text({ name: "organization" }).pipe(Args.withDescription("Organization UUID or slug"))
 const userArg = Args.text({ name: "user" }).pipe(Args.withDescription("User UUID or slug"))

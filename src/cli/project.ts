@@ -1,6 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { clientOptions, withClient } from "./client.js"
+import { clientOptions, withClient } from "./backend.js"
 
 const projectArg = Args.text({ name: "project" }).pipe(Args.withDescription("Project UUID or slug"))
 const visibility = Options.choice("visibility", ["public", "private"]).pipe(

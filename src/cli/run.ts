@@ -6,7 +6,7 @@ import { renderReport } from "./render/index.js"
 import { benchCommand, echoToConsole } from "./run/command.js"
 import { AlertsDetected, ProjectRequired, RunFlagError } from "./run/errors.js"
 import { buildNewRun, currentRunContext, runTimes } from "./run/new-run.js"
-import { collectResults, readPipedStdin } from "./run/results.js"
+import { collectResults, readPipedStdin, warnSkippedLines } from "./run/results.js"
 import { parseStartPointFlags } from "./run/start-point.js"
 import { parseThresholdFlags } from "./run/thresholds.js"
 import { alertCount } from "./render/rows.js"
@@ -14,6 +14,9 @@ import { remoteJob } from "./run/remote.js"
 import { type RunOptions, runOptions } from "./run/options.js"
 import { validateNewRun } from "./run/validate.js"
 import { runRemote } from "./run/remote-run.js"
+import { type CiSettings, planCi, postCi } from "./ci/index.js"
+import { unknownFlagMessage, unknownFlagOf } from "./run/flags.js"
+import { UnknownRunFlag } from "./run/errors.js"
 
 // `bencher run` for a local run (docs/reference.md §4.1-4.2): run the benchmark command (or read files or
 // stdin), build a JsonNewRun, POST /v0/run through the typed client, print the report, and fail on alerts with --err.
@@ -44,6 +47,13 @@ export const checkRunFlags = (options: RunOptions, env: { readonly ci: boolean }
     if (options.buildTime && options.files.length > 0) {
       return yield* new RunFlagError({ message: "--build-time cannot be used with --file" })
     }
+    if (options.specReset && Option.isSome(options.image)) {
+      return yield* new RunFlagError({ message: "--spec-reset cannot be used with --image" })
+    }
+    if (Option.isNone(options.githubActions) && Option.isNone(options.gitlabCi)) {
+      const ciFlag = options.ciOnlyThresholds ? "--ci-only-thresholds" : options.ciOnlyOnAlert ? "--ci-only-on-alert" : undefined
+      if (ciFlag !== undefined) return yield* new RunFlagError({ message: `${ciFlag} requires --github-actions or --gitlab-ci` })
+    }
     const thresholds = yield* orFlagError(parseThresholdFlags({
       measures: options.thresholdMeasures,
       tests: options.thresholdTests,
@@ -64,11 +74,34 @@ export const checkRunFlags = (options: RunOptions, env: { readonly ci: boolean }
     return { backend, project, thresholds, startPoint, job: remote.job }
   })
 
+/** The `--github-actions`, `--gitlab-ci` and `--ci-*` flags (docs/ci.md). */
+export const ciSettingsOf = (options: RunOptions): CiSettings => ({
+  githubToken: Option.getOrUndefined(options.githubActions),
+  gitlabToken: Option.getOrUndefined(options.gitlabCi),
+  ciId: Option.getOrUndefined(options.ciId),
+  ciNumber: Option.getOrUndefined(options.ciNumber),
+  onlyThresholds: options.ciOnlyThresholds,
+  onlyOnAlert: options.ciOnlyOnAlert,
+  publicLinks: options.ciPublicLinks,
+  pwnOverride: options.ciIAmVulnerableToPwnRequests
+})
+
+/** `--spec-reset`: the run clears the testbed's hardware spec (Bencher's `spec_reset`). */
+export const withSpecReset = <A extends object>(specReset: boolean, newRun: A): A => (specReset ? { ...newRun, spec_reset: true } : newRun)
+
 export const runCommand = Command.make("run", runOptions, (options) =>
   Effect.gen(function*() {
+    const unknown = unknownFlagOf(options.command, process.argv)
+    if (unknown !== undefined) return yield* new UnknownRunFlag({ message: unknownFlagMessage(unknown) })
+    // Bencher's --insecure-host: accept the backend's invalid certificate (Node reads this at each TLS connect).
+    if (options.insecureHost) process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0"
     const ci = Option.getOrElse(yield* Config.boolean("CI").pipe(Config.option, Effect.orElseSucceed(() => Option.none<boolean>())), () => false)
     const { backend, project, thresholds, startPoint, job } = yield* checkRunFlags(options, { ci })
-    if (job !== undefined) return yield* runRemote(options, { backend, project, thresholds, startPoint, job })
+    // The CI plan is read before the benchmark runs, so a fork's pull request is refused before it costs a run.
+    // With --quiet the CI notes are not printed; warnings about failures to post always are.
+    const ciSay = options.quiet ? () => {} : (line: string) => void process.stderr.write(line + "\n")
+    const ciPlan = options.dryRun ? undefined : yield* planCi(ciSettingsOf(options), process.env, ciSay)
+    if (job !== undefined) return yield* runRemote(options, { backend, project, thresholds, startPoint, job, ciPlan, ciSay })
     const envCommand = yield* envText("BENCHER_CMD").pipe(Config.option, Effect.orElseSucceed(() => Option.none<string>()))
     const args = options.command.length > 0 ? options.command : Option.match(envCommand, { onNone: () => [], onSome: (c) => [c] })
     const command = benchCommand(args, { exec: options.exec, shell: options.shell, flag: options.shellFlag })
@@ -88,8 +121,9 @@ export const runCommand = Command.make("run", runOptions, (options) =>
       readStdin: readPipedStdin
     })
     const { start, end } = runTimes(started, new Date(yield* Clock.currentTimeMillis), Option.getOrUndefined(options.backdate))
+    yield* warnSkippedLines(results, options.adapter, Option.getOrUndefined(options.average))
 
-    const newRun = yield* validateNewRun(buildNewRun({
+    const newRun = yield* validateNewRun(withSpecReset(options.specReset, buildNewRun({
       project,
       branch: Option.getOrUndefined(options.branch),
       hash: Option.getOrUndefined(options.hash),
@@ -104,7 +138,7 @@ export const runCommand = Command.make("run", runOptions, (options) =>
       fold: Option.getOrUndefined(options.fold),
       context: currentRunContext(),
       idempotencyKey: crypto.randomUUID()
-    }))
+    })))
     yield* say(`Benchmark Harness Results:\n${results.join("\n")}\n`)
     const json = JSON.stringify(newRun, null, 2)
     if (options.dryRun) {
@@ -115,7 +149,9 @@ export const runCommand = Command.make("run", runOptions, (options) =>
 
     const client = yield* makeBencherClient(backend)
     const report = yield* client.run.run({ payload: newRun })
-    yield* Console.log(renderReport(report, options.format, { host: backend.host, onTheFly: project === undefined }))
+    const render = { host: backend.host, onTheFly: project === undefined }
+    yield* Console.log(renderReport(report, options.format, render))
+    if (ciPlan !== undefined) yield* postCi(ciPlan, report, render, ciSay)
 
     const alerts = alertCount(report)
     if (options.errorOnAlert && alerts > 0) return yield* new AlertsDetected({ message: `Alerts detected (${alerts})`, count: alerts })

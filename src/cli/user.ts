@@ -1,6 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { clientOptions, withClient } from "./client.js"
+import { clientOptions, withClient } from "./backend.js"
 
 const userArg = Args.text({ name: "user" }).pipe(Args.withDescription("User UUID or slug"))
 const keyArg = Args.text({ name: "key" }).pipe(Args.withDescription("Key UUID"))

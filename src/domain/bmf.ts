@@ -2,11 +2,19 @@
 // report upload carries (docs/reference.md §1).
 import { Either, ParseResult, Schema } from "effect"
 
+/** Why a metric cannot be stored, or undefined: every value finite (`1e309` reads as Infinity), lower <= upper. */
+export const metricProblem = (value: number, lower: number | undefined, upper: number | undefined): string | undefined =>
+  !Number.isFinite(value) || (lower !== undefined && !Number.isFinite(lower)) || (upper !== undefined && !Number.isFinite(upper))
+    ? "value, lower_value and upper_value must be finite numbers"
+    : lower !== undefined && upper !== undefined && lower > upper
+    ? `lower_value ${lower} is greater than upper_value ${upper}`
+    : undefined
+
 export const BmfMetric = Schema.Struct({
   value: Schema.Number,
   lower_value: Schema.optional(Schema.Number),
   upper_value: Schema.optional(Schema.Number)
-})
+}).pipe(Schema.filter((m) => metricProblem(m.value, m.lower_value, m.upper_value) ?? true))
 export type BmfMetric = typeof BmfMetric.Type
 
 /** measure key (slug, UUID or name) -> metric */
@@ -60,6 +68,8 @@ export const bmfFromUnknown = (u: unknown): Either.Either<Bmf, string> => {
       ) {
         return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: value, lower_value and upper_value must be numbers`)
       }
+      const problem = metricProblem(value, lower, upper)
+      if (problem !== undefined) return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: ${problem}`)
       define(measures, measure, metric(value, lower, upper))
     }
     define(benchmarks, name, measures)

@@ -48,7 +48,11 @@ export class JsonIterationOutput extends Schema.Class<JsonIterationOutput>("Json
   exit_code: Schema.Int,
   stdout: Schema.optional(Schema.NullOr(Schema.String)),
   stderr: Schema.optional(Schema.NullOr(Schema.String)),
-  output: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.String })))
+  output: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.String }))),
+  /** Ours: the runner cut stdout, stderr or a file at its `--max-output-size` (stderr's last lines say which). */
+  truncated: Schema.optional(Schema.NullOr(Schema.Boolean)),
+  /** Ours: how many bytes of output the cuts dropped. */
+  dropped_bytes: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.nonNegative())))
 }) {}
 
 export class JsonJobOutput extends Schema.Class<JsonJobOutput>("JsonJobOutput")({

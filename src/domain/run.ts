@@ -63,8 +63,7 @@ export const JsonNewRunJob = Schema.Struct({
 })
 export type JsonNewRunJob = typeof JsonNewRunJob.Type
 
-/** The body of `POST /v0/run` (Bencher's JsonNewRun). */
-export const JsonNewRun = Schema.Struct({
+const JsonNewRunFields = Schema.Struct({
   project: optionalNull(ResourceId),
   branch: optionalNull(BranchName),
   hash: optionalNull(GitHash),
@@ -80,4 +79,14 @@ export const JsonNewRun = Schema.Struct({
   idempotency_key: optionalNull(Uuid),
   job: optionalNull(JsonNewRunJob)
 })
+
+/** A run cannot end before it started. */
+const timesInOrder = (run: { readonly start_time: string; readonly end_time: string }) =>
+  Date.parse(run.end_time) >= Date.parse(run.start_time) || `end_time ${run.end_time} is before start_time ${run.start_time}`
+
+/** The body of `POST /v0/run` (Bencher's JsonNewRun). */
+export const JsonNewRun = JsonNewRunFields.pipe(Schema.filter(timesInOrder))
 export type JsonNewRun = typeof JsonNewRun.Type
+
+/** The body of `POST /v0/projects/:project/reports` (Bencher's JsonNewReport): a run whose project is in the path. */
+export const JsonNewReport = JsonNewRunFields.pipe(Schema.omit("project", "job"), Schema.filter(timesInOrder))

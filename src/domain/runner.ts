@@ -91,6 +91,32 @@ export const IterationResults = Schema.Array(Schema.Struct(JsonIterationOutput.f
 /** A runner message about a job it does not hold (never claimed, or claimed by another runner): nothing changes. */
 export class JobNotHeld extends Schema.TaggedError<JobNotHeld>()("JobNotHeld", { message: Schema.String }) {}
 
+/**
+ * The server will not take a runner's outcome (its JSON does not decode, it is over MAX_OUTCOME_CHARS, it has too
+ * many iterations): sending it again cannot help, so the runner reports the job failed instead.
+ */
+export class OutcomeRejected extends Schema.TaggedError<OutcomeRejected>()("OutcomeRejected", { message: Schema.String }) {}
+
+/** `OutcomeEnd` before the server holds every part (a server restart loses them): the runner sends them again. */
+export class OutcomeIncomplete extends Schema.TaggedError<OutcomeIncomplete>()("OutcomeIncomplete", {
+  message: Schema.String,
+  received: NonNegativeInt
+}) {}
+
+/**
+ * What a runner's `OutcomePart`s carry, as JSON text: the results of a finished job, however large (up to
+ * MAX_OUTCOME_CHARS). `OutcomeEnd` applies it as `Completed` or `Failed` would.
+ */
+export const OutcomeText = Schema.Struct({
+  kind: Schema.Literal("Completed", "Failed"),
+  results: IterationResults,
+  error: Schema.optional(Schema.NullOr(Schema.String))
+})
+export type OutcomeText = typeof OutcomeText.Type
+
+/** The answer to an `OutcomePart`: how much of the outcome's text the server holds, in UTF-16 units. */
+export const OutcomeReceived = Schema.Struct({ received: NonNegativeInt })
+
 /** The answer to `Running` and `Heartbeat`: whether the runner must stop the job. */
 export const JobSignal = Schema.Struct({ canceled: Schema.Boolean })
 

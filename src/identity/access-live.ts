@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
 import { Forbidden, NotFound, Unauthorized } from "../domain/errors.js"
 import { Access, type OrganizationPermission, type ProjectPermission, type ProjectRef, type UserPermission } from "./access.js"
-import type { Actor, UserActor } from "./actor.js"
+import type { Actor, UserActor } from "../domain/actor.js"
 
 /** Project roles as ranks: viewer < developer < maintainer (docs/reference.md §6). */
 const RANK = { none: 0, viewer: 1, developer: 2, maintainer: 3 } as const

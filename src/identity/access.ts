@@ -1,6 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import { type Forbidden, type NotFound, Unauthorized } from "../domain/errors.js"
-import type { Actor, UserActor } from "./actor.js"
+import type { Actor, UserActor } from "../domain/actor.js"
 
 /**
  * `view` is every read (anyone on a public project). `inspect` is what the public never sees, such as a job's

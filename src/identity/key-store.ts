@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Effect, Option, Redacted } from "effect"
 import { retryBusy } from "../store/database.js"
-import { generateKey, hashesEqual, hashKey, keyKind, type KeyKind } from "./keys.js"
+import { generateKey, hashesEqual, hashKey, keyKind, type KeyKind } from "../domain/keys.js"
 
 /** A stored API key: never the plaintext, only metadata (the hash stays in the database). */
 export interface StoredKey {

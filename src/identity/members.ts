@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, Option } from "effect"
-import { Conflict } from "../domain/errors.js"
+import { Conflict, PersistenceError } from "../domain/errors.js"
 import { retryBusy } from "../store/database.js"
 import type { OrganizationRole } from "./organizations.js"
 import { present } from "./present.js"
@@ -95,7 +95,7 @@ const make = Effect.gen(function*() {
       return true
     }).pipe(sql.withTransaction, retryBusy, Effect.catchTag("SqlError", Effect.die))
 
-  return { list, get, add, setRole, remove } as const
+  return PersistenceError.refailService({ list, get, add, setRole, remove } as const)
 })
 
 /** Organization membership (`organization_role`): member or leader. Permission checks are Access's job. */

@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, Option } from "effect"
-import { Conflict, NotFound, TooManyRequests } from "../domain/errors.js"
+import { Conflict, NotFound, TooManyRequests, PersistenceError } from "../domain/errors.js"
 import { isUuid } from "../domain/ids.js"
 import { retryBusy } from "../store/database.js"
 import { PLAN_LEVELS, PRIORITY, tierOf, type PlanLevel, type Tier } from "./plan.js"
@@ -242,7 +242,7 @@ const make = Effect.gen(function*() {
       }))
     )
 
-  return { find, findById, get, create, createUnclaimed, claim, claimIfUnclaimed, listFor, update, setLevel, tier } as const
+  return PersistenceError.refailService({ find, findById, get, create, createUnclaimed, claim, claimIfUnclaimed, listFor, update, setLevel, tier } as const)
 })
 
 /**

@@ -1,5 +1,5 @@
 import type { SqlClient } from "@effect/sql"
-import type { Actor } from "./actor.js"
+import type { Actor } from "../domain/actor.js"
 
 /**
  * The `view` rule of Access.project as a SQL condition on the project row named `alias`, for listings

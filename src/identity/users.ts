@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, Option } from "effect"
-import { Conflict } from "../domain/errors.js"
+import { Conflict, PersistenceError } from "../domain/errors.js"
 import { isUuid } from "../domain/ids.js"
 import { retryBusy } from "../store/database.js"
 import { present } from "./present.js"
@@ -112,7 +112,7 @@ const make = Effect.gen(function*() {
       return one(rows)
     }).pipe(sql.withTransaction, retryBusy, Effect.catchTag("SqlError", Effect.die))
 
-  return { create, find, findById, findByEmail, list, count, update } as const
+  return PersistenceError.refailService({ create, find, findById, findByEmail, list, count, update } as const)
 })
 
 /** User accounts (docs/reference.md §8 `user`). No email or OAuth: an admin creates users. */

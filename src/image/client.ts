@@ -1,6 +1,5 @@
 // A small OCI distribution client on fetch: the docker token flow, blob and manifest push, pull by digest.
 // Used by `bencher image push` and the tests; a runner's puller can share it.
-import { createHash } from "node:crypto"
 import { createReadStream, createWriteStream } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as http from "node:http"
@@ -9,7 +8,7 @@ import * as https from "node:https"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { Either } from "effect"
-import { manifestMediaTypes, parseManifest } from "../registry/oci.js"
+import { digestOf, manifestAccept, parseManifest } from "../oci/index.js"
 import { downloadBlob } from "./blob-download.js"
 import { digestTap } from "./digest-tap.js"
 import { blobPath, type LayoutIndexEntry, readIndex, selectLayoutEntry } from "./layout.js"
@@ -133,11 +132,11 @@ export class RegistryClient {
 
   async getManifest(reference: string): Promise<{ bytes: Buffer; mediaType: string; digest: string }> {
     const response = await this.request("GET", `${this.repo}/manifests/${reference}`, {
-      headers: { accept: manifestMediaTypes.join(", ") }
+      headers: { accept: manifestAccept }
     })
     await this.expect(response, [200], `GET manifest ${reference}`)
     const bytes = Buffer.from(await response.arrayBuffer())
-    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`
+    const digest = digestOf(bytes)
     if (reference.startsWith("sha256:") && digest !== reference) throw new RegistryClientError(`manifest ${reference} has digest ${digest}`)
     return { bytes, mediaType: response.headers.get("content-type") ?? "", digest }
   }
@@ -189,7 +188,7 @@ export const pushLayoutEntry = async (client: RegistryClient, layout: string, en
   const pushManifest = async (digest: string, mediaType: string, reference: string): Promise<string> => {
     const bytes = await fs.readFile(blobPath(layout, digest))
     const parsed = parseManifest(bytes, mediaType)
-    if (Either.isLeft(parsed)) throw new RegistryClientError(`manifest ${digest} in ${layout}: ${parsed.left}`)
+    if (Either.isLeft(parsed)) throw new RegistryClientError(`manifest ${digest} in ${layout}: ${parsed.left.message}`)
     const manifest = parsed.right
     if (manifest._tag === "Index") {
       for (const child of manifest.manifests) await pushManifest(child.digest, child.mediaType, child.digest)

@@ -1,6 +1,6 @@
 // OCI image layouts on disk (image-spec "image-layout"): read them, write them, convert a `docker save`
 // archive into one, and build a single-layer image from a directory, deterministically.
-import { createHash, randomUUID } from "node:crypto"
+import { randomUUID } from "node:crypto"
 import { createReadStream, createWriteStream } from "node:fs"
 import * as fs from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -8,7 +8,7 @@ import { join, relative } from "node:path"
 import { pipeline } from "node:stream/promises"
 import { createGzip } from "node:zlib"
 import * as tar from "tar"
-import { type Descriptor, digestHex, MediaType } from "../registry/oci.js"
+import { type Descriptor, digestHex, digestOf, MediaType } from "../oci/index.js"
 import { digestTap } from "./digest-tap.js"
 
 export interface LayoutIndexEntry {
@@ -23,8 +23,6 @@ const REF_NAME = "org.opencontainers.image.ref.name"
 
 export const blobPath = (layout: string, digest: string) => join(layout, "blobs", "sha256", digestHex(digest))
 
-const sha256 = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`
-
 /** Canonical JSON bytes of a manifest or config: keys in the order written, no whitespace. */
 export const jsonBytes = (value: unknown): Buffer => Buffer.from(JSON.stringify(value))
 
@@ -34,7 +32,7 @@ export const initLayout = async (layout: string) => {
 }
 
 export const writeBlob = async (layout: string, bytes: Uint8Array): Promise<{ digest: string; size: number }> => {
-  const digest = sha256(bytes)
+  const digest = digestOf(bytes)
   await fs.writeFile(blobPath(layout, digest), bytes)
   return { digest, size: bytes.length }
 }

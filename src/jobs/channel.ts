@@ -1,7 +1,8 @@
-import { Context, Duration, Effect, Layer, Option } from "effect"
+import { Context, Duration, Effect, Either, Layer, Option, ParseResult, Schema } from "effect"
 import { BadRequest } from "../domain/errors.js"
 import { JsonIterationOutput, JsonJobOutput } from "../domain/job.js"
-import { JobNotHeld, JsonClaimedJob } from "../domain/runner.js"
+import { MAX_OUTCOME_CHARS } from "../domain/limits.js"
+import { JobNotHeld, JsonClaimedJob, OutcomeIncomplete, OutcomeRejected, OutcomeText } from "../domain/runner.js"
 import { toIso } from "../domain/time.js"
 import type { AuthenticatedRunner } from "../runners/runners.js"
 import { Specs, specJson } from "../runners/specs.js"
@@ -13,6 +14,19 @@ import { type JobRow, statusOf } from "./job-row.js"
 import { JobCompletion, JobOutputStore, RunnerPullTokens } from "./output.js"
 import { DEFAULT_POLL_TIMEOUT, JobQueue } from "./queue.js"
 import { JobSupervisor } from "./supervisor.js"
+
+/** The parts of one outcome a runner is sending (`OutcomePart`), until its `OutcomeEnd`. */
+interface OutcomeUpload {
+  readonly runnerId: number
+  readonly parts: Array<string>
+  chars: number
+  touched: number
+}
+
+/** An upload its runner left unfinished this long (it died, or restarted and began anew) is dropped. */
+const UPLOAD_IDLE_MS = 10 * 60 * 1000
+
+const decodeOutcome = Schema.decodeUnknownEither(Schema.parseJson(OutcomeText))
 
 const make = Effect.gen(function*() {
   const queue = yield* JobQueue
@@ -130,6 +144,61 @@ const make = Effect.gen(function*() {
       return { job: row.uuid, status: statusOf((yield* lifecycle.byId(row.id)) ?? row) }
     })
 
+  const uploads = new Map<string, OutcomeUpload>()
+  const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`
+
+  /**
+   * One part of a finished job's outcome. Parts arrive in order; one at another offset than the server holds is
+   * not taken, and the answer (`received`) tells the runner where to go on from (0 after a server restart).
+   */
+  const outcomePart = (runner: AuthenticatedRunner, uuid: string, offset: number, data: string) =>
+    Effect.gen(function*() {
+      yield* ownRow(runner, uuid)
+      const now = Date.now()
+      for (const [key, upload] of uploads) if (now - upload.touched > UPLOAD_IDLE_MS) uploads.delete(key)
+      let upload = uploads.get(uuid)
+      if (offset === 0 || upload === undefined || upload.runnerId !== runner.id) {
+        upload = { runnerId: runner.id, parts: [], chars: 0, touched: now }
+        uploads.set(uuid, upload)
+      }
+      upload.touched = now
+      if (offset !== upload.chars) return { received: upload.chars }
+      if (upload.chars + data.length > MAX_OUTCOME_CHARS) {
+        uploads.delete(uuid)
+        return yield* new OutcomeRejected({
+          message: `the outcome of job ${uuid} is over ${mib(MAX_OUTCOME_CHARS)} (the most one job's results may be)`
+        })
+      }
+      upload.parts.push(data)
+      upload.chars += data.length
+      return { received: upload.chars }
+    })
+
+  /** Every part is sent: the outcome is decoded and applied as `completed` or `failed`; what cannot be is refused. */
+  const outcomeEnd = (runner: AuthenticatedRunner, uuid: string, size: number) =>
+    Effect.gen(function*() {
+      yield* ownRow(runner, uuid)
+      const upload = uploads.get(uuid)
+      const received = upload !== undefined && upload.runnerId === runner.id ? upload.chars : 0
+      if (upload === undefined || received !== size) {
+        return yield* new OutcomeIncomplete({ message: `the server holds ${received} of ${size} characters of the outcome`, received })
+      }
+      uploads.delete(uuid)
+      const decoded = decodeOutcome(upload.parts.join(""))
+      if (Either.isLeft(decoded)) {
+        const why = ParseResult.ArrayFormatter.formatErrorSync(decoded.left).slice(0, 5)
+          .map((issue) => `${issue.path.length === 0 ? "" : `${issue.path.join(".")}: `}${issue.message}`).join("; ")
+        return yield* new OutcomeRejected({
+          message: `the outcome of job ${uuid} does not decode: ${why.length > 1000 ? `${why.slice(0, 1000)}...` : why}`
+        })
+      }
+      const outcome = decoded.right
+      const applied = outcome.kind === "Completed"
+        ? completed(runner, uuid, outcome.results)
+        : failed(runner, uuid, outcome.results, outcome.error ?? "failed")
+      return yield* Effect.catchTag(applied, "BadRequest", (e) => Effect.fail(new OutcomeRejected({ message: e.message })))
+    })
+
   /** The runner stopped the job: after our cancel that is its acknowledgement, otherwise it canceled on its own. */
   const canceled = (runner: AuthenticatedRunner, uuid: string) =>
     Effect.gen(function*() {
@@ -156,7 +225,7 @@ const make = Effect.gen(function*() {
       for (const c of chunks) yield* events.output(uuid, c.iteration, c.stream, c.chunk)
     })
 
-  return { claim, running, heartbeat, completed, failed, canceled, output } as const
+  return { claim, running, heartbeat, completed, failed, canceled, output, outcomePart, outcomeEnd } as const
 })
 
 /**

@@ -1,5 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import { BadRequest } from "../domain/errors.js"
+import { isDigest, splitImageName } from "../oci/index.js"
 
 /** An image pinned to a digest in this server's registry. */
 export interface ResolvedImage {
@@ -11,24 +12,6 @@ export interface ImageRequest {
   readonly projectUuid: string
   readonly projectSlug: string
   readonly image: string
-}
-
-const digestPattern = /^sha256:[0-9a-f]{64}$/
-
-/** Splits `[host[:port]/]repository(@digest|:tag)`; the first path segment is a host if it has a dot, a colon or is localhost. */
-export const parseImageReference = (image: string) => {
-  const at = image.indexOf("@")
-  const namePart = at >= 0 ? image.slice(0, at) : image
-  const digest = at >= 0 ? image.slice(at + 1) : null
-  const slash = namePart.indexOf("/")
-  const first = slash >= 0 ? namePart.slice(0, slash) : ""
-  const hasHost = slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost")
-  const host = hasHost ? first : null
-  const rest = hasHost ? namePart.slice(slash + 1) : namePart
-  const colon = rest.lastIndexOf(":")
-  const repository = colon >= 0 ? rest.slice(0, colon) : rest
-  const tag = colon >= 0 ? rest.slice(colon + 1) : null
-  return { host, repository, tag, digest }
 }
 
 /**
@@ -43,8 +26,8 @@ export class ImageResolver extends Context.Tag("bencher/jobs/ImageResolver")<Ima
     Layer.succeed(this, {
       resolve: ({ image, projectSlug, projectUuid }) =>
         Effect.gen(function*() {
-          const ref = parseImageReference(image)
-          if (ref.host !== null && ref.host !== registry) {
+          const ref = splitImageName(image)
+          if (ref.host !== undefined && ref.host !== registry) {
             return yield* new BadRequest({
               message: `job.image: ${image} is not in this server's registry (${registry}); push it there first`
             })
@@ -54,12 +37,12 @@ export class ImageResolver extends Context.Tag("bencher/jobs/ImageResolver")<Ima
               message: `job.image: repository ${ref.repository} is not this project (${projectSlug} or ${projectUuid})`
             })
           }
-          if (ref.digest === null) {
+          if (ref.digest === undefined) {
             return yield* new BadRequest({
               message: `job.image: cannot resolve tag ${ref.tag ?? "latest"} without the registry; use ${ref.repository}@sha256:<digest>`
             })
           }
-          if (!digestPattern.test(ref.digest)) {
+          if (!isDigest(ref.digest)) {
             return yield* new BadRequest({ message: `job.image: ${ref.digest} is not a sha256 digest` })
           }
           return { registry, digest: ref.digest }

@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, Option, Schema } from "effect"
-import { BadRequest, Conflict, NotFound } from "../domain/errors.js"
+import { BadRequest, Conflict, NotFound, PersistenceError } from "../domain/errors.js"
 import { hasRun, isTerminal, JsonJob, JsonJobConfig, type JobStatus, jobStatusToInt } from "../domain/job.js"
 import type { JsonNewRunJob } from "../domain/run.js"
 import { toIso, toIsoOrNull } from "../domain/time.js"
@@ -199,7 +199,7 @@ const make = Effect.gen(function*() {
       return updated
     })
 
-  return { create, find, list, toJson, cancel, resolveSpec } as const
+  return PersistenceError.refailService({ create, find, list, toJson, cancel, resolveSpec } as const)
 })
 
 /** Remote jobs as a project sees them: creation from `POST /v0/run`, listing, viewing and cancel. */

@@ -28,7 +28,7 @@ export const DEFAULT_POLL_TIMEOUT = Duration.seconds(30)
 export const MAX_POLL_TIMEOUT_SECONDS = 900
 
 /** Priority desc, then created asc, then id asc (docs/reference.md §5.4). */
-const before = (a: QueuedJob, b: QueuedJob): boolean =>
+export const before = (a: QueuedJob, b: QueuedJob): boolean =>
   a.priority !== b.priority ? a.priority > b.priority : a.created !== b.created ? a.created < b.created : a.id < b.id
 
 interface Waiter {

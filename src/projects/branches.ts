@@ -6,6 +6,7 @@ import { newUuid } from "../store/ids.js"
 import { single } from "../store/rows.js"
 import { makeDimension } from "./dimensions.js"
 import { type BranchRow, dimensionJson, type HeadRow, versionJson, type VersionRow } from "./rows.js"
+import { PersistenceError } from "../domain/errors.js"
 
 /** Where a new head starts: another branch's history, optionally up to one hash. */
 export interface StartPoint {
@@ -184,7 +185,7 @@ const make = Effect.gen(function*() {
       }
     })
 
-  return { ...base, create, newHead, forRun, versionFor, headById, latestVersion, toJson } as const
+  return PersistenceError.refailService({ ...base, create, newHead, forRun, versionFor, headById, latestVersion, toJson } as const)
 })
 
 export class Branches extends Context.Tag("bencher/projects/Branches")<Branches, Effect.Effect.Success<typeof make>>() {

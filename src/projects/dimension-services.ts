@@ -3,8 +3,9 @@ import { Context, Effect, Layer } from "effect"
 import { DEFAULT_UNITS, findBuiltInMeasure } from "../domain/measures.js"
 import { type BulkRow, makeDimension } from "./dimensions.js"
 import type { DimensionRow, MeasureRow, TestbedRow } from "./rows.js"
+import { PersistenceError } from "../domain/errors.js"
 
-const makeTestbeds = makeDimension<TestbedRow>("testbed", "Testbed")
+const makeTestbeds = Effect.map(makeDimension<TestbedRow>("testbed", "Testbed"), PersistenceError.refailService)
 export class Testbeds extends Context.Tag("bencher/projects/Testbeds")<Testbeds, Effect.Effect.Success<typeof makeTestbeds>>() {
   static readonly Live = Layer.effect(this, makeTestbeds)
 }
@@ -86,7 +87,7 @@ const makeBenchmarks = Effect.gen(function*() {
       return { rows: found, publish }
     })
 
-  return { ...base, cachedBulkGetOrCreate } as const
+  return PersistenceError.refailService({ ...base, cachedBulkGetOrCreate } as const)
 })
 export class Benchmarks extends Context.Tag("bencher/projects/Benchmarks")<Benchmarks, Effect.Effect.Success<typeof makeBenchmarks>>() {
   static readonly Live = Layer.effect(this, makeBenchmarks)
@@ -112,7 +113,7 @@ const makeMeasures = Effect.gen(function*() {
       if (byKey !== undefined) return byKey
       return yield* base.insert(projectId, builtIn.name, builtIn.slug, { units: builtIn.units })
     })
-  return { ...base, getOrCreate } as const
+  return PersistenceError.refailService({ ...base, getOrCreate } as const)
 })
 export class Measures extends Context.Tag("bencher/projects/Measures")<Measures, Effect.Effect.Success<typeof makeMeasures>>() {
   static readonly Live = Layer.effect(this, makeMeasures)

@@ -1,12 +1,14 @@
 import { SqlClient, type Statement } from "@effect/sql"
 import { Clock, Context, Effect, Layer } from "effect"
-import { Conflict, NotFound } from "../domain/errors.js"
+import { Conflict, NotFound, PersistenceError } from "../domain/errors.js"
 import { isUuid } from "../domain/ids.js"
 import { newUuid } from "../store/ids.js"
 import { uniqueSlug } from "../store/slugs.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
+import type { Actor } from "../domain/actor.js"
 import { storedVisibility } from "../identity/project-ref.js"
+import { visibleProjectCondition } from "../identity/project-visibility.js"
 import type { ProjectRow } from "./rows.js"
 
 const selectProject = `SELECT project.id, project.uuid, project.organization_id, organization.uuid AS organization_uuid,
@@ -48,6 +50,15 @@ const make = Effect.gen(function*() {
   const resolve = (resource: string) =>
     Effect.flatMap(find(resource), (row) =>
       row === undefined ? Effect.fail(new NotFound({ message: `Project not found: ${resource}` })) : Effect.succeed(row))
+
+  /** The organization a project path names (uuid or slug), for listing and creating its projects. */
+  const organizationId = (resource: string) =>
+    Effect.gen(function*() {
+      const [row] = yield* sql<{ id: number }>`SELECT id FROM organization
+        WHERE ${sql(isUuid(resource) ? "uuid" : "slug")} = ${isUuid(resource) ? resource.toLowerCase() : resource} AND deleted IS NULL`
+      if (row === undefined) return yield* new NotFound({ message: `Organization not found: ${resource}` })
+      return row.id
+    })
 
   const slugTaken = (slug: string) =>
     sql<{ n: number }>`SELECT count(*) AS n FROM project WHERE slug = ${slug}`.pipe(Effect.map((r) => (r[0]?.n ?? 0) > 0))
@@ -97,14 +108,14 @@ const make = Effect.gen(function*() {
   const remove = (project: ProjectRow) => sql`DELETE FROM project WHERE id = ${project.id}`.pipe(Effect.asVoid)
 
   /**
-   * Projects in name order, one page of them. `visible` is the caller's visibility condition on `project`
-   * (identity's visibleProjectCondition), so totals and pages count only what the caller may see.
+   * Projects in name order, one page of them. With `visibleTo`, only those the actor may view (identity's
+   * visibleProjectCondition), so totals and pages count only what the caller may see.
    */
   const list = (params: PageParams & {
     readonly name?: string | undefined
     readonly search?: string | undefined
     readonly organizationId?: number | undefined
-    readonly visible?: Statement.Fragment | undefined
+    readonly visibleTo?: Actor | undefined
   }) =>
     Effect.gen(function*() {
       const page = toPage(params)
@@ -114,7 +125,7 @@ const make = Effect.gen(function*() {
       if (params.search !== undefined) {
         conditions.push(sql`(project.name LIKE ${`%${params.search}%`} OR project.slug LIKE ${`%${params.search}%`})`)
       }
-      if (params.visible !== undefined) conditions.push(params.visible)
+      if (params.visibleTo !== undefined) conditions.push(visibleProjectCondition(sql, params.visibleTo))
       const where = sql.and(conditions)
       const [count] = yield* sql<{ n: number }>`SELECT count(*) AS n FROM project WHERE ${where}`
       const rows = yield* sql<ProjectRow>`${sql.literal(selectProject)} WHERE ${where}
@@ -122,7 +133,7 @@ const make = Effect.gen(function*() {
       return { rows, total: count?.n ?? 0 }
     })
 
-  return { find, resolve, byId, create, update, remove, list, slugTaken } as const
+  return PersistenceError.refailService({ find, resolve, byId, organizationId, create, update, remove, list, slugTaken } as const)
 })
 
 export class Projects extends Context.Tag("bencher/projects/Projects")<Projects, Effect.Effect.Success<typeof make>>() {

@@ -15,7 +15,7 @@ import {
   UploadNotFound,
   UploadOutOfOrder
 } from "./errors.js"
-import { digestHex, isDigest } from "./oci.js"
+import { digestHex, isDigest } from "../oci/index.js"
 
 export interface BlobInfo {
   readonly digest: string

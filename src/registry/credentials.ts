@@ -1,6 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import { Unauthorized } from "../domain/errors.js"
-import type { Actor } from "../identity/actor.js"
+import type { Actor } from "../domain/actor.js"
 import { makeResolveActor } from "../identity/authentication-live.js"
 
 /**

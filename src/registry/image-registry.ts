@@ -1,13 +1,13 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Clock, Context, Effect, Either, Layer, Option } from "effect"
-import { createHash } from "node:crypto"
-import { isUuid } from "../domain/ids.js"
+import { isResourceId, isUuid } from "../domain/ids.js"
 import { retryBusy } from "../store/database.js"
 import { BlobStore } from "./blob-store.js"
 import { ImageNotFound, ImagePlatformNotFound, ociError } from "./errors.js"
 import {
   type Descriptor,
+  digestOf,
   isNonDistributable,
   MAX_MANIFEST_BYTES,
   MediaType,
@@ -16,7 +16,10 @@ import {
   parseReference,
   type RunnerPlatform,
   selectPlatform
-} from "./oci.js"
+} from "../oci/index.js"
+
+/** A repository of this registry is a project: its slug or uuid, nothing else (no path segments, no `..`). */
+export const isRepositoryName = isResourceId
 
 /** A project seen as a repository of the registry. */
 export interface RegistryProject {
@@ -39,8 +42,6 @@ interface ManifestRow {
   readonly media_type: string
   readonly size: number
 }
-
-const sha256 = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`
 
 const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -144,12 +145,12 @@ const make = Effect.gen(function*() {
       if (bytes.length > MAX_MANIFEST_BYTES) {
         return yield* Effect.fail(ociError("SIZE_INVALID", 413, `manifest exceeds ${MAX_MANIFEST_BYTES} bytes`))
       }
-      const digest = sha256(bytes)
+      const digest = digestOf(bytes)
       if (ref._tag === "Digest" && ref.digest !== digest) {
         return yield* Effect.fail(ociError("DIGEST_INVALID", 400, `manifest digest is ${digest}, not ${ref.digest}`))
       }
       const manifest = parseManifest(bytes, contentType)
-      if (Either.isLeft(manifest)) return yield* Effect.fail(ociError("MANIFEST_INVALID", 400, manifest.left))
+      if (Either.isLeft(manifest)) return yield* Effect.fail(ociError("MANIFEST_INVALID", 400, manifest.left.message))
       yield* checkReferences(project, manifest.right)
       yield* blobs.putBytes(bytes, digest).pipe(
         Effect.mapError((e) => ociError("MANIFEST_INVALID", 500, e.message))

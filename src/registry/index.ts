@@ -6,8 +6,7 @@ import { RegistryTokens } from "./tokens.js"
 export { BlobStore, type BlobInfo, type BlobReader, type BlobStoreOptions, type ByteRange } from "./blob-store.js"
 export { RegistryCredentials, RegistryCredentialsLive } from "./credentials.js"
 export * from "./errors.js"
-export { ImageRegistry, type RegistryProject, resolveDigest } from "./image-registry.js"
-export { type ImageName, parseImageName, parseReference, type RunnerPlatform } from "./oci.js"
+export { ImageRegistry, isRepositoryName, type RegistryProject, resolveDigest } from "./image-registry.js"
 export { type MintedToken, RegistryTokens, RUNNER_TOKEN_TTL_SECONDS } from "./tokens.js"
 
 /**

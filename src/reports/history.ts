@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
 import type { Model } from "../stats/index.js"
+import { PersistenceError } from "../domain/errors.js"
 
 /** One historical metric of a series, with the keys the history is ordered by. */
 export interface Point {
@@ -192,7 +193,7 @@ const make = Effect.gen(function*() {
     cachedPoints = 0
   }
 
-  return { histories, record, invalidate: Effect.sync(clear) } as const
+  return PersistenceError.refailService({ histories, record, invalidate: Effect.sync(clear) } as const)
 })
 
 export class SeriesHistory extends Context.Tag("bencher/reports/SeriesHistory")<SeriesHistory, Effect.Effect.Success<typeof make>>() {

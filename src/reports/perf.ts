@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { Context, Effect, Layer } from "effect"
-import { BadRequest } from "../domain/errors.js"
+import { BadRequest, PersistenceError } from "../domain/errors.js"
 import { MAX_PERF_PERMUTATIONS } from "../domain/limits.js"
 import type { PerfParams } from "../domain/resources.js"
 import { toIso } from "../domain/time.js"
@@ -139,7 +139,7 @@ const make = Effect.gen(function*() {
       }
     })
 
-  return { perf } as const
+  return PersistenceError.refailService({ perf } as const)
 })
 
 export class Perf extends Context.Tag("bencher/reports/Perf")<Perf, Effect.Effect.Success<typeof make>>() {

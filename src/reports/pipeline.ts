@@ -1,9 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Either, Layer } from "effect"
-import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResults } from "../adapters/index.js"
+import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResultsWithWarnings, warningMessage } from "../adapters/index.js"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Bmf, BmfMeasures, BmfMetric } from "../domain/bmf.js"
-import { BadRequest, type Conflict, type NotFound } from "../domain/errors.js"
+import { BadRequest, type Conflict, type NotFound, PersistenceError } from "../domain/errors.js"
 import { MAX_REPORT_BENCHMARKS_X_MEASURES } from "../domain/limits.js"
 import type { JsonNewModel, JsonNewRun } from "../domain/run.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
@@ -115,13 +115,15 @@ export const parseReportResults = (input: Pick<ReportInput, "adapter" | "average
       onRight: (a) => Effect.succeed<AdapterName>(a)
     })
     if (input.results.length === 0) return { adapter, iterations: [] as ReadonlyArray<Bmf> }
-    const parsed = parseResults(
+    const parsed = parseResultsWithWarnings(
       { adapter, average: input.average ?? undefined, fold: input.fold ?? undefined },
       input.results
     )
     if (Either.isLeft(parsed)) return yield* adapterFailure(normalizeAdapter(adapter), input.average, input.fold, parsed.left.message)
-    yield* checkReportSize(parsed.right)
-    return { adapter, iterations: parsed.right }
+    // lines that looked like results but did not parse: the report keeps the rest, the server log names them
+    for (const warning of parsed.right.warnings) yield* Effect.logWarning(`report results: ${warningMessage(warning)}`)
+    yield* checkReportSize(parsed.right.iterations)
+    return { adapter, iterations: parsed.right.iterations }
   })
 
 /**
@@ -220,8 +222,8 @@ const make = Effect.gen(function*() {
     readonly specId: number | null
     readonly now: number
     readonly staged: Staged
-    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
-    readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError>
+    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError | PersistenceError>
+    readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError | PersistenceError>
   }) =>
     Effect.gen(function*() {
       const entries: Array<{ readonly name: string; readonly ignored: boolean; readonly metrics: BmfMeasures; readonly measureKeys: ReadonlyArray<string> }> = []
@@ -391,7 +393,7 @@ const make = Effect.gen(function*() {
     readonly now: number
     readonly iterations: ReadonlyArray<Bmf>
     readonly staged: Staged
-    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError>
+    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError | PersistenceError>
   }) =>
     Effect.gen(function*() {
       const detectors = new Map<number, Detector | null>()
@@ -584,7 +586,17 @@ const make = Effect.gen(function*() {
       return { branch, hash: sp.hash, maxVersions: sp.max_versions, cloneThresholds: sp.clone_thresholds } as StartPoint
     })
 
-  return { prepare, ingest, ingestInto } as const
+  /** Deletes a report with everything under it; the cached series histories no longer hold its points. */
+  const remove = (reportId: number) =>
+    Effect.zipRight(sql`DELETE FROM report WHERE id = ${reportId}`, seriesHistory.invalidate)
+
+  return {
+    prepare,
+    ingest: (input: ReportInput, parsed?: PreparedReport) => PersistenceError.refail(ingest(input, parsed)),
+    remove: (reportId: number) => PersistenceError.refail(remove(reportId)),
+    // Generic in what it writes alongside, so refailed by hand rather than by refailService.
+    ingestInto: <E, R>(...args: Parameters<typeof ingestInto<E, R>>) => PersistenceError.refail(ingestInto(...args))
+  } as const
 })
 
 export class ReportPipeline extends Context.Tag("bencher/reports/ReportPipeline")<ReportPipeline, Effect.Effect.Success<typeof make>>() {

@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { BadRequest, Forbidden, NotFound } from "../domain/errors.js"
 import { isUuid } from "../domain/ids.js"
-import type { Actor } from "../identity/actor.js"
+import type { Actor } from "../domain/actor.js"
 import { Organizations } from "../identity/organizations.js"
 import { Projects } from "../projects/projects.js"
 

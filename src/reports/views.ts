@@ -1,11 +1,12 @@
 import { SqlClient } from "@effect/sql"
-import { Context, Effect, Either, Layer } from "effect"
+import { Clock, Context, Effect, Either, Layer } from "effect"
 import { adapterFromInt } from "../adapters/index.js"
-import { NotFound } from "../domain/errors.js"
+import { NotFound, PersistenceError } from "../domain/errors.js"
 import { toIso } from "../domain/time.js"
 import { Branches } from "../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { dimensionJson, measureJson, type ProjectRow, projectJson, type TestbedRow } from "../projects/rows.js"
+import type { Page } from "../store/pagination.js"
 import { single } from "../store/rows.js"
 import { modelJson, type ModelRow, type ThresholdRow, Thresholds } from "../thresholds/thresholds.js"
 
@@ -167,6 +168,83 @@ const make = Effect.gen(function*() {
 
   const reportById = (id: number) => reportRows("report.id = ?", [id]).pipe(Effect.flatMap(single("report")))
 
+  /** A project's reports, newest first by default, one page of them, with the total for `X-Total-Count`. */
+  const listReports = (projectId: number, filter: {
+    readonly branchId?: number | undefined
+    readonly testbedId?: number | undefined
+    readonly startTime?: number | undefined
+    readonly endTime?: number | undefined
+  }, page: Page) =>
+    Effect.gen(function*() {
+      const where = ["report.project_id = ?"]
+      const args: Array<string | number> = [projectId]
+      if (filter.branchId !== undefined) {
+        where.push("head.branch_id = ?")
+        args.push(filter.branchId)
+      }
+      if (filter.testbedId !== undefined) {
+        where.push("report.testbed_id = ?")
+        args.push(filter.testbedId)
+      }
+      if (filter.startTime !== undefined) {
+        where.push("report.start_time >= ?")
+        args.push(filter.startTime)
+      }
+      if (filter.endTime !== undefined) {
+        where.push("report.end_time <= ?")
+        args.push(filter.endTime)
+      }
+      const clause = where.join(" AND ")
+      const [count] = yield* sql.unsafe<{ n: number }>(
+        `SELECT count(*) AS n FROM report JOIN head ON head.id = report.head_id WHERE ${clause}`,
+        args
+      )
+      const rows = yield* reportRows(
+        `${clause} ORDER BY report.start_time ${page.direction}, report.id ${page.direction} LIMIT ? OFFSET ?`,
+        [...args, page.limit, page.offset]
+      )
+      return { rows, total: count?.n ?? 0 }
+    })
+
+  /** Where a metric of the project sits: its report, benchmark, measure and iteration. */
+  const findMetric = (projectId: number, uuid: string) =>
+    Effect.gen(function*() {
+      const [row] = yield* sql<{ report_id: number; benchmark_id: number; measure_id: number; iteration: number }>`
+        SELECT report_benchmark.report_id, report_benchmark.benchmark_id, metric.measure_id, report_benchmark.iteration
+        FROM metric JOIN report_benchmark ON report_benchmark.id = metric.report_benchmark_id
+        JOIN report ON report.id = report_benchmark.report_id
+        WHERE metric.uuid = ${uuid.toLowerCase()} AND report.project_id = ${projectId}`
+      if (row === undefined) return yield* new NotFound({ message: `Metric not found: ${uuid}` })
+      return row
+    })
+
+  /** A project's alerts with the given status (all by default), by creation or modification time, one page of them. */
+  const listAlerts = (projectId: number, filter: {
+    readonly status?: "active" | "dismissed" | "silenced" | undefined
+    readonly sort?: "created" | "modified" | undefined
+  }, page: Page) =>
+    Effect.gen(function*() {
+      const where = ["report.project_id = ?"]
+      const args: Array<number> = [projectId]
+      if (filter.status !== undefined) {
+        where.push("alert.status = ?")
+        args.push(alertStatusInt(filter.status))
+      }
+      const order = filter.sort === "modified" ? "alert.modified" : "alert.created"
+      const all = yield* alertsWhere(`${where.join(" AND ")} ORDER BY ${order} ${page.direction}, alert.id ${page.direction}`, args)
+      return { rows: all.slice(page.offset, page.offset + page.limit), total: all.length }
+    })
+
+  const findAlert = (projectId: number, uuid: string) =>
+    Effect.flatMap(alertsWhere("report.project_id = ? AND alert.uuid = ?", [projectId, uuid.toLowerCase()]), (rows) =>
+      rows[0] === undefined ? Effect.fail(new NotFound({ message: `Alert not found: ${uuid}` })) : Effect.succeed(rows[0]))
+
+  const setAlertStatus = (alertId: number, status: "active" | "dismissed" | "silenced") =>
+    Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      yield* sql`UPDATE alert SET status = ${alertStatusInt(status)}, modified = ${now} WHERE id = ${alertId}`
+    })
+
   /** Bencher's JsonReport: project, branch (at the report's head), testbed, results per iteration, alerts, counts. */
   const reportJson = (project: ProjectRow, report: ReportRow, options: { readonly expand: boolean } = { expand: true }) =>
     Effect.gen(function*() {
@@ -262,7 +340,20 @@ const make = Effect.gen(function*() {
       return { ...base, results, alerts, counts }
     })
 
-  return { thresholdJson, alertsWhere, alertJson, reportRows, findReport, reportById, reportJson, testbedJson, thresholdModelJson } as const
+  return PersistenceError.refailService({
+    thresholdJson,
+    alertJson,
+    listAlerts,
+    findAlert,
+    setAlertStatus,
+    listReports,
+    findReport,
+    reportById,
+    findMetric,
+    reportJson,
+    testbedJson,
+    thresholdModelJson
+  } as const)
 })
 
 export class ReportViews extends Context.Tag("bencher/reports/ReportViews")<ReportViews, Effect.Effect.Success<typeof make>>() {

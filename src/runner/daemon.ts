@@ -1,15 +1,16 @@
 import type { RpcClientError } from "@effect/rpc/RpcClientError"
-import { Deferred, Duration, Effect, Fiber, Option, Queue, Schedule } from "effect"
+import { Data, Deferred, Duration, Effect, Either, Fiber, Option, Queue, Schedule } from "effect"
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { StringDecoder } from "node:string_decoder"
 import { RunnerClient, runnerClientWebSocket } from "../api/runner-client.js"
 import type { OutputChunk } from "../api/runner-rpc.js"
 import type { JsonIterationOutput } from "../domain/job.js"
-import type { JsonClaimedJob } from "../domain/runner.js"
+import { MAX_OUTCOME_CHARS, OUTCOME_PART_CHARS } from "../domain/limits.js"
+import { type JsonClaimedJob, OutcomeRejected } from "../domain/runner.js"
 import { execute, type JobSettings, resourceSpecOf, type RunnerLimits } from "./execute.js"
 import type { Executor } from "./executors/executor.js"
-import { parseImageReference } from "./image/reference.js"
+import { parseImageReference } from "../oci/index.js"
 import { pullImage, sourceFor } from "./image/store.js"
 
 export interface RunnerLoopOptions {
@@ -39,16 +40,42 @@ export interface SpooledOutcome {
   readonly kind: "Completed" | "Failed" | "Canceled"
   readonly results: ReadonlyArray<IterationWire>
   readonly error?: string | undefined
+  /** Deliveries that failed while the server was reachable; kept across restarts (MAX_DELIVERY_ATTEMPTS). */
+  readonly attempts?: number | undefined
+  /** The failure the runner reports in place of an outcome the server refused or never took: never replaced again. */
+  readonly replaces?: "refused" | "undeliverable" | undefined
 }
 
-type IterationWire = { readonly exit_code: number; readonly stdout?: string; readonly stderr?: string; readonly output?: Record<string, string> }
+type IterationWire = {
+  readonly exit_code: number
+  readonly stdout?: string
+  readonly stderr?: string
+  readonly output?: Record<string, string>
+  readonly truncated?: boolean
+  readonly dropped_bytes?: number
+}
 
 const toWire = (r: JsonIterationOutput): IterationWire => ({
   exit_code: r.exit_code,
   ...(r.stdout == null ? {} : { stdout: r.stdout }),
   ...(r.stderr == null ? {} : { stderr: r.stderr }),
-  ...(r.output == null ? {} : { output: { ...r.output } })
+  ...(r.output == null ? {} : { output: { ...r.output } }),
+  ...(r.truncated == null ? {} : { truncated: r.truncated }),
+  ...(r.dropped_bytes == null ? {} : { dropped_bytes: r.dropped_bytes })
 })
+
+/**
+ * Deliveries of one outcome that may fail while the server is reachable (the connection closes on it, its parts
+ * get lost) before it is moved aside into `<spool>/rejected/` and the job is reported failed. An outcome the server
+ * refuses outright (OutcomeRejected: it does not decode, it is too large) is moved aside at once.
+ */
+export const MAX_DELIVERY_ATTEMPTS = 5
+export const REJECTED_DIR = "rejected"
+
+/** The outcome's parts did not all reach the server (it answered with other offsets each time). */
+class OutcomeLost extends Data.TaggedError("OutcomeLost")<{ readonly message: string }> {}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
 
 /** Transport failures (server gone, socket closed) are retried with a capped exponential backoff, forever. */
 export const reconnectSchedule = Schedule.exponential("100 millis").pipe(
@@ -68,8 +95,12 @@ const retryTransport = <A, E, R>(self: Effect.Effect<A, E, R>) =>
 export const OUTPUT_BATCH_MS = 100
 /** ...or as soon as this much is waiting. */
 export const OUTPUT_BATCH_CHARS = 16 * 1024
-/** Per message: a flood is cut to its newest part (followers get a tail; Completed still carries everything). */
+/** Per message: a flood is cut to its newest part (followers get a tail; the outcome carries the capped whole). */
 const OUTPUT_MESSAGE_CHARS = 256 * 1024
+/** Between two live output messages: at most 20 a second, so a flood reaches followers sampled. */
+const OUTPUT_MIN_GAP_MS = 50
+/** Live output waiting or being sent: past this, new output skips followers until the backlog drains. */
+const OUTPUT_BACKLOG_CHARS = 1024 * 1024
 
 /** Consecutive chunks of the same iteration and stream become one; the total is cut to its newest part. */
 export const mergeChunks = (chunks: ReadonlyArray<OutputChunk>, max = OUTPUT_MESSAGE_CHARS): Array<OutputChunk> => {
@@ -105,6 +136,16 @@ export const writeSpool = (dir: string, outcome: SpooledOutcome) =>
     await rename(tmp, spoolPath(dir, outcome.job))
   })
 
+/** Moves a spooled outcome into `<spool>/rejected/` (never resent); returns where it is now. */
+const moveAside = (dir: string, outcome: SpooledOutcome) =>
+  Effect.promise(async () => {
+    const folder = join(dir, REJECTED_DIR)
+    await mkdir(folder, { recursive: true, mode: 0o700 })
+    const target = join(folder, `${outcome.job}${outcome.replaces === undefined ? "" : ".failed"}.json`)
+    await rename(spoolPath(dir, outcome.job), target).catch(() => writeFile(target, JSON.stringify(outcome), { mode: 0o600 }))
+    return target
+  })
+
 const readSpool = (dir: string) =>
   Effect.promise(async () => {
     const names = await readdir(dir).catch(() => [] as Array<string>)
@@ -118,6 +159,22 @@ const readSpool = (dir: string) =>
     }
     return outcomes
   })
+
+/** Over `max` (MAX_OUTCOME_CHARS) no server takes it: the job fails here, with why, and its results are dropped. */
+export const boundedOutcome = (outcome: SpooledOutcome, max = MAX_OUTCOME_CHARS): SpooledOutcome => {
+  if (outcome.kind === "Canceled") return outcome
+  const chars = JSON.stringify({ kind: outcome.kind, results: outcome.results, error: outcome.error }).length
+  if (chars <= max) return outcome
+  const size = (n: number) => n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${n} characters`
+  return {
+    job: outcome.job,
+    kind: "Failed",
+    results: [],
+    error: `the job's output over ${outcome.results.length} iteration(s) is ${size(chars)} as JSON, over the ${
+      size(max)
+    } one job may report; lower --iter, the output files' sizes or --max-output-size`
+  }
+}
 
 /**
  * The registry to pull from: the claimed config's, unless it names an unspecified bind address (0.0.0.0, ::)
@@ -154,18 +211,87 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
     const stop = o.stop ?? (yield* Deferred.make<void>())
     const heartbeatEvery = o.heartbeatInterval ?? "1 second"
 
-    /** Sends a spooled outcome until the server answers; a JobNotHeld/BadRequest answer also settles it. */
-    const deliver = (outcome: SpooledOutcome) =>
+    /**
+     * A job's results travel as JSON text in parts (OutcomePart, then OutcomeEnd), however large they are: no
+     * message comes near the RPC frame limit, and whatever the server cannot take comes back as OutcomeRejected.
+     * A failure without results and a cancel are one small message.
+     */
+    const sendOutcome = (outcome: SpooledOutcome) =>
       Effect.gen(function*() {
-        const send = outcome.kind === "Completed"
-          ? rpc.Completed({ job: outcome.job, results: outcome.results })
-          : outcome.kind === "Failed"
-          ? rpc.Failed({ job: outcome.job, results: outcome.results, error: outcome.error ?? "failed" })
-          : rpc.Canceled({ job: outcome.job })
-        const answer = yield* retryTransport(send).pipe(Effect.either)
-        if (answer._tag === "Right") yield* Effect.logInfo(`job ${outcome.job}: ${outcome.kind} acknowledged (${answer.right.status})`)
-        else yield* Effect.logWarning(`job ${outcome.job}: ${outcome.kind} refused: ${answer.left.message}`)
-        yield* Effect.promise(() => rm(spoolPath(o.spoolDir, outcome.job), { force: true }))
+        const job = outcome.job
+        if (outcome.kind === "Canceled") return yield* rpc.Canceled({ job })
+        if (outcome.kind === "Failed" && outcome.results.length === 0) {
+          return yield* rpc.Failed({ job, results: [], error: (outcome.error ?? "failed").slice(0, 4096) })
+        }
+        const text = JSON.stringify({ kind: outcome.kind, results: outcome.results, error: outcome.error })
+        let offset = 0
+        let resets = 0
+        while (offset < text.length) {
+          let end = Math.min(text.length, offset + OUTCOME_PART_CHARS)
+          if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--
+          const { received } = yield* rpc.OutcomePart({ job, offset, data: text.slice(offset, end) })
+          if (received === end) offset = end
+          else if (++resets > 3) return yield* new OutcomeLost({ message: `the server keeps holding ${received} of ${text.length} characters` })
+          else offset = received <= text.length ? received : 0
+        }
+        return yield* rpc.OutcomeEnd({ job, size: text.length })
+      })
+
+    /**
+     * Sends a spooled outcome until the server acknowledges it (a JobNotHeld answer settles it too). While the
+     * server is away it waits and sends again, however long; a delivery that fails while the server answers counts,
+     * and after MAX_DELIVERY_ATTEMPTS of them, or at once when the server refuses it, the outcome is moved aside
+     * and the job is reported failed in its place.
+     */
+    const deliver = (first: SpooledOutcome): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        let outcome: SpooledOutcome | undefined = first
+        while (outcome !== undefined) {
+          const current: SpooledOutcome = outcome
+          const answer = yield* sendOutcome(current).pipe(
+            // A message the server could not even decode comes back as a defect: a refusal all the same.
+            Effect.catchAllDefect((defect) => Effect.fail(new OutcomeRejected({ message: `the server failed on it: ${String(defect)}` }))),
+            Effect.either
+          )
+          if (Either.isRight(answer)) {
+            yield* Effect.logInfo(`job ${current.job}: ${current.kind} acknowledged (${answer.right.status})`)
+            yield* Effect.promise(() => rm(spoolPath(o.spoolDir, current.job), { force: true }))
+            return
+          }
+          const e = answer.left
+          if (e._tag === "JobNotHeld") {
+            yield* Effect.logWarning(`job ${current.job}: ${current.kind} refused: ${e.message}`)
+            yield* Effect.promise(() => rm(spoolPath(o.spoolDir, current.job), { force: true }))
+            return
+          }
+          if (e._tag === "OutcomeRejected" || e._tag === "BadRequest") {
+            outcome = yield* giveUp(current, "refused", `the server refused the job's outcome: ${e.message}`)
+            continue
+          }
+          // Lost on the way (the connection closed, the parts went missing): wait until the server answers again.
+          yield* Effect.logWarning(`job ${current.job}: ${current.kind} not delivered: ${e.message}`)
+          yield* retryTransport(rpc.Heartbeat({ job: current.job })).pipe(Effect.ignore, Effect.catchAllDefect(() => Effect.void))
+          const attempts = (current.attempts ?? 0) + 1
+          if (attempts >= MAX_DELIVERY_ATTEMPTS) {
+            outcome = yield* giveUp(current, "undeliverable", `the job's outcome could not be delivered after ${attempts} attempts: ${e.message}`)
+            continue
+          }
+          outcome = { ...current, attempts }
+          yield* writeSpool(o.spoolDir, outcome)
+          yield* Effect.sleep(Duration.millis(200 * 2 ** (attempts - 1)))
+        }
+      })
+
+    /** Moves an outcome aside with a log line; returns the failure to report in its place (none for a cancel or a replacement). */
+    const giveUp = (outcome: SpooledOutcome, reason: "refused" | "undeliverable", message: string) =>
+      Effect.gen(function*() {
+        const aside = yield* moveAside(o.spoolDir, outcome)
+        const replace = outcome.kind !== "Canceled" && outcome.replaces === undefined
+        yield* Effect.logError(`job ${outcome.job}: ${message}; the ${outcome.kind} outcome is moved aside to ${aside}${replace ? "; reporting the job failed" : ""}`)
+        if (!replace) return undefined
+        const failure: SpooledOutcome = { job: outcome.job, kind: "Failed", results: [], error: message.slice(0, 4096), replaces: reason }
+        yield* writeSpool(o.spoolDir, failure)
+        return failure
       })
 
     const report = (outcome: SpooledOutcome) => Effect.zipRight(writeSpool(o.spoolDir, outcome), deliver(outcome))
@@ -199,8 +325,14 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
         )
         // Output for followers: collected from the executor's callbacks, sent in batches over the channel.
         const pendingOutput = yield* Queue.unbounded<OutputChunk>()
+        let backlog = 0
+        const taken = (chunks: Iterable<OutputChunk>) => {
+          for (const c of chunks) backlog -= c.chunk.length
+        }
         const decoders = new Map<string, StringDecoder>()
         const onOutput = (iteration: number, stream: "stdout" | "stderr", chunk: Buffer) => {
+          // A flood faster than the channel: followers miss some of it (the outcome keeps its head and tail).
+          if (backlog > OUTPUT_BACKLOG_CHARS) return
           const key = `${iteration}:${stream}`
           let decoder = decoders.get(key)
           if (decoder === undefined) {
@@ -208,7 +340,9 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
             decoders.set(key, decoder)
           }
           const text = decoder.write(chunk)
-          if (text !== "") Queue.unsafeOffer(pendingOutput, { iteration, stream, chunk: text })
+          if (text === "") return
+          backlog += text.length
+          Queue.unsafeOffer(pendingOutput, { iteration, stream, chunk: text })
         }
         const sendOutput = (chunks: ReadonlyArray<OutputChunk>) =>
           chunks.length === 0
@@ -218,6 +352,7 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
             )
         // Waits for output, then gathers more for up to OUTPUT_BATCH_MS (less once OUTPUT_BATCH_CHARS wait) and
         // sends it; uninterruptible past the first chunk, so stopping the forwarder never drops a gathered batch.
+        let lastSent = 0
         const forwarder = yield* Effect.gen(function*() {
           for (;;) {
             const first = yield* Queue.take(pendingOutput)
@@ -225,14 +360,18 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
               const batch = [first]
               let chars = first.chunk.length
               const deadline = Date.now() + OUTPUT_BATCH_MS
-              while (chars < OUTPUT_BATCH_CHARS && Date.now() < deadline) {
+              // A full batch goes at once, but no sooner than OUTPUT_MIN_GAP_MS after the last: a flood is sampled.
+              const earliest = lastSent + OUTPUT_MIN_GAP_MS
+              while ((chars < OUTPUT_BATCH_CHARS || Date.now() < earliest) && Date.now() < deadline) {
                 yield* Effect.sleep(Duration.millis(Math.min(10, Math.max(0, deadline - Date.now()))))
                 for (const c of yield* Queue.takeAll(pendingOutput)) {
                   batch.push(c)
                   chars += c.chunk.length
                 }
               }
+              lastSent = Date.now()
               yield* sendOutput(batch)
+              taken(batch)
             }).pipe(Effect.uninterruptible)
           }
         }).pipe(Effect.forkScoped)
@@ -274,7 +413,7 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
         yield* Fiber.interrupt(forwarder)
         yield* sendOutput(yield* Queue.takeAll(pendingOutput).pipe(Effect.map((c) => [...c])))
         yield* Effect.logInfo(`job ${job.uuid}: ${outcome.kind}${outcome.error === undefined ? "" : `: ${outcome.error}`}`)
-        yield* report(outcome)
+        yield* report(boundedOutcome(outcome))
       }).pipe(Effect.scoped)
 
     const slot = (n: number) =>
@@ -305,9 +444,14 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
 export const runRunner = (o: RunnerLoopOptions) =>
   runnerLoop(o).pipe(Effect.provide(runnerClientWebSocket(o.host, o.key)))
 
+/** After the grace period, how long canceled jobs get to report before the loop is interrupted (the outcome stays spooled). */
+export const STOP_REPORT_SLACK = Duration.seconds(10)
+
 /**
  * The loop as a CLI runs it: an interrupt (SIGTERM/SIGINT via the runtime) stops claiming, lets running jobs
- * finish within the grace period (then cancels them), waits until every outcome is reported, and returns.
+ * finish within the grace period (then cancels them: their sandboxes are killed), waits until every outcome is
+ * reported or STOP_REPORT_SLACK has passed (a server that is away gets it from the spool at the next start), and
+ * returns. Interrupting the loop kills what still runs.
  */
 export const runRunnerUntilInterrupted = (o: Omit<RunnerLoopOptions, "stop">) =>
   Effect.gen(function*() {
@@ -318,7 +462,7 @@ export const runRunnerUntilInterrupted = (o: Omit<RunnerLoopOptions, "stop">) =>
         Effect.logInfo("runner stopping: no more claims; reporting running jobs").pipe(
           Effect.zipRight(Deferred.succeed(stop, undefined)),
           Effect.zipRight(Fiber.await(fiber).pipe(
-            Effect.timeout(Duration.sum(Duration.decode(o.stopGrace ?? "30 seconds"), Duration.seconds(30))),
+            Effect.timeout(Duration.sum(Duration.decode(o.stopGrace ?? "30 seconds"), STOP_REPORT_SLACK)),
             Effect.ignore
           )),
           Effect.zipRight(Fiber.interrupt(fiber))

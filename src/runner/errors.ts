@@ -49,3 +49,8 @@ export class SandboxRequired extends Schema.TaggedError<SandboxRequired>()("Sand
 }) {}
 
 export type ImageError = ImageFetchError | ImageInvalid | BlobDigestMismatch | ImageTooLarge | UnsafeLayerEntry
+
+/** Another live runner uses the same cache dir (whose orphans each instance sweeps at start). */
+export class RunnerBusy extends Schema.TaggedError<RunnerBusy>()("RunnerBusy", {
+  message: Schema.String
+}) {}

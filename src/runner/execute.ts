@@ -89,13 +89,40 @@ export const exitCodeOf = (run: RunResult): number =>
 
 const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`
 
+/** Said in stderr and in the error when the job filled its size-limited /output. */
+const outputFullNote = (run: RunResult): string | undefined =>
+  run.outputFull === true
+    ? `${SANDBOX_OUTPUT_DIR} is full: the job hit its disk limit of ${mib(run.outputLimitBytes ?? 0)} (no space left on device)`
+    : undefined
+
+const size = (n: number) => n >= 1024 * 1024 ? mib(n) : `${n} bytes`
+
 const truncationNote = (run: RunResult, limit: number): string =>
   [
-    run.stdoutTruncated ? `stdout truncated at ${mib(limit)} (${run.stdoutBytes} bytes written)` : undefined,
-    run.stderrTruncated ? `stderr truncated at ${mib(limit)} (${run.stderrBytes} bytes written)` : undefined,
-    ...run.files.filter((f) => f.truncated).map((f) => `${f.path} truncated at ${mib(limit)} (${f.size} bytes)`),
-    ...run.missingFiles.map((m) => `${m.path}: ${m.reason}`)
+    run.stdoutTruncated
+      ? `stdout truncated at ${size(limit)}: kept its first and last ${size(limit / 2)} of ${run.stdoutBytes} bytes written`
+      : undefined,
+    run.stderrTruncated
+      ? `stderr truncated at ${size(limit)}: kept its first and last ${size(limit / 2)} of ${run.stderrBytes} bytes written`
+      : undefined,
+    ...run.files.filter((f) => f.truncated).map((f) => `${f.path} truncated at ${size(limit)} (${f.size} bytes)`),
+    ...run.missingFiles.map((m) => `${m.path}: ${m.reason}`),
+    outputFullNote(run)
   ].filter((x) => x !== undefined).map((x) => `\n[bencher runner] ${x}`).join("")
+
+/** Bytes of output the caps dropped: the middle of a long stream, the end of a long file (when files are sent). */
+export const droppedBytes = (run: RunResult, files: boolean): number =>
+  (run.stdoutTruncated ? Math.max(0, run.stdoutBytes - run.stdout.length) : 0) +
+  (run.stderrTruncated ? Math.max(0, run.stderrBytes - run.stderr.length) : 0) +
+  (files ? run.files.reduce((n, f) => n + (f.truncated ? Math.max(0, f.size - f.content.length) : 0), 0) : 0)
+
+/** A capped stream as text: its head and tail are decoded apart, so no character is split across the cut. */
+const streamText = (bytes: Buffer, truncated: boolean, limit: number): string => {
+  const cut = Math.ceil(limit / 2)
+  return truncated && bytes.length > cut
+    ? bytes.subarray(0, cut).toString("utf8") + bytes.subarray(cut).toString("utf8")
+    : bytes.toString("utf8")
+}
 
 /** The `"\0bencher"` BMF of build_time (seconds, 2 decimals, named after the command) and file_size (per file). */
 export const bencherMetrics = (
@@ -112,16 +139,21 @@ export const bencherMetrics = (
 }
 
 export const iterationOutput = (run: RunResult, job: JobSettings, name: string, maxOutputBytes: number): JsonIterationOutput => {
-  const stdout = run.stdout.toString("utf8")
-  const stderr = run.stderr.toString("utf8") + truncationNote(run, maxOutputBytes)
+  const stdout = streamText(run.stdout, run.stdoutTruncated, maxOutputBytes)
+  const stderr = streamText(run.stderr, run.stderrTruncated, maxOutputBytes) + truncationNote(run, maxOutputBytes)
+  // With build_time or file_size only the files' sizes are sent, never their (capped) contents.
+  const metricsOnly = job.build_time === true || job.file_size === true
+  const dropped = droppedBytes(run, !metricsOnly)
+  const truncated = run.stdoutTruncated || run.stderrTruncated || (!metricsOnly && run.files.some((f) => f.truncated))
   const output: Record<string, string> = {}
-  if (job.build_time === true || job.file_size === true) output[BENCHER_OUTPUT_KEY] = bencherMetrics(run, job, name)
+  if (metricsOnly) output[BENCHER_OUTPUT_KEY] = bencherMetrics(run, job, name)
   else for (const file of run.files) output[file.path] = file.content.toString("utf8")
   return new JsonIterationOutput({
     exit_code: exitCodeOf(run),
     ...(stdout === "" ? {} : { stdout }),
     ...(stderr === "" ? {} : { stderr }),
-    ...(Object.keys(output).length === 0 ? {} : { output })
+    ...(Object.keys(output).length === 0 ? {} : { output }),
+    ...(truncated ? { truncated: true, dropped_bytes: dropped } : {})
   })
 }
 
@@ -129,7 +161,8 @@ const failureOf = (run: RunResult, timeoutS: number, memory: number | undefined)
   if (run.timedOut) return `timed out after ${timeoutS} s; the whole process tree was killed`
   if (run.oomKilled) return `killed: out of memory${memory === undefined ? "" : ` (limit ${mib(memory)})`}`
   const code = exitCodeOf(run)
-  return code === 0 ? undefined : `exited with code ${code}${run.signal === null ? "" : ` (${run.signal})`}`
+  const full = outputFullNote(run)
+  return code === 0 ? undefined : `exited with code ${code}${run.signal === null ? "" : ` (${run.signal})`}${full === undefined ? "" : `; ${full}`}`
 }
 
 /**

@@ -1,13 +1,14 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer } from "effect"
-import { BadRequest, Conflict, NotFound, Unauthorized } from "../domain/errors.js"
-import { isUuid, slugify } from "../domain/ids.js"
+import { BadRequest, Conflict, NotFound, Unauthorized, PersistenceError } from "../domain/errors.js"
+import { isUuid } from "../domain/ids.js"
 import { JsonRunner, JsonRunnerKey, type JsonNewRunner, type JsonUpdateRunner } from "../domain/runner.js"
 import { toIso, toIsoOrNull } from "../domain/time.js"
 import { newUuid } from "../store/ids.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
-import { generateRunnerKey, hashRunnerKey, isRunnerKey, sameHash } from "./keys.js"
+import { slugBase } from "../store/slugs.js"
+import { generateKey, hashesEqual, hashKey, keyKind } from "../domain/keys.js"
 import { Specs, type SpecRow } from "./specs.js"
 
 export interface RunnerRow {
@@ -81,18 +82,18 @@ const make = Effect.gen(function*() {
   const create = (input: JsonNewRunner) =>
     sql.withTransaction(Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const slug = input.slug ?? slugify(input.name)
+      const slug = input.slug ?? slugBase(input.name)
       if (yield* slugTaken(slug)) return yield* new Conflict({ message: `Runner slug already exists: ${slug}` })
       const linked: Array<SpecRow> = []
       for (const ref of input.specs ?? []) {
         linked.push(yield* specs.resolve(ref).pipe(Effect.mapError((e) => new BadRequest({ message: `specs: ${e.message}` }))))
       }
-      const key = generateRunnerKey()
+      const key = generateKey("runner")
       const row = yield* sql<RunnerRow>`INSERT INTO runner ${sql.insert({
         uuid: yield* newUuid,
         name: input.name,
         slug,
-        key_hash: hashRunnerKey(key),
+        key_hash: hashKey(key),
         created: now,
         modified: now
       })} RETURNING *`.pipe(Effect.flatMap(single("runner")))
@@ -122,8 +123,8 @@ const make = Effect.gen(function*() {
   /** A new key; the old one stops working at once. */
   const rotateKey = (runner: RunnerRow) =>
     Effect.gen(function*() {
-      const key = generateRunnerKey()
-      yield* sql`UPDATE runner SET key_hash = ${hashRunnerKey(key)}, modified = ${yield* Clock.currentTimeMillis} WHERE id = ${runner.id}`
+      const key = generateKey("runner")
+      yield* sql`UPDATE runner SET key_hash = ${hashKey(key)}, modified = ${yield* Clock.currentTimeMillis} WHERE id = ${runner.id}`
       yield* invalidate
       return keyResponse(runner, key)
     })
@@ -163,8 +164,8 @@ const make = Effect.gen(function*() {
     const known = keyCache.get(key)
     if (known !== undefined) return ownedBy(known, runnerRef)
     return Effect.gen(function*() {
-      if (!isRunnerKey(key)) return yield* invalidKey()
-      const keyHash = hashRunnerKey(key)
+      if (keyKind(key) !== "runner") return yield* invalidKey()
+      const keyHash = hashKey(key)
       let runner = authCache.get(keyHash)
       if (runner === undefined) {
         const [row] = yield* sql<RunnerRow>`SELECT * FROM runner WHERE key_hash = ${keyHash} AND archived IS NULL`.pipe(Effect.orDie)
@@ -172,14 +173,14 @@ const make = Effect.gen(function*() {
         runner = { id: row.id, uuid: row.uuid, slug: row.slug, keyHash: row.key_hash, specIds: yield* specIdsOf(row.id).pipe(Effect.orDie) }
         authCache.set(keyHash, runner)
       }
-      if (!sameHash(runner.keyHash, keyHash)) return yield* invalidKey()
+      if (!hashesEqual(runner.keyHash, keyHash)) return yield* invalidKey()
       const { keyHash: _, ...authenticated } = runner
       keyCache.set(key, authenticated)
       return yield* ownedBy(authenticated, runnerRef)
     })
   }
 
-  return { byId, resolve, create, update, rotateKey, list, specsOf, addSpec, removeSpec, authenticate } as const
+  return PersistenceError.refailService({ byId, resolve, create, update, rotateKey, list, specsOf, addSpec, removeSpec, authenticate } as const)
 })
 
 export class Runners extends Context.Tag("bencher/runners/Runners")<Runners, Effect.Effect.Success<typeof make>>() {

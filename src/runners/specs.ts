@@ -1,13 +1,14 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer } from "effect"
-import { Conflict, NotFound } from "../domain/errors.js"
-import { isUuid, slugify } from "../domain/ids.js"
+import { Conflict, NotFound, PersistenceError } from "../domain/errors.js"
+import { isUuid } from "../domain/ids.js"
 import type { JsonNewSpec, JsonUpdateSpec } from "../domain/runner.js"
 import { JsonSpec } from "../domain/spec.js"
 import { toIso, toIsoOrNull } from "../domain/time.js"
 import { newUuid } from "../store/ids.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
+import { slugBase } from "../store/slugs.js"
 
 export interface SpecRow {
   readonly id: number
@@ -70,7 +71,7 @@ const make = Effect.gen(function*() {
   const create = (input: JsonNewSpec) =>
     sql.withTransaction(Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const slug = input.slug ?? slugify(input.name)
+      const slug = input.slug ?? slugBase(input.name)
       if (yield* slugTaken(slug)) return yield* new Conflict({ message: `Spec slug already exists: ${slug}` })
       if (input.fallback === true) yield* sql`UPDATE spec SET fallback = NULL, modified = ${now} WHERE fallback IS NOT NULL`
       return yield* sql<SpecRow>`INSERT INTO spec ${sql.insert({
@@ -135,7 +136,7 @@ const make = Effect.gen(function*() {
       return { rows, total: count?.n ?? 0 }
     })
 
-  return { byId, find, resolve, fallback, create, update, remove, list } as const
+  return PersistenceError.refailService({ byId, find, resolve, fallback, create, update, remove, list } as const)
 })
 
 export class Specs extends Context.Tag("bencher/runners/Specs")<Specs, Effect.Effect.Success<typeof make>>() {

@@ -1,11 +1,11 @@
 import { HttpServerResponse } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Schema } from "effect"
-import { BadRequest, TooManyRequests } from "../domain/errors.js"
+import { BadRequest, PersistenceError, TooManyRequests } from "../domain/errors.js"
 import { type JsonReport as JsonReportType, JsonReport, JsonReportResult } from "../domain/report.js"
 import type { JsonNewRun } from "../domain/run.js"
 import { Access } from "../identity/access.js"
-import { CurrentActor } from "../identity/actor.js"
+import { CurrentActor } from "../domain/actor.js"
 import { Organizations } from "../identity/organizations.js"
 import { visibilityOf } from "../identity/project-ref.js"
 import { ReportPipeline, reportInputOf } from "../reports/pipeline.js"
@@ -13,7 +13,7 @@ import { projectForRun } from "../reports/run-target.js"
 import { ReportViews } from "../reports/views.js"
 import { inTimeSlices } from "../reports/time-slices.js"
 import { retryBusy } from "../store/database.js"
-import { parseImageReference } from "../jobs/image.js"
+import { splitImageName } from "../oci/index.js"
 import { Jobs } from "../jobs/jobs.js"
 
 /** At most `max` runs per window (docs/reference.md §5.9's mechanism: counted from the database). */
@@ -82,7 +82,7 @@ export const submitRun = (payload: JsonNewRun) =>
     const views = yield* ReportViews
     const jobs = yield* Jobs
     const sql = yield* SqlClient.SqlClient
-    const target = payload.project ?? (job === undefined ? undefined : parseImageReference(job.image).repository)
+    const target = payload.project ?? (job === undefined ? undefined : splitImageName(job.image).repository)
     // Parsing and validation need no database: done before the transaction, which then only writes.
     const prepared = job === undefined ? yield* pipeline.prepare(reportInputOf(0, payload)) : undefined
     const created = yield* retryBusy(sql.withTransaction(Effect.gen(function*() {
@@ -115,7 +115,7 @@ export const submitRun = (payload: JsonNewRun) =>
       return { project, reportId }
     })))
     return yield* views.reportJson(created.project, yield* views.reportById(created.reportId))
-  })
+  }).pipe(PersistenceError.refail)
 
 const encodeResult = Schema.encode(JsonReportResult)
 const encodeReport = Schema.encode(JsonReport)

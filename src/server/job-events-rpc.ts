@@ -3,7 +3,7 @@ import { FollowerAuth, JOB_EVENTS_RPC_PATH, JobEventsRpcs, JobOutputEvent, JobSt
 import { isTerminal, type JobStatus } from "../domain/job.js"
 import { toIso } from "../domain/time.js"
 import { Access } from "../identity/access.js"
-import { CurrentActor } from "../identity/actor.js"
+import { CurrentActor } from "../domain/actor.js"
 import { makeResolveActor } from "../identity/authentication-live.js"
 import { visibilityOf } from "../identity/project-ref.js"
 import { type JobEvent, JobEvents, type JobStatusChange } from "../jobs/events.js"
@@ -104,7 +104,7 @@ export const JobEventsHandlersLive = JobEventsRpcs.toLayer(Effect.gen(function*(
         const all = Stream.concat(Stream.fromIterable<JobStatusEvent | JobOutputEvent>([first, ...tail]), isTerminal(first.status) ? Stream.empty : live)
         return all.pipe(Stream.takeUntil((e) => e._tag === "Status" && isTerminal(e.status)))
       }).pipe(
-        Effect.catchTag("SqlError", (e) => Effect.die(e))
+        Effect.catchTags({ SqlError: (e) => Effect.die(e), PersistenceError: (e) => Effect.die(e) })
       ))
   }
 }))

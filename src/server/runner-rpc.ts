@@ -1,7 +1,7 @@
 import { Context, Effect, Layer, Option } from "effect"
 import { SqlError } from "@effect/sql/SqlError"
 import { CurrentRunner, RUNNER_RPC_PATH, RunnerAuth, type RunnerIdentity, RunnerRpcs } from "../api/runner-rpc.js"
-import { Unauthorized } from "../domain/errors.js"
+import { PersistenceError, Unauthorized } from "../domain/errors.js"
 import { RunnerChannel } from "../jobs/channel.js"
 import { Runners } from "../runners/runners.js"
 import { rpcRoutes } from "./rpc-routes.js"
@@ -21,10 +21,17 @@ export const RunnerAuthLive = Layer.effect(
   })
 )
 
-/** Storage failures on the channel are defects: the runner retries its unacknowledged message. */
+/**
+ * Storage failures on the channel (its own SqlError, a service's PersistenceError) are defects: the runner retries
+ * its unacknowledged message.
+ */
 const withRunner = <A, E>(f: (runner: RunnerIdentity) => Effect.Effect<A, E>) =>
   Effect.flatMap(CurrentRunner, (runner) =>
-    Effect.catchIf(f(runner), (e): e is Extract<E, SqlError> => e instanceof SqlError, (e) => Effect.die(e)))
+    Effect.catchIf(
+      f(runner),
+      (e): e is Extract<E, SqlError | PersistenceError> => e instanceof SqlError || e instanceof PersistenceError,
+      (e) => Effect.die(e)
+    ))
 
 /**
  * The handlers close over the channel and need nothing else from where they were built, so they are built in an
@@ -40,6 +47,8 @@ export const RunnerRpcHandlersLive = Layer.scopedContext(Effect.gen(function*() 
     Completed: ({ job, results }) => withRunner((r) => channel.completed(r, job, results)),
     Failed: ({ job, results, error }) => withRunner((r) => channel.failed(r, job, results, error)),
     Canceled: ({ job }) => withRunner((r) => channel.canceled(r, job)),
+    OutcomePart: ({ data, job, offset }) => withRunner((r) => channel.outcomePart(r, job, offset, data)),
+    OutcomeEnd: ({ job, size }) => withRunner((r) => channel.outcomeEnd(r, job, size)),
     Output: ({ job, chunks }) => withRunner((r) => channel.output(r, job, chunks))
   })
   return yield* RunnerRpcs.toHandlersContext(handlers).pipe(Effect.provide(Context.empty()))

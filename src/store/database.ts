@@ -5,6 +5,8 @@ import { SqlError } from "@effect/sql/SqlError"
 import { SqliteMigrator } from "@effect/sql-sqlite-node"
 import Sqlite from "better-sqlite3"
 import { Context, Effect, Layer, Schedule, Schema } from "effect"
+import { closeSync, existsSync, openSync } from "node:fs"
+import { PersistenceError } from "../domain/errors.js"
 import { type Checkpointer, checkpointDriver, type CheckpointResult, makeCheckpointer } from "./checkpointer.js"
 import { migrations } from "./migrations/index.js"
 import * as MainSqliteClient from "./sqlite-client.js"
@@ -18,14 +20,25 @@ export class DatabaseOpenError extends Schema.TaggedError<DatabaseOpenError>()("
   }
 }
 
+/** A path that names a file on disk (not `:memory:`, an empty temporary database or a `file:` URI). */
+const isPlainFile = (path: string): boolean => path !== "" && path !== ":memory:" && !path.startsWith("file:")
+
 /**
  * Opens the file once before the SQL layers do, so a missing folder, a permission problem or a file that is
  * not SQLite is a typed error naming the path rather than a defect deep inside a layer. better-sqlite3
- * creates a missing file but never a missing folder, so nothing is created elsewhere.
+ * creates a missing file but never a missing folder, so nothing is created elsewhere. A new file is created
+ * mode 0600 first (SQLite gives its -wal and -shm files the mode of the database); an existing one keeps its mode.
  */
 export const checkDatabaseFile = (path: string): Effect.Effect<void, DatabaseOpenError> =>
   Effect.try({
     try: () => {
+      if (isPlainFile(path) && !existsSync(path)) {
+        try {
+          closeSync(openSync(path, "wx", 0o600))
+        } catch {
+          // a missing folder or a racing creator: better-sqlite3 below says what is wrong, or opens the file
+        }
+      }
       const db = new Sqlite(path, { fileMustExist: false })
       try {
         db.pragma("schema_version")
@@ -48,7 +61,9 @@ const pragmas = Effect.gen(function*() {
   yield* sql.unsafe("PRAGMA foreign_keys = ON")
 })
 
-export const isBusy = (error: unknown): boolean => {
+export const isBusy = (failure: unknown): boolean => {
+  // A service's storage failure keeps the SqlError: busy is busy whether or not a service refailed it.
+  const error = failure instanceof PersistenceError ? failure.cause : failure
   if (!(error instanceof SqlError)) return false
   const cause: unknown = error.cause
   const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : ""

@@ -1,10 +1,16 @@
 import { Effect } from "effect"
-import { slugify } from "../domain/ids.js"
+import { isUuid, slugify } from "../domain/ids.js"
 import { MAX_SLUG_LEN } from "../domain/limits.js"
 import { newUuid } from "./ids.js"
 
-/** The slug Bencher derives from a name: slugified, at most 64 characters, never empty. */
-export const slugBase = (name: string): string => slugify(name).slice(0, MAX_SLUG_LEN).replace(/-+$/, "") || "resource"
+/**
+ * The slug Bencher derives from a name: slugified, at most 64 characters, never empty, and never shaped like a
+ * UUID (a name such as a UUID gets `-0`), since lookups read a UUID as one and the slug would reach nothing.
+ */
+export const slugBase = (name: string): string => {
+  const slug = slugify(name).slice(0, MAX_SLUG_LEN).replace(/-+$/, "") || "resource"
+  return isUuid(slug) ? `${slug}-0` : slug
+}
 
 /** The same slug with a short random suffix, for when it is taken (ids come from the Ids service). */
 export const suffixedSlug = (slug: string) =>

@@ -2,9 +2,11 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, Option } from "effect"
 import { toIso, toIsoOrNull } from "../domain/time.js"
 import { type Model, modelTestFromInt, modelTestToInt } from "../stats/index.js"
+import { retryBusy } from "../store/database.js"
 import { newUuid } from "../store/ids.js"
 import { toPage, type PageParams } from "../store/pagination.js"
 import { single } from "../store/rows.js"
+import { PersistenceError } from "../domain/errors.js"
 
 export interface ThresholdRow {
   readonly id: number
@@ -140,6 +142,16 @@ const make = Effect.gen(function*() {
       return yield* setModel(threshold, model)
     })
 
+  /**
+   * A new threshold for (branch, testbed, measure) with this model, in one transaction retried on SQLITE_BUSY;
+   * undefined when that combination already has one.
+   */
+  const createIfAbsent = (projectId: number, branchId: number, testbedId: number, measureId: number, model: Model) =>
+    retryBusy(sql.withTransaction(Effect.gen(function*() {
+      if ((yield* find(branchId, testbedId, measureId)) !== undefined) return undefined
+      return yield* upsert(projectId, branchId, testbedId, measureId, model)
+    })))
+
   /** `--thresholds-reset`: every threshold of the branch and testbed not listed loses its current model. */
   const resetExcept = (branchId: number, testbedId: number, keepMeasureIds: ReadonlyArray<number>) =>
     Effect.gen(function*() {
@@ -172,7 +184,7 @@ const make = Effect.gen(function*() {
       return { rows, total: count?.n ?? 0 }
     })
 
-  return { byId, findByUuid, find, modelById, detectorFor, setModel, upsert, resetExcept, remove, list } as const
+  return PersistenceError.refailService({ byId, findByUuid, find, modelById, detectorFor, setModel, upsert, createIfAbsent, resetExcept, remove, list } as const)
 })
 
 export class Thresholds extends Context.Tag("bencher/thresholds/Thresholds")<Thresholds, Effect.Effect.Success<typeof make>>() {

@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Layer, Option } from "effect"
 import { BackgroundSql, retryBusy } from "../store/database.js"
 import { UsageSink, type UsageEntry } from "./sink.js"
+import { PersistenceError } from "../domain/errors.js"
 
 /** Whole minutes, rounded up, at least 1, from `started` (docs/reference.md §5.8). */
 export const elapsedMinutes = (startedAt: number, now: number): number =>
@@ -138,7 +139,7 @@ const make = Effect.gen(function*() {
       return { runnerMinutes: minutes[0]?.n ?? 0, metrics: metrics[0]?.n ?? 0 }
     }).pipe(Effect.orDie)
 
-  return { recordRunnerMinutes, recordRunnerMinutesBatch, recordRunnerMinutesThrough, recordMetrics, summary } as const
+  return PersistenceError.refailService({ recordRunnerMinutes, recordRunnerMinutesBatch, recordRunnerMinutesThrough, recordMetrics, summary } as const)
 })
 
 /**

@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { NodeContext } from "@effect/platform-node"
@@ -51,6 +53,15 @@ describe("bencher adapter", () => {
     expect(Exit.isFailure(exit)).toBe(true)
     expect(stderr).toContain("No benchmark results found with adapter rust_bench")
     expect(stderr).toContain("iteration 0")
+  })
+
+  it("parse prints the BMF of what parses and names the skipped lines on stderr", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "bencher-adapter-")), "mixed.txt")
+    writeFileSync(file, "test a ... bench: 10 ns/iter (+/- 1)\ntest b ... bench: ? ns/iter\n")
+    const { exit, stdout, stderr } = await run("adapter", "parse", file)
+    expect(Exit.isSuccess(exit)).toBe(true)
+    expect(Object.keys(JSON.parse(stdout) as object)).toEqual(["a"])
+    expect(stderr).toBe("warning: iteration 0: rust_bench skipped 1 line that looks like a result but does not parse:\n  line 2: test b ... bench: ? ns/iter")
   })
 
   it("list prints every adapter name", async () => {

@@ -140,7 +140,7 @@ export const goldens: ReadonlyArray<Golden> = [
   {
     file: "go/bench/three.txt",
     adapter: "go_bench",
-    expected: { "BenchmarkFib10-8": latency(210.2), "BenchmarkFib20-8": latency(26264), "BenchmarkFib20WithAuxMetric-8": latency(25829) }
+    expected: { "BenchmarkFib10-8": latency(210.2), "BenchmarkFib20-8": latency(26264), "BenchmarkFib20WithAuxMetric-8": { ...latency(25829), auxMetricUnits: m(4) } }
   },
   {
     file: "java/jmh/six.json",

@@ -16,6 +16,11 @@ const metricArb = fc.record(
     upper_value: fc.double({ noNaN: true, noDefaultInfinity: true })
   },
   { requiredKeys: ["value"] }
+).map((m) =>
+  // BMF bounds are ordered: lower_value > upper_value is refused
+  m.lower_value !== undefined && m.upper_value !== undefined && m.lower_value > m.upper_value
+    ? { ...m, lower_value: m.upper_value, upper_value: m.lower_value }
+    : m
 )
 const bmfArb = fc.dictionary(bmfKey, fc.dictionary(bmfKey, metricArb, { minKeys: 1, maxKeys: 4 }), { minKeys: 1, maxKeys: 5 })
 
@@ -72,6 +77,15 @@ describe("json adapter", () => {
   it("ignores extra keys and rejects non-numeric values", () => {
     expect(parseOne("json", `{"a":{"latency":{"value":1,"note":"x"}}}`, {})).toEqual(Either.right({ a: { latency: { value: 1 } } }))
     expect(Either.isLeft(parseOne("json", `{"a":{"latency":{"value":"1"}}}`, {}))).toBe(true)
+  })
+
+  it("rejects non-finite values and lower_value > upper_value", () => {
+    for (const metric of [`{"value":1e309}`, `{"value":1,"upper_value":-1e400}`, `{"value":5,"lower_value":6,"upper_value":4}`]) {
+      expect(Either.isLeft(parseOne("json", `{"a":{"latency":${metric}}}`, {})), metric).toBe(true)
+    }
+    expect(parseOne("json", `{"a":{"latency":{"value":5,"lower_value":5,"upper_value":5}}}`, {})).toEqual(
+      Either.right({ a: { latency: { value: 5, lower_value: 5, upper_value: 5 } } })
+    )
   })
 
   it("keeps __proto__ and constructor as ordinary benchmark and measure names", () => {

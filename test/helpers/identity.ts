@@ -1,11 +1,11 @@
 import { Context, Effect, Option, Redacted } from "effect"
-import { makeBencherClient } from "../../src/cli/client.js"
+import { connect } from "../../src/cli/backend.js"
 import { AdminBootstrap } from "../../src/identity/bootstrap.js"
 import { startTestServer } from "./server.js"
 
 /** A typed client for the test server acting with the given key (or anonymously). */
 export const clientAs = (url: string, key?: string) =>
-  makeBencherClient({ host: url, key: key === undefined ? Option.none() : Option.some(Redacted.make(key)) })
+  connect({ host: url, key: key === undefined ? Option.none() : Option.some(Redacted.make(key)) })
 
 /** The real test server plus the bootstrap admin's key and a client acting as that admin. */
 export const startIdentityServer = Effect.gen(function*() {

@@ -1,11 +1,7 @@
-import { SqlClient } from "@effect/sql"
-import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { generateKey, hashesEqual, hashKey, keyKind } from "../../src/identity/keys.js"
+import { generateKey, hashesEqual, hashKey, keyKind } from "../../src/domain/keys.js"
 import { bearerFromBasic, normalizeIp } from "../../src/identity/authentication-live.js"
-import { authenticateRunner } from "../../src/identity/runner-keys.js"
-import { IdentityStoreLive } from "../helpers/store.js"
 
 describe("keys", () => {
   it("generates Bencher-format keys: a prefix and 30 alphanumerics", () => {
@@ -38,22 +34,4 @@ describe("credential headers", () => {
     expect(normalizeIp("::ffff:127.0.0.1")).toBe("127.0.0.1")
     expect(normalizeIp("::1")).toBe("::1")
   })
-})
-
-layer(IdentityStoreLive, { excludeTestServices: true })("authenticateRunner", (it) => {
-  it.effect("accepts only the runner's own key on its own path, and nothing once archived", () =>
-    Effect.gen(function*() {
-      const sql = yield* SqlClient.SqlClient
-      const key = generateKey("runner")
-      yield* sql`INSERT INTO runner ${sql.insert({ uuid: crypto.randomUUID(), name: "r1", slug: "r1", key_hash: hashKey(key), created: 0, modified: 0 })}`
-      const ok = yield* authenticateRunner(`Bearer ${key}`, "r1")
-      expect(ok.id).toBeGreaterThan(0)
-      const outcomes = yield* Effect.forEach(
-        [[`Bearer ${generateKey("runner")}`, "r1"], [`Bearer ${key}`, "r2"], [`Bearer ${generateKey("user")}`, "r1"], [undefined, "r1"]] as const,
-        ([header, runner]) => authenticateRunner(header, runner).pipe(Effect.either, Effect.map(Either.isLeft))
-      )
-      expect(outcomes).toEqual([true, true, true, true])
-      yield* sql`UPDATE runner SET archived = 1 WHERE slug = 'r1'`
-      expect(Either.isLeft(yield* Effect.either(authenticateRunner(`Bearer ${key}`, "r1")))).toBe(true)
-    }))
 })

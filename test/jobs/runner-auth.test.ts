@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { generateKey } from "../../src/domain/keys.js"
 import { Runners } from "../../src/runners/runners.js"
 import { Specs } from "../../src/runners/specs.js"
 import { makeStatementCounter } from "../../src/store/statement-count.js"
@@ -19,6 +20,9 @@ describe("runner key authentication", () => {
         for (let i = 0; i < 3; i++) expect(yield* runners.authenticate(key)).toEqual(runner)
         expect(counter.count()).toBe(before)
         expect((yield* Effect.flip(runners.authenticate(key, "other-runner")))._tag).toBe("Unauthorized")
+        // Only a runner key opens the runner channel, whatever key a user or project holds.
+        expect((yield* Effect.flip(runners.authenticate(generateKey("user"))))._tag).toBe("Unauthorized")
+        expect((yield* Effect.flip(runners.authenticate(generateKey("runner"))))._tag).toBe("Unauthorized")
 
         // A spec link change reaches the next message on an already-authenticated key.
         const row = yield* runners.resolve("box")

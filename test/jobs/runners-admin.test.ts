@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { hashRunnerKey, isRunnerKey } from "../../src/runners/keys.js"
+import { hashKey, keyKind } from "../../src/domain/keys.js"
 import { startIdentityServer } from "../helpers/identity.js"
 import Sqlite from "better-sqlite3"
 
@@ -31,9 +31,9 @@ describe("specs and runners (admin REST)", () => {
       const { admin: client, db } = yield* startIdentityServer
       yield* client.specs.create({ payload: { name: "Small", cpu: 1, memory: 512, disk: 1024 } })
       const created = yield* client.runners.create({ payload: { name: "Box 1", specs: ["small"] } })
-      expect(isRunnerKey(created.key)).toBe(true)
+      expect(keyKind(created.key)).toBe("runner")
       const stored = new Sqlite(db, { readonly: true }).prepare("SELECT key_hash FROM runner").get() as { key_hash: string }
-      expect(stored.key_hash).toBe(hashRunnerKey(created.key))
+      expect(stored.key_hash).toBe(hashKey(created.key))
       const view = yield* client.runners.view({ path: { runner: "box-1" } })
       expect(view).not.toHaveProperty("key")
       expect((yield* client.runners.listSpecs({ path: { runner: "box-1" } })).map((s) => s.slug)).toEqual(["small"])

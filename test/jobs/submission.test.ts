@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
 import { JsonNewRunJob } from "../../src/domain/run.js"
-import { ImageResolver, parseImageReference } from "../../src/jobs/image.js"
+import { ImageResolver } from "../../src/jobs/image.js"
+import { splitImageName } from "../../src/oci/index.js"
 import { allowanceFor } from "../../src/jobs/policy.js"
-import { generateRunnerKey, hashRunnerKey, isRunnerKey, sameHash } from "../../src/runners/keys.js"
 
 const decode = Schema.decodeUnknownEither(JsonNewRunJob)
 const digest = `sha256:${"d".repeat(64)}`
@@ -20,9 +20,9 @@ describe("job submission input", () => {
   })
 
   it("splits image references into host, repository, tag and digest", () => {
-    expect(parseImageReference(`registry.example:5000/proj@${digest}`)).toEqual({ host: "registry.example:5000", repository: "proj", tag: null, digest })
-    expect(parseImageReference("proj:v1")).toEqual({ host: null, repository: "proj", tag: "v1", digest: null })
-    expect(parseImageReference("localhost/proj")).toEqual({ host: "localhost", repository: "proj", tag: null, digest: null })
+    expect(splitImageName(`registry.example:5000/proj@${digest}`)).toEqual({ host: "registry.example:5000", repository: "proj", tag: undefined, digest })
+    expect(splitImageName("proj:v1")).toEqual({ host: undefined, repository: "proj", tag: "v1", digest: undefined })
+    expect(splitImageName("localhost/proj")).toEqual({ host: "localhost", repository: "proj", tag: undefined, digest: undefined })
   })
 
   it.effect("resolves digests on this registry only, and explains what to send instead of a tag", () =>
@@ -42,13 +42,5 @@ describe("job submission input", () => {
     expect(allowanceFor("free")).toMatchObject({ priority: 100, defaultTimeout: 300, maxTimeout: 300 })
     expect(allowanceFor("team")).toMatchObject({ priority: 200, defaultTimeout: 3600, maxTimeout: null })
     expect(allowanceFor("enterprise")).toMatchObject({ priority: 300, defaultTimeout: 3600, maxTimeout: null })
-  })
-
-  it("makes runner keys of 30 alphanumerics and compares their hashes in constant time", () => {
-    const key = generateRunnerKey()
-    expect(isRunnerKey(key)).toBe(true)
-    expect(key).toMatch(/^bencher_runner_[A-Za-z0-9]{30}$/)
-    expect(sameHash(hashRunnerKey(key), hashRunnerKey(key))).toBe(true)
-    expect(sameHash(hashRunnerKey(key), hashRunnerKey(generateRunnerKey()))).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import { join } from "node:path"
-import { CurrentActor } from "../../src/identity/actor.js"
+import { CurrentActor } from "../../src/domain/actor.js"
 import { AccessOpen } from "../../src/identity/access.js"
 import { JobEvents } from "../../src/jobs/events.js"
 import { ImageResolver } from "../../src/jobs/image.js"

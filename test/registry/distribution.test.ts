@@ -5,7 +5,7 @@ import * as http from "node:http"
 import { join } from "node:path"
 import { pushLayout, RegistryClient } from "../../src/image/client.js"
 import { resolveDigest } from "../../src/registry/image-registry.js"
-import { MediaType } from "../../src/registry/oci.js"
+import { MediaType } from "../../src/oci/index.js"
 import { bearer, fetchToken, ociCode, rawRequest, type Registry, sha256, startRegistry, withRegistry } from "./fixture.js"
 import { buildTestImage, makeIndexLayout, tempFolder } from "./images.js"
 

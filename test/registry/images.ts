@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { buildImage, jsonBytes, readIndex, writeBlob, writeIndex } from "../../src/image/layout.js"
-import { MediaType } from "../../src/registry/oci.js"
+import { MediaType } from "../../src/oci/index.js"
 
 export const tempFolder = (prefix = "bencher-img-") => mkdtempSync(join(tmpdir(), prefix))
 

@@ -5,7 +5,7 @@ import * as fs from "node:fs"
 import { join } from "node:path"
 import { promisify } from "node:util"
 import { resolveDigest } from "../../src/registry/image-registry.js"
-import { MediaType } from "../../src/registry/oci.js"
+import { MediaType } from "../../src/oci/index.js"
 import { startRegistry } from "./fixture.js"
 import { buildTestImage, hasSkopeo, makeIndexLayout, tempFolder } from "./images.js"
 

@@ -5,6 +5,7 @@ import { AdminBootstrap } from "../../src/identity/bootstrap.js"
 import { startTestServer } from "../helpers/server.js"
 import { spawn } from "node:child_process"
 import { existsSync, readdirSync } from "node:fs"
+import { totalmem } from "node:os"
 import { join } from "node:path"
 import { RunnerClient, runnerClientWebSocket } from "../../src/api/runner-client.js"
 import { pushLayout } from "../../src/image/client.js"
@@ -271,6 +272,10 @@ describe("bencher up", () => {
         const runners = await (await fetch(`${url}/v0/runners`, { headers: { authorization: `Bearer ${adminKey}` } })).json() as any
         expect(runners.map((r: any) => r.slug)).toContain("local")
         expect(existsSync(join(dir, "bencher-data", "runner-local.key"))).toBe(true)
+        // The spec local gets a safe share of memory, and says so.
+        const memory = Number(/spec local created: \d+ vCPU\(s\), memory (\d+) MiB \(half of this host's/.exec(out)?.[1])
+        expect(memory, out).toBeGreaterThan(0)
+        expect(memory).toBeLessThanOrEqual(Math.min(8192, totalmem() / 2 / 1024 / 1024))
         const started = Date.now()
         child.kill("SIGTERM")
         expect(await exited).toBe(0)

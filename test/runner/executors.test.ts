@@ -1,7 +1,7 @@
 // The executors run for real (CI is root with crun, runc and bubblewrap); an executor whose probe fails here is
 // skipped with the probe's reason.
 import { Effect, Either } from "effect"
-import { existsSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -11,7 +11,7 @@ import type { Executor, ExecutorKind } from "../../src/runner/executors/executor
 import { ociRuntimeExecutor } from "../../src/runner/executors/oci.js"
 import { which } from "../../src/runner/executors/process.js"
 import { makeExecutor, selectExecutor } from "../../src/runner/executors/select.js"
-import { parseImageReference } from "../../src/runner/image/reference.js"
+import { parseImageReference } from "../../src/oci/index.js"
 import { type PulledImage, pullImage, sourceFor } from "../../src/runner/image/store.js"
 import { buildImage, busyboxLayer, tarOf, writeLayout } from "./fixtures.js"
 
@@ -128,6 +128,22 @@ const isolationSuite = (kind: ExecutorKind) =>
       expect(result.error).toContain("out of memory")
     }, 20_000)
 
+    it.skipIf(process.getuid?.() !== 0)("limits /output to the spec's disk and says when the job filled it", async () => {
+      const result = await run(ex(), { ...sh("dd if=/dev/zero of=/output/big bs=1M count=16 2>/dev/null"), file_paths: ["/output/big"] }, {
+        disk: 4 * 1024 * 1024
+      })
+      expect(result.runs[0]?.outputFull).toBe(true)
+      expect(result.runs[0]?.files[0]?.size).toBe(4 * 1024 * 1024)
+      expect(result.error).toContain("/output is full: the job hit its disk limit of 4 MiB")
+      // Every other path the job may write to is bounded by the same disk limit.
+      const others = await run(ex(), sh([
+        "for d in /tmp /dev/shm /dev; do dd if=/dev/zero of=$d/big bs=1M count=16 2>/dev/null; echo \"$d $(cat $d/big 2>/dev/null | wc -c)\"; done"
+      ].join("; ")), { disk: 4 * 1024 * 1024 })
+      for (const line of (others.results[0]?.stdout ?? "").trim().split("\n")) {
+        expect(Number(line.split(" ")[1]), line).toBeLessThanOrEqual(4 * 1024 * 1024)
+      }
+    })
+
     it("runs the next job normally after the faults", async () => {
       const result = await run(ex(), sh("echo still fine"))
       expect(result.results[0]?.stdout).toBe("still fine\n")
@@ -201,6 +217,32 @@ describe.skipIf(executors.oci === undefined)("execute with the oci executor", ()
     expect(result.results[0]?.stderr).toContain("/output/missing: not found")
   })
 
+  it("gives a FIFO or a directory in file_paths a per-file error, and the job finishes", async () => {
+    const result = await run(oci(), {
+      ...sh("mkfifo /output/fifo; mkdir /output/dir; echo ok > /output/ok"),
+      file_paths: ["/output/fifo", "/output/dir", "/output/ok"]
+    })
+    expect(result.error).toBeUndefined()
+    expect(result.results[0]?.output).toEqual({ "/output/ok": "ok\n" })
+    expect(result.results[0]?.stderr).toContain("/output/fifo: not a regular file (a FIFO)")
+    expect(result.results[0]?.stderr).toContain("/output/dir: not a regular file (a directory)")
+  }, 20_000)
+
+  it.skipIf(process.getuid?.() !== 0)("stops a 1 GiB write to /output at a 64 MiB spec disk, and the result says so", async () => {
+    const result = await run(oci(), withTimeout({ ...sh("dd if=/dev/zero of=/output/big bs=1M count=1024"), file_paths: ["/output/big"] }, 60), {
+      disk: 64 * 1024 * 1024
+    })
+    const r = result.runs[0]
+    expect(r?.outputFull).toBe(true)
+    expect(r?.outputLimitBytes).toBe(64 * 1024 * 1024)
+    expect(r?.files[0]?.size).toBe(64 * 1024 * 1024)
+    expect(result.results[0]?.stderr).toContain("No space left on device")
+    expect(result.results[0]?.stderr).toContain("[bencher runner] /output is full: the job hit its disk limit of 64 MiB")
+    expect(result.error).toBe("iteration 1 of 1: exited with code 1; /output is full: the job hit its disk limit of 64 MiB (no space left on device)")
+    // The limit is a mount the runner removes after reading the files.
+    expect(readFileSync("/proc/self/mountinfo", "utf8")).not.toContain(join(work, "scratch"))
+  }, 60_000)
+
   it("limits each file and the number of files", async () => {
     const result = await run(oci(), {
       ...sh("head -c 5000 /dev/zero | tr '\\0' a > /output/big; echo small > /output/small"),
@@ -232,8 +274,10 @@ describe.skipIf(executors.oci === undefined)("execute with the oci executor", ()
     const r = result.runs[0]
     expect(r?.stdoutTruncated).toBe(true)
     expect(r?.stdoutBytes).toBe(1024 * 1024 * 1024)
-    expect(r?.stdout.length).toBe(25 * 1024 * 1024)
-    expect(result.results[0]?.stderr).toContain("stdout truncated at 25 MiB (1073741824 bytes written)")
+    expect(r?.stdout.length).toBe(8 * 1024 * 1024)
+    expect(result.results[0]?.stderr).toContain("stdout truncated at 8 MiB: kept its first and last 4 MiB of 1073741824 bytes written")
+    expect(result.results[0]?.truncated).toBe(true)
+    expect(result.results[0]?.dropped_bytes).toBe(1024 * 1024 * 1024 - 8 * 1024 * 1024)
     expect(result.results[0]?.exit_code).toBe(0)
   }, 60_000)
 

@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib"
 import * as tar from "tar"
 
 export const BUSYBOX = "/bin/busybox"
-const APPLETS = ["sh", "echo", "cat", "head", "tail", "id", "ls", "sleep", "awk", "mkdir", "true", "false", "yes", "env", "pwd", "dd", "grep", "touch", "ln", "rm", "unshare", "tr"]
+const APPLETS = ["sh", "echo", "cat", "head", "tail", "id", "ls", "sleep", "awk", "mkdir", "true", "false", "yes", "env", "pwd", "dd", "grep", "touch", "ln", "rm", "unshare", "tr", "mkfifo"]
 
 export interface TarEntry {
   readonly path: string

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll } from "vitest"
-import { parseImageReference } from "../../src/runner/image/reference.js"
+import { parseImageReference } from "../../src/oci/index.js"
 import { pullImage, sourceFor } from "../../src/runner/image/store.js"
 import { buildImage, buildIndex, busyboxLayer, sha256, startRegistry, type TestRegistry, tarOf, writeLayout } from "./fixtures.js"
 
@@ -42,8 +42,8 @@ describe("parseImageReference", () => {
       expect((yield* parseImageReference(`r.example/p@${digest}`)).reference).toBe(digest)
       expect((yield* parseImageReference("r.example/p")).reference).toBe("latest")
       expect(yield* parseImageReference("oci:/tmp/layout:v2")).toEqual({ _tag: "Layout", dir: "/tmp/layout", reference: "v2" })
-      expect((yield* Effect.flip(parseImageReference("justaname")))._tag).toBe("ImageInvalid")
-      expect((yield* Effect.flip(parseImageReference("r.example/p@sha256:xyz")))._tag).toBe("ImageInvalid")
+      expect((yield* Effect.flip(parseImageReference("justaname")))._tag).toBe("InvalidReference")
+      expect((yield* Effect.flip(parseImageReference("r.example/p@sha256:xyz")))._tag).toBe("InvalidReference")
     }))
 })
 

@@ -8,7 +8,7 @@ import { MAX_FILE_COUNT, MAX_OUTPUT_BYTES } from "../../domain/limits.js"
 import { execute, type JobSettings } from "../../runner/execute.js"
 import { type ExecutorKind, ExecutorKinds } from "../../runner/executors/executor.js"
 import { selectExecutor } from "../../runner/executors/select.js"
-import { formatImageReference, parseImageReference } from "../../runner/image/reference.js"
+import { formatImageReference, parseImageReference } from "../../oci/index.js"
 import { DEFAULT_MAX_DOWNLOAD_BYTES, pullImage, sourceFor } from "../../runner/image/store.js"
 
 /** `runner run` finished but the job failed (non-zero exit, timeout, OOM); exit status 2 like `bencher run`. */

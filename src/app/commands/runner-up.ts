@@ -4,6 +4,7 @@ import { join, resolve } from "node:path"
 import { runRunnerUntilInterrupted } from "../../runner/daemon.js"
 import type { Executor, ExecutorKind } from "../../runner/executors/executor.js"
 import { selectExecutor } from "../../runner/executors/select.js"
+import { withRunnerHome } from "../../runner/orphans.js"
 import { defaultCacheDir, executorOptions, stderrLogger } from "./runner-run.js"
 
 export const DEFAULT_RUNNER_HOST = "http://localhost:61016"
@@ -44,7 +45,8 @@ export const runnerUpWith = (o: LoopFlags, host: string, key: string, executor: 
     const cacheDir = resolve(Option.getOrElse(o.cacheDir, defaultCache))
     const spoolDir = resolve(Option.getOrElse(o.spoolDir, () => join(cacheDir, "spool")))
     yield* Effect.logInfo(`runner up: ${host}, ${o.maxJobs} slot(s), spool ${spoolDir}`)
-    yield* runRunnerUntilInterrupted({
+    // Sweeps what an earlier instance on this cache dir left (kill -9), and tags this instance's sandboxes.
+    yield* withRunnerHome(cacheDir, executor, (executor) => runRunnerUntilInterrupted({
       host: host.replace(/\/+$/, ""),
       key,
       executor,
@@ -55,7 +57,7 @@ export const runnerUpWith = (o: LoopFlags, host: string, key: string, executor: 
       stopGrace: `${Math.max(0, o.gracePeriod)} seconds`,
       maxDownloadBytes: o.maxDownloadSize,
       limits: { cpuset: Option.getOrUndefined(o.cpus), maxOutputBytes: o.maxOutputSize, maxFileCount: o.maxFileCount }
-    })
+    }))
   })
 
 const upOptions = {

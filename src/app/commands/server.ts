@@ -84,9 +84,10 @@ export const announceAdminKey = (adminKeyFile: Option.Option<string>) =>
 export const serverCommand = Command.make("server", serverOptions, (options) =>
   Effect.gen(function*() {
     const config = resolveServerConfig(options)
+    // The key file is written before the port opens: whoever sees the server answer can read it.
     yield* Layer.launch(
-      Layer.effectDiscard(Effect.zipRight(announceAdminKey(options.adminKeyFile), logListening)).pipe(
-        Layer.provideMerge(ServerLive(config))
+      Layer.effectDiscard(logListening).pipe(
+        Layer.provideMerge(ServerLive(config, { beforeListen: announceAdminKey(options.adminKeyFile) }))
       )
     )
   })).pipe(Command.withDescription("Run the API server on the embedded SQLite store"))

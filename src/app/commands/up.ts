@@ -5,7 +5,7 @@ import { existsSync } from "node:fs"
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises"
 import { availableParallelism, totalmem } from "node:os"
 import { join } from "node:path"
-import { Sandbox } from "../../domain/spec.js"
+import { localSpecMemory, Sandbox } from "../../domain/spec.js"
 import type { Executor } from "../../runner/executors/executor.js"
 import { Runners } from "../../runners/runners.js"
 import { Specs } from "../../runners/specs.js"
@@ -27,7 +27,7 @@ const writeSecret = (path: string, secret: string) =>
 
 /**
  * The co-located runner `local` and its key, kept in `<data dir>/runner-local.key` (mode 0600). First start:
- * a spec `local` (the machine's CPUs and memory; the fallback unless one exists) and the runner linked to it.
+ * a spec `local` (the machine's CPUs, half its memory up to 8 GiB; the fallback unless one exists) and the runner linked to it.
  * Later starts reuse the key file; when it is missing the key is rotated and written again.
  */
 export const ensureLocalRunner = (dataDir: string, executor: Executor) =>
@@ -35,7 +35,7 @@ export const ensureLocalRunner = (dataDir: string, executor: Executor) =>
     const runners = yield* Runners
     const specs = yield* Specs
     const keyFile = join(dataDir, LOCAL_RUNNER_KEY_FILE)
-    yield* Effect.promise(() => mkdir(dataDir, { recursive: true }))
+    yield* Effect.promise(() => mkdir(dataDir, { recursive: true, mode: 0o700 }))
     const existing = yield* runners.resolve(LOCAL_RUNNER).pipe(Effect.option)
     if (existing._tag === "Some") {
       const stored = existsSync(keyFile) ? (yield* Effect.promise(() => readFile(keyFile, "utf8"))).trim() : ""
@@ -55,11 +55,15 @@ export const ensureLocalRunner = (dataDir: string, executor: Executor) =>
         architecture: process.arch === "arm64" ? "aarch64" : "x86_64",
         sandbox,
         cpu: availableParallelism(),
-        memory: totalmem(),
+        memory: localSpecMemory(totalmem()),
         disk: 0,
         network: false,
         fallback: !hasFallback
       })
+      yield* Effect.logInfo(
+        `spec ${LOCAL_RUNNER} created: ${spec.cpu} vCPU(s), memory ${Math.round(spec.memory / 1024 / 1024)} MiB ` +
+          `(half of this host's ${Math.round(totalmem() / 1024 / 1024)} MiB, at most 8 GiB)`
+      )
     }
     const created = yield* runners.create({ name: "local", slug: LOCAL_RUNNER, specs: [spec.uuid] })
     yield* writeSecret(keyFile, created.key)
@@ -79,11 +83,9 @@ const selfUrl = (address: HttpServer.Address): string => {
 export const upCommand = Command.make("up", { ...serverOptions, ...runnerLoopOptions }, (options) =>
   Effect.gen(function*() {
     const config = resolveServerConfig(options)
-    const context = yield* Layer.build(ServerLive(config))
-    yield* Effect.gen(function*() {
-      yield* announceAdminKey(options.adminKeyFile)
-      yield* logListening
-    }).pipe(Effect.provide(context))
+    // The admin key file is written before the port opens (ServerLive's beforeListen).
+    const context = yield* Layer.build(ServerLive(config, { beforeListen: announceAdminKey(options.adminKeyFile) }))
+    yield* logListening.pipe(Effect.provide(context))
     const url = selfUrl(Context.get(context, HttpServer.HttpServer).address)
     const executor = yield* Effect.either(executorFromFlags(options))
     if (executor._tag === "Left") {

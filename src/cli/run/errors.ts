@@ -30,3 +30,8 @@ export class ResultsUnreadable extends Data.TaggedError("ResultsUnreadable")<{ r
 export class AlertsDetected extends Data.TaggedError("AlertsDetected")<{ readonly message: string; readonly count: number }> {
   readonly exitCode = 1
 }
+
+/** A flag `bencher run` does not know, before the command: a usage error, exit 2 as Bencher's (clap's). */
+export class UnknownRunFlag extends Data.TaggedError("UnknownRunFlag")<{ readonly message: string }> {
+  readonly exitCode = 2
+}

@@ -82,6 +82,27 @@ export const runOptions = {
     Options.optional
   ),
   cancelOnInterrupt: flag("cancel-on-interrupt", "Ctrl-C cancels the remote job without asking"),
+  specReset: flag("spec-reset", "Clear the testbed's hardware spec (conflicts with --image)"),
+  githubActions: optionalText("github-actions", "GitHub token: post the report as a PR comment or check run and job summary"),
+  gitlabCi: optionalText("gitlab-ci", "GitLab token (CI_JOB_TOKEN or a project access token): post the report as a merge request note"),
+  ciOnlyThresholds: flag("ci-only-thresholds", "Only post to CI when a threshold exists"),
+  ciOnlyOnAlert: flag("ci-only-on-alert", "Only start posting a PR comment once an alert occurs"),
+  ciPublicLinks: flag("ci-public-links", "Links in the CI comment use the public perf page"),
+  ciId: optionalText("ci-id", "Id that keeps this job's PR comment and check apart from other jobs'"),
+  ciNumber: Options.integer("ci-number").pipe(
+    Options.withDescription("Pull request or merge request number to comment on when the event is not a pull request"),
+    Options.optional
+  ),
+  ciIAmVulnerableToPwnRequests: flag(
+    "ci-i-am-vulnerable-to-pwn-requests",
+    "Post on pull requests from forks anyway (unsafe: see docs/ci.md)"
+  ),
+  insecureHost: flag("insecure-host", "Accept an invalid TLS certificate from the backend host"),
+  nativeTls: flag("native-tls", "Accepted for Bencher compatibility; Node's TLS uses its CA bundle and NODE_EXTRA_CA_CERTS"),
+  strict: flag("strict", "Accepted for Bencher compatibility; responses are always checked against their schema"),
+  elseBranch: flag("else-branch", "Deprecated, ignored (Bencher's hidden flag)"),
+  endifBranch: flag("endif-branch", "Deprecated, ignored (Bencher's hidden flag)"),
+  noHash: flag("no-hash", "Deprecated, ignored (Bencher's hidden flag)"),
   command: Args.text({ name: "command" }).pipe(Args.withDescription("Benchmark command (env BENCHER_CMD)"), Args.repeated)
 }
 

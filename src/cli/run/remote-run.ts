@@ -7,6 +7,7 @@ import type { RunOptions } from "./options.js"
 import { validateNewRun } from "./validate.js"
 import { buildNewRun, currentRunContext } from "./new-run.js"
 import { waitTimeoutSeconds } from "./remote.js"
+import { type CiPlan, postCi } from "../ci/index.js"
 
 /** The REST calls of a follower, through the run's own client (retries, timeouts, error bodies). */
 export const remoteApiOf = (client: BencherClient): RemoteApi => ({
@@ -33,6 +34,9 @@ export const runRemote = (
     readonly thresholds: typeof JsonReportThresholds.Type | undefined
     readonly startPoint: typeof JsonUpdateStartPoint.Type | undefined
     readonly job: JsonNewRunJob
+    /** Where to post the report in CI (docs/ci.md), read before the run. */
+    readonly ciPlan?: CiPlan | undefined
+    readonly ciSay?: ((line: string) => void) | undefined
   }
 ) =>
   Effect.gen(function*() {
@@ -90,6 +94,7 @@ export const runRemote = (
       waitTimeout: Duration.seconds(waitTimeoutSeconds(options)),
       cancelOnInterrupt: options.cancelOnInterrupt
     })
+    if (checked.ciPlan !== undefined) yield* postCi(checked.ciPlan, report, { host: checked.backend.host, onTheFly: false }, checked.ciSay)
     yield* printRemoteReport(report, {
       format: options.format,
       host: checked.backend.host,

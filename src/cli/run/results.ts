@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises"
-import { Effect } from "effect"
+import { Console, Effect, Either } from "effect"
+import { type Average, isAdapterName, parseResultsWithWarnings, warningMessage } from "../../adapters/index.js"
 import { MAX_ITERATIONS } from "../../domain/limits.js"
 import { buildTimeAndFileSizeBmf } from "./bmf.js"
 import { type BenchCommand, displayCommand, type Echo, executeCommand } from "./command.js"
@@ -95,4 +96,16 @@ export const readPipedStdin = (): Promise<string | undefined> => {
     process.stdin.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
     process.stdin.once("error", reject)
   })
+}
+
+/**
+ * Names on stderr the lines of the results that look like benchmark results but do not parse (the server keeps
+ * the rest of the report and drops them). Parsed here only for the warning: what fails to parse is the
+ * server's answer to give, so an unknown adapter or an input with no results says nothing here.
+ */
+export const warnSkippedLines = (results: ReadonlyArray<string>, adapter: string, average: Average | undefined) => {
+  if (!isAdapterName(adapter)) return Effect.void
+  const parsed = parseResultsWithWarnings({ adapter, average }, results)
+  if (Either.isLeft(parsed)) return Effect.void
+  return Effect.forEach(parsed.right.warnings, (w) => Console.error(`warning: ${warningMessage(w)}`), { discard: true })
 }

@@ -44,7 +44,10 @@ export const bwrapExecutor = (): Effect.Effect<Executor, ExecutorUnavailable> =>
             "--hostname", "bencher",
             "--ro-bind", spec.rootfs, "/",
             "--proc", "/proc",
+            // bwrap's /dev is a tmpfs the sandbox user may fill: read-only but for a /dev/shm of the spec's disk.
             "--dev", "/dev",
+            "--size", String(spec.limits.tmpBytes ?? DEFAULT_TMP_BYTES), "--tmpfs", "/dev/shm",
+            "--remount-ro", "/dev",
             "--size", String(spec.limits.tmpBytes ?? DEFAULT_TMP_BYTES), "--tmpfs", "/tmp",
             "--bind", outputDir, SANDBOX_OUTPUT_DIR,
             ...(spec.binds ?? []).flatMap((b) => ["--ro-bind", b.source, b.target]),

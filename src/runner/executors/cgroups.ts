@@ -160,6 +160,8 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
       },
       remove: async () => {
         for (const x of all) await removeTree(x)
+        // An OCI runtime creates the run's path in every hierarchy (blkio, devices, freezer...) and removes only its child.
+        for (const h of await hierarchies()) await removeTree(join(h, CGROUP_PARENT, id))
       }
     }
   }
@@ -197,6 +199,35 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
     },
     remove: () => removeTree(dir)
   }
+}
+
+/** The cgroup root and every hierarchy mounted below it (v1 controllers, the named and unified ones). */
+const hierarchies = async (): Promise<Array<string>> => [
+  ROOT,
+  ...(await readdir(ROOT, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => join(ROOT, e.name))
+]
+
+/**
+ * Kills every process in the job cgroups whose names start with `prefix` (in every hierarchy: an OCI runtime
+ * creates its child in all of them) and removes those cgroups: what a killed runner instance left behind.
+ */
+export const sweepJobCgroups = async (prefix: string): Promise<{ readonly processes: number; readonly cgroups: number }> => {
+  const found: Array<string> = []
+  for (const h of await hierarchies()) {
+    const parent = join(h, CGROUP_PARENT)
+    for (const e of await readdir(parent, { withFileTypes: true }).catch(() => [])) {
+      if (e.isDirectory() && e.name.startsWith(prefix)) found.push(join(parent, e.name))
+    }
+  }
+  const pids = new Set<number>()
+  for (const dir of found) for (const pid of await pidsUnder(dir)) pids.add(pid)
+  for (const dir of found) await killPids(dir)
+  const names = new Set<string>()
+  for (const dir of found) {
+    await removeTree(dir)
+    names.add(dir.slice(dir.lastIndexOf("/") + 1))
+  }
+  return { processes: pids.size, cgroups: names.size }
 }
 
 /** `sh -c` prefix that moves the shell into the job cgroup, then execs the sandbox (Node has no CLONE_INTO_CGROUP). */

@@ -10,6 +10,8 @@ export const SANDBOX_OUTPUT_DIR = "/output"
 export const SANDBOX_UID = 65534
 /** Size of the tmpfs /tmp when the spec gives no disk size. */
 export const DEFAULT_TMP_BYTES = 64 * 1024 * 1024
+/** Size of /output when the spec gives no disk size (disk 0): a bound rather than the host's disk. */
+export const DEFAULT_OUTPUT_BYTES = 1024 * 1024 * 1024
 
 export interface SandboxLimits {
   /** Memory limit in bytes (no swap beyond it). */
@@ -19,7 +21,7 @@ export interface SandboxLimits {
   readonly pids?: number | undefined
   /** CPU pinning (cpuset list such as "2-3") when the runner was started with `--cpus`. */
   readonly cpuset?: string | undefined
-  /** Size of the tmpfs /tmp in bytes. */
+  /** The spec's disk: size of each writable path, the tmpfs /tmp and (as root) the tmpfs /output, in bytes. */
   readonly tmpBytes?: number | undefined
   readonly timeoutMs: number
   /** Cap on each of stdout, stderr and every output file. */
@@ -40,6 +42,11 @@ export interface RunSpec {
   readonly filePaths: ReadonlyArray<string>
   /** A fresh host directory owned by this run: bundle, state and the writable output dir live here. */
   readonly scratchDir: string
+  /**
+   * The runner instance the sandbox belongs to (see orphans.ts): prefixes its cgroup and picks the OCI runtime's
+   * state dir, so a later instance can find and kill what a killed one left. Absent: shared defaults.
+   */
+  readonly owner?: string | undefined
   readonly limits: SandboxLimits
   /** Told about stdout/stderr as it arrives (the runner forwards it to followers); the result still has it all. */
   readonly onOutput?: ((stream: "stdout" | "stderr", chunk: Buffer) => void) | undefined
@@ -73,6 +80,10 @@ export interface RunResult {
   readonly files: ReadonlyArray<OutputFile>
   /** Files named by the job that were absent, outside the root, or over the file-count limit. */
   readonly missingFiles: ReadonlyArray<{ readonly path: string; readonly reason: string }>
+  /** Size of the size-limited /output, when it was one (the runner is root). */
+  readonly outputLimitBytes?: number | undefined
+  /** /output was full at exit: the job ran into its disk limit. */
+  readonly outputFull?: boolean | undefined
   readonly cpuTimeNs: number | undefined
   readonly peakMemoryBytes: number | undefined
   readonly wallMs: number

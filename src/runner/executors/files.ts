@@ -1,3 +1,4 @@
+import { constants, type Stats } from "node:fs"
 import { lstat, open, readlink } from "node:fs/promises"
 import { join, posix } from "node:path"
 import { type OutputFile, SANDBOX_OUTPUT_DIR } from "./executor.js"
@@ -56,11 +57,35 @@ export const resolveInSandbox = async (view: SandboxView, path: string): Promise
   return host ?? { reason: "not found" }
 }
 
+/** What a path that is not a regular file is, for the per-file error. */
+export const fileKind = (info: Stats): string =>
+  info.isFIFO()
+    ? "a FIFO"
+    : info.isSocket()
+    ? "a socket"
+    : info.isCharacterDevice()
+    ? "a character device"
+    : info.isBlockDevice()
+    ? "a block device"
+    : info.isDirectory()
+    ? "a directory"
+    : info.isSymbolicLink()
+    ? "a symlink"
+    : "not a regular file"
+
+/**
+ * Reads at most `max` bytes of a regular file. The kind is checked with lstat before opening, and the open
+ * never blocks (O_NONBLOCK: a FIFO without a writer would wait forever) nor follows a link (O_NOFOLLOW); the
+ * opened file must be the one checked.
+ */
 const readCapped = async (file: string, max: number) => {
-  const handle = await open(file, "r")
+  const checked = await lstat(file)
+  if (!checked.isFile()) throw new Error(`not a regular file (${fileKind(checked)})`)
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
   try {
     const info = await handle.stat()
-    if (!info.isFile()) throw new Error("not a regular file")
+    if (!info.isFile()) throw new Error(`not a regular file (${fileKind(info)})`)
+    if (info.dev !== checked.dev || info.ino !== checked.ino) throw new Error("changed while it was read")
     const buffer = Buffer.alloc(Math.min(info.size, max))
     let offset = 0
     while (offset < buffer.length) {

@@ -34,7 +34,10 @@ export const ociRuntimeConfig = (spec: RunSpec, outputDir: string, cgroup: JobCg
     mounts: [
       { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
       { destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"] },
-      { destination: "/dev/shm", type: "tmpfs", source: "shm", options: ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] },
+      {
+        destination: "/dev/shm", type: "tmpfs", source: "shm",
+        options: ["nosuid", "noexec", "nodev", "mode=1777", `size=${limits.tmpBytes ?? DEFAULT_TMP_BYTES}`]
+      },
       { destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"] },
       {
         destination: "/tmp", type: "tmpfs", source: "tmpfs",
@@ -68,6 +71,13 @@ export const ociRuntimeConfig = (spec: RunSpec, outputDir: string, cgroup: JobCg
 const STATE_ROOT = "/run/bencher-runner"
 
 /**
+ * The OCI runtime's `--root`: one per runner instance (`owner`), so what `<runtime> --root <dir> list` shows is
+ * that instance's containers; the shared default without an owner.
+ */
+export const ociStateDir = (runtime: "crun" | "runc", owner?: string | undefined): string =>
+  owner === undefined ? join(STATE_ROOT, runtime) : join(STATE_ROOT, owner, runtime)
+
+/**
  * crun's "cgroups in hybrid mode not supported" on hosts whose cgroup2 mount holds the hugetlb controller:
  * moving hugetlb to a v1 hierarchy (idempotent, root only) lets crun run (docs/reference.md §13).
  */
@@ -80,13 +90,13 @@ const fixHybridHugetlb = async () => {
 
 /** One OCI runtime by name, unprobed; `ociExecutor` is what picks between them. */
 export const ociRuntimeExecutor = (runtime: "crun" | "runc", binary: string): Executor => {
-  const stateDir = join(STATE_ROOT, runtime)
   const self: Executor = {
     kind: "oci",
     describe: `oci (${runtime})`,
     probe: Effect.suspend(() => probeWith(self)),
     run: (spec, signal) => {
       const containerId = `bencher-${spec.id}`
+      const stateDir = ociStateDir(runtime, spec.owner)
       return runInSandbox("oci", spec, signal, { rootfs: spec.rootfs, outputDir: join(spec.scratchDir, "output"), cwd: spec.cwd }, async (cgroup) => {
         const outputDir = await prepareOutputDir(spec)
         const bundle = join(spec.scratchDir, "bundle")

@@ -2,21 +2,42 @@ import { spawn, type StdioOptions } from "node:child_process"
 import { accessSync, constants } from "node:fs"
 import type { Readable } from "node:stream"
 
-/** Keeps the first `max` bytes of a stream and keeps draining the rest, so a chatty child never blocks on a full pipe. */
+/**
+ * Keeps the first and the last half of `max` bytes of a stream (a benchmark's results are usually what it prints
+ * last) and drains the middle, so a chatty child never blocks on a full pipe.
+ */
 class CappedBuffer {
-  private readonly chunks: Array<Buffer> = []
-  private kept = 0
+  private readonly head: Array<Buffer> = []
+  private headBytes = 0
+  private tail: Array<Buffer> = []
+  private tailBytes = 0
   total = 0
   constructor(private readonly max: number) {}
   push(chunk: Buffer) {
     this.total += chunk.length
-    if (this.kept >= this.max) return
-    const part = chunk.length <= this.max - this.kept ? chunk : chunk.subarray(0, this.max - this.kept)
-    this.chunks.push(part)
-    this.kept += part.length
+    const headMax = Math.ceil(this.max / 2)
+    const tailMax = this.max - headMax
+    let rest = chunk
+    if (this.headBytes < headMax) {
+      const part = rest.subarray(0, headMax - this.headBytes)
+      this.head.push(part)
+      this.headBytes += part.length
+      rest = rest.subarray(part.length)
+    }
+    if (rest.length === 0) return
+    this.tail.push(rest)
+    this.tailBytes += rest.length
+    while (this.tailBytes > tailMax) {
+      const first = this.tail[0] as Buffer
+      const over = this.tailBytes - tailMax
+      if (first.length <= over) this.tail.shift()
+      else this.tail[0] = first.subarray(over)
+      this.tailBytes -= Math.min(first.length, over)
+    }
   }
+  /** The head, then the tail: when truncated, the cut is after the first `ceil(max / 2)` bytes. */
   get buffer() {
-    return Buffer.concat(this.chunks)
+    return Buffer.concat([...this.head, ...this.tail])
   }
   get truncated() {
     return this.total > this.max

@@ -1,19 +1,30 @@
 import { Effect } from "effect"
-import { chmod, chown, mkdir } from "node:fs/promises"
+import { chmod, chown, mkdir, statfs } from "node:fs/promises"
 import { join } from "node:path"
 import { SandboxFailed } from "../errors.js"
 import { createJobCgroup, enterCgroupArgv, type JobCgroup } from "./cgroups.js"
-import { type ExecutorKind, type RunResult, type RunSpec, SANDBOX_UID } from "./executor.js"
+import { DEFAULT_OUTPUT_BYTES, type ExecutorKind, type RunResult, type RunSpec, SANDBOX_UID } from "./executor.js"
 import { collectFiles, type SandboxView } from "./files.js"
-import { supervise } from "./process.js"
+import { runHelper, supervise } from "./process.js"
+
+/** Output dirs that are size-limited tmpfs mounts, by host path, with their size; unmounted after the run. */
+const limitedOutputs = new Map<string, number>()
 
 /**
  * The writable output directory of a run, on the host; owned by the sandbox user, or by the caller when a user
- * namespace maps the sandbox user to the caller (bwrap).
+ * namespace maps the sandbox user to the caller (bwrap). As root it is a tmpfs of the spec's disk size
+ * (DEFAULT_OUTPUT_BYTES when the spec gives none), so a job cannot fill the host's disk; the runner reads the
+ * job's files from it after exit, then unmounts it. Without root it is a plain directory.
  */
 export const prepareOutputDir = async (spec: RunSpec, owner: "sandbox" | "caller" = "sandbox"): Promise<string> => {
   const dir = join(spec.scratchDir, "output")
   await mkdir(dir, { recursive: true })
+  if (process.getuid?.() === 0 && !limitedOutputs.has(dir)) {
+    const size = spec.limits.tmpBytes ?? DEFAULT_OUTPUT_BYTES
+    const mounted = await runHelper(["mount", "-t", "tmpfs", "-o", `nosuid,nodev,mode=0755,size=${size}`, "tmpfs", dir])
+    if (!mounted.ok) throw new Error(`cannot mount the size-limited /output: ${mounted.output}`)
+    limitedOutputs.set(dir, size)
+  }
   if (owner === "caller") {
     if (process.getuid?.() === 0) await chown(dir, 0, 0)
     await chmod(dir, 0o755)
@@ -36,6 +47,25 @@ export interface SandboxInvocation {
 
 const OOM_SLACK_BYTES = 1024 * 1024
 
+/** True when the size-limited output dir has no free block left (a write hit ENOSPC) or no free inode. */
+const outputFull = async (dir: string): Promise<boolean> => {
+  if (!limitedOutputs.has(dir)) return false
+  const info = await statfs(dir).catch(() => undefined)
+  return info !== undefined && (info.bavail === 0 || info.ffree === 0)
+}
+
+/** Unmounts a size-limited output dir (lazily: nothing of the job may hold it, but it must not stay). */
+export const releaseOutputDir = async (dir: string): Promise<void> => {
+  if (!limitedOutputs.has(dir)) return
+  limitedOutputs.delete(dir)
+  // A failure here leaves a mount under the scratch dir, which the next start's orphan sweep unmounts.
+  await runHelper(["umount", "-l", dir])
+}
+
+/** The per-run cgroup's name: prefixed with the runner instance that owns it, so a later instance finds it. */
+export const cgroupNameOf = (spec: Pick<RunSpec, "id" | "owner">): string =>
+  spec.owner === undefined ? spec.id : `${spec.owner}-${spec.id}`
+
 const fail = (kind: ExecutorKind, what: string) => (e: unknown) =>
   new SandboxFailed({ executor: kind, message: `${what}: ${String(e instanceof Error ? e.message : e)}` })
 
@@ -51,7 +81,7 @@ export const runInSandbox = (
   build: (cgroup: JobCgroup | undefined) => Promise<SandboxInvocation>
 ): Effect.Effect<RunResult, SandboxFailed> =>
   Effect.acquireUseRelease(
-    Effect.tryPromise({ try: () => createJobCgroup(spec.id, spec.limits), catch: fail(kind, "creating the job cgroup") }),
+    Effect.tryPromise({ try: () => createJobCgroup(cgroupNameOf(spec), spec.limits), catch: fail(kind, "creating the job cgroup") }),
     (cgroup) =>
       Effect.tryPromise({
         try: async (interrupted) => {
@@ -88,6 +118,7 @@ export const runInSandbox = (
             const oomKilled = usage !== undefined &&
               (usage.oomKilled || (atLimit && killed && !exit.timedOut && !exit.canceled))
             const { files, missing } = await collectFiles(view, spec.filePaths, spec.limits.maxFileCount, spec.limits.maxOutputBytes)
+            const outputLimitBytes = limitedOutputs.get(view.outputDir)
             return {
               exitCode: exit.signal === null ? exit.exitCode : null,
               signal: exit.signal,
@@ -102,6 +133,8 @@ export const runInSandbox = (
               stderrTruncated: exit.stderr.truncated,
               files,
               missingFiles: missing,
+              outputLimitBytes,
+              outputFull: await outputFull(view.outputDir),
               cpuTimeNs: usage?.cpuTimeNs,
               peakMemoryBytes: usage?.peakMemoryBytes,
               wallMs: exit.wallMs
@@ -112,7 +145,7 @@ export const runInSandbox = (
           }
         },
         catch: fail(kind, "running the sandbox")
-      }),
+      }).pipe(Effect.ensuring(Effect.promise(() => releaseOutputDir(view.outputDir).catch(() => undefined)))),
     (cgroup) => Effect.promise(() => (cgroup?.remove() ?? Promise.resolve()).catch(() => undefined))
   )
 

@@ -4,11 +4,8 @@ import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Readable } from "node:stream"
 import { ImageFetchError, ImageInvalid, ImageTooLarge } from "../errors.js"
-import { decodeIndex, manifestAccept } from "./manifest.js"
-import { type ImageReference, isDigest } from "./reference.js"
-
-/** Manifests beyond this size are refused before parsing (the distribution spec suggests 4 MiB). */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+import { type ImageReference, isDigest, manifestAccept, MAX_MANIFEST_BYTES } from "../../oci/index.js"
+import { decodeIndex } from "./decode.js"
 
 export interface FetchedManifest {
   readonly bytes: Uint8Array

@@ -6,10 +6,8 @@ import { join } from "node:path"
 import { Transform } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { BlobDigestMismatch, ImageFetchError, type ImageInvalid, ImageTooLarge, type UnsafeLayerEntry } from "../errors.js"
-import {
-  choosePlatform, decodeConfig, decodeManifest, decodeManifestOrIndex, type Descriptor, type ImageManifest, MediaTypes
-} from "./manifest.js"
-import { type ImageReference, isDigest } from "./reference.js"
+import { type Descriptor, digestHex, digestOf, type ImageReference, isDigest, MediaType } from "../../oci/index.js"
+import { choosePlatform, decodeConfig, decodeManifest, decodeManifestOrIndex, type ImageManifest } from "./decode.js"
 import { type ImageSource, layoutSource, type RegistryAuth, registrySource } from "./source.js"
 import { unpackLayers } from "./unpack.js"
 
@@ -42,8 +40,6 @@ export interface PulledImage {
 
 type PullError = ImageFetchError | ImageInvalid | BlobDigestMismatch | ImageTooLarge | UnsafeLayerEntry
 
-const hexOf = (digest: string) => digest.slice("sha256:".length)
-const sha256 = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`
 const exists = (path: string) => stat(path).then(() => true, () => false)
 const fsError = (what: string) => (e: unknown) =>
   new ImageFetchError({ message: `${what}: ${String(e instanceof Error ? e.message : e)}` })
@@ -51,7 +47,7 @@ const fsError = (what: string) => (e: unknown) =>
 class BlobCache {
   constructor(readonly dir: string) {}
   path(digest: string) {
-    return join(this.dir, "blobs", "sha256", hexOf(digest))
+    return join(this.dir, "blobs", "sha256", digestHex(digest))
   }
   has(digest: string) {
     return Effect.promise(() => exists(this.path(digest)))
@@ -130,7 +126,7 @@ const fetchManifest = (source: ImageSource, cache: BlobCache, reference: string,
     }
     const fetched = yield* source.manifest(reference)
     budget.used += fetched.bytes.byteLength
-    const digest = sha256(fetched.bytes)
+    const digest = digestOf(fetched.bytes)
     if (isDigest(reference) && digest !== reference) {
       return yield* new BlobDigestMismatch({ digest: reference, message: `manifest ${reference} hashes to ${digest}` })
     }
@@ -140,7 +136,7 @@ const fetchManifest = (source: ImageSource, cache: BlobCache, reference: string,
 
 const checkLayerTypes = (manifest: ImageManifest) =>
   Effect.forEach(manifest.layers, (layer) =>
-    layer.mediaType === MediaTypes.ociLayerZstd || layer.mediaType.endsWith("+zstd")
+    layer.mediaType === MediaType.ociLayerZstd || layer.mediaType.endsWith("+zstd")
       ? Effect.fail(new ImageFetchError({ message: `layer ${layer.digest}: zstd layers are not supported on Node 20; push gzip layers` }))
       : Effect.void)
 
@@ -162,14 +158,14 @@ export const pullImage = (
     const parsed = yield* decodeManifestOrIndex(top.bytes, top.mediaType)
     let manifest: ImageManifest
     if (parsed._tag === "Index") {
-      const chosen = yield* choosePlatform(parsed.index)
+      const chosen = yield* choosePlatform(parsed)
       top = yield* fetchManifest(source, cache, chosen.digest, budget)
-      manifest = yield* decodeManifest(top.bytes)
+      manifest = yield* decodeManifest(top.bytes, top.mediaType)
     } else {
-      manifest = parsed.manifest
+      manifest = parsed
     }
     const digest = top.digest
-    const rootfs = join(options.cacheDir, "rootfs", hexOf(digest))
+    const rootfs = join(options.cacheDir, "rootfs", digestHex(digest))
 
     yield* checkLayerTypes(manifest)
     const declared = manifest.layers.reduce((n, l) => n + l.size, manifest.config.size)

@@ -3,13 +3,13 @@ import { Effect, Option } from "effect"
 import { BencherApi } from "../../api/index.js"
 import { Unauthorized } from "../../domain/errors.js"
 import { Access } from "../../identity/access.js"
-import { CurrentActor } from "../../identity/actor.js"
+import { CurrentActor } from "../../domain/actor.js"
 import { RunnerChannel } from "../../jobs/channel.js"
 import { Jobs } from "../../jobs/jobs.js"
 import { visibilityOf } from "../../identity/project-ref.js"
 import { Runners } from "../../runners/runners.js"
 import { setTotalCount } from "../../store/pagination.js"
-import { orInternal, projectWith } from "./support.js"
+import { projectWith } from "./support.js"
 
 /** Raw job output is for project developers, not every viewer of a public project. */
 const mayReadOutput = (project: { readonly id: number; readonly organization_id: number; readonly visibility: number }) =>
@@ -27,25 +27,25 @@ export const JobsHandlersLive = HttpApiBuilder.group(BencherApi, "jobs", (handle
     const jobs = yield* Jobs
     return handlers
       .handle("list", ({ path, urlParams }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           const project = yield* projectWith(path.project, "view")
           const output = yield* mayReadOutput(project)
           const { rows, total } = yield* jobs.list(project.id, urlParams)
           yield* setTotalCount(total)
           return yield* Effect.forEach(rows, (row) => jobs.toJson(row, { output, config: false }))
-        })))
+        }))
       .handle("view", ({ path }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           const project = yield* projectWith(path.project, "view")
           const output = yield* mayReadOutput(project)
           return yield* jobs.toJson(yield* jobs.find(project.id, path.job), { output, config: false })
-        })))
+        }))
       .handle("cancel", ({ path }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           const project = yield* projectWith(path.project, "edit")
           const row = yield* jobs.cancel(yield* jobs.find(project.id, path.job))
           return yield* jobs.toJson(row, { output: false, config: false })
-        })))
+        }))
   }))
 
 /** `Authorization: Bearer <key>`, or undefined. */

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { Access, type OrganizationPermission } from "../../identity/access.js"
-import { CurrentActor } from "../../identity/actor.js"
+import { CurrentActor } from "../../domain/actor.js"
 import { Organizations } from "../../identity/organizations.js"
 
 /**

@@ -1,16 +1,16 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
 import { Effect, Option, Redacted } from "effect"
 import { BencherApi } from "../../api/index.js"
 import { JsonProjectKey, JsonProjectKeyCreated } from "../../api/project-keys.js"
 import { Forbidden, NotFound } from "../../domain/errors.js"
 import { toIso } from "../../domain/time.js"
 import { Access } from "../../identity/access.js"
-import { CurrentActor } from "../../identity/actor.js"
+import { CurrentActor } from "../../domain/actor.js"
 import type { CreatedKey, StoredKey } from "../../identity/key-store.js"
 import { ProjectKeys } from "../../identity/project-keys.js"
-import { findProjectRef, type ProjectRefWithUuid } from "../../identity/project-ref.js"
+import { type ProjectRefWithUuid, visibilityOf } from "../../identity/project-ref.js"
 import { Users } from "../../identity/users.js"
+import { Projects } from "../../projects/projects.js"
 import { displayExpiration } from "./users.js"
 
 const keyNotFound = () => new NotFound({ message: "Key not found" })
@@ -20,7 +20,7 @@ export const ProjectKeysHandlersLive = HttpApiBuilder.group(BencherApi, "project
     const keys = yield* ProjectKeys
     const users = yield* Users
     const access = yield* Access
-    const sql = yield* SqlClient.SqlClient
+    const projects = yield* Projects
 
     const toJson = (key: StoredKey, project: ProjectRefWithUuid) =>
       Effect.gen(function*() {
@@ -50,10 +50,16 @@ export const ProjectKeysHandlersLive = HttpApiBuilder.group(BencherApi, "project
     const managed = (resource: string) =>
       Effect.gen(function*() {
         const actor = yield* CurrentActor
-        const project = yield* findProjectRef(resource).pipe(Effect.provideService(SqlClient.SqlClient, sql))
-        if (Option.isNone(project)) return yield* new NotFound({ message: `Project not found: ${resource}` })
-        yield* access.project(actor, project.value, "manage")
-        return { actor, project: project.value }
+        const row = yield* projects.find(resource)
+        if (row === undefined) return yield* new NotFound({ message: `Project not found: ${resource}` })
+        const project: ProjectRefWithUuid = {
+          id: row.id,
+          uuid: row.uuid,
+          organizationId: row.organization_id,
+          visibility: visibilityOf(row.visibility)
+        }
+        yield* access.project(actor, project, "manage")
+        return { actor, project }
       })
 
     const found = <A>(value: Option.Option<A>) => Option.match(value, { onNone: () => Effect.fail(keyNotFound()), onSome: Effect.succeed })

@@ -3,11 +3,10 @@ import { Effect } from "effect"
 import { BencherApi } from "../../api/index.js"
 import { BadRequest, NotFound } from "../../domain/errors.js"
 import { Access } from "../../identity/access.js"
-import { CurrentActor } from "../../identity/actor.js"
+import { CurrentActor } from "../../domain/actor.js"
 import { Runners, runnerJson } from "../../runners/runners.js"
 import { Specs, specJson } from "../../runners/specs.js"
 import { setTotalCount } from "../../store/pagination.js"
-import { orInternal } from "./support.js"
 
 const asAdmin = Effect.gen(function*() {
   yield* (yield* Access).admin(yield* CurrentActor)
@@ -21,24 +20,24 @@ export const SpecsHandlersLive = HttpApiBuilder.group(BencherApi, "specs", (hand
     const specs = yield* Specs
     return handlers
       .handle("list", ({ urlParams }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           const { rows, total } = yield* specs.list(urlParams)
           yield* setTotalCount(total)
           return rows.map(specJson)
-        })))
-      .handle("create", ({ payload }) => orInternal(asAdmin.pipe(Effect.zipRight(specs.create(payload)), Effect.map(specJson))))
-      .handle("view", ({ path }) => orInternal(asAdmin.pipe(Effect.zipRight(specs.resolve(path.spec)), Effect.map(specJson))))
+        }))
+      .handle("create", ({ payload }) => asAdmin.pipe(Effect.zipRight(specs.create(payload)), Effect.map(specJson)))
+      .handle("view", ({ path }) => asAdmin.pipe(Effect.zipRight(specs.resolve(path.spec)), Effect.map(specJson)))
       .handle("update", ({ path, payload }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           return specJson(yield* specs.update(yield* specs.resolve(path.spec), payload))
-        })))
+        }))
       .handle("remove", ({ path }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           yield* specs.remove(yield* specs.resolve(path.spec))
-        })))
+        }))
   }))
 
 export const RunnersHandlersLive = HttpApiBuilder.group(BencherApi, "runners", (handlers) =>
@@ -47,41 +46,41 @@ export const RunnersHandlersLive = HttpApiBuilder.group(BencherApi, "runners", (
     const specs = yield* Specs
     return handlers
       .handle("list", ({ urlParams }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           const { rows, total } = yield* runners.list(urlParams)
           yield* setTotalCount(total)
           return rows.map(runnerJson)
-        })))
-      .handle("create", ({ payload }) => orInternal(asAdmin.pipe(Effect.zipRight(runners.create(payload)))))
-      .handle("view", ({ path }) => orInternal(asAdmin.pipe(Effect.zipRight(runners.resolve(path.runner)), Effect.map(runnerJson))))
+        }))
+      .handle("create", ({ payload }) => asAdmin.pipe(Effect.zipRight(runners.create(payload))))
+      .handle("view", ({ path }) => asAdmin.pipe(Effect.zipRight(runners.resolve(path.runner)), Effect.map(runnerJson)))
       .handle("update", ({ path, payload }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           return runnerJson(yield* runners.update(yield* runners.resolve(path.runner), payload))
-        })))
+        }))
       .handle("rotateKey", ({ path }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           return yield* runners.rotateKey(yield* runners.resolve(path.runner))
-        })))
+        }))
       .handle("listSpecs", ({ path }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           return (yield* runners.specsOf(yield* runners.resolve(path.runner))).map(specJson)
-        })))
+        }))
       .handle("addSpec", ({ path, payload }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           const runner = yield* runners.resolve(path.runner)
           const spec = yield* specInBody(specs.resolve(payload.spec))
           yield* runners.addSpec(runner, spec)
           return specJson(spec)
-        })))
+        }))
       .handle("removeSpec", ({ path }) =>
-        orInternal(Effect.gen(function*() {
+        Effect.gen(function*() {
           yield* asAdmin
           const runner = yield* runners.resolve(path.runner)
           yield* runners.removeSpec(runner, yield* specs.resolve(path.spec))
-        })))
+        }))
   }))

@@ -1,22 +1,9 @@
 import { Effect } from "effect"
-import { BadRequest, InternalError, NotFound } from "../../domain/errors.js"
+import { BadRequest, NotFound } from "../../domain/errors.js"
 import { Access, type ProjectPermission } from "../../identity/access.js"
-import { CurrentActor } from "../../identity/actor.js"
+import { CurrentActor } from "../../domain/actor.js"
 import { Projects } from "../../projects/projects.js"
 import { visibilityOf } from "../../identity/project-ref.js"
-
-/**
- * Storage failures are bugs or outages, not the caller's fault: logged with their cause, answered with a
- * 500 that says nothing about the database.
- */
-export const orInternal = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  effect.pipe(
-    Effect.catchIf(
-      (e): e is Extract<E, { readonly _tag: "SqlError" }> =>
-        typeof e === "object" && e !== null && "_tag" in e && e._tag === "SqlError",
-      (e) => Effect.logError("storage failure", e).pipe(Effect.zipRight(Effect.fail(new InternalError({ message: "Internal server error" }))))
-    )
-  )
 
 /** Resolves a project by uuid or slug and checks the caller's permission on it (through the Access service). */
 export const projectWith = (resource: string, permission: ProjectPermission) =>

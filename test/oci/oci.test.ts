@@ -1,8 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import fc from "fast-check"
-import { type Descriptor, type Digest, isTag, MediaType, parseImageName, parseManifest, parseReference, selectPlatform } from "../../src/registry/oci.js"
-import { parseRange } from "../../src/server/registry.js"
+import { isResourceId } from "../../src/domain/ids.js"
+import {
+  type Descriptor, type Digest, isTag, MediaType, parseImageName, parseImageReference, parseManifest, parseReference, selectPlatform,
+  splitImageName
+} from "../../src/oci/index.js"
 
 const hex64 = fc.stringMatching(/^[a-f0-9]{64}$/)
 const tag = fc.stringMatching(/^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/)
@@ -27,35 +30,45 @@ describe("OCI references", () => {
 
   it("parses image names with an optional registry host, a tag or a digest", () => {
     fc.assert(fc.property(slug, tag, (project, t) => {
-      expect(parseImageName(`${project}:${t}`)).toEqual({ registry: undefined, repository: project, reference: { _tag: "Tag", tag: t } })
-      expect(parseImageName(`localhost:61016/${project}:${t}`)?.registry).toBe("localhost:61016")
+      expect(parseImageName(`${project}:${t}`, isResourceId)).toEqual({ registry: undefined, repository: project, reference: { _tag: "Tag", tag: t } })
+      expect(parseImageName(`localhost:61016/${project}:${t}`, isResourceId)?.registry).toBe("localhost:61016")
     }))
     const digest = `sha256:${"a".repeat(64)}`
-    expect(parseImageName(`registry.example.com/demo@${digest}`)).toEqual({
+    expect(parseImageName(`registry.example.com/demo@${digest}`, isResourceId)).toEqual({
       registry: "registry.example.com",
       repository: "demo",
       reference: { _tag: "Digest", digest }
     })
-    expect(parseImageName("org/demo:v1")).toBeUndefined()
-    expect(parseImageName("Demo:v1")).toBeUndefined()
-    expect(parseImageName("demo:.bad")).toBeUndefined()
+    expect(parseImageName("org/demo:v1", isResourceId)).toBeUndefined()
+    expect(parseImageName("Demo:v1", isResourceId)).toBeUndefined()
+    expect(parseImageName("demo:.bad", isResourceId)).toBeUndefined()
   })
 })
 
-describe("Range header", () => {
-  it("yields a range inside the blob or 'invalid', never anything else", () => {
-    fc.assert(fc.property(fc.nat(1000), fc.option(fc.nat(2000)), fc.option(fc.nat(2000)), (size, a, b) => {
-      const header = `bytes=${a ?? ""}-${b ?? ""}`
-      const range = parseRange(header, size)
-      if (range === "invalid") return
-      expect(range.start).toBeGreaterThanOrEqual(0)
-      expect(range.end).toBeLessThan(size)
-      expect(range.start).toBeLessThanOrEqual(range.end)
-    }))
-    expect(parseRange("bytes=0-0", 10)).toEqual({ start: 0, end: 0 })
-    expect(parseRange("bytes=5-", 10)).toEqual({ start: 5, end: 9 })
-    expect(parseRange("bytes=-4", 10)).toEqual({ start: 6, end: 9 })
-    expect(parseRange("bytes=0-1,4-5", 10)).toBe("invalid")
+describe("image name splitting", () => {
+  const digest = `sha256:${"a".repeat(64)}`
+  it("reads a first segment as the host the docker way, or always for a runner's pull", () => {
+    expect(splitImageName("org/demo:v1")).toEqual({ host: undefined, repository: "org/demo", tag: "v1", digest: undefined })
+    expect(splitImageName("org/demo:v1", { host: "first" })).toEqual({ host: "org", repository: "demo", tag: "v1", digest: undefined })
+    expect(splitImageName(`localhost:61016/demo:v1@${digest}`)).toEqual({ host: "localhost:61016", repository: "demo", tag: "v1", digest })
+    expect(splitImageName("demo@")).toEqual({ host: undefined, repository: "demo", tag: undefined, digest: "" })
+  })
+
+  it("gives a runner a registry reference or a layout, and refuses what no registry serves", () => {
+    const parse = (s: string) => Effect.runSync(Effect.either(parseImageReference(s)))
+    expect(parse("org/demo")).toEqual(Either.right({ _tag: "Registry", registry: "org", repository: "demo", reference: "latest" }))
+    expect(parse("oci:./layout@x")).toEqual(Either.right({ _tag: "Layout", dir: "./layout", reference: "x" }))
+    const refusals = [
+      ["demo:v1", "expected registry/repository[:tag|@digest]"],
+      ["/demo", "expected registry/repository[:tag|@digest]"],
+      [`r.example/demo:v1@${digest}`, 'invalid repository "demo:v1"'],
+      ["r.example/Demo", 'invalid repository "Demo"'],
+      ["r.example/demo@sha256:xyz", 'invalid digest "sha256:xyz"'],
+      ["oci:", "empty layout directory"]
+    ] as const
+    for (const [input, why] of refusals) {
+      expect(parse(input)).toEqual(Either.left(expect.objectContaining({ _tag: "InvalidReference", message: `image reference ${input}: ${why}` })))
+    }
   })
 })
 
@@ -69,6 +82,7 @@ describe("manifest parsing", () => {
     const mismatch = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] })
     expect(Either.isLeft(parseManifest(Buffer.from(mismatch), MediaType.ociManifest))).toBe(true)
     expect(Either.isLeft(parseManifest(Buffer.from(JSON.stringify({ schemaVersion: 1, manifests: [] })), undefined))).toBe(true)
+    expect(parseManifest(Buffer.from("{"), undefined)).toEqual(Either.left(expect.objectContaining({ _tag: "InvalidManifest", message: "manifest is not valid JSON" })))
   })
 
   it("chooses the manifest of the runner's platform, arm64 with or without the v8 variant", () => {
