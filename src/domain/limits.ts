@@ -28,3 +28,8 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 export const MAX_JSON_DEPTH = 128
 export const DEFAULT_START_POINT_MAX_VERSIONS = 255
 export const MAX_ITERATIONS = 255
+/**
+ * Per report: benchmarks x measures of each iteration, summed over its iterations (the cells a report writes,
+ * each a metric row and maybe a boundary and an alert). A larger report is a 400 naming this limit.
+ */
+export const MAX_REPORT_BENCHMARKS_X_MEASURES = 100_000

@@ -43,12 +43,16 @@ export interface BlobStoreOptions {
   readonly root: string
   /** Largest blob accepted in one put or one upload session (default 2 GiB). */
   readonly maxBlobBytes?: number
-  /** An upload session untouched this long is deleted with its bytes (default 1 hour). */
+  /** An upload session untouched this long is deleted with its bytes (default 5 minutes). */
   readonly uploadTtl?: Duration.DurationInput
   /** How often expired sessions are swept (default 1 minute). */
   readonly sweepEvery?: Duration.DurationInput
   /** Open upload sessions at most, server-wide (default 1024); each holds a file until it ends or expires. */
   readonly maxUploadSessions?: number
+  /** Open upload sessions at most per repository (project), so that one cannot take the server's (default 64). */
+  readonly maxUploadSessionsPerProject?: number
+  /** Open upload sessions at most per user (the token's subject), across repositories (default 32). */
+  readonly maxUploadSessionsPerUser?: number
 }
 
 export const DEFAULT_MAX_BLOB_BYTES = 2 * 1024 * 1024 * 1024
@@ -59,6 +63,7 @@ export const READ_BODY = "read body"
 interface Session {
   readonly id: string
   readonly owner: string
+  readonly user: string | undefined
   readonly path: string
   readonly hash: Hash
   size: number
@@ -77,7 +82,7 @@ const objectKeyPattern = /^[a-z0-9_-][a-z0-9._-]*(\/[a-z0-9_-][a-z0-9._-]*)*$/
 const make = (options: BlobStoreOptions) =>
   Effect.gen(function*() {
     const maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES
-    const uploadTtl = Duration.toMillis(Duration.decode(options.uploadTtl ?? "1 hour"))
+    const uploadTtl = Duration.toMillis(Duration.decode(options.uploadTtl ?? "5 minutes"))
     const blobsDir = join(options.root, "blobs", "sha256")
     const tmpDir = join(options.root, "tmp")
     const uploadsDir = join(options.root, "uploads")
@@ -276,14 +281,25 @@ const make = (options: BlobStoreOptions) =>
       })
 
     const maxUploadSessions = options.maxUploadSessions ?? 1024
-    const beginUpload = (owner: string) =>
+    const maxPerProject = options.maxUploadSessionsPerProject ?? 64
+    const maxPerUser = options.maxUploadSessionsPerUser ?? 32
+    /** A new session for `owner` (the project), opened by `user` (the token's subject) when known. */
+    const beginUpload = (owner: string, user?: string) =>
       Effect.gen(function*() {
+        let ofOwner = 0
+        let ofUser = 0
+        for (const s of sessions.values()) {
+          if (s.owner === owner) ofOwner++
+          if (user !== undefined && s.user === user) ofUser++
+        }
+        if (user !== undefined && ofUser >= maxPerUser) return yield* Effect.fail(new UploadLimitReached({ limit: maxPerUser, scope: "user" }))
+        if (ofOwner >= maxPerProject) return yield* Effect.fail(new UploadLimitReached({ limit: maxPerProject, scope: "project" }))
         if (sessions.size >= maxUploadSessions) return yield* Effect.fail(new UploadLimitReached({ limit: maxUploadSessions }))
         const id = randomUUID()
         const path = join(uploadsDir, id)
         yield* Effect.tryPromise({ try: () => fs.writeFile(path, new Uint8Array(0), { flag: "wx" }), catch: io("create") })
         const now = yield* Clock.currentTimeMillis
-        const s: Session = { id, owner, path, hash: createHash("sha256"), size: 0, touched: now, busy: false }
+        const s: Session = { id, owner, user, path, hash: createHash("sha256"), size: 0, touched: now, busy: false }
         sessions.set(id, s)
         return { id, size: 0 }
       })

@@ -65,9 +65,14 @@ export class UploadBusy extends Schema.TaggedError<UploadBusy>()("UploadBusy", {
     return `upload session ${this.id} is receiving another chunk`
   }
 }
-export class UploadLimitReached extends Schema.TaggedError<UploadLimitReached>()("UploadLimitReached", { limit: Schema.Number }) {
+export class UploadLimitReached extends Schema.TaggedError<UploadLimitReached>()("UploadLimitReached", {
+  limit: Schema.Number,
+  /** Whose sessions reached it: the server's (absent), one repository's or one user's. */
+  scope: Schema.optional(Schema.Literal("project", "user"))
+}) {
   override get message(): string {
-    return `${this.limit} upload sessions are open; finish or cancel one first`
+    const whose = this.scope === "user" ? " for this user" : this.scope === "project" ? " for this repository" : ""
+    return `${this.limit} upload sessions are open${whose}; finish or cancel one first`
   }
 }
 export class ObjectKeyInvalid extends Schema.TaggedError<ObjectKeyInvalid>()("ObjectKeyInvalid", { key: Schema.String }) {

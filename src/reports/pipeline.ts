@@ -4,6 +4,7 @@ import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, norm
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Bmf, BmfMeasures, BmfMetric } from "../domain/bmf.js"
 import { BadRequest, type Conflict, type NotFound, PersistenceError } from "../domain/errors.js"
+import { MAX_REPORT_BENCHMARKS_X_MEASURES } from "../domain/limits.js"
 import type { JsonNewModel, JsonNewRun } from "../domain/run.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Branches, type StartPoint } from "../projects/branches.js"
@@ -44,6 +45,8 @@ export interface ReportInput {
   readonly idempotencyKey?: string | null | undefined
   readonly userId?: number | null | undefined
   readonly specId?: number | null | undefined
+  /** An unauthenticated run's source address, counted by the anonymous run rate limit (src/runs/submit.ts). */
+  readonly sourceIp?: string | null | undefined
 }
 
 /** What a report's transaction leaves for after its commit: history points, and cache updates to publish. */
@@ -119,8 +122,43 @@ export const parseReportResults = (input: Pick<ReportInput, "adapter" | "average
     if (Either.isLeft(parsed)) return yield* adapterFailure(normalizeAdapter(adapter), input.average, input.fold, parsed.left.message)
     // lines that looked like results but did not parse: the report keeps the rest, the server log names them
     for (const warning of parsed.right.warnings) yield* Effect.logWarning(`report results: ${warningMessage(warning)}`)
+    yield* checkReportSize(parsed.right.iterations)
     return { adapter, iterations: parsed.right.iterations }
   })
+
+/**
+ * A report's size, benchmarks x measures of each iteration summed over its iterations, within
+ * MAX_REPORT_BENCHMARKS_X_MEASURES (README "Limits"); past it a 400 naming the limit, before anything is written.
+ */
+export const checkReportSize = (iterations: ReadonlyArray<Bmf>) =>
+  Effect.suspend(() => {
+    let cells = 0
+    let benchmarks = 0
+    const measures = new Set<string>()
+    for (const bmf of iterations) {
+      const names = Object.keys(bmf)
+      const perIteration = new Set<string>()
+      for (const name of names) for (const measure of Object.keys(bmf[name] ?? {})) perIteration.add(measure)
+      for (const measure of perIteration) measures.add(measure)
+      cells += names.length * perIteration.size
+      benchmarks = Math.max(benchmarks, names.length)
+    }
+    if (cells <= MAX_REPORT_BENCHMARKS_X_MEASURES) return Effect.void
+    return Effect.fail(new BadRequest({
+      message: `results: ${cells} benchmarks x measures (${iterations.length} iteration(s), up to ${benchmarks} benchmarks and ` +
+        `${measures.size} measures) exceeds the per-report limit of ${MAX_REPORT_BENCHMARKS_X_MEASURES} benchmarks x measures; ` +
+        "split the results into several reports"
+    }))
+  })
+
+/** Rows written per statement batch; the work between two batches is where a long report lets other requests in. */
+const ROWS_PER_CHUNK = 500
+
+const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
 
 /** A model that passed src/stats validation, or a 400 naming the field under `path`. */
 export const validModel = (model: JsonNewModel, path: string) =>
@@ -132,6 +170,24 @@ export const validModel = (model: JsonNewModel, path: string) =>
 export const validateModels = (models: Readonly<Record<string, JsonNewModel>> | null | undefined) =>
   Effect.forEach(Object.entries(models ?? {}), ([measure, model]) =>
     Effect.map(validModel(model, `thresholds.models.${measure}.`), (m) => [measure, m] as const))
+
+/** A report's results parsed and its inline threshold models validated: the work that needs no database. */
+export interface PreparedReport {
+  readonly adapter: AdapterName
+  readonly iterations: ReadonlyArray<Bmf>
+  readonly models: ReadonlyArray<readonly [string, Model]>
+}
+
+/**
+ * Parses a report's results (with the size limit) and validates its models before any write transaction, so that
+ * a caller holding one (`POST /v0/run`) spends it on writes only. A failure stores nothing.
+ */
+export const prepare = (input: Pick<ReportInput, "adapter" | "average" | "fold" | "results" | "thresholds">) =>
+  Effect.gen(function*() {
+    const { adapter, iterations } = yield* parseReportResults(input)
+    const models = yield* validateModels(input.thresholds?.models)
+    return { adapter, iterations, models } satisfies PreparedReport as PreparedReport
+  })
 
 const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -196,17 +252,18 @@ const make = Effect.gen(function*() {
       // report_benchmark rows, one per distinct benchmark of the iteration, in benchmark order: they append to the
       // (report_id, benchmark_id, iteration) index.
       const distinctBenchmarkIds = [...new Set(Array.from(benchmarkRows.values(), (row) => row.id))].sort((a, b) => a - b)
-      const reportBenchmarkIds = yield* direct.inTransaction("report_benchmark rows", (prepare) => {
-        const first = maxId(prepare, "report_benchmark") + 1
-        const ids = new Map<number, number>()
-        const values: Array<number> = []
-        for (const [j, benchmarkId] of distinctBenchmarkIds.entries()) {
-          ids.set(benchmarkId, first + j)
-          values.push(first + j, it.reportId, it.iteration, benchmarkId)
-        }
-        insertRows(prepare, "report_benchmark", ["id", "report_id", "iteration", "benchmark_id"], values)
-        return ids
-      })
+      const reportBenchmarkIds = new Map<number, number>()
+      for (const chunk of chunksOf(distinctBenchmarkIds, ROWS_PER_CHUNK)) {
+        yield* direct.inTransaction("report_benchmark rows", (prepare) => {
+          const first = maxId(prepare, "report_benchmark") + 1
+          const values: Array<number> = []
+          for (const [j, benchmarkId] of chunk.entries()) {
+            reportBenchmarkIds.set(benchmarkId, first + j)
+            values.push(first + j, it.reportId, it.iteration, benchmarkId)
+          }
+          insertRows(prepare, "report_benchmark", ["id", "report_id", "iteration", "benchmark_id"], values)
+        })
+      }
 
       // metrics grouped by measure, each group judged against one bulk history read
       const byMeasure = new Map<number, { readonly measure: MeasureRow; readonly pending: Array<Pending> }>()
@@ -249,7 +306,7 @@ const make = Effect.gen(function*() {
             point: { version: it.version, start: it.startTime, iteration: it.iteration, value: p.value.value }
           })
         }
-        yield* writeMetrics(measureId, detector, pending, histories, it.now)
+        for (const chunk of chunksOf(pending, ROWS_PER_CHUNK)) yield* writeMetrics(measureId, detector, chunk, histories, it.now)
       }
     })
 
@@ -449,10 +506,9 @@ const make = Effect.gen(function*() {
    * benchmarks, metrics, boundaries and alerts, all in one write transaction. Returns the report id; a repeated
    * idempotency key returns the first report unchanged.
    */
-  const ingest = (input: ReportInput) =>
+  const ingest = (input: ReportInput, parsed?: PreparedReport) =>
     Effect.gen(function*() {
-      const { adapter, iterations } = yield* parseReportResults(input)
-      const models = yield* validateModels(input.thresholds?.models)
+      const { adapter, iterations, models } = parsed ?? (yield* prepare(input))
 
       const write = (staged: Staged) => Effect.gen(function*() {
         if (input.idempotencyKey !== undefined && input.idempotencyKey !== null) {
@@ -487,6 +543,7 @@ const make = Effect.gen(function*() {
           uuid: yield* newUuid,
           idempotency_key: input.idempotencyKey ?? null,
           user_id: input.userId ?? null,
+          source_ip: input.sourceIp ?? null,
           project_id: input.projectId,
           head_id: headId,
           version_id: version.id,
@@ -534,7 +591,8 @@ const make = Effect.gen(function*() {
     Effect.zipRight(sql`DELETE FROM report WHERE id = ${reportId}`, seriesHistory.invalidate)
 
   return {
-    ingest: (input: ReportInput) => PersistenceError.refail(ingest(input)),
+    prepare,
+    ingest: (input: ReportInput, parsed?: PreparedReport) => PersistenceError.refail(ingest(input, parsed)),
     remove: (reportId: number) => PersistenceError.refail(remove(reportId)),
     // Generic in what it writes alongside, so refailed by hand rather than by refailService.
     ingestInto: <E, R>(...args: Parameters<typeof ingestInto<E, R>>) => PersistenceError.refail(ingestInto(...args))

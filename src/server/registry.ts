@@ -69,9 +69,14 @@ const authorize = (request: Request, name: string, action: RegistryAction) =>
       : Option.some(yield* tokens.verify(token).pipe(Effect.mapError((e) => unauthorized(`invalid token: ${e.reason}`))))
     const project = yield* registry.findProject(name).pipe(Effect.orDie)
     if (Option.isSome(claims)) {
-      if (Option.isNone(project)) return yield* Effect.fail(ociError("NAME_UNKNOWN", 404, `repository ${name} is not known`))
+      const unknown = ociError("NAME_UNKNOWN", 404, `repository ${name} is not known`)
+      if (Option.isNone(project)) return yield* Effect.fail(unknown)
       if (grants(claims.value, project.value.uuid, action)) return project.value
       if (action === "pull" && project.value.visibility === "public") return project.value
+      // A private repository the token may not even pull is answered as if it did not exist: a 403 told a
+      // stranger that it does.
+      const visible = project.value.visibility === "public" || grants(claims.value, project.value.uuid, "pull")
+      if (!visible) return yield* Effect.fail(unknown)
       return yield* Effect.fail(ociError("DENIED", 403, `token does not grant ${action} on ${name}`))
     }
     if (Option.isSome(project) && action === "pull" && project.value.visibility === "public") return project.value
@@ -231,7 +236,9 @@ const uploads = (request: Request, name: string, id: string) =>
         yield* registry.linkBlob(project.id, info.digest, info.size).pipe(Effect.orDie)
         return blobCreated(name, info.digest)
       }
-      const session = yield* store.beginUpload(owner).pipe(
+      const token = bearerToken(request)
+      const subject = token === undefined ? Option.none() : Option.map(yield* Effect.option(tokens.verify(token)), (c) => c.sub)
+      const session = yield* store.beginUpload(owner, Option.getOrUndefined(subject)).pipe(
         Effect.catchTag("BlobStoreIoError", Effect.die),
         Effect.mapError((e) => blobFailure(e))
       )

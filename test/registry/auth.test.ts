@@ -103,8 +103,33 @@ describe("registry auth: the docker token flow", () => {
 
       expect((await fetch(`${r.url}/v2/closed/blobs/${sha256("x")}`, { headers: bearer(minted.token) })).status).toBe(200)
       expect((await fetch(`${r.url}/v2/${project.uuid}/blobs/${sha256("x")}`, { headers: bearer(minted.token) })).status).toBe(200)
-      expect((await fetch(`${r.url}/v2/elsewhere/blobs/${sha256("x")}`, { headers: bearer(minted.token) })).status).toBe(403)
+      // another private project is unknown to this token (a 403 would say it exists)
+      expect((await fetch(`${r.url}/v2/elsewhere/blobs/${sha256("x")}`, { headers: bearer(minted.token) })).status).toBe(404)
       expect((await upload(r, "closed", bearer(minted.token))).status).toBe(403)
+    }))
+
+  it.scopedLive("answers 404 NAME_UNKNOWN, as for a missing repository, to a token that may not see a private one", () =>
+    withRegistry(async (r) => {
+      const closed = await r.project("closed", "private")
+      const owner = (await fetchToken(r.url, "repository:closed:pull,push", r.key)).token
+      expect((await upload(r, "closed", bearer(owner))).status).toBe(201)
+      const anonymous = (await fetchToken(r.url, "repository:closed:pull,push")).token
+      const otherUser = (await Effect.runPromise(
+        tokensOf(r).mint({ aud: "OciAuth", sub: "user:someone-else", access: [] }, 300)
+      )).token
+      for (const token of [anonymous, otherUser]) {
+        for (const path of [`closed/blobs/${sha256("x")}`, "closed/manifests/v1", "closed/tags/list", `${closed.uuid}/tags/list`]) {
+          const response = await fetch(`${r.url}/v2/${path}`, { headers: bearer(token) })
+          expect(response.status, path).toBe(404)
+          expect(await ociCode(response)).toBe("NAME_UNKNOWN")
+        }
+        const push = await upload(r, "closed", bearer(token))
+        expect(push.status).toBe(404)
+        expect(await ociCode(push)).toBe("NAME_UNKNOWN")
+        const missing = await fetch(`${r.url}/v2/nowhere/tags/list`, { headers: bearer(token) })
+        expect(missing.status).toBe(404)
+        expect(await ociCode(missing)).toBe("NAME_UNKNOWN")
+      }
     }))
 
   it.scopedLive("rejects expired and tampered tokens with 401", () =>

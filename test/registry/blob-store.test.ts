@@ -87,6 +87,33 @@ describe("BlobStore", () => {
         expect((yield* store.beginUpload("p")).size).toBe(0)
       })))
 
+  it.scoped("caps open upload sessions per user and per repository, not only server-wide", () => {
+    const root = mkdtempSync(join(tmpdir(), "bencher-blobs-"))
+    return Effect.gen(function*() {
+      const store = yield* BlobStore
+      // one user's idle sessions (across repositories) stop at the per-user cap
+      for (let i = 0; i < 2; i++) yield* store.beginUpload(`project-${i}`, "user:greedy")
+      const greedy = yield* Effect.flip(store.beginUpload("project-3", "user:greedy"))
+      expect(greedy._tag).toBe("UploadLimitReached")
+      expect(greedy.message).toContain("for this user")
+      // everyone else can still upload; one repository's sessions stop at the per-repository cap
+      for (let i = 0; i < 3; i++) yield* store.beginUpload("shared", `user:${i}`)
+      const crowded = yield* Effect.flip(store.beginUpload("shared", "user:late"))
+      expect(crowded.message).toContain("for this repository")
+      expect((yield* store.beginUpload("quiet", "user:late")).size).toBe(0)
+    }).pipe(Effect.provide(BlobStore.layer({ root, maxUploadSessions: 100, maxUploadSessionsPerUser: 2, maxUploadSessionsPerProject: 3 })))
+  })
+
+  it.scoped("expires idle upload sessions within minutes by default", () => {
+    const root = mkdtempSync(join(tmpdir(), "bencher-blobs-"))
+    return Effect.gen(function*() {
+      const store = yield* BlobStore
+      const idle = yield* store.beginUpload("p", "user:a")
+      yield* TestClock.adjust("6 minutes")
+      expect((yield* Effect.flip(store.uploadStatus(idle.id, "p")))._tag).toBe("UploadNotFound")
+    }).pipe(Effect.provide(BlobStore.layer({ root })))
+  })
+
   it.scoped("expires upload sessions left idle longer than the TTL", () =>
     withStore((store, root) =>
       Effect.gen(function*() {

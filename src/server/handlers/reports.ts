@@ -2,7 +2,7 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Effect } from "effect"
 import { BencherApi } from "../../api/index.js"
 import { BadRequest, NotFound } from "../../domain/errors.js"
-import { submitRun } from "../../runs/submit.js"
+import { submitRunResponse } from "../../runs/submit.js"
 import { Branches } from "../../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../../projects/dimension-services.js"
 import type { ProjectRow } from "../../projects/rows.js"
@@ -15,7 +15,7 @@ import { Thresholds } from "../../thresholds/thresholds.js"
 import { bodyField, projectWith } from "./support.js"
 
 export const RunHandlersLive = HttpApiBuilder.group(BencherApi, "run", (handlers) =>
-  handlers.handle("run", ({ payload }) => submitRun(payload)))
+  handlers.handle("run", ({ payload }) => submitRunResponse(payload)))
 
 export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (handlers) =>
   Effect.gen(function*() {
