@@ -28,3 +28,5 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 export const MAX_JSON_DEPTH = 128
 export const DEFAULT_START_POINT_MAX_VERSIONS = 255
 export const MAX_ITERATIONS = 255
+/** Largest image a runner downloads unless told otherwise (`--max-download-size`). */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024
