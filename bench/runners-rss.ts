@@ -16,7 +16,7 @@ const rssMib = (pid: number) => {
 }
 
 const program = Effect.scoped(Effect.gen(function*() {
-  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" })
+  execFileSync(process.execPath, ["scripts/bundle.mjs"], { stdio: "inherit" })
   const dir = mkdtempSync(join(tmpdir(), "bencher-rss-"))
   const db = join(dir, "bencher.db")
   // Specs and runners are admin routes: the server writes its first-run admin key here.

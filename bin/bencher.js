@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (`npm run build` produces dist/).
+// Runs the bundled CLI (`npm run build` produces dist/main.js and the chunks it loads on demand).
 import "../dist/main.js"

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run parity`: Bencher's CLI commands, `bencher run` flags and REST operations beside ours, with `N of M` for each.
 // Bencher's side: test/fixtures/bencher-cli.json (its CLI parser, source noted in the file) and
-// test/fixtures/bencher-openapi.json (its OpenAPI document). Ours: the command tree of dist/app/cli.js, walked through
-// @effect/cli's descriptors, and `OpenApi.fromApi(BencherApi)` of dist/api/index.js. Run `npm run build` first.
+// test/fixtures/bencher-openapi.json (its OpenAPI document). Ours: the command tree of src/app/cli.ts, walked through
+// @effect/cli's descriptors, and `OpenApi.fromApi(BencherApi)` of src/api/index.ts, loaded through tsx (`node --import tsx`).
 // `--missing` prints only what we lack; `--json` prints the figures as JSON.
 import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
@@ -18,11 +18,11 @@ const bencherOpenApi = readJson("test", "fixtures", "bencher-openapi.json")
 
 let cli, api, OpenApi
 try {
-  cli = await import(pathToFileURL(fromRoot("dist", "app", "cli.js")).href)
-  api = await import(pathToFileURL(fromRoot("dist", "api", "index.js")).href)
+  cli = await import(pathToFileURL(fromRoot("src", "app", "cli.ts")).href)
+  api = await import(pathToFileURL(fromRoot("src", "api", "index.ts")).href)
   ;({ OpenApi } = await import("@effect/platform"))
 } catch (e) {
-  console.error(`parity: cannot load dist/ (run npm run build first): ${e.message}`)
+  console.error(`parity: cannot load src/ (run it as npm run parity, which loads TypeScript through tsx): ${e.message}`)
   process.exit(2)
 }
 

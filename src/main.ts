@@ -1,29 +1,11 @@
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect, Exit } from "effect"
-import { exitCodeOfCause, reportFailure } from "./cli/failure.js"
-import { cli } from "./app/cli.js"
+import { version } from "./version.js"
 
-const program = cli(process.argv).pipe(reportFailure, Effect.provide(NodeContext.layer))
-
-/**
- * Exits as soon as the command is done, once stdout and stderr are flushed, instead of waiting for idle sockets
- * (keep-alive connections, a WebSocket's close handshake) to wind down: `bencher run --image` should end the
- * moment its report is printed.
- */
-const flushThenExit = (code: number) => {
-  let pending = 2
-  const done = () => {
-    if (--pending === 0) process.exit(code)
-  }
-  process.stdout.write("", done)
-  process.stderr.write("", done)
+// The entry point. `bencher --version` answers here, before anything else loads: Effect and the command tree
+// take several times as long to load as Node takes to start. Everything else runs the command tree (src/app/main.ts).
+const args = process.argv.slice(2)
+if (args.length === 1 && args[0] === "--version") {
+  // The same bytes as @effect/cli's own --version.
+  process.stdout.write(`${version}\n\n`)
+} else {
+  void import("./app/main.js")
 }
-
-NodeRuntime.runMain(program, {
-  disableErrorReporting: true,
-  teardown: (exit, onExit) => {
-    const code = Exit.isSuccess(exit) ? 0 : exitCodeOfCause(exit.cause)
-    onExit(code)
-    flushThenExit(code)
-  }
-})

@@ -1,4 +1,5 @@
 import { Command } from "@effect/cli"
+import { Effect } from "effect"
 import { adapterCommand } from "../cli/adapter.js"
 import { imageCommand } from "../cli/image.js"
 import { jobCommand, runnerClientCommands, specCommand } from "../cli/jobs.js"
@@ -12,10 +13,32 @@ import { alertCommand, metricCommand, reportCommand, thresholdCommand } from "..
 import { runCommand } from "../cli/run.js"
 import { userCommand } from "../cli/user.js"
 import { version } from "../version.js"
-import { runnerRunCommand } from "./commands/runner-run.js"
-import { runnerUpCommand } from "./commands/runner-up.js"
-import { serverCommand } from "./commands/server.js"
-import { upCommand } from "./commands/up.js"
+import { runnerRunOptions, runnerUpOptions, serverOptions, upOptions } from "./commands/options.js"
+
+/**
+ * A handler loaded when its command is chosen: the tree below declares the host commands from their flags alone,
+ * so `bencher run` or `bencher --help` never load the server, the store, SQLite or the runner.
+ */
+const load = <M, A, E, R>(module: () => Promise<M>, handler: (m: M) => (a: A) => Effect.Effect<void, E, R>) => (a: A) =>
+  Effect.flatMap(Effect.promise(module), (m) => handler(m)(a))
+
+const serverCommand = Command.make("server", serverOptions, load(() => import("./commands/server.js"), (m) => m.server)).pipe(
+  Command.withDescription("Run the API server on the embedded SQLite store")
+)
+
+const upCommand = Command.make("up", upOptions, load(() => import("./commands/up.js"), (m) => m.up)).pipe(
+  Command.withDescription("Run the server and a co-located runner in one process (the quick start)")
+)
+
+/** `bencher runner run`: one image, locally, without a server. */
+const runnerRunCommand = Command.make("run", runnerRunOptions, load(() => import("./commands/runner-run.js"), (m) => m.runnerRun)).pipe(
+  Command.withDescription("Execute one image locally, without a server, and print its iteration results")
+)
+
+/** `bencher runner up`: claim, run and report jobs until SIGTERM. */
+const runnerUpCommand = Command.make("up", runnerUpOptions, load(() => import("./commands/runner-up.js"), (m) => m.runnerUp)).pipe(
+  Command.withDescription("Connect to a server and run its jobs: long-poll claims, heartbeats, results resent after reconnects")
+)
 
 /** `bencher runner`: the client commands (admin) and the host ones that run a runner or one image here. */
 const runnerCommand = Command.make("runner").pipe(

@@ -1,8 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Config, Console, Effect, Option, Schema } from "effect"
 import { join } from "node:path"
-import { pushLayout } from "../image/client.js"
-import { buildImage, isLayout, layoutFromDockerArchive } from "../image/layout.js"
 import { isResourceId } from "../domain/ids.js"
 import { parseImageName } from "../oci/index.js"
 import { baseUrlOf, DEFAULT_HOST } from "./backend.js"
@@ -41,14 +39,14 @@ const push = (options: { host: string; key: Option.Option<string>; layout: strin
   Effect.gen(function*() {
     const hint = Option.isNone(options.key) ? " (pushing needs a key: pass --key or set BENCHER_API_KEY)" : ""
     const result = yield* attempt(`push failed${hint}`, () =>
-      pushLayout({
+      import("../image/client.js").then(({ pushLayout }) => pushLayout({
         host: baseUrlOf(options.host),
         key: Option.getOrUndefined(options.key),
         repository: options.repository,
         layout: options.layout,
         tag: options.tag,
         sourceTag: options.sourceTag
-      }))
+      })))
     yield* Console.log(
       `pushed ${options.repository}:${options.tag}@${result.digest} (${result.uploaded} blobs uploaded, ${result.skipped} already present)`
     )
@@ -63,9 +61,9 @@ const pushCommand = Command.make("push", {
 }, ({ source, image, host, key }) =>
   Effect.gen(function*() {
     const { repository, tag } = yield* target(image)
-    const layout = (yield* attempt("cannot read source", () => isLayout(source)))
+    const layout = (yield* attempt("cannot read source", () => import("../image/layout.js").then(({ isLayout }) => isLayout(source))))
       ? { layout: source, tag: undefined }
-      : yield* attempt(`cannot read ${source} as a docker archive`, () => layoutFromDockerArchive(source))
+      : yield* attempt(`cannot read ${source} as a docker archive`, () => import("../image/layout.js").then(({ layoutFromDockerArchive }) => layoutFromDockerArchive(source)))
     yield* push({ host, key, layout: layout.layout, sourceTag: layout.tag ?? tag, repository, tag })
   })).pipe(Command.withDescription("Push an OCI layout folder or a `docker save` archive to the server's registry"))
 
@@ -97,7 +95,7 @@ const buildCommand = Command.make("build", {
     if (badEnv !== undefined) return yield* Effect.fail(new ImageCommandError({ message: `--env ${badEnv} is not K=V` }))
     const output = Option.getOrElse(options.output, () => join(".bencher", "images", repository))
     const built = yield* attempt("build failed", () =>
-      buildImage({
+      import("../image/layout.js").then(({ buildImage }) => buildImage({
         context: options.context,
         entrypoint: options.entrypoint,
         cmd: options.cmd,
@@ -106,7 +104,7 @@ const buildCommand = Command.make("build", {
         tag,
         output,
         ...Option.match(options.arch, { onNone: () => ({}), onSome: (architecture) => ({ architecture }) })
-      }))
+      })))
     yield* Console.log(`built ${repository}:${tag}@${built.digest} in ${output}`)
     if (options.push) {
       yield* push({ host: options.host, key: options.key, layout: output, sourceTag: tag, repository, tag })

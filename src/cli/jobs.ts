@@ -3,10 +3,8 @@ import { Console, Duration, Effect, Option, Redacted } from "effect"
 import type { JsonJob } from "../domain/job.js"
 import { Architecture, OperatingSystem, Sandbox } from "../domain/spec.js"
 import { baseUrlOf, clientOptions, connect, printJson } from "./backend.js"
-import { followAndReport, printRemoteReport } from "./follow/remote.js"
 import { reportFormats } from "./render/index.js"
 import { DEFAULT_JOB_TIMEOUT_SECONDS } from "./run/remote.js"
-import { streamEnabled } from "./run/remote-run.js"
 
 const project = Options.text("project").pipe(Options.withDescription("Project uuid or slug"))
 const jobArg = Args.text({ name: "job" }).pipe(Args.withDescription("Job uuid"))
@@ -73,6 +71,9 @@ const jobView = Command.make("view", {
       job: o.job
     }
     const iterations = (yield* view(o.project, o.job)).config?.iter ?? 1
+    // Following loads the live job stream's client (RPC over a WebSocket) only when asked for.
+    const { followAndReport, printRemoteReport } = yield* Effect.promise(() => import("./follow/remote.js"))
+    const { streamEnabled } = yield* Effect.promise(() => import("./run/remote-run.js"))
     const report = yield* followAndReport({
       viewJob: view,
       viewReport: (projectRef, report) => client.reports.view({ path: { project: projectRef, report } }),

@@ -13,7 +13,6 @@ import { alertCount } from "./render/rows.js"
 import { remoteJob } from "./run/remote.js"
 import { type RunOptions, runOptions } from "./run/options.js"
 import { validateNewRun } from "./run/validate.js"
-import { runRemote } from "./run/remote-run.js"
 import { type CiSettings, planCi, postCi } from "./ci/index.js"
 import { unknownFlagMessage, unknownFlagOf } from "./run/flags.js"
 import { UnknownRunFlag } from "./run/errors.js"
@@ -101,7 +100,11 @@ export const runCommand = Command.make("run", runOptions, (options) =>
     // With --quiet the CI notes are not printed; warnings about failures to post always are.
     const ciSay = options.quiet ? () => {} : (line: string) => void process.stderr.write(line + "\n")
     const ciPlan = options.dryRun ? undefined : yield* planCi(ciSettingsOf(options), process.env, ciSay)
-    if (job !== undefined) return yield* runRemote(options, { backend, project, thresholds, startPoint, job, ciPlan, ciSay })
+    // A remote run loads the job stream's client (RPC over a WebSocket) only when asked for.
+    if (job !== undefined) {
+      const { runRemote } = yield* Effect.promise(() => import("./run/remote-run.js"))
+      return yield* runRemote(options, { backend, project, thresholds, startPoint, job, ciPlan, ciSay })
+    }
     const envCommand = yield* envText("BENCHER_CMD").pipe(Config.option, Effect.orElseSucceed(() => Option.none<string>()))
     const args = options.command.length > 0 ? options.command : Option.match(envCommand, { onNone: () => [], onSome: (c) => [c] })
     const command = benchCommand(args, { exec: options.exec, shell: options.shell, flag: options.shellFlag })

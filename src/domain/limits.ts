@@ -33,3 +33,5 @@ export const MAX_ITERATIONS = 255
  * each a metric row and maybe a boundary and an alert). A larger report is a 400 naming this limit.
  */
 export const MAX_REPORT_BENCHMARKS_X_MEASURES = 100_000
+/** Largest image a runner downloads unless told otherwise (`--max-download-size`). */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024

@@ -3,17 +3,17 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { repoRoot } from "../helpers/process.js"
 
-// `npm run parity` over the built tree: it loads, counts Bencher's 117 commands and 138 REST operations, and finds the
+// `npm run parity` over the source tree: it loads, counts Bencher's 117 commands and 138 REST operations, and finds the
 // resource commands of src/cli/resources.
 
 describe("npm run parity", () => {
   it("prints N of M for commands, run flags and REST operations", () => {
     const script = join(repoRoot, "scripts", "parity.mjs")
-    const figures = JSON.parse(execFileSync(process.execPath, [script, "--json"], { cwd: repoRoot, encoding: "utf8" }))
+    const figures = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script, "--json"], { cwd: repoRoot, encoding: "utf8" }))
     expect(figures.commands.of).toBe(117)
     expect(figures.operations.of).toBe(138)
     expect(figures.runFlags.have).toBeGreaterThan(40)
-    const text = execFileSync(process.execPath, [script, "--missing"], { cwd: repoRoot, encoding: "utf8" })
+    const text = execFileSync(process.execPath, ["--import", "tsx", script, "--missing"], { cwd: repoRoot, encoding: "utf8" })
     for (const command of [
       "branch list",
       "threshold update",

@@ -1,34 +1,11 @@
-import { Command, Options } from "@effect/cli"
-import { Config, Effect, Option, Redacted } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import { join, resolve } from "node:path"
 import { runRunnerUntilInterrupted } from "../../runner/daemon.js"
 import type { Executor, ExecutorKind } from "../../runner/executors/executor.js"
 import { selectExecutor } from "../../runner/executors/select.js"
 import { withRunnerHome } from "../../runner/orphans.js"
-import { defaultCacheDir, executorOptions, stderrLogger } from "./runner-run.js"
-
-export const DEFAULT_RUNNER_HOST = "http://localhost:61016"
-
-/** Flags of `bencher runner up` beyond the connection: what `bencher up` reuses for its co-located runner. */
-export const runnerLoopOptions = {
-  ...executorOptions,
-  maxJobs: Options.integer("max-jobs").pipe(Options.withDescription("Jobs run at once"), Options.withDefault(1)),
-  pollTimeout: Options.integer("poll-timeout").pipe(
-    Options.withDescription("Seconds a claim waits for a job (long poll, 1..900)"),
-    Options.withDefault(30)
-  ),
-  gracePeriod: Options.integer("grace-period").pipe(
-    Options.withDescription("On SIGTERM, seconds a running job may still take before it is canceled"),
-    Options.withDefault(30)
-  ),
-  spoolDir: Options.text("spool-dir").pipe(
-    Options.withDescription("Where outcomes wait until the server acknowledges them (default <cache-dir>/spool)"),
-    Options.withFallbackConfig(Config.string("BENCHER_RUNNER_SPOOL")),
-    Options.optional
-  )
-}
-
-type LoopFlags = Command.Command.ParseConfig<typeof runnerLoopOptions>
+import { defaultCacheDir, type LoopFlags, type RunnerUpOptions } from "./options.js"
+import { stderrLogger } from "./runner-run.js"
 
 export const executorFromFlags = (o: LoopFlags) =>
   selectExecutor({
@@ -60,26 +37,9 @@ export const runnerUpWith = (o: LoopFlags, host: string, key: string, executor: 
     }))
   })
 
-const upOptions = {
-  ...runnerLoopOptions,
-  host: Options.text("host").pipe(
-    Options.withDescription("Server URL (env BENCHER_HOST)"),
-    Options.withFallbackConfig(Config.string("BENCHER_HOST")),
-    Options.withDefault(DEFAULT_RUNNER_HOST)
-  ),
-  key: Options.redacted("key").pipe(
-    Options.withDescription("Runner key bencher_runner_... (env BENCHER_RUNNER_KEY)"),
-    Options.withFallbackConfig(Config.redacted("BENCHER_RUNNER_KEY"))
-  ),
-  runner: Options.text("runner").pipe(
-    Options.withDescription("The runner's slug or uuid, for the logs (env BENCHER_RUNNER); the key identifies it"),
-    Options.withFallbackConfig(Config.string("BENCHER_RUNNER")),
-    Options.optional
-  )
-}
 
-/** `bencher runner up`: claim, run and report jobs until SIGTERM (mounted under `bencher runner`). */
-export const runnerUpCommand = Command.make("up", upOptions, (o) =>
+/** `bencher runner up`: the handler, loaded when the command is chosen (src/app/cli.ts declares it). */
+export const runnerUp = (o: RunnerUpOptions) =>
   Effect.gen(function*() {
     const host = o.host.includes("://") ? o.host : `http://${o.host}`
     yield* Option.match(o.runner, {
@@ -87,6 +47,4 @@ export const runnerUpCommand = Command.make("up", upOptions, (o) =>
       onSome: (runner) => Effect.logInfo(`runner ${runner}`)
     })
     yield* runnerUpWith(o, host, Redacted.value(o.key), yield* executorFromFlags(o))
-  }).pipe(Effect.provide(stderrLogger))).pipe(
-    Command.withDescription("Connect to a server and run its jobs: long-poll claims, heartbeats, results resent after reconnects")
-  )
+  }).pipe(Effect.provide(stderrLogger))

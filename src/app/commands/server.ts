@@ -1,8 +1,8 @@
-import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
-import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
+import { Console, Effect, Layer, Option, Redacted } from "effect"
 import { AdminBootstrap } from "../../identity/bootstrap.js"
 import { defaultServerConfig, type ServerConfigShape } from "../config.js"
+import type { ServerOptions } from "./options.js"
 import { logListening, ServerLive } from "../server.js"
 
 /** `--host` / BENCHER_HOST may be a bare host or a URL such as http://127.0.0.1:61016 (clients share the variable). */
@@ -15,38 +15,7 @@ export const parseBindHost = (value: string): { readonly host: string; readonly 
   }
 }
 
-export const serverOptions = {
-  host: Options.text("host").pipe(
-    Options.withDescription("Address to listen on (env BENCHER_HOST)"),
-    Options.withFallbackConfig(Config.string("BENCHER_HOST")),
-    Options.optional
-  ),
-  port: Options.integer("port").pipe(
-    Options.withDescription("Port to listen on; 0 picks a free one (env BENCHER_PORT)"),
-    Options.withFallbackConfig(Config.integer("BENCHER_PORT")),
-    Options.optional
-  ),
-  db: Options.text("db").pipe(
-    Options.withDescription("SQLite database file (env BENCHER_DB)"),
-    Options.withFallbackConfig(Config.string("BENCHER_DB")),
-    Options.withDefault(defaultServerConfig.db)
-  ),
-  dataDir: Options.text("data-dir").pipe(
-    Options.withDescription("Folder for registry blobs and job outputs (env BENCHER_DATA_DIR; default bencher-data next to --db)"),
-    Options.withFallbackConfig(Config.string("BENCHER_DATA_DIR")),
-    Options.optional
-  ),
-  maxBodySize: Options.integer("max-body-size").pipe(
-    Options.withDescription("Largest accepted request body in bytes"),
-    Options.withDefault(defaultServerConfig.maxBodyBytes)
-  ),
-  adminKeyFile: Options.text("admin-key-file").pipe(
-    Options.withDescription("On first run (empty database), also write the admin API key to this file (mode 0600)"),
-    Options.optional
-  )
-}
 
-type ServerOptions = Command.Command.ParseConfig<typeof serverOptions>
 
 export const resolveServerConfig = (options: ServerOptions): ServerConfigShape => {
   const bind = Option.map(options.host, parseBindHost)
@@ -81,7 +50,8 @@ export const announceAdminKey = (adminKeyFile: Option.Option<string>) =>
     }
   })
 
-export const serverCommand = Command.make("server", serverOptions, (options) =>
+/** `bencher server`: the handler, loaded when the command is chosen (src/app/cli.ts declares it). */
+export const server = (options: ServerOptions) =>
   Effect.gen(function*() {
     const config = resolveServerConfig(options)
     // The key file is written before the port opens: whoever sees the server answer can read it.
@@ -90,4 +60,4 @@ export const serverCommand = Command.make("server", serverOptions, (options) =>
         Layer.provideMerge(ServerLive(config, { beforeListen: announceAdminKey(options.adminKeyFile) }))
       )
     )
-  })).pipe(Command.withDescription("Run the API server on the embedded SQLite store"))
+  })

@@ -1,4 +1,3 @@
-import { Command } from "@effect/cli"
 import { HttpServer } from "@effect/platform"
 import { Context, Effect, Layer } from "effect"
 import { existsSync } from "node:fs"
@@ -11,8 +10,9 @@ import { Runners } from "../../runners/runners.js"
 import { Specs } from "../../runners/specs.js"
 import { dataDirOf } from "../config.js"
 import { logListening, ServerLive } from "../server.js"
-import { executorFromFlags, runnerLoopOptions, runnerUpWith } from "./runner-up.js"
-import { announceAdminKey, resolveServerConfig, serverOptions } from "./server.js"
+import type { UpOptions } from "./options.js"
+import { executorFromFlags, runnerUpWith } from "./runner-up.js"
+import { announceAdminKey, resolveServerConfig } from "./server.js"
 
 export const LOCAL_RUNNER = "local"
 export const LOCAL_RUNNER_KEY_FILE = "runner-local.key"
@@ -79,8 +79,11 @@ const selfUrl = (address: HttpServer.Address): string => {
   return `http://${reachable}:${address.port}`
 }
 
-/** `bencher up`: the server and one co-located runner in one process, on the embedded SQLite store. */
-export const upCommand = Command.make("up", { ...serverOptions, ...runnerLoopOptions }, (options) =>
+/**
+ * `bencher up`: the server and one co-located runner in one process, on the embedded SQLite store. The handler,
+ * loaded when the command is chosen (src/app/cli.ts declares it).
+ */
+export const up = (options: UpOptions) =>
   Effect.gen(function*() {
     const config = resolveServerConfig(options)
     // The admin key file is written before the port opens (ServerLive's beforeListen).
@@ -97,6 +100,4 @@ export const upCommand = Command.make("up", { ...serverOptions, ...runnerLoopOpt
     const dataDir = dataDirOf(config)
     const key = yield* ensureLocalRunner(dataDir, executor.right).pipe(Effect.provide(context))
     yield* runnerUpWith(options, url, key, executor.right, () => join(dataDir, "runner"))
-  }).pipe(Effect.scoped)).pipe(
-    Command.withDescription("Run the server and a co-located runner in one process (the quick start)")
-  )
+  }).pipe(Effect.scoped)

@@ -1,4 +1,3 @@
-import { Octokit } from "@octokit/rest"
 import { appendFileSync, readFileSync } from "node:fs"
 import type { JsonReport } from "../../domain/report.js"
 import { commentTagHtml, GITHUB_BODY_LIMIT, renderComment, verdictLine } from "../render/comment.js"
@@ -147,6 +146,8 @@ export const postToGitHub = async (
     say("No threshold in this report and --ci-only-thresholds: not posting to GitHub.")
     return problems
   }
+  // Loaded only when there is something to post: Octokit would otherwise be most of what `bencher run` loads.
+  const { Octokit } = await import("@octokit/rest")
   const octokit = new Octokit({
     auth: ctx.token,
     baseUrl: ctx.apiUrl,

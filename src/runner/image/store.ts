@@ -10,8 +10,9 @@ import { type Descriptor, digestHex, digestOf, type ImageReference, isDigest, Me
 import { choosePlatform, decodeConfig, decodeManifest, decodeManifestOrIndex, type ImageManifest } from "./decode.js"
 import { type ImageSource, layoutSource, type RegistryAuth, registrySource } from "./source.js"
 import { unpackLayers } from "./unpack.js"
+import { DEFAULT_MAX_DOWNLOAD_BYTES } from "../../domain/limits.js"
 
-export const DEFAULT_MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024
+export { DEFAULT_MAX_DOWNLOAD_BYTES }
 export const DEFAULT_MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
 
 export interface PullOptions {
