@@ -65,7 +65,9 @@ for (const { name, text } of fixtures) {
   bytes += size
   baselineMs += base
   magicMs += magic
-  console.log(`${name.padEnd(60)} ${adapter.padEnd(22)} magic ${(size / 1e3 / magic).toFixed(0).padStart(5)} MB/s  split ${(size / 1e3 / base).toFixed(0).padStart(5)} MB/s`)
+  console.log(
+    `${name.padEnd(60)} ${adapter.padEnd(22)} magic ${(size / 1e3 / magic).toFixed(0).padStart(5)} MB/s  split ${(size / 1e3 / base).toFixed(0).padStart(5)} MB/s`
+  )
 }
 
 const magicMbPerS = bytes / 1e3 / magicMs

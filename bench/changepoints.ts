@@ -25,8 +25,7 @@ const random = (seed: number) => {
     return s / 4294967296
   }
 }
-const gaussian = (next: () => number) => () =>
-  Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
+const gaussian = (next: () => number) => () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
 
 /** A benchmark's history: regimes of 500–3,000 points at levels ±3–20 % apart, 2 % noise, rare 3× outliers. */
 const steppedSeries = (length: number, seed: number): Array<number> => {
@@ -91,14 +90,18 @@ const series = all.slice(0, POINTS)
 changePoints(series.slice(0, 5_000), OPTIONS)
 appendTimes(series.slice(0, 2_000), series.slice(2_000, 2_200))
 
-const baselineMs = median(Array.from({ length: 21 }, () => time(() => {
-  let sum = 0
-  let squares = 0
-  for (const v of series) sum += v
-  const mean = sum / series.length
-  for (const v of series) squares += (v - mean) ** 2
-  sink += Math.sqrt(squares / series.length)
-})))
+const baselineMs = median(
+  Array.from({ length: 21 }, () =>
+    time(() => {
+      let sum = 0
+      let squares = 0
+      for (const v of series) sum += v
+      const mean = sum / series.length
+      for (const v of series) squares += (v - mean) ** 2
+      sink += Math.sqrt(squares / series.length)
+    })
+  )
+)
 let found = 0
 const fullRuns = Array.from({ length: FULL_RUNS }, () => {
   const wall = time(() => {
@@ -143,29 +146,37 @@ const firstReportMs = reports[0]?.wall ?? Number.NaN
 const reportMs = median(reports.slice(1).map((r) => r.wall))
 const reportCpuMs = median(reports.slice(1).map((r) => r.cpu))
 
-console.log(`full ${fullMs.toFixed(1)} ms (cpu ${fullCpuMs.toFixed(1)} ms) (${found} change points in ${POINTS} points), baseline ${baselineMs.toFixed(3)} ms`)
-console.log(`append median ${appendMs.toFixed(4)} ms, first ${firstAppendMs.toFixed(4)} ms, max ${Math.max(...times).toFixed(4)} ms over ${APPENDS}; agrees with full: ${agrees}`)
-console.log(`pure-noise append median ${noiseAppendMs.toFixed(4)} ms, with a 5 % floor ${unboundedAppendMs.toFixed(4)} ms; 1,000-series report append ${reportMs.toFixed(2)} ms (cpu ${reportCpuMs.toFixed(2)} ms), first after a cold start ${firstReportMs.toFixed(2)} ms (${sink > 0})`)
-console.log(JSON.stringify({
-  points: POINTS,
-  window: OPTIONS.window,
-  max_p_value: OPTIONS.maxPValue,
-  change_points: found,
-  full_ms: round(fullMs),
-  full_cpu_ms: round(fullCpuMs),
-  append_ms: round(appendMs),
-  append_cpu_ms: round(appendCpuMs),
-  append_first_ms: round(firstAppendMs),
-  append_max_ms: round(Math.max(...times)),
-  append_max_cpu_ms: round(Math.max(...cpuTimes)),
-  append_pure_noise_ms: round(noiseAppendMs),
-  append_unbounded_ms: round(unboundedAppendMs),
-  report_1000_series_append_ms: round(reportMs),
-  report_1000_series_append_cpu_ms: round(reportCpuMs),
-  report_1000_series_first_append_ms: round(firstReportMs),
-  baseline_ms: round(baselineMs),
-  full_target_ratio: round(fullMs / 300),
-  append_target_ratio: round(appendMs / 1),
-  agrees,
-  ratio: round(appendMs / fullMs)
-}))
+console.log(
+  `full ${fullMs.toFixed(1)} ms (cpu ${fullCpuMs.toFixed(1)} ms) (${found} change points in ${POINTS} points), baseline ${baselineMs.toFixed(3)} ms`
+)
+console.log(
+  `append median ${appendMs.toFixed(4)} ms, first ${firstAppendMs.toFixed(4)} ms, max ${Math.max(...times).toFixed(4)} ms over ${APPENDS}; agrees with full: ${agrees}`
+)
+console.log(
+  `pure-noise append median ${noiseAppendMs.toFixed(4)} ms, with a 5 % floor ${unboundedAppendMs.toFixed(4)} ms; 1,000-series report append ${reportMs.toFixed(2)} ms (cpu ${reportCpuMs.toFixed(2)} ms), first after a cold start ${firstReportMs.toFixed(2)} ms (${sink > 0})`
+)
+console.log(
+  JSON.stringify({
+    points: POINTS,
+    window: OPTIONS.window,
+    max_p_value: OPTIONS.maxPValue,
+    change_points: found,
+    full_ms: round(fullMs),
+    full_cpu_ms: round(fullCpuMs),
+    append_ms: round(appendMs),
+    append_cpu_ms: round(appendCpuMs),
+    append_first_ms: round(firstAppendMs),
+    append_max_ms: round(Math.max(...times)),
+    append_max_cpu_ms: round(Math.max(...cpuTimes)),
+    append_pure_noise_ms: round(noiseAppendMs),
+    append_unbounded_ms: round(unboundedAppendMs),
+    report_1000_series_append_ms: round(reportMs),
+    report_1000_series_append_cpu_ms: round(reportCpuMs),
+    report_1000_series_first_append_ms: round(firstReportMs),
+    baseline_ms: round(baselineMs),
+    full_target_ratio: round(fullMs / 300),
+    append_target_ratio: round(appendMs / 1),
+    agrees,
+    ratio: round(appendMs / fullMs)
+  })
+)

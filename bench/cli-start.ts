@@ -50,8 +50,22 @@ const timed = (file: string, args: ReadonlyArray<string>, cwd = dir) =>
   })
 
 const adminKeyFile = join(dir, "admin.key")
-const up = spawn(process.execPath, [binPath, "up", "--port", "0", "--db", join(dir, "bencher.db"), "--data-dir", join(dir, "data"),
-  "--admin-key-file", adminKeyFile], { stdio: ["ignore", "pipe", "pipe"] })
+const up = spawn(
+  process.execPath,
+  [
+    binPath,
+    "up",
+    "--port",
+    "0",
+    "--db",
+    join(dir, "bencher.db"),
+    "--data-dir",
+    join(dir, "data"),
+    "--admin-key-file",
+    adminKeyFile
+  ],
+  { stdio: ["ignore", "pipe", "pipe"] }
+)
 
 try {
   // Ready when the server listens and the co-located runner has started, or said why there is none.

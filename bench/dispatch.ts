@@ -24,7 +24,7 @@ const BASELINE_JOBS = 100
 const IDLE_SECONDS = 3
 const ALIGNED_JOBS = 20
 
-const program = Effect.gen(function*() {
+const program = Effect.gen(function* () {
   const counter = yield* makeStatementCounter
   const { url, context } = yield* startBenchServer().pipe(Effect.withTracer(counter.tracer))
   const runners = Context.get(context, Runners)
@@ -33,8 +33,10 @@ const program = Effect.gen(function*() {
   const sql = Context.get(context, SqlClient.SqlClient)
 
   yield* specs.create({ name: "Bench", cpu: 1, memory: 1, disk: 1, fallback: true })
-  const keys = yield* Effect.forEach(Array.from({ length: RUNNERS }, (_, i) => i), (i) =>
-    runners.create({ name: `runner-${i}`, specs: ["bench"] }))
+  const keys = yield* Effect.forEach(
+    Array.from({ length: RUNNERS }, (_, i) => i),
+    (i) => runners.create({ name: `runner-${i}`, specs: ["bench"] })
+  )
 
   // Receipt times (monotonic ms) by job uuid, whichever side (runner or submitter) gets there first.
   const receipts = new Map<string, Deferred.Deferred<number>>()
@@ -47,9 +49,13 @@ const program = Effect.gen(function*() {
     return d
   }
 
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/lib/dispatch-runners.ts", url, ...keys.map((k) => k.key)], {
-    stdio: ["pipe", "pipe", "inherit"]
-  })
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "bench/lib/dispatch-runners.ts", url, ...keys.map((k) => k.key)],
+    {
+      stdio: ["pipe", "pipe", "inherit"]
+    }
+  )
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
   yield* Effect.addFinalizer(() => Effect.sync(() => child.kill()))
   const output = createInterface({ input: child.stdout })
@@ -69,7 +75,7 @@ const program = Effect.gen(function*() {
   let beforeSend = 0
   // `spread`: submit at a random point of the second, so a submission's phase against the pollers' ticks is uniform.
   const measure = (n: number, spread = false) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const fromReturn: Array<number> = []
       const fromSend: Array<number> = []
       const post: Array<number> = []
@@ -99,14 +105,17 @@ const program = Effect.gen(function*() {
   // Baseline: each poller tries one claim query every second. Staggered: phases spread over the second (steady
   // state, 200 polls/s in aggregate); aligned: all runners started together and poll at the same instants.
   const baselineRun = (n: number, staggered: boolean) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const pollers = yield* Effect.forEach(keys, (created) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const runner = yield* runners.authenticate(created.key)
           if (staggered) yield* Effect.sleep(`${yield* Random.nextIntBetween(0, 1000)} millis`)
-          return yield* Effect.gen(function*() {
+          return yield* Effect.gen(function* () {
             const now = yield* Clock.currentTimeMillis
-            const rows = yield* sql<{ uuid: string; id: number }>`UPDATE job SET status = 1, runner_id = ${runner.id}, claimed = ${now},
+            const rows = yield* sql<{
+              uuid: string
+              id: number
+            }>`UPDATE job SET status = 1, runner_id = ${runner.id}, claimed = ${now},
               last_heartbeat = ${now}, modified = ${now}
               WHERE id = (SELECT id FROM job WHERE status = 0
                 AND spec_id IN (SELECT spec_id FROM runner_spec WHERE runner_id = ${runner.id})
@@ -118,7 +127,8 @@ const program = Effect.gen(function*() {
               yield* sql`UPDATE job SET status = 3 WHERE id = ${row.id}`
             }
           }).pipe(Effect.zipRight(Effect.sleep("1 second")), Effect.forever, Effect.orDie)
-        }).pipe(Effect.withTracer(counter.tracer), Effect.fork))
+        }).pipe(Effect.withTracer(counter.tracer), Effect.fork)
+      )
       // The pollers' SQL while nothing arrives, once every phase has started.
       yield* Effect.sleep("1 second")
       const idleBefore = counter.count()
@@ -133,33 +143,35 @@ const program = Effect.gen(function*() {
 
   const p = (xs: ReadonlyArray<number>, q: number) => round(percentile(xs, q))
   const p99 = percentile(ours.fromReturn, 99)
-  console.log(JSON.stringify({
-    bench: "dispatch",
-    runners: RUNNERS,
-    jobs: JOBS,
-    baseline_jobs: BASELINE_JOBS,
-    aligned_baseline_jobs: ALIGNED_JOBS,
-    p50_ms: p(ours.fromReturn, 50),
-    p99_ms: p(ours.fromReturn, 99),
-    p50_from_request_start_ms: p(ours.fromSend, 50),
-    p99_from_request_start_ms: p(ours.fromSend, 99),
-    post_p50_ms: p(ours.post, 50),
-    post_p99_ms: p(ours.post, 99),
-    idle_sql_statements_per_s: round(idleStatements / IDLE_SECONDS),
-    receipts_before_send: beforeSend,
-    baseline_idle_sql_statements_per_s: round(baseline.idleStatementsPerS),
-    baseline_staggered_p50_ms: p(baseline.fromReturn, 50),
-    baseline_staggered_p99_ms: p(baseline.fromReturn, 99),
-    baseline_staggered_p99_from_request_start_ms: p(baseline.fromSend, 99),
-    baseline_aligned_p50_ms: p(aligned.fromReturn, 50),
-    baseline_aligned_p99_ms: p(aligned.fromReturn, 99),
-    // ratio: against the staggered pollers, because that is Bencher's steady state: each runner's 1 s claim loop
-    // starts when it connects, so 200 waiting runners poll 200 times a second in aggregate (aligned is a corner case).
-    // A claim then runs every 5 ms on average, so this baseline's p99 is about the widest gap between 200 random
-    // phases (20-26 ms here, most of it after the POST has returned); the price is 200 SQL statements a second idle.
-    ratio: round(percentile(baseline.fromReturn, 99) / p99, 1),
-    ratio_aligned: round(percentile(aligned.fromReturn, 99) / p99, 1)
-  }))
+  console.log(
+    JSON.stringify({
+      bench: "dispatch",
+      runners: RUNNERS,
+      jobs: JOBS,
+      baseline_jobs: BASELINE_JOBS,
+      aligned_baseline_jobs: ALIGNED_JOBS,
+      p50_ms: p(ours.fromReturn, 50),
+      p99_ms: p(ours.fromReturn, 99),
+      p50_from_request_start_ms: p(ours.fromSend, 50),
+      p99_from_request_start_ms: p(ours.fromSend, 99),
+      post_p50_ms: p(ours.post, 50),
+      post_p99_ms: p(ours.post, 99),
+      idle_sql_statements_per_s: round(idleStatements / IDLE_SECONDS),
+      receipts_before_send: beforeSend,
+      baseline_idle_sql_statements_per_s: round(baseline.idleStatementsPerS),
+      baseline_staggered_p50_ms: p(baseline.fromReturn, 50),
+      baseline_staggered_p99_ms: p(baseline.fromReturn, 99),
+      baseline_staggered_p99_from_request_start_ms: p(baseline.fromSend, 99),
+      baseline_aligned_p50_ms: p(aligned.fromReturn, 50),
+      baseline_aligned_p99_ms: p(aligned.fromReturn, 99),
+      // ratio: against the staggered pollers, because that is Bencher's steady state: each runner's 1 s claim loop
+      // starts when it connects, so 200 waiting runners poll 200 times a second in aggregate (aligned is a corner case).
+      // A claim then runs every 5 ms on average, so this baseline's p99 is about the widest gap between 200 random
+      // phases (20-26 ms here, most of it after the POST has returned); the price is 200 SQL statements a second idle.
+      ratio: round(percentile(baseline.fromReturn, 99) / p99, 1),
+      ratio_aligned: round(percentile(aligned.fromReturn, 99) / p99, 1)
+    })
+  )
 })
 
 Effect.runPromise(Effect.scoped(program)).then(

@@ -45,8 +45,22 @@ const freePort = () =>
 const dir = mkdtempSync(join(tmpdir(), "bench-follow-"))
 const port = await freePort()
 const url = `http://127.0.0.1:${port}`
-const server = spawn(process.execPath, [binPath, "server", "--port", String(port), "--db", join(dir, "bencher.db"),
-  "--data-dir", join(dir, "data"), "--admin-key-file", join(dir, "admin.key")], { stdio: ["ignore", "pipe", "pipe"] })
+const server = spawn(
+  process.execPath,
+  [
+    binPath,
+    "server",
+    "--port",
+    String(port),
+    "--db",
+    join(dir, "bencher.db"),
+    "--data-dir",
+    join(dir, "data"),
+    "--admin-key-file",
+    join(dir, "admin.key")
+  ],
+  { stdio: ["ignore", "pipe", "pipe"] }
+)
 // Ready when it says it listens (a free port can be taken by someone else before the server binds it).
 const listening = new Promise<void>((resolve, reject) => {
   let log = ""
@@ -59,13 +73,26 @@ const listening = new Promise<void>((resolve, reject) => {
   server.once("exit", (code) => reject(new Error(`the server exited (${code}) before listening:\n${log}`)))
 })
 
-const program = Effect.gen(function*() {
+const program = Effect.gen(function* () {
   yield* Effect.promise(() => listening)
   const adminKey = readFileSync(join(dir, "admin.key"), "utf8").trim()
-  yield* json(url, adminKey, "/v0/specs", { name: "Small", cpu: 1, memory: 512 * 1024 * 1024, disk: 1024 * 1024 * 1024, fallback: true })
+  yield* json(url, adminKey, "/v0/specs", {
+    name: "Small",
+    cpu: 1,
+    memory: 512 * 1024 * 1024,
+    disk: 1024 * 1024 * 1024,
+    fallback: true
+  })
   const runner = (yield* json(url, adminKey, "/v0/runners", { name: "Box", specs: ["small"] })).body as { key: string }
   const at = new Date().toISOString()
-  yield* json(url, adminKey, "/v0/run", { project: "proj", start_time: at, end_time: at, results: [bmf(1)], settings: { adapter: "json" }, testbed: "elsewhere" })
+  yield* json(url, adminKey, "/v0/run", {
+    project: "proj",
+    start_time: at,
+    end_time: at,
+    results: [bmf(1)],
+    settings: { adapter: "json" },
+    testbed: "elsewhere"
+  })
   const layout = tempFolder()
   yield* Effect.promise(() => buildTestImage({ output: layout, tag: "v1" }))
   yield* Effect.promise(() => pushLayout({ host: url, repository: "proj", key: adminKey, layout, tag: "v1" }))
@@ -73,10 +100,21 @@ const program = Effect.gen(function*() {
 
   /** One job: the CLI follows it; returns ms from `processed` (server) to the CLI's exit. */
   const sample = (mode: "stream" | "poll") =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const p = spawnBencher(
-        ["run", "--host", url, "--key", adminKey, "--image", "proj:v1", "--project", "proj", ...thresholdFlags,
-          ...(mode === "poll" ? ["--job-poll-interval", String(POLL_SECONDS)] : [])],
+        [
+          "run",
+          "--host",
+          url,
+          "--key",
+          adminKey,
+          "--image",
+          "proj:v1",
+          "--project",
+          "proj",
+          ...thresholdFlags,
+          ...(mode === "poll" ? ["--job-poll-interval", String(POLL_SECONDS)] : [])
+        ],
         { CI: "true", ...(mode === "poll" ? { BENCHER_FOLLOW_STREAM: "false" } : {}) }
       )
       p.child.stdin.end()
@@ -84,7 +122,7 @@ const program = Effect.gen(function*() {
       const [, job] = yield* Effect.promise(() => p.waitFor(/Job ([0-9a-f-]{36}): pending/, 30_000))
       const uuid = job ?? ""
       const delayMs = mode === "poll" ? yield* Random.nextIntBetween(0, POLL_SECONDS * 1000) : 0
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         const rpc = yield* RunnerClient
         yield* claim
         yield* rpc.Running({ job: uuid })
@@ -94,13 +132,16 @@ const program = Effect.gen(function*() {
       const exitAt = yield* Effect.promise(() => exitedAt)
       const code = yield* Effect.promise(() => p.exited)
       if (code !== 0) return yield* Effect.dieMessage(`CLI exited ${code}: ${p.stderr()}`)
-      const view = (yield* json(url, adminKey, `/v0/projects/proj/jobs/${uuid}`)).body as { status: string; modified: string }
+      const view = (yield* json(url, adminKey, `/v0/projects/proj/jobs/${uuid}`)).body as {
+        status: string
+        modified: string
+      }
       if (view.status !== "processed") return yield* Effect.dieMessage(`job ${uuid} is ${view.status}`)
       return exitAt - Date.parse(view.modified)
     }).pipe(Effect.scoped)
 
   const run = (mode: "stream" | "poll", n: number) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const times: Array<number> = []
       for (let i = 0; i < n; i++) {
         const ms = yield* sample(mode)
@@ -115,17 +156,19 @@ const program = Effect.gen(function*() {
   const baseline = yield* run("poll", BASELINE_JOBS)
   const p99 = quantile(stream, 0.99)
   const baselineP99 = quantile(baseline, 0.99)
-  console.log(JSON.stringify({
-    jobs: JOBS,
-    baseline_jobs: BASELINE_JOBS,
-    poll_interval_s: POLL_SECONDS,
-    p50_ms: round(quantile(stream, 0.5)),
-    p99_ms: round(p99),
-    max_ms: round(Math.max(...stream)),
-    baseline_p50_ms: round(quantile(baseline, 0.5)),
-    baseline_p99_ms: round(baselineP99),
-    ratio: round(baselineP99 / p99)
-  }))
+  console.log(
+    JSON.stringify({
+      jobs: JOBS,
+      baseline_jobs: BASELINE_JOBS,
+      poll_interval_s: POLL_SECONDS,
+      p50_ms: round(quantile(stream, 0.5)),
+      p99_ms: round(p99),
+      max_ms: round(Math.max(...stream)),
+      baseline_p50_ms: round(quantile(baseline, 0.5)),
+      baseline_p99_ms: round(baselineP99),
+      ratio: round(baselineP99 / p99)
+    })
+  )
 })
 
 try {

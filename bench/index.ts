@@ -5,7 +5,9 @@ import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
 const here = dirname(fileURLToPath(import.meta.url))
-const available = readdirSync(here).filter((f) => f.endsWith(".ts") && f !== "index.ts").map((f) => f.slice(0, -3))
+const available = readdirSync(here)
+  .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+  .map((f) => f.slice(0, -3))
 const name = process.argv[2]
 if (name === undefined || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name>\navailable: ${available.join(", ")}`)

@@ -53,7 +53,7 @@ const baselineMs: Array<number> = []
 const baselineCpuMs: Array<number> = []
 const floorMs: Array<number> = []
 
-const program = Effect.gen(function*() {
+const program = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const pipeline = yield* ReportPipeline
   yield* sql`INSERT INTO organization (uuid, name, slug, created, modified) VALUES ('00000000-0000-4000-8000-000000000001', 'o', 'o', 0, 0)`
@@ -67,8 +67,12 @@ const program = Effect.gen(function*() {
   raw.pragma("synchronous = NORMAL")
   // Checkpoints stay with the pipeline's connection, so the baseline never pays for copying the pipeline's pages.
   raw.pragma("wal_autocheckpoint = 0")
-  raw.exec("CREATE TABLE raw_metric (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, report_benchmark_id INTEGER NOT NULL, measure_id INTEGER NOT NULL, value REAL NOT NULL, lower_value REAL, upper_value REAL)")
-  const insert = raw.prepare("INSERT INTO raw_metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, ?, ?)")
+  raw.exec(
+    "CREATE TABLE raw_metric (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, report_benchmark_id INTEGER NOT NULL, measure_id INTEGER NOT NULL, value REAL NOT NULL, lower_value REAL, upper_value REAL)"
+  )
+  const insert = raw.prepare(
+    "INSERT INTO raw_metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, ?, ?)"
+  )
   const baseline = (r: number) =>
     raw.transaction(() => {
       for (let b = 0; b < BENCHMARKS; b++) insert.run(crypto.randomUUID(), r * BENCHMARKS + b, 1, 1000 + b, null, null)
@@ -76,19 +80,47 @@ const program = Effect.gen(function*() {
 
   // The floor's rows go to a testbed of their own, so that they never enter the pipeline's threshold history.
   raw.pragma("foreign_keys = ON")
-  raw.exec("INSERT INTO testbed (uuid, project_id, name, slug, created, modified) VALUES ('00000000-0000-4000-8000-0000000000f1', 1, 'floor', 'floor', 0, 0)")
+  raw.exec(
+    "INSERT INTO testbed (uuid, project_id, name, slug, created, modified) VALUES ('00000000-0000-4000-8000-0000000000f1', 1, 'floor', 'floor', 0, 0)"
+  )
   const floorTestbed = Number(raw.prepare("SELECT id FROM testbed WHERE slug = 'floor'").pluck().get())
-  const template = raw.prepare("SELECT head_id, version_id FROM report ORDER BY id DESC LIMIT 1").get() as { head_id: number; version_id: number }
-  const threshold = raw.prepare("SELECT id, model_id, measure_id FROM threshold LIMIT 1").get() as { id: number; model_id: number; measure_id: number }
-  const benchmarkIds = raw.prepare("SELECT id FROM benchmark WHERE project_id = 1 ORDER BY id").pluck().all() as Array<number>
-  const floorReport = raw.prepare("INSERT INTO report (uuid, project_id, head_id, version_id, testbed_id, adapter, start_time, end_time, created) VALUES (?, 1, ?, ?, ?, 0, ?, ?, ?)")
-  const floorReportBenchmark = raw.prepare("INSERT INTO report_benchmark (report_id, iteration, benchmark_id) VALUES (?, 0, ?)")
-  const floorMetric = raw.prepare("INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, NULL, NULL)")
-  const floorBoundary = raw.prepare("INSERT INTO boundary (metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, NULL, ?)")
+  const template = raw.prepare("SELECT head_id, version_id FROM report ORDER BY id DESC LIMIT 1").get() as {
+    head_id: number
+    version_id: number
+  }
+  const threshold = raw.prepare("SELECT id, model_id, measure_id FROM threshold LIMIT 1").get() as {
+    id: number
+    model_id: number
+    measure_id: number
+  }
+  const benchmarkIds = raw
+    .prepare("SELECT id FROM benchmark WHERE project_id = 1 ORDER BY id")
+    .pluck()
+    .all() as Array<number>
+  const floorReport = raw.prepare(
+    "INSERT INTO report (uuid, project_id, head_id, version_id, testbed_id, adapter, start_time, end_time, created) VALUES (?, 1, ?, ?, ?, 0, ?, ?, ?)"
+  )
+  const floorReportBenchmark = raw.prepare(
+    "INSERT INTO report_benchmark (report_id, iteration, benchmark_id) VALUES (?, 0, ?)"
+  )
+  const floorMetric = raw.prepare(
+    "INSERT INTO metric (uuid, report_benchmark_id, measure_id, value, lower_value, upper_value) VALUES (?, ?, ?, ?, NULL, NULL)"
+  )
+  const floorBoundary = raw.prepare(
+    "INSERT INTO boundary (metric_id, threshold_id, model_id, baseline, lower_limit, upper_limit) VALUES (?, ?, ?, ?, NULL, ?)"
+  )
   // Time-ordered uuids, as the pipeline writes them (drawn before the clock starts): the report's, then the metrics'.
   const floor = (uuids: ReadonlyArray<string>) =>
     raw.transaction(() => {
-      const reportId = floorReport.run(uuids[0], template.head_id, template.version_id, floorTestbed, clock, clock, clock).lastInsertRowid
+      const reportId = floorReport.run(
+        uuids[0],
+        template.head_id,
+        template.version_id,
+        floorTestbed,
+        clock,
+        clock,
+        clock
+      ).lastInsertRowid
       const reportBenchmarkIds = benchmarkIds.map((id) => floorReportBenchmark.run(reportId, id).lastInsertRowid)
       for (const [b, id] of reportBenchmarkIds.entries()) {
         const metricId = floorMetric.run(uuids[b + 1], id, threshold.measure_id, 1000 + b).lastInsertRowid
@@ -120,7 +152,15 @@ const program = Effect.gen(function*() {
 })
 
 await Effect.runPromise(
-  program.pipe(Effect.provide(ReportServicesLive.pipe(Layer.provideMerge(IdentityLive), Layer.provideMerge(StoreLive(db, { checkpoints: process.env.CHECKPOINTS === "inline" ? "inline" : "worker" })))), Effect.scoped)
+  program.pipe(
+    Effect.provide(
+      ReportServicesLive.pipe(
+        Layer.provideMerge(IdentityLive),
+        Layer.provideMerge(StoreLive(db, { checkpoints: process.env.CHECKPOINTS === "inline" ? "inline" : "worker" }))
+      )
+    ),
+    Effect.scoped
+  )
 )
 if (process.env.KEEP === undefined) rmSync(dir, { recursive: true, force: true })
 else console.log(`kept ${db}`)
@@ -130,15 +170,19 @@ const b50 = percentile(baselineMs, 0.5)
 console.log(`pipeline per report: ${pipelineMs.map((x) => x.toFixed(1)).join(", ")} ms`)
 console.log(`baseline per report: ${baselineMs.map((x) => x.toFixed(2)).join(", ")} ms`)
 console.log(`schema floor per report: ${floorMs.map((x) => x.toFixed(2)).join(", ")} ms`)
-console.log(`cpu per report: pipeline ${pipelineCpuMs.map((x) => x.toFixed(1)).join(", ")} ms; baseline ${baselineCpuMs.map((x) => x.toFixed(2)).join(", ")} ms`)
-console.log(JSON.stringify({
-  benchmarks: BENCHMARKS,
-  prior_metrics_per_benchmark: PRIOR,
-  pipeline_p50_ms: Number(p50.toFixed(2)),
-  baseline_p50_ms: Number(b50.toFixed(2)),
-  pipeline_cpu_p50_ms: Number(percentile(pipelineCpuMs, 0.5).toFixed(2)),
-  baseline_cpu_p50_ms: Number(percentile(baselineCpuMs, 0.5).toFixed(2)),
-  floor_p50_ms: Number(percentile(floorMs, 0.5).toFixed(2)),
-  floor_ratio: Number((percentile(floorMs, 0.5) / b50).toFixed(2)),
-  ratio: Number((p50 / b50).toFixed(2))
-}))
+console.log(
+  `cpu per report: pipeline ${pipelineCpuMs.map((x) => x.toFixed(1)).join(", ")} ms; baseline ${baselineCpuMs.map((x) => x.toFixed(2)).join(", ")} ms`
+)
+console.log(
+  JSON.stringify({
+    benchmarks: BENCHMARKS,
+    prior_metrics_per_benchmark: PRIOR,
+    pipeline_p50_ms: Number(p50.toFixed(2)),
+    baseline_p50_ms: Number(b50.toFixed(2)),
+    pipeline_cpu_p50_ms: Number(percentile(pipelineCpuMs, 0.5).toFixed(2)),
+    baseline_cpu_p50_ms: Number(percentile(baselineCpuMs, 0.5).toFixed(2)),
+    floor_p50_ms: Number(percentile(floorMs, 0.5).toFixed(2)),
+    floor_ratio: Number((percentile(floorMs, 0.5) / b50).toFixed(2)),
+    ratio: Number((p50 / b50).toFixed(2))
+  })
+)

@@ -30,7 +30,9 @@ const timed = async (f: () => Promise<unknown>) => {
 }
 const countFiles = (dir: string): number =>
   fs.existsSync(dir)
-    ? fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(join(dir, e.name)) : 1), 0)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .reduce((n, e) => n + (e.isDirectory() ? countFiles(join(dir, e.name)) : 1), 0)
     : 0
 
 /**
@@ -38,7 +40,10 @@ const countFiles = (dir: string): number =>
  * is reported too, but it is copy_file_range inside the kernel, bytes never reaching user space.
  */
 const streamCopy = (from: string, to: string) =>
-  pipeline(fs.createReadStream(from, { highWaterMark: 1024 * 1024 }), fs.createWriteStream(to, { highWaterMark: 4 * 1024 * 1024 }))
+  pipeline(
+    fs.createReadStream(from, { highWaterMark: 1024 * 1024 }),
+    fs.createWriteStream(to, { highWaterMark: 4 * 1024 * 1024 })
+  )
 
 /** A layout with one 100 MiB random (incompressible) layer. */
 const makeLayout = async (layout: string) => {
@@ -55,26 +60,45 @@ const makeLayout = async (layout: string) => {
   const layer = `sha256:${hash.digest("hex")}`
   const layerPath = join(layout, "blobs", "sha256", layer.slice(7))
   fs.renameSync(temp, layerPath)
-  const config = await writeBlob(layout, jsonBytes({
-    architecture: "amd64",
-    os: "linux",
-    config: { Entrypoint: ["/bench"] },
-    rootfs: { type: "layers", diff_ids: [layer] }
-  }))
-  const manifest = await writeBlob(layout, jsonBytes({
-    schemaVersion: 2,
-    mediaType: MediaType.ociManifest,
-    config: { mediaType: MediaType.ociConfig, ...config },
-    layers: [{ mediaType: MediaType.ociLayer, digest: layer, size: LAYER_BYTES }]
-  }))
-  await writeIndex(layout, [{ mediaType: MediaType.ociManifest, ...manifest, annotations: { "org.opencontainers.image.ref.name": "v1" } }])
+  const config = await writeBlob(
+    layout,
+    jsonBytes({
+      architecture: "amd64",
+      os: "linux",
+      config: { Entrypoint: ["/bench"] },
+      rootfs: { type: "layers", diff_ids: [layer] }
+    })
+  )
+  const manifest = await writeBlob(
+    layout,
+    jsonBytes({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: { mediaType: MediaType.ociConfig, ...config },
+      layers: [{ mediaType: MediaType.ociLayer, digest: layer, size: LAYER_BYTES }]
+    })
+  )
+  await writeIndex(layout, [
+    { mediaType: MediaType.ociManifest, ...manifest, annotations: { "org.opencontainers.image.ref.name": "v1" } }
+  ])
   return { layer, layerPath }
 }
 
 /** The real server on a fresh database; its first-run admin key (written to --admin-key-file) pushes. */
 const startServer = async (db: string) => {
   const keyFile = join(work, "admin-key")
-  const args = ["--import", "tsx", join(repoRoot, "src", "main.ts"), "server", "--port", "0", "--db", db, "--admin-key-file", keyFile]
+  const args = [
+    "--import",
+    "tsx",
+    join(repoRoot, "src", "main.ts"),
+    "server",
+    "--port",
+    "0",
+    "--db",
+    db,
+    "--admin-key-file",
+    keyFile
+  ]
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"]
@@ -100,9 +124,13 @@ const main = async () => {
   try {
     const sqlite = new Sqlite(db)
     const now = Date.now()
-    const org = sqlite.prepare("INSERT INTO organization (uuid, name, slug, created, modified) VALUES (?, 'bench', 'bench', ?, ?)")
+    const org = sqlite
+      .prepare("INSERT INTO organization (uuid, name, slug, created, modified) VALUES (?, 'bench', 'bench', ?, ?)")
       .run(randomUUID(), now, now)
-    sqlite.prepare("INSERT INTO project (uuid, organization_id, name, slug, visibility, created, modified) VALUES (?, ?, 'bench', 'bench', 0, ?, ?)")
+    sqlite
+      .prepare(
+        "INSERT INTO project (uuid, organization_id, name, slug, visibility, created, modified) VALUES (?, ?, 'bench', 'bench', 0, ?, ?)"
+      )
       .run(randomUUID(), org.lastInsertRowid, now, now)
     sqlite.close()
 
@@ -110,12 +138,16 @@ const main = async () => {
     const { layer, layerPath } = await makeLayout(layout)
     console.log(`image: one ${LAYER_BYTES / 1024 / 1024} MiB layer ${layer}; server ${server.url}`)
 
-    const pushMs = await timed(() => pushLayout({ host: server.url, repository: "bench", key: server.key, layout, tag: "v1" }))
+    const pushMs = await timed(() =>
+      pushLayout({ host: server.url, repository: "bench", key: server.key, layout, tag: "v1" })
+    )
     const blobsDir = join(work, "bencher-data", "blobs")
     const filesAfterFirst = countFiles(blobsDir)
     const second = await pushLayout({ host: server.url, repository: "bench", key: server.key, layout, tag: "v2" })
     const filesAfterSecond = countFiles(blobsDir)
-    console.log(`push: ${mbPerS(LAYER_BYTES, pushMs)} MB/s; second push uploaded ${second.uploaded} blobs, blob files ${filesAfterFirst} -> ${filesAfterSecond}`)
+    console.log(
+      `push: ${mbPerS(LAYER_BYTES, pushMs)} MB/s; second push uploaded ${second.uploaded} blobs, blob files ${filesAfterFirst} -> ${filesAfterSecond}`
+    )
 
     const client = new RegistryClient({ host: server.url, repository: "bench" })
     await client.authenticate(["pull"])
@@ -127,10 +159,12 @@ const main = async () => {
     const kernelCopies: Array<number> = []
     for (let i = 0; i < ROUNDS; i++) {
       const pulled = join(work, `pulled-${i}`)
-      pulls.push(await timed(async () => {
-        await client.getManifest("v1")
-        await client.pullBlob(layer, pulled)
-      }))
+      pulls.push(
+        await timed(async () => {
+          await client.getManifest("v1")
+          await client.pullBlob(layer, pulled)
+        })
+      )
       fs.rmSync(pulled)
       const copied = join(work, `copied-${i}`)
       copies.push(await timed(() => streamCopy(layerPath, copied)))
@@ -144,16 +178,18 @@ const main = async () => {
     }
     const pull = mbPerS(LAYER_BYTES, fastest(pulls))
     const copy = mbPerS(LAYER_BYTES, fastest(copies))
-    console.log(JSON.stringify({
-      image_mib: LAYER_BYTES / 1024 / 1024,
-      push_mb_per_s: mbPerS(LAYER_BYTES, pushMs),
-      pull_mb_per_s: pull,
-      copy_mb_per_s: copy,
-      kernel_copy_mb_per_s: mbPerS(LAYER_BYTES, fastest(kernelCopies)),
-      second_push_uploaded_blobs: second.uploaded,
-      stored_blob_files_after_two_pushes: filesAfterSecond,
-      ratio: Math.round((pull / copy) * 1000) / 1000
-    }))
+    console.log(
+      JSON.stringify({
+        image_mib: LAYER_BYTES / 1024 / 1024,
+        push_mb_per_s: mbPerS(LAYER_BYTES, pushMs),
+        pull_mb_per_s: pull,
+        copy_mb_per_s: copy,
+        kernel_copy_mb_per_s: mbPerS(LAYER_BYTES, fastest(kernelCopies)),
+        second_push_uploaded_blobs: second.uploaded,
+        stored_blob_files_after_two_pushes: filesAfterSecond,
+        ratio: Math.round((pull / copy) * 1000) / 1000
+      })
+    )
   } finally {
     server.stop()
     fs.rmSync(work, { recursive: true, force: true })

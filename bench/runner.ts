@@ -38,7 +38,12 @@ try {
   const directTimes: Array<number> = []
   for (let i = 0; i < JOBS + WARMUP; i++) {
     const started = performance.now()
-    const r = await supervise({ argv: [join(first.rootfs, "bin/busybox"), "true"], env: {}, timeoutMs: 10_000, maxOutputBytes: 1024 })
+    const r = await supervise({
+      argv: [join(first.rootfs, "bin/busybox"), "true"],
+      env: {},
+      timeoutMs: 10_000,
+      maxOutputBytes: 1024
+    })
     if (r.exitCode !== 0) throw new Error("direct run failed")
     if (i >= WARMUP) directTimes.push(performance.now() - started)
   }
@@ -60,14 +65,16 @@ try {
       const started = performance.now()
       const image = await pull()
       if (image.downloadedBytes !== 0) throw new Error("the cached image was downloaded again")
-      const out = await Effect.runPromise(execute({
-        executor,
-        image,
-        imageName: "bench",
-        job: { timeout: 30 },
-        spec: { cpu: 1, memory: 256 * 1024 * 1024 },
-        runner: { scratchRoot: join(work, "scratch") }
-      }))
+      const out = await Effect.runPromise(
+        execute({
+          executor,
+          image,
+          imageName: "bench",
+          job: { timeout: 30 },
+          spec: { cpu: 1, memory: 256 * 1024 * 1024 },
+          runner: { scratchRoot: join(work, "scratch") }
+        })
+      )
       if (out.error !== undefined) throw new Error(`${kind}: ${out.error}`)
       if (i >= WARMUP) times.push(performance.now() - started)
     }
@@ -82,7 +89,9 @@ try {
   result.executor = strongest.kind
   if (available.has("oci")) {
     const e2e = await endToEnd({ jobs: Number(process.env.E2E_JOBS ?? 20), work })
-    console.error(`oci end to end: POST /v0/run -> Completed p50 ${e2e.p50} ms, p99 ${e2e.p99} ms (claimed p50 ${e2e.claimedP50} ms)`)
+    console.error(
+      `oci end to end: POST /v0/run -> Completed p50 ${e2e.p50} ms, p99 ${e2e.p99} ms (claimed p50 ${e2e.claimedP50} ms)`
+    )
     result.e2e_completed_p50_ms = e2e.p50
     result.e2e_completed_p99_ms = e2e.p99
     result.e2e_claimed_p50_ms = e2e.claimedP50

@@ -30,8 +30,21 @@ const round = (n: number, digits = 2) => Number(n.toFixed(digits))
 /** The real server on a fresh database; its first-run admin key (written to --admin-key-file) reports. */
 const startServer = async () => {
   const keyFile = join(work, "admin-key")
-  const args = [...(process.env.SERVER_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""), "--import", "tsx", join(repoRoot, "src", "main.ts"), "server", "--port", "0", "--db", join(work, "bencher.db"),
-    "--data-dir", join(work, "data"), "--admin-key-file", keyFile]
+  const args = [
+    ...(process.env.SERVER_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""),
+    "--import",
+    "tsx",
+    join(repoRoot, "src", "main.ts"),
+    "server",
+    "--port",
+    "0",
+    "--db",
+    join(work, "bencher.db"),
+    "--data-dir",
+    join(work, "data"),
+    "--admin-key-file",
+    keyFile
+  ]
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] })
   if (process.env.SERVER_LOG) child.stderr.on("data", (d: Buffer) => process.stderr.write(d))
   const url = await new Promise<string>((resolve, reject) => {
@@ -129,21 +142,25 @@ const main = async () => {
     const idleP99 = Math.max(percentile(idle, 99), percentile(idleAgain, 99))
     const loadP99 = percentile(load.latencies, 99)
     console.log(`reports of ${BENCHMARKS} benchmarks: ${load.result.map((ms) => ms.toFixed(0)).join(", ")} ms each`)
-    console.log(`idle: ${idle.length} + ${idleAgain.length} polls, p50 ${percentile([...idle, ...idleAgain], 50).toFixed(2)} ms; ` +
-      `load: ${load.latencies.length} polls, p50 ${percentile(load.latencies, 50).toFixed(2)} ms, max ${Math.max(...load.latencies).toFixed(1)} ms`)
-    console.log(JSON.stringify({
-      benchmarks_per_report: BENCHMARKS,
-      reports: REPORTS,
-      report_p50_ms: round(percentile(load.result, 50)),
-      idle_polls: idle.length + idleAgain.length,
-      load_polls: load.latencies.length,
-      idle_p50_ms: round(percentile([...idle, ...idleAgain], 50)),
-      idle_p99_ms: round(idleP99),
-      load_p50_ms: round(percentile(load.latencies, 50)),
-      load_p99_ms: round(loadP99),
-      load_max_ms: round(Math.max(...load.latencies)),
-      ratio: round(loadP99 / idleP99)
-    }))
+    console.log(
+      `idle: ${idle.length} + ${idleAgain.length} polls, p50 ${percentile([...idle, ...idleAgain], 50).toFixed(2)} ms; ` +
+        `load: ${load.latencies.length} polls, p50 ${percentile(load.latencies, 50).toFixed(2)} ms, max ${Math.max(...load.latencies).toFixed(1)} ms`
+    )
+    console.log(
+      JSON.stringify({
+        benchmarks_per_report: BENCHMARKS,
+        reports: REPORTS,
+        report_p50_ms: round(percentile(load.result, 50)),
+        idle_polls: idle.length + idleAgain.length,
+        load_polls: load.latencies.length,
+        idle_p50_ms: round(percentile([...idle, ...idleAgain], 50)),
+        idle_p99_ms: round(idleP99),
+        load_p50_ms: round(percentile(load.latencies, 50)),
+        load_p99_ms: round(loadP99),
+        load_max_ms: round(Math.max(...load.latencies)),
+        ratio: round(loadP99 / idleP99)
+      })
+    )
   } finally {
     server.stop()
     fs.rmSync(work, { recursive: true, force: true })

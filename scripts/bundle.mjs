@@ -23,10 +23,13 @@ const seaNativePlugin = {
   name: "native",
   setup(b) {
     b.onResolve({ filter: /^bindings$/ }, () => ({ path: join(root, "scripts", "bindings-shim.cjs") }))
-    b.onResolve({ filter: new RegExp(`^(${optionalNative.map((s) => s.replace(/[/@.-]/g, "\\$&")).join("|")})$`) }, (args) => ({
-      path: args.path,
-      namespace: "stub"
-    }))
+    b.onResolve(
+      { filter: new RegExp(`^(${optionalNative.map((s) => s.replace(/[/@.-]/g, "\\$&")).join("|")})$`) },
+      (args) => ({
+        path: args.path,
+        namespace: "stub"
+      })
+    )
     b.onLoad({ filter: /.*/, namespace: "stub" }, (args) => ({
       contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled`)})`,
       loader: "js"
@@ -40,7 +43,8 @@ const lazyParsersPlugin = {
   name: "lazy-parsers",
   setup(b) {
     b.onResolve({ filter: /^(yaml|toml|ini)$/ }, (args) =>
-      args.importer.includes(`${"@effect"}/cli/`) ? { path: args.path, namespace: "lazy-parser" } : undefined)
+      args.importer.includes(`${"@effect"}/cli/`) ? { path: args.path, namespace: "lazy-parser" } : undefined
+    )
     b.onLoad({ filter: /.*/, namespace: "lazy-parser" }, (args) => ({
       contents: `export const parse = (text) => require(${JSON.stringify(args.path)}).parse(text)`,
       resolveDir: root,
@@ -88,7 +92,9 @@ if (sea) {
     external: ["better-sqlite3", "yaml", "toml", "ini", ...optionalNative],
     plugins: [lazyParsersPlugin],
     // CommonJS dependencies inside an ES module bundle still call require().
-    banner: { js: `import { createRequire as __bencherRequire } from "node:module";\nconst require = __bencherRequire(import.meta.url);` }
+    banner: {
+      js: `import { createRequire as __bencherRequire } from "node:module";\nconst require = __bencherRequire(import.meta.url);`
+    }
   })
   console.log(`bundled ${join(out, "main.js")}`)
 }

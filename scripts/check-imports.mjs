@@ -8,7 +8,18 @@ import { fileURLToPath } from "node:url"
 /** Code with no IO and no services: tool output parsing, statistics, units, OCI vocabulary, shared wire types. */
 export const PURE = ["adapters", "stats", "units", "oci", "domain", "types", "version.ts"]
 /** One folder per domain: Context.Tag services over the store. */
-export const SERVICES = ["projects", "reports", "thresholds", "jobs", "runners", "registry", "identity", "usage", "ci", "runs"]
+export const SERVICES = [
+  "projects",
+  "reports",
+  "thresholds",
+  "jobs",
+  "runners",
+  "registry",
+  "identity",
+  "usage",
+  "ci",
+  "runs"
+]
 
 /** What each part of src/ may import besides itself. `*` is anything. */
 export const ALLOWED = {
@@ -25,12 +36,17 @@ export const ALLOWED = {
   ...Object.fromEntries(PURE.map((p) => [p, [...PURE]]))
 }
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s*(?:type\s+)?(?:[^"';]*?\sfrom\s*)?["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s*(?:type\s+)?(?:[^"';]*?\sfrom\s*)?["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g
 
 const walk = (dir) =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    return statSync(path).isDirectory() ? walk(path) : /\.(ts|tsx|mts)$/.test(name) && !name.endsWith(".d.ts") ? [path] : []
+    return statSync(path).isDirectory()
+      ? walk(path)
+      : /\.(ts|tsx|mts)$/.test(name) && !name.endsWith(".d.ts")
+        ? [path]
+        : []
   })
 
 /** The part of src/ a file belongs to: its top folder, or its own name for a file at the top. */
@@ -104,7 +120,11 @@ export const checkImports = (root) => {
       const to = partOf(srcDir, target)
       if (to === from) continue
       if (allowed === undefined) {
-        violations.push({ file: relative(root, file), line, message: `${from}/ is not a known part of src/ (add it to scripts/check-imports.mjs)` })
+        violations.push({
+          file: relative(root, file),
+          line,
+          message: `${from}/ is not a known part of src/ (add it to scripts/check-imports.mjs)`
+        })
       } else if (!allowed.includes("*") && !allowed.includes(to)) {
         violations.push({ file: relative(root, file), line, message: `${from}/ may not import ${to}/ (${spec})` })
       }

@@ -20,7 +20,7 @@ export const FAULTS = [
   "nonzero_exit", // job-plan.ts
   "disk_full" // storage-faults.ts
 ] as const
-export type FaultName = typeof FAULTS[number]
+export type FaultName = (typeof FAULTS)[number]
 
 export const isFaultName = (name: string): name is FaultName => (FAULTS as ReadonlyArray<string>).includes(name)
 

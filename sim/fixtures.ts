@@ -58,14 +58,18 @@ export const adapterFixtures = (): ReadonlyArray<AdapterFixture> => {
  * What the report of these results strings must hold, computed with the adapter alone (no database): one entry
  * per (iteration, benchmark, measure). Undefined when the adapter rejects the output.
  */
-export const oracleMetrics = (adapter: AdapterName, results: ReadonlyArray<string>): ReadonlyArray<ExpectedMetric> | undefined => {
+export const oracleMetrics = (
+  adapter: AdapterName,
+  results: ReadonlyArray<string>
+): ReadonlyArray<ExpectedMetric> | undefined => {
   if (results.length === 0) return []
   const parsed = parseResults({ adapter }, results)
   if (Either.isLeft(parsed)) return undefined
   const out: Array<ExpectedMetric> = []
   parsed.right.forEach((bmf, iteration) => {
     for (const [benchmark, measures] of Object.entries(bmf)) {
-      for (const [measure, metric] of Object.entries(measures)) out.push({ iteration, benchmark, measure, value: metric.value })
+      for (const [measure, metric] of Object.entries(measures))
+        out.push({ iteration, benchmark, measure, value: metric.value })
     }
   })
   return out
@@ -75,7 +79,9 @@ export const oracleMetrics = (adapter: AdapterName, results: ReadonlyArray<strin
 export const BMF_BENCHMARKS = ["sim::parse", "sim::encode", "sim::sort", "sim::hash", "sim::walk"] as const
 
 /** A generated BMF iteration and the metrics it must become, known without any adapter. */
-export const generatedBmf = (draw: () => number): { readonly output: string; readonly metrics: ReadonlyArray<Omit<ExpectedMetric, "iteration">> } => {
+export const generatedBmf = (
+  draw: () => number
+): { readonly output: string; readonly metrics: ReadonlyArray<Omit<ExpectedMetric, "iteration">> } => {
   const metrics: Array<Omit<ExpectedMetric, "iteration">> = []
   const doc: Record<string, Record<string, { value: number }>> = {}
   for (const benchmark of BMF_BENCHMARKS) {
@@ -95,4 +101,6 @@ export const generatedBmf = (draw: () => number): { readonly output: string; rea
 
 /** Output no adapter accepts. */
 export const garbageOutput = (draw: () => number): string =>
-  ["segfault (core dumped)", "{\"unterminated\": ", "<html>502 Bad Gateway</html>", "benchmark x ... FAILED"][Math.floor(draw() * 4)] ?? ""
+  ["segfault (core dumped)", '{"unterminated": ', "<html>502 Bad Gateway</html>", "benchmark x ... FAILED"][
+    Math.floor(draw() * 4)
+  ] ?? ""

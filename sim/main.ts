@@ -9,7 +9,8 @@ import { runSeed, type SimResult } from "./simulation.js"
  * `npm run sim -- --seeds <count> [--from <n>] [--jobs <j>]` sweeps seeds and reports throughput.
  * A single seed's output depends on the seed alone: no wall-clock figure is printed.
  */
-const usage = "usage: npm run sim -- --seed <n> [--steps <k>] [--jobs <j>] [--without fault,fault] [--verbose]\n" +
+const usage =
+  "usage: npm run sim -- --seed <n> [--steps <k>] [--jobs <j>] [--without fault,fault] [--verbose]\n" +
   "       npm run sim -- --seeds <count> [--from <n>] [--jobs <j>] [--workers <w>]"
 
 interface Args {
@@ -77,14 +78,24 @@ const parseArgs = (argv: ReadonlyArray<string>): Args => {
 }
 
 const faultLine = (result: SimResult) =>
-  FAULTS.filter((f) => result.faults[f] > 0).map((f) => `${f} ${result.faults[f]}`).join(", ") || "none"
+  FAULTS.filter((f) => result.faults[f] > 0)
+    .map((f) => `${f} ${result.faults[f]}`)
+    .join(", ") || "none"
 
-const reportFailure = (result: SimResult, options: { readonly jobs?: number; readonly without: ReadonlySet<FaultName> }) => {
+const reportFailure = (
+  result: SimResult,
+  options: { readonly jobs?: number; readonly without: ReadonlySet<FaultName> }
+) => {
   const violation = result.violation
   if (violation === undefined) return
   console.log(`FAIL seed ${result.seed}: ${violation.invariant}: ${violation.message}`)
-  console.log(`replay: ${replayCommand({ seed: result.seed, ...(options.jobs === undefined ? {} : { jobs: options.jobs }), disabled: options.without })}`)
-  const shrunk = shrink(result, { ...(options.jobs === undefined ? {} : { jobs: options.jobs }), disabled: options.without })
+  console.log(
+    `replay: ${replayCommand({ seed: result.seed, ...(options.jobs === undefined ? {} : { jobs: options.jobs }), disabled: options.without })}`
+  )
+  const shrunk = shrink(result, {
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+    disabled: options.without
+  })
   console.log(`shrunk: ${shrunk.command}`)
   console.log(`shrunk trace (${shrunk.trace.length} events):`)
   for (const line of shrunk.trace) console.log(`  ${line}`)
@@ -101,7 +112,9 @@ const main = async () => {
       ...(args.verbose ? { onLine: (line: string) => console.log(line) } : {})
     })
     const verdict = result.ok ? (result.complete ? "ok" : "ok so far (cut by --steps)") : "FAIL"
-    console.log(`seed ${result.seed}: ${verdict}, ${result.steps} steps, ${result.jobs} jobs, ${(result.simulatedMs / 1000).toFixed(3)} simulated s`)
+    console.log(
+      `seed ${result.seed}: ${verdict}, ${result.steps} steps, ${result.jobs} jobs, ${(result.simulatedMs / 1000).toFixed(3)} simulated s`
+    )
     console.log(`faults: ${faultLine(result)}`)
     console.log(`hash ${result.hash}`)
     if (!result.ok) {
@@ -126,44 +139,57 @@ const main = async () => {
   // Seeds are independent, so workers split them (seed i goes to worker i mod w); each result is the seed's alone.
   const workers = Math.min(args.workers, Math.max(1, count))
   const shares = Array.from({ length: workers }, (_, w) =>
-    Array.from({ length: count }, (_, i) => args.from + i).filter((_, i) => i % workers === w))
-  await Promise.all(shares.map((seeds) =>
-    new Promise<void>((resolve, reject) => {
-      // tsx's loader is registered per thread: the worker registers it, then imports the TypeScript entry.
-      const entry = JSON.stringify(new URL("./sweep-worker.ts", import.meta.url).href)
-      const boot = `import("tsx/esm/api").then(({ register }) => { register(); return import(${entry}) })`
-      const worker = new Worker(boot, {
-        eval: true,
-        // Effect allocates many short-lived objects per step: a larger young generation cuts scavenge time by a
-        // third in a seed (measured 650 -> 460 ms of GC over four seeds), at ~200 MB per worker.
-        resourceLimits: { maxYoungGenerationSizeMb: 192 },
-        workerData: { seeds, without: [...args.without], ...(args.jobs === undefined ? {} : { jobs: args.jobs }) }
-      })
-      worker.on("message", (result: SimResult) => record(result))
-      worker.on("error", reject)
-      worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited ${code}`))))
-    })))
+    Array.from({ length: count }, (_, i) => args.from + i).filter((_, i) => i % workers === w)
+  )
+  await Promise.all(
+    shares.map(
+      (seeds) =>
+        new Promise<void>((resolve, reject) => {
+          // tsx's loader is registered per thread: the worker registers it, then imports the TypeScript entry.
+          const entry = JSON.stringify(new URL("./sweep-worker.ts", import.meta.url).href)
+          const boot = `import("tsx/esm/api").then(({ register }) => { register(); return import(${entry}) })`
+          const worker = new Worker(boot, {
+            eval: true,
+            // Effect allocates many short-lived objects per step: a larger young generation cuts scavenge time by a
+            // third in a seed (measured 650 -> 460 ms of GC over four seeds), at ~200 MB per worker.
+            resourceLimits: { maxYoungGenerationSizeMb: 192 },
+            workerData: { seeds, without: [...args.without], ...(args.jobs === undefined ? {} : { jobs: args.jobs }) }
+          })
+          worker.on("message", (result: SimResult) => record(result))
+          worker.on("error", reject)
+          worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited ${code}`))))
+        })
+    )
+  )
   failures.sort((a, b) => a.seed - b.seed)
   failed = failures.length
   for (const result of failures.slice(0, 3)) {
     // The worker sent no trace: replay the seed here, which gives the same run, and report it.
-    const replay = runSeed({ seed: result.seed, disabled: args.without, ...(args.jobs === undefined ? {} : { jobs: args.jobs }) })
+    const replay = runSeed({
+      seed: result.seed,
+      disabled: args.without,
+      ...(args.jobs === undefined ? {} : { jobs: args.jobs })
+    })
     reportFailure(replay, { ...(args.jobs === undefined ? {} : { jobs: args.jobs }), without: args.without })
   }
   const seconds = (performance.now() - started) / 1000
   const done = count
   console.log(`faults injected: ${FAULTS.map((f) => `${f} ${faults[f]}`).join(", ")}`)
-  console.log(`${done} seeds on ${workers} workers, ${failed} failed, ${jobs} jobs, ${steps} steps in ${seconds.toFixed(1)} s`)
-  console.log(JSON.stringify({
-    seeds: done,
-    workers,
-    failed,
-    jobs,
-    seeds_per_s: Number((done / seconds).toFixed(2)),
-    jobs_per_s: Number((jobs / seconds).toFixed(1)),
-    target_seeds_per_s: 20,
-    ratio: Number(((done / seconds) / 20).toFixed(3))
-  }))
+  console.log(
+    `${done} seeds on ${workers} workers, ${failed} failed, ${jobs} jobs, ${steps} steps in ${seconds.toFixed(1)} s`
+  )
+  console.log(
+    JSON.stringify({
+      seeds: done,
+      workers,
+      failed,
+      jobs,
+      seeds_per_s: Number((done / seconds).toFixed(2)),
+      jobs_per_s: Number((jobs / seconds).toFixed(1)),
+      target_seeds_per_s: 20,
+      ratio: Number((done / seconds / 20).toFixed(3))
+    })
+  )
   if (failed > 0) process.exit(1)
 }
 

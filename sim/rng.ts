@@ -18,12 +18,15 @@ export class Rng {
 
   /** Uniform in [0, 1). */
   next(): number {
-    const a = this.a, b = this.b, c = this.c, d = this.d
+    const a = this.a,
+      b = this.b,
+      c = this.c,
+      d = this.d
     const t = (((a + b) | 0) + d) | 0
     this.d = (d + 1) | 0
     this.a = b ^ (b >>> 9)
     this.b = (c + (c << 3)) | 0
-    this.c = ((c << 21) | (c >>> 11)) + t | 0
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0
     return (t >>> 0) / 4294967296
   }
 
@@ -52,6 +55,9 @@ export class Rng {
 
 /** A deterministic v4-shaped uuid from a stream. */
 export const uuidFrom = (rng: Rng): string => {
-  const hex = (n: number) => Math.floor(rng.next() * 16 ** n).toString(16).padStart(n, "0")
+  const hex = (n: number) =>
+    Math.floor(rng.next() * 16 ** n)
+      .toString(16)
+      .padStart(n, "0")
   return `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(rng.next() * 4)).toString(16)}${hex(3)}-${hex(12)}`
 }

@@ -119,7 +119,7 @@ export class SimClock implements Clock.Clock {
         const l = 2 * i + 1
         const r = l + 1
         let m = i
-        const cur = (j: number) => (j === i ? last : h[j] as Timer)
+        const cur = (j: number) => (j === i ? last : (h[j] as Timer))
         if (l < h.length && earlier(h[l] as Timer, cur(m))) m = l
         if (r < h.length && earlier(h[r] as Timer, cur(m))) m = r
         if (m === i) break

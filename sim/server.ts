@@ -28,7 +28,10 @@ export interface ServerFaults {
 }
 
 const busy = (where: string) =>
-  new SqlError({ cause: { code: "SQLITE_BUSY", message: `database is locked (simulated, ${where})` }, message: "database is locked" })
+  new SqlError({
+    cause: { code: "SQLITE_BUSY", message: `database is locked (simulated, ${where})` },
+    message: "database is locked"
+  })
 
 /**
  * The background connection with injected SQLITE_BUSY: a failure at BEGIN, or after the transaction's writes (so
@@ -43,13 +46,17 @@ const busyBackground = (bg: SqlClient.SqlClient, faults: ServerFaults): SqlClien
       return bg.withTransaction(self)
     })
   return new Proxy(bg, {
-    get: (target, prop, receiver) => (prop === "withTransaction" ? withTransaction : Reflect.get(target, prop, receiver))
+    get: (target, prop, receiver) =>
+      prop === "withTransaction" ? withTransaction : Reflect.get(target, prop, receiver)
   })
 }
 
 /** The background connection of the store built before it, with the BUSY fault. */
 const backgroundWithFaults = (faults: ServerFaults) =>
-  Layer.effect(BackgroundSql, Effect.map(BackgroundSql, (bg) => busyBackground(bg, faults)))
+  Layer.effect(
+    BackgroundSql,
+    Effect.map(BackgroundSql, (bg) => busyBackground(bg, faults))
+  )
 
 /** The real `job_output` table, except that a put may die with ENOSPC as a full disk makes the blob store do. */
 const outputsWithFaults = (faults: ServerFaults) =>
@@ -58,7 +65,9 @@ const outputsWithFaults = (faults: ServerFaults) =>
     Effect.map(JobOutputStore, (table) => ({
       get: table.get,
       put: (jobId: number, output: Parameters<typeof table.put>[1]) =>
-        faults.outputDiskFull(jobId) ? Effect.dieMessage("ENOSPC: no space left on device (simulated)") : table.put(jobId, output)
+        faults.outputDiskFull(jobId)
+          ? Effect.dieMessage("ENOSPC: no space left on device (simulated)")
+          : table.put(jobId, output)
     }))
   ).pipe(Layer.provide(JobOutputStore.Table))
 

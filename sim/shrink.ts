@@ -8,11 +8,18 @@ export interface Shrunk {
   readonly result: SimResult
 }
 
-export const replayCommand = (options: { readonly seed: number; readonly steps?: number; readonly jobs?: number; readonly disabled?: ReadonlySet<FaultName> }) =>
+export const replayCommand = (options: {
+  readonly seed: number
+  readonly steps?: number
+  readonly jobs?: number
+  readonly disabled?: ReadonlySet<FaultName>
+}) =>
   [
     `npm run sim -- --seed ${options.seed}`,
     options.jobs === undefined ? "" : ` --jobs ${options.jobs}`,
-    options.disabled === undefined || options.disabled.size === 0 ? "" : ` --without ${[...options.disabled].join(",")}`,
+    options.disabled === undefined || options.disabled.size === 0
+      ? ""
+      : ` --without ${[...options.disabled].join(",")}`,
     options.steps === undefined ? "" : ` --steps ${options.steps}`,
     " --verbose"
   ].join("")
@@ -24,11 +31,7 @@ const sameFailure = (a: SimResult, b: SimResult) => !b.ok && b.violation?.invari
  * turned off in turn, then the run cut at the failing step. Every candidate is a full deterministic replay, so
  * the result is a command that reproduces the failure. The trace keeps the failing jobs' events and the faults.
  */
-export const shrink = (
-  failure: SimResult,
-  base: Omit<SimOptions, "seed"> = {},
-  budget = 24
-): Shrunk => {
+export const shrink = (failure: SimResult, base: Omit<SimOptions, "seed"> = {}, budget = 24): Shrunk => {
   let best: SimOptions = { ...base, seed: failure.seed }
   let bestResult = failure
   let tries = 0
@@ -41,7 +44,8 @@ export const shrink = (
     return true
   }
   let jobs = best.jobs ?? 100
-  while (jobs > 1 && attempt({ ...best, jobs: Math.max(1, Math.floor(jobs / 2)) })) jobs = Math.max(1, Math.floor(jobs / 2))
+  while (jobs > 1 && attempt({ ...best, jobs: Math.max(1, Math.floor(jobs / 2)) }))
+    jobs = Math.max(1, Math.floor(jobs / 2))
   for (const fault of FAULTS) {
     if (best.disabled?.has(fault) === true || bestResult.faults[fault] === 0) continue
     attempt({ ...best, disabled: new Set([...(best.disabled ?? []), fault]) })
@@ -59,9 +63,15 @@ export const shrink = (
     }
   }
   const patterns = [...keys].map((k) => new RegExp(`\\b${k}\\b`))
-  const relevant = bestResult.trace.filter((line) =>
-    line.includes("VIOLATION") || / server +(up|down)/.test(line) || line.includes("FAULT partition") ||
-    line.includes("FAULT server_restart") || patterns.some((p) => p.test(line)) || tags.some((t) => line.includes(t)))
+  const relevant = bestResult.trace.filter(
+    (line) =>
+      line.includes("VIOLATION") ||
+      / server +(up|down)/.test(line) ||
+      line.includes("FAULT partition") ||
+      line.includes("FAULT server_restart") ||
+      patterns.some((p) => p.test(line)) ||
+      tags.some((t) => line.includes(t))
+  )
   return {
     options: best,
     command: replayCommand({

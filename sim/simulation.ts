@@ -99,13 +99,18 @@ export class Simulation {
     const r = world.rng.fork("world")
     const runnerCount = r.int(2, 5)
     const clientCount = r.int(2, 6)
-    const fiber = world.fork(this.server.onServer(Effect.gen(function*() {
-      const specs = yield* Specs
-      for (const name of SPECS) yield* specs.create({ name, cpu: 1, memory: 512, disk: 1024, fallback: false })
-    })))
+    const fiber = world.fork(
+      this.server.onServer(
+        Effect.gen(function* () {
+          const specs = yield* Specs
+          for (const name of SPECS) yield* specs.create({ name, cpu: 1, memory: 512, disk: 1024, fallback: false })
+        })
+      )
+    )
     world.scheduler.runUntilIdle()
     const specs = fiber.unsafePoll()
-    if (specs === null || Exit.isFailure(specs)) return world.violate("world", `cannot create specs: ${specs === null ? "pending" : Cause.pretty(specs.cause)}`)
+    if (specs === null || Exit.isFailure(specs))
+      return world.violate("world", `cannot create specs: ${specs === null ? "pending" : Cause.pretty(specs.cause)}`)
     for (let i = 0; i < runnerCount; i++) this.runners.join(i, runnerCount, r)
     this.clients.start(clientCount, this.totalJobs)
     this.runners.start()
@@ -121,11 +126,15 @@ export class Simulation {
     const { world, server, oracle } = this
     let completedNaturally = false
     try {
-      world.log("world", `seed ${this.options.seed}, ${this.totalJobs} jobs, heartbeat flush every ${Duration.toMillis(world.settings.heartbeatFlushInterval) / 1000} s, faults ${FAULTS.map((f) => `${f}=${world.rates[f].toFixed(3)}`).join(" ")}`)
+      world.log(
+        "world",
+        `seed ${this.options.seed}, ${this.totalJobs} jobs, heartbeat flush every ${Duration.toMillis(world.settings.heartbeatFlushInterval) / 1000} s, faults ${FAULTS.map((f) => `${f}=${world.rates[f].toFixed(3)}`).join(" ")}`
+      )
       server.start()
       world.scheduler.runUntilIdle()
       server.poll()
-      if (server.current === undefined) world.violate("server_start", "the server did not start without simulated time passing")
+      if (server.current === undefined)
+        world.violate("server_start", "the server did not start without simulated time passing")
       this.populate()
       world.scheduler.runUntilIdle()
       const maxSteps = this.options.steps ?? Number.POSITIVE_INFINITY
@@ -136,7 +145,8 @@ export class Simulation {
           break
         }
         if (this.clients.done < this.clients.count) this.lastSubmission = world.clock.now
-        if (world.clock.now - this.lastSubmission > DRAIN_LIMIT_MS) world.violate("stuck", "jobs still unfinished six simulated hours after the last submission")
+        if (world.clock.now - this.lastSubmission > DRAIN_LIMIT_MS)
+          world.violate("stuck", "jobs still unfinished six simulated hours after the last submission")
         if (!world.clock.advance()) world.violate("world", "nothing left to happen, yet jobs are unfinished")
         world.step++
         world.scheduler.runUntilIdle()

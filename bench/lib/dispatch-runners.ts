@@ -13,19 +13,23 @@ import { monotonicMs } from "./clock.js"
 const [url = "", ...keys] = process.argv.slice(2)
 createInterface({ input: process.stdin }).on("close", () => process.exit(0))
 
-const program = Effect.gen(function*() {
+const program = Effect.gen(function* () {
   const scope = yield* Scope.make()
-  yield* Effect.forEach(keys, (key) =>
-    Effect.gen(function*() {
-      const client = Context.get(yield* Layer.buildWithScope(runnerClientWebSocket(url, key), scope), RunnerClient)
-      yield* Effect.gen(function*() {
-        const job = yield* client.Claim({ poll_timeout: 900 })
-        if (job === null) return
-        const at = monotonicMs()
-        process.stdout.write(`got ${job.uuid} ${at}\n`)
-        yield* client.Completed({ job: job.uuid, results: [{ exit_code: 0 }] })
-      }).pipe(Effect.forever, Effect.forkIn(scope))
-    }), { concurrency: 20, discard: true })
+  yield* Effect.forEach(
+    keys,
+    (key) =>
+      Effect.gen(function* () {
+        const client = Context.get(yield* Layer.buildWithScope(runnerClientWebSocket(url, key), scope), RunnerClient)
+        yield* Effect.gen(function* () {
+          const job = yield* client.Claim({ poll_timeout: 900 })
+          if (job === null) return
+          const at = monotonicMs()
+          process.stdout.write(`got ${job.uuid} ${at}\n`)
+          yield* client.Completed({ job: job.uuid, results: [{ exit_code: 0 }] })
+        }).pipe(Effect.forever, Effect.forkIn(scope))
+      }),
+    { concurrency: 20, discard: true }
+  )
   console.log(`ready ${keys.length}`)
   return yield* Effect.never
 })

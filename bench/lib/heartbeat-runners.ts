@@ -22,20 +22,24 @@ const [url = "", perRunner = "0", ...keys] = process.argv.slice(2)
 const lines = createInterface({ input: process.stdin })
 lines.on("close", () => process.exit(0))
 
-const idle = Effect.gen(function*() {
+const idle = Effect.gen(function* () {
   const scope = yield* Scope.make()
-  yield* Effect.forEach(keys, (key) =>
-    Effect.gen(function*() {
-      const client = Context.get(yield* Layer.buildWithScope(runnerClientWebSocket(url, key), scope), RunnerClient)
-      yield* client.Claim({ poll_timeout: 900 }).pipe(Effect.forever, Effect.forkIn(scope))
-    }), { concurrency: 50, discard: true })
+  yield* Effect.forEach(
+    keys,
+    (key) =>
+      Effect.gen(function* () {
+        const client = Context.get(yield* Layer.buildWithScope(runnerClientWebSocket(url, key), scope), RunnerClient)
+        yield* client.Claim({ poll_timeout: 900 }).pipe(Effect.forever, Effect.forkIn(scope))
+      }),
+    { concurrency: 50, discard: true }
+  )
   console.log(`ready ${keys.length}`)
   return yield* Effect.never
 })
 
 /** Claims and starts this runner's jobs with the real client, then closes that client. */
 const claimJobs = (key: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const scope = yield* Scope.make()
     const client = Context.get(yield* Layer.buildWithScope(runnerClientWebSocket(url, key), scope), RunnerClient)
     const jobs: Array<string> = []
@@ -56,7 +60,9 @@ interface Connection {
 
 const open = (key: string, jobs: ReadonlyArray<string>) =>
   new Promise<Connection>((resolve, reject) => {
-    const socket = new WebSocket(url.replace(/^http/, "ws") + RUNNER_RPC_PATH, undefined, { headers: { authorization: `Bearer ${key}` } })
+    const socket = new WebSocket(url.replace(/^http/, "ws") + RUNNER_RPC_PATH, undefined, {
+      headers: { authorization: `Bearer ${key}` }
+    })
     socket.once("open", () => resolve({ socket, jobs }))
     socket.once("error", reject)
   })
@@ -87,16 +93,18 @@ const hex = (bytes: number) => randomBytes(bytes).toString("hex")
 /** One heartbeat frame, as RunnerClient encodes `Heartbeat({job})`. */
 const heartbeat = (connection: Connection, job: string) => {
   counts.inFlight++
-  connection.socket.send(JSON.stringify({
-    _tag: "Request",
-    id: String(nextId++),
-    tag: "Heartbeat",
-    payload: { job },
-    traceId: hex(16),
-    spanId: hex(8),
-    sampled: true,
-    headers: []
-  }) + "\n")
+  connection.socket.send(
+    JSON.stringify({
+      _tag: "Request",
+      id: String(nextId++),
+      tag: "Heartbeat",
+      payload: { job },
+      traceId: hex(16),
+      spanId: hex(8),
+      sampled: true,
+      headers: []
+    }) + "\n"
+  )
 }
 
 const start = (connections: ReadonlyArray<Connection>) => {
@@ -105,11 +113,16 @@ const start = (connections: ReadonlyArray<Connection>) => {
   counts.other = 0
   for (const connection of connections) {
     for (const job of connection.jobs) {
-      timers.push(setTimeout(() => {
-        if (!beating) return
-        heartbeat(connection, job)
-        timers.push(setInterval(() => heartbeat(connection, job), 1000))
-      }, Math.floor(Math.random() * 1000)))
+      timers.push(
+        setTimeout(
+          () => {
+            if (!beating) return
+            heartbeat(connection, job)
+            timers.push(setInterval(() => heartbeat(connection, job), 1000))
+          },
+          Math.floor(Math.random() * 1000)
+        )
+      )
     }
   }
 }
@@ -122,7 +135,7 @@ const stop = async () => {
   console.log(`acked ${counts.ok} ${counts.other}`)
 }
 
-const beat = Effect.gen(function*() {
+const beat = Effect.gen(function* () {
   const jobs = yield* Effect.forEach(keys, claimJobs, { concurrency: 50 })
   const connections = yield* Effect.promise(() => Promise.all(keys.map((key, i) => open(key, jobs[i] ?? []))))
   for (const connection of connections) connection.socket.on("message", onFrame)

@@ -32,23 +32,34 @@ import { allowanceFor, JobPolicy } from "../../src/jobs/policy.js"
  * The per-heartbeat baseline: each heartbeat is an UPDATE on the main connection, on the request path, as a
  * server without a background writer would do it.
  */
-export const MainConnectionHeartbeats = Layer.effect(HeartbeatWriter, Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  return {
-    record: (mark) => Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      sql`UPDATE job SET last_heartbeat = ${mark.at}, last_billed_minute = max(last_billed_minute, ${mark.billedMinute}), modified = ${now}
-        WHERE id = ${mark.jobId}`).pipe(Effect.orDie, Effect.asVoid),
-    flush: Effect.void,
-    forget: () => Effect.void,
-    pending: Effect.succeed(0)
-  }
-}))
+export const MainConnectionHeartbeats = Layer.effect(
+  HeartbeatWriter,
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    return {
+      record: (mark) =>
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) =>
+            sql`UPDATE job SET last_heartbeat = ${mark.at}, last_billed_minute = max(last_billed_minute, ${mark.billedMinute}), modified = ${now}
+        WHERE id = ${mark.jobId}`
+        ).pipe(Effect.orDie, Effect.asVoid),
+      flush: Effect.void,
+      forget: () => Effect.void,
+      pending: Effect.succeed(0)
+    }
+  })
+)
 
 /**
  * The server's services with a chosen heartbeat writer, and images taken by digest without a registry push (the
  * bench measures dispatch and heartbeats, not pulls): the production services otherwise, with identity.
  */
-const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlClient | BackgroundSql>, dataDir: string, teamJobs: boolean) =>
+const servicesWith = (
+  writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlClient | BackgroundSql>,
+  dataDir: string,
+  teamJobs: boolean
+) =>
   inOrder(
     ...serverParts({
       // Billed minutes go to the usage ledger, as on a real server.
@@ -62,34 +73,59 @@ const servicesWith = (writer: Layer.Layer<HeartbeatWriter, never, SqlClient.SqlC
  * Every job at the team tier (one-hour timeout): a bench that keeps jobs running for minutes must not see them
  * canceled at the unclaimed tier's 60 s timeout + grace halfway through.
  */
-const TeamJobs = Layer.succeed(JobPolicy, { allowance: () => Effect.succeed(allowanceFor("team")), mayUseSpec: () => Effect.succeed(true) })
+const TeamJobs = Layer.succeed(JobPolicy, {
+  allowance: () => Effect.succeed(allowanceFor("team")),
+  mayUseSpec: () => Effect.succeed(true)
+})
 
 let submitter = 0
 
-const BenchRunRoute = HttpLayerRouter.add("POST", "/bench/v0/run", Effect.gen(function*() {
-  const body = yield* HttpServerRequest.schemaBodyJson(JsonNewRun)
-  submitter++
-  const sourceIp = `10.${(submitter >> 16) & 255}.${(submitter >> 8) & 255}.${submitter & 255}`
-  const report = yield* submitRun(body).pipe(Effect.provideService(CurrentActor, { _tag: "Anonymous", sourceIp }))
-  return yield* HttpServerResponse.json(report)
-}).pipe(Effect.catchAll((e) => HttpServerResponse.json({ message: String(e) }, { status: 400 }))))
+const BenchRunRoute = HttpLayerRouter.add(
+  "POST",
+  "/bench/v0/run",
+  Effect.gen(function* () {
+    const body = yield* HttpServerRequest.schemaBodyJson(JsonNewRun)
+    submitter++
+    const sourceIp = `10.${(submitter >> 16) & 255}.${(submitter >> 8) & 255}.${submitter & 255}`
+    const report = yield* submitRun(body).pipe(Effect.provideService(CurrentActor, { _tag: "Anonymous", sourceIp }))
+    return yield* HttpServerResponse.json(report)
+  }).pipe(Effect.catchAll((e) => HttpServerResponse.json({ message: String(e) }, { status: 400 })))
+)
 
-export const startBenchServer = (options: { readonly mainConnectionHeartbeats?: boolean; readonly teamJobs?: boolean } = {}) => Effect.gen(function*() {
-  const dir = mkdtempSync(join(tmpdir(), "bencher-bench-"))
-  const config = { ...defaultServerConfig, port: 0, db: join(dir, "bencher.db") }
-  const context = yield* Layer.build(
-    HttpLayerRouter.serve(Layer.mergeAll(RoutesLive, BenchRunRoute), { disableListenLog: true, disableLogger: true }).pipe(
-      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
-      Layer.provideMerge(servicesWith(options.mainConnectionHeartbeats === true ? MainConnectionHeartbeats : HeartbeatWriter.Live, join(dir, "data"), options.teamJobs === true)),
-      Layer.provideMerge(StoreLive(config.db)),
-      Layer.provideMerge(Layer.succeed(ServerConfig, config)),
-      Layer.provide(JobSettings.layer(process.env["BENCH_FLUSH_MS"] === undefined ? {} : { heartbeatFlushInterval: Duration.millis(Number(process.env["BENCH_FLUSH_MS"])) }))
+export const startBenchServer = (
+  options: { readonly mainConnectionHeartbeats?: boolean; readonly teamJobs?: boolean } = {}
+) =>
+  Effect.gen(function* () {
+    const dir = mkdtempSync(join(tmpdir(), "bencher-bench-"))
+    const config = { ...defaultServerConfig, port: 0, db: join(dir, "bencher.db") }
+    const context = yield* Layer.build(
+      HttpLayerRouter.serve(Layer.mergeAll(RoutesLive, BenchRunRoute), {
+        disableListenLog: true,
+        disableLogger: true
+      }).pipe(
+        Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+        Layer.provideMerge(
+          servicesWith(
+            options.mainConnectionHeartbeats === true ? MainConnectionHeartbeats : HeartbeatWriter.Live,
+            join(dir, "data"),
+            options.teamJobs === true
+          )
+        ),
+        Layer.provideMerge(StoreLive(config.db)),
+        Layer.provideMerge(Layer.succeed(ServerConfig, config)),
+        Layer.provide(
+          JobSettings.layer(
+            process.env["BENCH_FLUSH_MS"] === undefined
+              ? {}
+              : { heartbeatFlushInterval: Duration.millis(Number(process.env["BENCH_FLUSH_MS"])) }
+          )
+        )
+      )
     )
-  )
-  const address = Context.get(context, HttpServer.HttpServer).address
-  if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("expected a TCP address")
-  return { url: `http://127.0.0.1:${address.port}`, context, db: config.db }
-})
+    const address = Context.get(context, HttpServer.HttpServer).address
+    if (address._tag !== "TcpAddress") return yield* Effect.dieMessage("expected a TCP address")
+    return { url: `http://127.0.0.1:${address.port}`, context, db: config.db }
+  })
 
 export const DIGEST = `sha256:${"c".repeat(64)}`
 

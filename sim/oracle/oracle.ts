@@ -17,7 +17,7 @@ export interface OracleView {
   readonly downtime: () => number
 }
 
-const statusName = (n: number | null): string => (n === null ? "none" : jobStatusFromInt(n) ?? `?${n}`)
+const statusName = (n: number | null): string => (n === null ? "none" : (jobStatusFromInt(n) ?? `?${n}`))
 
 /**
  * The invariants: after every step the oracle reads the transitions the database committed and checks each
@@ -31,7 +31,11 @@ export class Oracle {
   /** When each pending job that a waiting runner could take started waiting. */
   private readonly idleSince = new Map<number, number>()
 
-  constructor(private readonly world: World, private readonly reader: Reader, private readonly view: OracleView) {
+  constructor(
+    private readonly world: World,
+    private readonly reader: Reader,
+    private readonly view: OracleView
+  ) {
     this.transitions = new TransitionFeed(reader)
   }
 
@@ -69,8 +73,24 @@ export class Oracle {
   }
 
   private admit(t: Transition) {
-    const row = this.reader.stmt(`SELECT id, uuid, spec_id, priority, organization_id, source_ip, created, timeout, report_id, config FROM job WHERE id = ?`)
-      .get(t.job_id) as { id: number; uuid: string; spec_id: number; priority: number; organization_id: number; source_ip: string | null; created: number; timeout: number; report_id: number; config: string } | undefined
+    const row = this.reader
+      .stmt(
+        `SELECT id, uuid, spec_id, priority, organization_id, source_ip, created, timeout, report_id, config FROM job WHERE id = ?`
+      )
+      .get(t.job_id) as
+      | {
+          id: number
+          uuid: string
+          spec_id: number
+          priority: number
+          organization_id: number
+          source_ip: string | null
+          created: number
+          timeout: number
+          report_id: number
+          config: string
+        }
+      | undefined
     if (row === undefined) return this.world.violate("world", `job ${t.job_id} inserted but not found`)
     const key = (JSON.parse(row.config) as { env?: Record<string, string> }).env?.["SIM_JOB"] ?? ""
     const job: JobModel = {
@@ -100,7 +120,8 @@ export class Oracle {
     const claims: Array<JobModel> = []
     for (const t of this.transitions.read()) {
       if (t.old_status === null) {
-        if (statusName(t.new_status) !== "pending") this.world.violate("lifecycle", `job ${t.job_id} created ${statusName(t.new_status)}`)
+        if (statusName(t.new_status) !== "pending")
+          this.world.violate("lifecycle", `job ${t.job_id} created ${statusName(t.new_status)}`)
         this.admit(t)
         continue
       }
@@ -109,14 +130,23 @@ export class Oracle {
       const from = jobStatusFromInt(t.old_status)
       const to = jobStatusFromInt(t.new_status)
       const name = jobName(job)
-      const runner = t.new_runner === null ? "-" : this.view.runner(t.new_runner)?.name ?? `#${t.new_runner}`
-      this.world.log("job", `${name} ${from} -> ${to} runner ${runner}${t.error === null ? "" : ` (${t.error.slice(0, 80)})`}`)
+      const runner = t.new_runner === null ? "-" : (this.view.runner(t.new_runner)?.name ?? `#${t.new_runner}`)
+      this.world.log(
+        "job",
+        `${name} ${from} -> ${to} runner ${runner}${t.error === null ? "" : ` (${t.error.slice(0, 80)})`}`
+      )
       if (t.old_runner !== t.new_runner && !(from === "pending" && to === "claimed" && t.old_runner === null)) {
-        const was = t.old_runner === null ? "-" : this.view.runner(t.old_runner)?.name ?? `#${t.old_runner}`
-        this.world.violate("single_claim", `job ${name} claimed by ${runner} while ${was} held it (${from})`, [job.uuid])
+        const was = t.old_runner === null ? "-" : (this.view.runner(t.old_runner)?.name ?? `#${t.old_runner}`)
+        this.world.violate("single_claim", `job ${name} claimed by ${runner} while ${was} held it (${from})`, [
+          job.uuid
+        ])
       }
       if (from === undefined || to === undefined || from !== job.status || !canTransition(from, to)) {
-        this.world.violate("lifecycle", `job ${name} moved ${statusName(t.old_status)} -> ${statusName(t.new_status)} (model had ${job.status})`, [job.uuid])
+        this.world.violate(
+          "lifecycle",
+          `job ${name} moved ${statusName(t.old_status)} -> ${statusName(t.new_status)} (model had ${job.status})`,
+          [job.uuid]
+        )
       }
       job.status = to
       job.runnerId = t.new_runner
@@ -139,9 +169,15 @@ export class Oracle {
     for (const job of this.jobs.values()) {
       if (job.status !== "pending" || job.priority < 200 || !runner.auth.specIds.has(job.specId)) continue
       if (job.created >= claimed.lastEventAt) continue
-      const outranks = job.priority > claimed.priority || (job.priority === claimed.priority && claimed.priority >= 200 && job.created < claimed.created)
+      const outranks =
+        job.priority > claimed.priority ||
+        (job.priority === claimed.priority && claimed.priority >= 200 && job.created < claimed.created)
       if (outranks) {
-        this.world.violate("priority", `${runner.name} claimed ${claimed.plan?.key} (priority ${claimed.priority}) while ${job.plan?.key} (priority ${job.priority}, older) waited`, [claimed.uuid, job.uuid])
+        this.world.violate(
+          "priority",
+          `${runner.name} claimed ${claimed.plan?.key} (priority ${claimed.priority}) while ${job.plan?.key} (priority ${job.priority}, older) waited`,
+          [claimed.uuid, job.uuid]
+        )
       }
     }
   }
@@ -156,7 +192,11 @@ export class Oracle {
       const slack = this.view.downtime() - job.downtimeAtEvent + 5000
       const limit = job.status === "completed" ? slack : job.timeoutMs + GRACE_MS + HEARTBEAT_MS + slack
       if (now - job.lastEventAt > limit) {
-        this.world.violate("stuck", `job ${jobName(job)} ${job.status} since ${fmtTime(job.lastEventAt).trim()} (limit ${limit} ms)`, [job.uuid])
+        this.world.violate(
+          "stuck",
+          `job ${jobName(job)} ${job.status} since ${fmtTime(job.lastEventAt).trim()} (limit ${limit} ms)`,
+          [job.uuid]
+        )
       }
     }
     if (!this.view.serverUp()) return this.idleSince.clear()
@@ -169,7 +209,9 @@ export class Oracle {
     }
     for (const job of this.jobs.values()) {
       if (job.status !== "pending") continue
-      const allowed = job.priority >= 200 || (job.priority >= 100 ? !activeByOrg.has(job.organizationId) : !activeByIp.has(job.sourceIp))
+      const allowed =
+        job.priority >= 200 ||
+        (job.priority >= 100 ? !activeByOrg.has(job.organizationId) : !activeByIp.has(job.sourceIp))
       if (!allowed) continue
       const waiting = this.view.runners.find((r) => r.claims.size > 0 && r.auth.specIds.has(job.specId))
       if (waiting === undefined) continue
@@ -177,7 +219,11 @@ export class Oracle {
       const since = this.idleSince.get(job.id) ?? now
       this.idleSince.set(job.id, since)
       if (now - since > 2000) {
-        this.world.violate("work_conservation", `job ${jobName(job)} pending for ${now - since} ms while ${waiting.name} waits for work`, [job.uuid])
+        this.world.violate(
+          "work_conservation",
+          `job ${jobName(job)} pending for ${now - since} ms while ${waiting.name} waits for work`,
+          [job.uuid]
+        )
       }
     }
     for (const id of this.idleSince.keys()) if (!idle.has(id)) this.idleSince.delete(id)
@@ -186,15 +232,23 @@ export class Oracle {
   /** After the drain: every job ended, every report and bill equals the oracle's. */
   finalChecks() {
     for (const job of this.jobs.values()) {
-      if (!isTerminal(job.status)) this.world.violate("stuck", `job ${jobName(job)} still ${job.status} after the drain`, [job.uuid])
+      if (!isTerminal(job.status))
+        this.world.violate("stuck", `job ${jobName(job)} still ${job.status} after the drain`, [job.uuid])
       if (job.status !== "processed") checkReport(this.world, this.reader, job)
     }
-    const rows = this.reader.stmt(`SELECT id, last_billed_minute FROM job`).all() as Array<{ id: number; last_billed_minute: number }>
+    const rows = this.reader.stmt(`SELECT id, last_billed_minute FROM job`).all() as Array<{
+      id: number
+      last_billed_minute: number
+    }>
     for (const row of rows) {
       const job = this.jobs.get(row.id)
       if (job === undefined) continue
       if (row.last_billed_minute !== job.billed) {
-        this.world.violate("billing", `job ${jobName(job)} billed ${row.last_billed_minute} minutes, the oracle ${job.billed}`, [job.uuid])
+        this.world.violate(
+          "billing",
+          `job ${jobName(job)} billed ${row.last_billed_minute} minutes, the oracle ${job.billed}`,
+          [job.uuid]
+        )
       }
     }
   }
@@ -203,6 +257,9 @@ export class Oracle {
   summary(): string {
     const counts = new Map<string, number>()
     for (const job of this.jobs.values()) counts.set(job.status, (counts.get(job.status) ?? 0) + 1)
-    return [...counts].sort().map(([s, n]) => `${s} ${n}`).join(", ")
+    return [...counts]
+      .sort()
+      .map(([s, n]) => `${s} ${n}`)
+      .join(", ")
   }
 }

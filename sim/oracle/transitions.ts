@@ -37,7 +37,9 @@ export class TransitionFeed {
     const version = this.reader.stmt("PRAGMA data_version").pluck().get() as number
     if (version === this.dataVersion) return []
     this.dataVersion = version
-    const transitions = this.reader.stmt(`SELECT * FROM sim_transition WHERE seq > ? ORDER BY seq`).all(this.lastSeq) as Array<Transition>
+    const transitions = this.reader
+      .stmt(`SELECT * FROM sim_transition WHERE seq > ? ORDER BY seq`)
+      .all(this.lastSeq) as Array<Transition>
     this.lastSeq = transitions.at(-1)?.seq ?? this.lastSeq
     return transitions
   }

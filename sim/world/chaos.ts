@@ -15,11 +15,17 @@ export const chaos = (
 ): Effect.Effect<void> => {
   const r = world.rng.fork("chaos")
   const { clock } = world
-  return Effect.gen(function*() {
+  return Effect.gen(function* () {
     for (;;) {
       yield* Effect.sleep(Duration.millis(r.int(5_000, 30_000)))
       if (finished()) return
-      const d = { partition: r.next(), runner: r.pick(runners), cut: r.int(3000, 90_000), restart: r.next(), down: r.int(500, 20_000) }
+      const d = {
+        partition: r.next(),
+        runner: r.pick(runners),
+        cut: r.int(3000, 90_000),
+        restart: r.next(),
+        down: r.int(500, 20_000)
+      }
       if (d.partition < world.rates.partition) {
         const runner = d.runner
         const ms = d.cut

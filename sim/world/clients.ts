@@ -47,7 +47,7 @@ export class Clients {
     const iso = (ms: number) => new Date(ms).toISOString()
     /** Retries a server call while the server is down. */
     const call = <A, E>(effect: Effect.Effect<A, E, ServerServices>) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         for (;;) {
           const exit = yield* Effect.exit(self.server.onServer(effect))
           if (Exit.isSuccess(exit)) return exit
@@ -55,50 +55,74 @@ export class Clients {
           yield* Effect.sleep("1 second")
         }
       })
-    return Effect.gen(function*() {
+    return Effect.gen(function* () {
       // The project and its static threshold on latency, from a first local run with no results.
-      const setup = yield* call(submitRun({
-        project,
-        start_time: iso(world.clock.now),
-        end_time: iso(world.clock.now),
-        results: [],
-        settings: { adapter: "json" },
-        thresholds: { models: { latency: { test: "static", upper_boundary: upper } } }
-      }).pipe(Effect.provideService(CurrentActor, actor)))
-      if (Exit.isFailure(setup)) return world.violate("world", `client${client} could not create its project: ${Cause.pretty(setup.cause)}`)
+      const setup = yield* call(
+        submitRun({
+          project,
+          start_time: iso(world.clock.now),
+          end_time: iso(world.clock.now),
+          results: [],
+          settings: { adapter: "json" },
+          thresholds: { models: { latency: { test: "static", upper_boundary: upper } } }
+        }).pipe(Effect.provideService(CurrentActor, actor))
+      )
+      if (Exit.isFailure(setup))
+        return world.violate("world", `client${client} could not create its project: ${Cause.pretty(setup.cause)}`)
       world.log(`client${client}`, `project ${project} with a static latency threshold at ${upper}`)
       for (let index = 0; index < count; index++) {
         yield* Effect.sleep(Duration.millis(r.int(500, 40_000)))
         const plan = planJob(world, client, index, r)
         self.plans.set(plan.key, plan)
-        const submitted = yield* call(submitRun({
-          project,
-          start_time: iso(world.clock.now),
-          end_time: iso(world.clock.now),
-          results: [],
-          settings: { adapter: plan.adapter },
-          job: { image: `${project}@sha256:${"5".repeat(64)}`, spec: plan.spec, timeout: plan.timeout, env: { SIM_JOB: plan.key } }
-        }).pipe(Effect.provideService(CurrentActor, actor)))
-        if (Exit.isFailure(submitted)) return world.violate("world", `client${client} could not submit ${plan.key}: ${Cause.pretty(submitted.cause)}`)
+        const submitted = yield* call(
+          submitRun({
+            project,
+            start_time: iso(world.clock.now),
+            end_time: iso(world.clock.now),
+            results: [],
+            settings: { adapter: plan.adapter },
+            job: {
+              image: `${project}@sha256:${"5".repeat(64)}`,
+              spec: plan.spec,
+              timeout: plan.timeout,
+              env: { SIM_JOB: plan.key }
+            }
+          }).pipe(Effect.provideService(CurrentActor, actor))
+        )
+        if (Exit.isFailure(submitted))
+          return world.violate(
+            "world",
+            `client${client} could not submit ${plan.key}: ${Cause.pretty(submitted.cause)}`
+          )
         const uuid = submitted.value.job ?? ""
         self.submitted++
-        world.log(`client${client}`, `submitted ${plan.key} ${uuid.slice(0, 8)} spec ${plan.spec} adapter ${plan.adapter}`)
+        world.log(
+          `client${client}`,
+          `submitted ${plan.key} ${uuid.slice(0, 8)} spec ${plan.spec} adapter ${plan.adapter}`
+        )
         self.attach(uuid, plan)
         const cancelDraw = r.next()
         const after = r.int(0, plan.durationMs + 20_000)
         if (cancelDraw < world.rates.user_cancel) {
-          world.fork(Effect.gen(function*() {
-            yield* Effect.sleep(Duration.millis(after))
-            world.fault("user_cancel", `client${client}`, `cancels ${plan.key}`)
-            const canceled = yield* call(Effect.gen(function*() {
-              const jobs = yield* Jobs
-              const lifecycle = yield* JobLifecycle
-              const row = yield* lifecycle.byUuid(uuid)
-              if (row === undefined) return "missing"
-              return yield* jobs.cancel(row).pipe(Effect.as("canceled"), Effect.catchTag("Conflict", () => Effect.succeed("already ended")))
-            }))
-            world.log(`client${client}`, `cancel ${plan.key}: ${Exit.isSuccess(canceled) ? canceled.value : "error"}`)
-          }))
+          world.fork(
+            Effect.gen(function* () {
+              yield* Effect.sleep(Duration.millis(after))
+              world.fault("user_cancel", `client${client}`, `cancels ${plan.key}`)
+              const canceled = yield* call(
+                Effect.gen(function* () {
+                  const jobs = yield* Jobs
+                  const lifecycle = yield* JobLifecycle
+                  const row = yield* lifecycle.byUuid(uuid)
+                  if (row === undefined) return "missing"
+                  return yield* jobs.cancel(row).pipe(
+                    Effect.as("canceled"),
+                    Effect.catchTag("Conflict", () => Effect.succeed("already ended"))
+                  )
+                })
+              )
+              world.log(`client${client}`, `cancel ${plan.key}: ${Exit.isSuccess(canceled) ? canceled.value : "error"}`)
+            })
+          )
         }
       }
       self.done++

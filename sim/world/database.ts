@@ -28,10 +28,15 @@ const templateBytes = (): Buffer => {
   removeDatabase(file)
   try {
     const scheduler = new SimScheduler()
-    const fiber = Runtime.runFork(simRuntime(scheduler))(Effect.scoped(Layer.build(StoreLive(file, { checkpoints: "inline" }))))
+    const fiber = Runtime.runFork(simRuntime(scheduler))(
+      Effect.scoped(Layer.build(StoreLive(file, { checkpoints: "inline" })))
+    )
     scheduler.runUntilIdle()
     const exit = fiber.unsafePoll()
-    if (exit === null || Exit.isFailure(exit)) throw new Error(`cannot build the simulator's template database: ${exit === null ? "did not finish" : Cause.pretty(exit.cause)}`)
+    if (exit === null || Exit.isFailure(exit))
+      throw new Error(
+        `cannot build the simulator's template database: ${exit === null ? "did not finish" : Cause.pretty(exit.cause)}`
+      )
     const db = new Sqlite(file)
     for (const statement of TRIGGERS) db.exec(statement)
     db.pragma("wal_checkpoint(TRUNCATE)")

@@ -27,7 +27,13 @@ export const planJob = (world: World, client: number, index: number, r: Rng): Jo
   const iterations = r.int(1, 3)
   const spec = r.pick(SPECS)
   const timeout = r.int(30, 60)
-  const draws = { garbage: r.next(), nonzero: r.next(), slow: r.next(), over: r.int(5000, 60_000), normal: r.int(2000, Math.min(timeout * 1000 - 5000, 45_000)) }
+  const draws = {
+    garbage: r.next(),
+    nonzero: r.next(),
+    slow: r.next(),
+    over: r.int(5000, 60_000),
+    normal: r.int(2000, Math.min(timeout * 1000 - 5000, 45_000))
+  }
   const garbage = draws.garbage < world.rates.garbage_output
   const nonzero = !garbage && draws.nonzero < world.rates.nonzero_exit
   const slow = draws.slow < world.rates.slow_job
@@ -50,17 +56,29 @@ export const planJob = (world: World, client: number, index: number, r: Rng): Jo
       continue
     }
     if (useFixture) {
-      results.push(failedHere ? { exit_code: 1, stdout: fixture.output.slice(0, Math.floor(cut * (fixture.output.length >> 1))) } : { exit_code: 0, stdout: fixture.output })
+      results.push(
+        failedHere
+          ? { exit_code: 1, stdout: fixture.output.slice(0, Math.floor(cut * (fixture.output.length >> 1))) }
+          : { exit_code: 0, stdout: fixture.output }
+      )
     } else {
-      results.push(failedHere ? { exit_code: 1, stdout: bmf.output.slice(0, Math.floor(cut * (bmf.output.length >> 1))) } : { exit_code: 0, stdout: bmf.output })
-      if (!failedHere) direct.push(...bmf.metrics.map((m) => ({ ...m, iteration: results.filter((x) => x.exit_code === 0).length - 1 })))
+      results.push(
+        failedHere
+          ? { exit_code: 1, stdout: bmf.output.slice(0, Math.floor(cut * (bmf.output.length >> 1))) }
+          : { exit_code: 0, stdout: bmf.output }
+      )
+      if (!failedHere)
+        direct.push(
+          ...bmf.metrics.map((m) => ({ ...m, iteration: results.filter((x) => x.exit_code === 0).length - 1 }))
+        )
     }
   }
   const error = results.some((x) => x.exit_code !== 0) ? `sim: iteration exited 1 (${key})` : null
   const okOutputs = results.filter((x) => x.exit_code === 0).map((x) => x.stdout)
   // Fixtures: the adapter is the oracle. Generated BMF: the values the generator wrote, no adapter involved.
   const expected = garbage ? undefined : useFixture ? oracleMetrics(adapter, okOutputs) : direct
-  if (slow) world.fault("slow_job", `client${client}`, `${key} will run ${durationMs} ms, over its ${timeout} s timeout`)
+  if (slow)
+    world.fault("slow_job", `client${client}`, `${key} will run ${durationMs} ms, over its ${timeout} s timeout`)
   if (garbage) world.fault("garbage_output", `client${client}`, `${key} will print output no adapter accepts`)
   if (nonzero) world.fault("nonzero_exit", `client${client}`, `${key} will exit 1 with partial output`)
   return { key, client, adapter, results, error, durationMs, spec, timeout, expected }

@@ -22,7 +22,10 @@ export interface RunnerLink {
  * sent twice, and is lost while its runner is partitioned or the server is down.
  */
 export class Network {
-  constructor(private readonly world: World, private readonly server: ServerProcess) {}
+  constructor(
+    private readonly world: World,
+    private readonly server: ServerProcess
+  ) {}
 
   private delay(r: Rng): number {
     const slow = r.next()
@@ -106,7 +109,8 @@ export class Network {
       const response = exit.value
       const back = clock.now + this.delay(runner.rng)
       clock.at(back, () => {
-        if (clock.now < runner.partitionedUntil) return this.world.log(runner.name, `answer to ${what} lost (partition)`)
+        if (clock.now < runner.partitionedUntil)
+          return this.world.log(runner.name, `answer to ${what} lost (partition)`)
         if (runner.incarnation !== incarnation) return
         answer(response)
       })

@@ -62,14 +62,22 @@ export class RunnerFleet {
     if (i >= SPECS.length || r.chance(0.4)) served.add(r.pick(SPECS))
     if (i === count - 1) for (let j = count; j < SPECS.length; j++) served.add(SPECS[j] ?? "small")
     const name = `runner${i}`
-    const created = this.world.fork(this.server.onServer(Effect.gen(function*() {
-      const runners = yield* Runners
-      const made = yield* runners.create({ name, specs: [...served] })
-      return yield* runners.authenticate(made.key)
-    })))
+    const created = this.world.fork(
+      this.server.onServer(
+        Effect.gen(function* () {
+          const runners = yield* Runners
+          const made = yield* runners.create({ name, specs: [...served] })
+          return yield* runners.authenticate(made.key)
+        })
+      )
+    )
     this.world.scheduler.runUntilIdle()
     const auth = created.unsafePoll()
-    if (auth === null || Exit.isFailure(auth)) return this.world.violate("world", `cannot create ${name}: ${auth === null ? "pending" : Cause.pretty(auth.cause)}`)
+    if (auth === null || Exit.isFailure(auth))
+      return this.world.violate(
+        "world",
+        `cannot create ${name}: ${auth === null ? "pending" : Cause.pretty(auth.cause)}`
+      )
     const runner: SimRunner = {
       name,
       auth: auth.value,
@@ -91,10 +99,12 @@ export class RunnerFleet {
 
   private loop(runner: SimRunner): Effect.Effect<void> {
     const self = this
-    return Effect.gen(function*() {
+    return Effect.gen(function* () {
       for (;;) {
         const channelClaim = Effect.flatMap(RunnerChannel, (c) => c.claim(runner.auth, POLL_SECONDS))
-        const got = yield* self.network.rpc(runner, "claim", channelClaim, POLL_SECONDS * 1000 + 10_000, { claim: true })
+        const got = yield* self.network.rpc(runner, "claim", channelClaim, POLL_SECONDS * 1000 + 10_000, {
+          claim: true
+        })
         if (Option.isNone(got) || Exit.isFailure(got.value)) {
           if (Option.isSome(got)) yield* Effect.sleep("1 second")
           continue
@@ -112,20 +122,42 @@ export class RunnerFleet {
     const self = this
     const world = this.world
     const network = this.network
-    return Effect.gen(function*() {
+    return Effect.gen(function* () {
       const plan = self.options.plan(env["SIM_JOB"] ?? "")
-      if (plan === undefined) return world.violate("world", `runner ${runner.name} claimed ${uuid} with no plan`, [uuid])
+      if (plan === undefined)
+        return world.violate("world", `runner ${runner.name} claimed ${uuid} with no plan`, [uuid])
       const holder = self.executingBy.get(uuid)
       if (holder !== undefined && holder !== runner.name) {
-        world.violate("single_claim", `job ${plan.key} (${uuid}) handed to ${runner.name} while ${holder} still runs it`, [uuid])
+        world.violate(
+          "single_claim",
+          `job ${plan.key} (${uuid}) handed to ${runner.name} while ${holder} still runs it`,
+          [uuid]
+        )
       }
       self.executingBy.set(uuid, runner.name)
-      world.log(runner.name, `claimed ${plan.key} ${uuid.slice(0, 8)} (${plan.durationMs} ms, timeout ${plan.timeout} s)`)
+      world.log(
+        runner.name,
+        `claimed ${plan.key} ${uuid.slice(0, 8)} (${plan.durationMs} ms, timeout ${plan.timeout} s)`
+      )
       const r = runner.rng
       // Every draw is made whatever the rates, so a fault turned off leaves the rest of the stream as it was.
-      const draws = { before: r.next(), during: r.next(), after: r.next(), stop: r.next(), stopAt: r.int(0, plan.durationMs), stopFor: r.int(10_000, 90_000), crashAt: r.int(0, plan.durationMs) }
-      const crashPoint = draws.before < world.rates.crash_before_running ? "before" : draws.during < world.rates.crash_during ? "during"
-        : draws.after < world.rates.crash_after_completed ? "after" : "none"
+      const draws = {
+        before: r.next(),
+        during: r.next(),
+        after: r.next(),
+        stop: r.next(),
+        stopAt: r.int(0, plan.durationMs),
+        stopFor: r.int(10_000, 90_000),
+        crashAt: r.int(0, plan.durationMs)
+      }
+      const crashPoint =
+        draws.before < world.rates.crash_before_running
+          ? "before"
+          : draws.during < world.rates.crash_during
+            ? "during"
+            : draws.after < world.rates.crash_after_completed
+              ? "after"
+              : "none"
       const stopAt = draws.stop < world.rates.heartbeat_stop ? draws.stopAt : -1
       const stopFor = draws.stopFor
       const crash = () => {
@@ -143,21 +175,30 @@ export class RunnerFleet {
       }
       /** Sends a message until the server answers (up to `attempts`); the answer or None. */
       const send = <A, E>(what: string, call: Effect.Effect<A, E, ServerServices>, attempts: number) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           for (let i = 0; i < attempts; i++) {
             const got = yield* network.rpc(runner, `${what} ${plan.key}`, call, 5000, { duplicable: true })
             if (Option.isSome(got) && Exit.isSuccess(got.value)) return Option.some(got.value.value)
             // A refusal (the job is not ours any more) ends it; a server error is retried.
-            if (Option.isSome(got) && Exit.isFailure(got.value) && Option.isSome(Cause.failureOption(got.value.cause))) return Option.none<A>()
+            if (Option.isSome(got) && Exit.isFailure(got.value) && Option.isSome(Cause.failureOption(got.value.cause)))
+              return Option.none<A>()
           }
           return Option.none<A>()
         })
-      const acknowledgeCancel = Effect.gen(function*() {
+      const acknowledgeCancel = Effect.gen(function* () {
         world.log(runner.name, `stops ${plan.key}: canceled`)
-        yield* send("canceled", Effect.flatMap(RunnerChannel, (c) => c.canceled(runner.auth, uuid)), 6)
+        yield* send(
+          "canceled",
+          Effect.flatMap(RunnerChannel, (c) => c.canceled(runner.auth, uuid)),
+          6
+        )
         return finish()
       })
-      const running = yield* send("running", Effect.flatMap(RunnerChannel, (c) => c.running(runner.auth, uuid)), 3)
+      const running = yield* send(
+        "running",
+        Effect.flatMap(RunnerChannel, (c) => c.running(runner.auth, uuid)),
+        3
+      )
       if (Option.isSome(running) && running.value.canceled) return yield* acknowledgeCancel
       const started = world.clock.now
       const crashAt = crashPoint === "during" ? draws.crashAt : -1
@@ -176,28 +217,39 @@ export class RunnerFleet {
         yield* Effect.sleep(Duration.millis(Math.min(runner.heartbeatMs, plan.durationMs - elapsed)))
         if (world.clock.now - started >= plan.durationMs) break
         if (world.clock.now < hungUntil) continue
-        const beat = yield* network.rpc(runner, `heartbeat ${plan.key}`, self.heartbeat(runner, uuid), 3000, { duplicable: true })
-        if (Option.isSome(beat) && Exit.isSuccess(beat.value) && beat.value.value.canceled) return yield* acknowledgeCancel
+        const beat = yield* network.rpc(runner, `heartbeat ${plan.key}`, self.heartbeat(runner, uuid), 3000, {
+          duplicable: true
+        })
+        if (Option.isSome(beat) && Exit.isSuccess(beat.value) && beat.value.value.canceled)
+          return yield* acknowledgeCancel
       }
       const results = plan.results.map((it) => ({ exit_code: it.exit_code, stdout: it.stdout }))
-      const terminal = plan.error === null
-        ? Effect.flatMap(RunnerChannel, (c) => c.completed(runner.auth, uuid, results))
-        : Effect.flatMap(RunnerChannel, (c) => c.failed(runner.auth, uuid, results, plan.error ?? ""))
+      const terminal =
+        plan.error === null
+          ? Effect.flatMap(RunnerChannel, (c) => c.completed(runner.auth, uuid, results))
+          : Effect.flatMap(RunnerChannel, (c) => c.failed(runner.auth, uuid, results, plan.error ?? ""))
       const what = plan.error === null ? "completed" : "failed"
       if (crashPoint === "after") {
         yield* network.rpc(runner, `${what} ${plan.key}`, terminal, 0, { duplicable: true })
-        world.fault("crash_after_completed", runner.name, `crashed after sending ${what} of ${plan.key}, before the ack`)
+        world.fault(
+          "crash_after_completed",
+          runner.name,
+          `crashed after sending ${what} of ${plan.key}, before the ack`
+        )
         return crash()
       }
       const ack = yield* send(what, terminal, 12)
-      world.log(runner.name, `${what} ${plan.key}: ${Option.match(ack, { onNone: () => "no ack, gives up", onSome: (a) => `ack ${a.status}` })}`)
+      world.log(
+        runner.name,
+        `${what} ${plan.key}: ${Option.match(ack, { onNone: () => "no ack, gives up", onSome: (a) => `ack ${a.status}` })}`
+      )
       return finish()
     })
   }
 
   /** A heartbeat as the server handles it, shown to the oracle first (what the supervisor holds decides the bill). */
   private heartbeat(runner: SimRunner, uuid: string) {
-    return Effect.gen(this, function*() {
+    return Effect.gen(this, function* () {
       const supervisor = yield* JobSupervisor
       this.options.onHeartbeat(supervisor.held(runner.auth.id, uuid), uuid, this.world.clock.now)
       return yield* Effect.flatMap(RunnerChannel, (c) => c.heartbeat(runner.auth, uuid))
@@ -209,9 +261,15 @@ export class RunnerFleet {
     this.network.runnerDown(runner)
     const down = runner.rng.int(2000, 30_000)
     this.world.log(runner.name, `down for ${down} ms`)
-    this.world.fork(Effect.sleep(Duration.millis(down)).pipe(Effect.zipRight(Effect.sync(() => {
-      this.world.log(runner.name, "restarted")
-      this.world.fork(this.loop(runner))
-    }))))
+    this.world.fork(
+      Effect.sleep(Duration.millis(down)).pipe(
+        Effect.zipRight(
+          Effect.sync(() => {
+            this.world.log(runner.name, "restarted")
+            this.world.fork(this.loop(runner))
+          })
+        )
+      )
+    )
   }
 }

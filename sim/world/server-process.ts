@@ -1,6 +1,12 @@
 import { Cause, Effect, Exit, type Fiber, Layer, Scope } from "effect"
 import type { JobPriority } from "../../src/domain/job.js"
-import { type ServerContext, type ServerFaults, serverLayer, type ServerOptions, type ServerServices } from "../server.js"
+import {
+  type ServerContext,
+  type ServerFaults,
+  serverLayer,
+  type ServerOptions,
+  type ServerServices
+} from "../server.js"
 import type { World } from "./world.js"
 
 const TIERS: ReadonlyArray<JobPriority> = ["unclaimed", "free", "team", "enterprise"]
@@ -31,7 +37,10 @@ export class ServerProcess {
   private downSince: number | null = null
   private downtime = 0
 
-  constructor(private readonly world: World, private readonly options: ServerProcessOptions) {}
+  constructor(
+    private readonly world: World,
+    private readonly options: ServerProcessOptions
+  ) {}
 
   /** The server while it is up. */
   get current(): RunningServer | undefined {
@@ -47,11 +56,13 @@ export class ServerProcess {
       tierOf: (organizationId) => TIERS[(organizationId * 7 + seed) % TIERS.length] ?? "free",
       ...this.options.plant
     })
-    this.starting = this.world.fork(Effect.gen(function*() {
-      const scope = yield* Scope.make()
-      const ctx = yield* Layer.buildWithScope(layer, scope)
-      return { ctx, scope }
-    }))
+    this.starting = this.world.fork(
+      Effect.gen(function* () {
+        const scope = yield* Scope.make()
+        const ctx = yield* Layer.buildWithScope(layer, scope)
+        return { ctx, scope }
+      })
+    )
   }
 
   /** The server is up once its layers (and recovery) finished building, which may take simulated time. */
@@ -61,7 +72,8 @@ export class ServerProcess {
     const exit = starting.unsafePoll()
     if (exit === null) return
     this.starting = undefined
-    if (Exit.isFailure(exit)) this.world.violate("server_start", `the server did not start: ${Cause.pretty(exit.cause)}`)
+    if (Exit.isFailure(exit))
+      this.world.violate("server_start", `the server did not start: ${Cause.pretty(exit.cause)}`)
     this.server = exit.value
     if (this.downSince !== null) this.downtime += this.world.clock.now - this.downSince
     this.downSince = null
@@ -98,7 +110,8 @@ export class ServerProcess {
       if (!clock.advance()) break
       scheduler.runUntilIdle()
     }
-    if (this.closing !== undefined && this.closing.unsafePoll() === null) this.world.violate("shutdown", "the server never finished closing")
+    if (this.closing !== undefined && this.closing.unsafePoll() === null)
+      this.world.violate("shutdown", "the server never finished closing")
   }
 
   /** Simulated time spent down so far. */

@@ -9,7 +9,7 @@ export const storageFaults = (world: World, jobName: (jobId: number) => string):
   backgroundBusy: () => {
     const r = world.rng.fork(`busy-${world.step}-${world.clock.now}`)
     if (!r.chance(world.rates.background_busy)) return undefined
-    const where = r.chance(0.5) ? "begin" as const : "commit" as const
+    const where = r.chance(0.5) ? ("begin" as const) : ("commit" as const)
     world.fault("background_busy", "server", `background transaction fails at ${where}`)
     return where
   },

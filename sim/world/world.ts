@@ -1,4 +1,16 @@
-import { Clock, Context, DefaultServices, Duration, Effect, type Fiber, FiberRef, HashSet, Logger, Random, Runtime } from "effect"
+import {
+  Clock,
+  Context,
+  DefaultServices,
+  Duration,
+  Effect,
+  type Fiber,
+  FiberRef,
+  HashSet,
+  Logger,
+  Random,
+  Runtime
+} from "effect"
 import { defaultJobSettings, type JobSettingsShape } from "../../src/jobs/settings.js"
 import { Ids } from "../../src/store/ids.js"
 import { chooseRates, type FaultName, type FaultRates } from "../faults.js"
@@ -62,7 +74,10 @@ export class World {
     this.seed = options.seed
     this.rng = new Rng(options.seed)
     this.rates = chooseRates(this.rng.fork("rates"), options.disabled ?? new Set(), options.emphasize)
-    this.settings = { ...defaultJobSettings, heartbeatFlushInterval: Duration.seconds(this.rng.fork("settings").pick(FLUSH_SECONDS)) }
+    this.settings = {
+      ...defaultJobSettings,
+      heartbeatFlushInterval: Duration.seconds(this.rng.fork("settings").pick(FLUSH_SECONDS))
+    }
     this.events = new EventLog(options.onLine)
     const random = Random.make(options.seed)
     const idRng = this.rng.fork("ids")
@@ -110,9 +125,17 @@ export class World {
   /** A violation raised inside a fiber stops the run at the next step. */
   catchViolations(actor: string) {
     return <A>(self: Effect.Effect<A>) =>
-      Effect.catchAllDefect(self, (defect) => Effect.sync(() => {
-        if (defect instanceof ViolationError) this.violation ??= defect.violation
-        else this.violation ??= { invariant: "world", message: `${actor} died: ${String(defect)}`, step: this.step, jobs: [] }
-      }))
+      Effect.catchAllDefect(self, (defect) =>
+        Effect.sync(() => {
+          if (defect instanceof ViolationError) this.violation ??= defect.violation
+          else
+            this.violation ??= {
+              invariant: "world",
+              message: `${actor} died: ${String(defect)}`,
+              step: this.step,
+              jobs: []
+            }
+        })
+      )
   }
 }

@@ -146,8 +146,7 @@ export const parseJson = (input: string): unknown => {
 export const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-export const finite = (u: unknown): number | undefined =>
-  typeof u === "number" && Number.isFinite(u) ? u : undefined
+export const finite = (u: unknown): number | undefined => (typeof u === "number" && Number.isFinite(u) ? u : undefined)
 
 /** First non-whitespace character, without scanning the whole input. */
 export const firstSignificantChar = (input: string): string | undefined => {

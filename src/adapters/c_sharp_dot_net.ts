@@ -1,7 +1,18 @@
 // `c_sharp_dot_net`: BenchmarkDotNet's JSON export. Times are in nanoseconds already.
 import { Either } from "effect"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import {
+  finite,
+  isRecord,
+  Measure,
+  mismatch,
+  parseJson,
+  type Parse,
+  type Parsed,
+  requireAverage,
+  ResultsBuilder,
+  type Settings
+} from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "c_sharp_dot_net"
@@ -20,9 +31,10 @@ export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<P
     const ns = b["Namespace"]
     const name = typeof ns === "string" ? `${ns}.${b["Method"]}` : b["Method"]
     const stats = b["Statistics"]
-    const [center, spread] = settings.average === "median"
-      ? [finite(stats["Median"]), finite(stats["InterquartileRange"])]
-      : [finite(stats["Mean"]), finite(stats["StandardDeviation"])]
+    const [center, spread] =
+      settings.average === "median"
+        ? [finite(stats["Median"]), finite(stats["InterquartileRange"])]
+        : [finite(stats["Mean"]), finite(stats["StandardDeviation"])]
     if (center === undefined || spread === undefined) return mismatch(ADAPTER, `benchmark ${name} lacks statistics`)
     results.add(name, Measure.latency, metric(center, center - spread, center + spread))
     const memory = b["Memory"]

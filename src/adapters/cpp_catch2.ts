@@ -13,7 +13,10 @@ const MAX_NAME_LINES = 3
 const INTEGER = /^\d+$/
 
 /** `<n> <unit>` pairs at the end of a line: returns the leading text and the first value in ns. */
-const trailingTimes = (line: string, pairs: number): { readonly prefix: Array<string>; readonly first: number } | undefined => {
+const trailingTimes = (
+  line: string,
+  pairs: number
+): { readonly prefix: Array<string>; readonly first: number } | undefined => {
   const w = words(line)
   if (w.length < pairs * 2) return undefined
   const tail = w.slice(w.length - pairs * 2)
@@ -39,7 +42,11 @@ export const parse: Parse = (input, settings) => {
       for (let k = 1; k <= MAX_NAME_LINES + 1 && i + k < lines.length; k++) {
         if ((lines[i + k] ?? "").trimEnd() === PAGE_BREAK) {
           if (k > 1) {
-            testCase = lines.slice(i + 1, i + k).map((l) => l.trim()).filter((l) => l.length > 0).join(" ")
+            testCase = lines
+              .slice(i + 1, i + k)
+              .map((l) => l.trim())
+              .filter((l) => l.length > 0)
+              .join(" ")
             i += k
           }
           break
@@ -57,7 +64,11 @@ export const parse: Parse = (input, settings) => {
     const stdDev = trailingTimes(lines[i + 2] ?? "", 3)
     if (mean === undefined || stdDev === undefined || stdDev.prefix.length > 0) continue
     const name = [...w.slice(0, w.length - 4), ...mean.prefix].join(" ")
-    results.add(`${testCase}: ${name}`, Measure.latency, metric(mean.first, mean.first - stdDev.first, mean.first + stdDev.first))
+    results.add(
+      `${testCase}: ${name}`,
+      Measure.latency,
+      metric(mean.first, mean.first - stdDev.first, mean.first + stdDev.first)
+    )
     i += 2
   }
   return results.result(ADAPTER, unsupported)

@@ -3,7 +3,17 @@
 // measure named after the unit. `range` (`± 12`, `+/- 12`, `±3%`) gives bounds.
 import { Either } from "effect"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, ResultsBuilder, type Settings } from "./adapter.js"
+import {
+  finite,
+  isRecord,
+  Measure,
+  mismatch,
+  parseJson,
+  type Parse,
+  type Parsed,
+  ResultsBuilder,
+  type Settings
+} from "./adapter.js"
 import type { ParseError } from "./errors.js"
 import { nanosPerUnit, parseNumber, secondsPerUnit } from "./units.js"
 
@@ -32,7 +42,7 @@ const spreadOf = (range: unknown, value: number): number | undefined => {
   const t = range.trim().replace(/^(?:±|\+\/-|\+-)\s*/, "")
   if (t.endsWith("%")) {
     const p = parseNumber(t.slice(0, -1).trim())
-    return p === undefined ? undefined : Math.abs(value) * p / 100
+    return p === undefined ? undefined : (Math.abs(value) * p) / 100
   }
   return parseNumber(t)
 }

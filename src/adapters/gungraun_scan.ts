@@ -67,11 +67,17 @@ const stringEnd = (str: string, i: number): number => {
       escaped = true
       const e = str.charCodeAt(i + 1)
       if (e === 117) {
-        if (!isHex(str.charCodeAt(i + 2)) || !isHex(str.charCodeAt(i + 3)) || !isHex(str.charCodeAt(i + 4)) || !isHex(str.charCodeAt(i + 5))) {
+        if (
+          !isHex(str.charCodeAt(i + 2)) ||
+          !isHex(str.charCodeAt(i + 3)) ||
+          !isHex(str.charCodeAt(i + 4)) ||
+          !isHex(str.charCodeAt(i + 5))
+        ) {
           return -1
         }
         i += 6
-      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) i += 2
+      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)
+        i += 2
       else return -1
     } else if (c >= 32) i++
     else return -1 // control character, or the end of the text (NaN)
@@ -188,9 +194,12 @@ const scanKey = (): boolean => {
 }
 
 const keyIs = (name: string): boolean =>
-  keyEscaped ? JSON.parse(s.slice(keyStart - 1, keyEnd + 1)) === name : keyEnd - keyStart === name.length && s.startsWith(name, keyStart)
+  keyEscaped
+    ? JSON.parse(s.slice(keyStart - 1, keyEnd + 1)) === name
+    : keyEnd - keyStart === name.length && s.startsWith(name, keyStart)
 
-const keyString = (): string => (keyEscaped ? (JSON.parse(s.slice(keyStart - 1, keyEnd + 1)) as string) : s.slice(keyStart, keyEnd))
+const keyString = (): string =>
+  keyEscaped ? (JSON.parse(s.slice(keyStart - 1, keyEnd + 1)) as string) : s.slice(keyStart, keyEnd)
 
 const skipWs = (): void => {
   p = wsEnd(s, p)
@@ -351,7 +360,10 @@ const summaryMember = (): boolean => {
   summary.set(key, toolMetrics)
   return true
 }
-const summaryObject = (): ReadonlyMap<string, ReadonlyMap<string, number | undefined> | undefined> | undefined | false => {
+const summaryObject = ():
+  | ReadonlyMap<string, ReadonlyMap<string, number | undefined> | undefined>
+  | undefined
+  | false => {
   if (s.charCodeAt(p) !== 123) return skipValue() ? undefined : false
   summary = new Map()
   return eachMember(summaryMember) ? summary : false

@@ -5,7 +5,14 @@ import type { Average, Fold, Parsed, Settings, SkippedLine } from "./adapter.js"
 import { type AdapterError, IterationFailed, NoBenchmarksFound, UnknownAdapter } from "./errors.js"
 import { foldIterations } from "./fold.js"
 import * as Magic from "./magic.js"
-import { adapterInts, adapterNames as names, type AdapterName, adapters, languageAdapters, type SpecificAdapter } from "./registry.js"
+import {
+  adapterInts,
+  adapterNames as names,
+  type AdapterName,
+  adapters,
+  languageAdapters,
+  type SpecificAdapter
+} from "./registry.js"
 
 export type { Average, Fold, Parsed, Settings, SkippedLine } from "./adapter.js"
 export { Measure } from "./adapter.js"
@@ -29,7 +36,9 @@ export const decodeAdapterName = (name: string): Either.Either<AdapterName, Unkn
 export const normalizeAdapter = (name: AdapterName): AdapterName =>
   name === "rust_iai_callgrind"
     ? "rust_gungraun"
-    : (languageAdapters as ReadonlyArray<string>).includes(name) ? "magic" : name
+    : (languageAdapters as ReadonlyArray<string>).includes(name)
+      ? "magic"
+      : name
 
 export const adapterToInt = (name: AdapterName): number =>
   adapterInts[name === "rust_iai_callgrind" ? "rust_gungraun" : name]
@@ -54,11 +63,8 @@ export const parseOneDetailed = (
 }
 
 /** Parses one iteration of tool output with the given adapter (`magic` detects it). */
-export const parseOne = (
-  adapter: AdapterName,
-  input: string,
-  settings: Settings
-): Either.Either<Bmf, AdapterError> => Either.map(parseOneDetailed(adapter, input, settings), (p) => p.bmf)
+export const parseOne = (adapter: AdapterName, input: string, settings: Settings): Either.Either<Bmf, AdapterError> =>
+  Either.map(parseOneDetailed(adapter, input, settings), (p) => p.bmf)
 
 /**
  * Lines of one iteration that looked like results of the adapter but did not parse: the benchmarks they
@@ -74,9 +80,16 @@ export interface AdapterWarning {
 
 /** One warning as text: a summary line, then one indented line per skipped line. */
 export const warningMessage = (w: AdapterWarning): string => {
-  const what = w.count === 1 ? "1 line that looks like a result but does not parse" : `${w.count} lines that look like results but do not parse`
+  const what =
+    w.count === 1
+      ? "1 line that looks like a result but does not parse"
+      : `${w.count} lines that look like results but do not parse`
   const more = w.count > w.lines.length ? [`  ... and ${w.count - w.lines.length} more`] : []
-  return [`iteration ${w.iteration}: ${w.adapter} skipped ${what}:`, ...w.lines.map((l) => `  line ${l.line}: ${l.text}`), ...more].join("\n")
+  return [
+    `iteration ${w.iteration}: ${w.adapter} skipped ${what}:`,
+    ...w.lines.map((l) => `  line ${l.line}: ${l.text}`),
+    ...more
+  ].join("\n")
 }
 
 export interface ParsedResults {
@@ -91,7 +104,11 @@ export interface ParsedResults {
  * adapter and the iteration.
  */
 export const parseResultsWithWarnings = (
-  settings: { readonly adapter?: AdapterName | undefined; readonly average?: Average | undefined; readonly fold?: Fold | undefined },
+  settings: {
+    readonly adapter?: AdapterName | undefined
+    readonly average?: Average | undefined
+    readonly fold?: Fold | undefined
+  },
   results: ReadonlyArray<string>
 ): Either.Either<ParsedResults, AdapterError> => {
   const adapter = settings.adapter ?? "magic"
@@ -104,7 +121,12 @@ export const parseResultsWithWarnings = (
     }
     parsed.push(one.right.bmf)
     if (one.right.skippedCount > 0) {
-      warnings.push({ iteration: i, adapter: one.right.adapter, lines: one.right.skipped, count: one.right.skippedCount })
+      warnings.push({
+        iteration: i,
+        adapter: one.right.adapter,
+        lines: one.right.skipped,
+        count: one.right.skippedCount
+      })
     }
   }
   if (settings.fold === undefined) return Either.right({ iterations: parsed, warnings })
@@ -114,6 +136,11 @@ export const parseResultsWithWarnings = (
 
 /** `parseResultsWithWarnings` without the warnings. */
 export const parseResults = (
-  settings: { readonly adapter?: AdapterName | undefined; readonly average?: Average | undefined; readonly fold?: Fold | undefined },
+  settings: {
+    readonly adapter?: AdapterName | undefined
+    readonly average?: Average | undefined
+    readonly fold?: Fold | undefined
+  },
   results: ReadonlyArray<string>
-): Either.Either<ReadonlyArray<Bmf>, AdapterError> => Either.map(parseResultsWithWarnings(settings, results), (r) => r.iterations)
+): Either.Either<ReadonlyArray<Bmf>, AdapterError> =>
+  Either.map(parseResultsWithWarnings(settings, results), (r) => r.iterations)

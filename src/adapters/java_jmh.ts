@@ -2,7 +2,18 @@
 // JMH's score confidence interval, not clamped (a negative lower bound is kept, as Bencher does).
 import { Either } from "effect"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import {
+  finite,
+  isRecord,
+  Measure,
+  mismatch,
+  parseJson,
+  type Parse,
+  type Parsed,
+  requireAverage,
+  ResultsBuilder,
+  type Settings
+} from "./adapter.js"
 import type { ParseError } from "./errors.js"
 import { latencyAsNanos, throughputAsPerSecond } from "./units.js"
 

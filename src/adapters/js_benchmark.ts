@@ -19,7 +19,7 @@ export const parse: Parse = (input, settings) => {
     const p = parseNumber(m[3] ?? "")
     const name = m[1]?.trim()
     if (hz === undefined || p === undefined || name === undefined) continue
-    const spread = hz * p / 100
+    const spread = (hz * p) / 100
     results.add(name, Measure.throughput, metric(hz, hz - spread, hz + spread))
   }
   return results.result(ADAPTER, unsupported)

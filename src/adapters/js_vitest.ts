@@ -1,7 +1,18 @@
 // `js_vitest`: `vitest bench --outputJson`. Each benchmark gives latency (ms -> ns) and throughput (hz).
 import { Either } from "effect"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import {
+  finite,
+  isRecord,
+  Measure,
+  mismatch,
+  parseJson,
+  type Parse,
+  type Parsed,
+  requireAverage,
+  ResultsBuilder,
+  type Settings
+} from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "js_vitest"
@@ -35,7 +46,7 @@ export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<P
           if (mean === undefined || sd === undefined) return mismatch(ADAPTER, `benchmark ${name} lacks mean or sd`)
           results.add(name, Measure.latency, metric(mean * 1e6, (mean - sd) * 1e6, (mean + sd) * 1e6))
         }
-        const spread = hz * rme / 100
+        const spread = (hz * rme) / 100
         results.add(name, Measure.throughput, metric(hz, hz - spread, hz + spread))
       }
     }

@@ -5,7 +5,18 @@
 // `allocated` and `allocations` measures.
 import { Either } from "effect"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import {
+  finite,
+  isRecord,
+  Measure,
+  mismatch,
+  parseJson,
+  type Parse,
+  type Parsed,
+  requireAverage,
+  ResultsBuilder,
+  type Settings
+} from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "julia_benchmarktools"
@@ -76,7 +87,13 @@ const walk = (node: unknown, path: ReadonlyArray<string>, settings: Settings, re
 }
 
 export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<Parsed, ParseError> => {
-  if (!Array.isArray(doc) || doc.length !== 2 || !isRecord(doc[0]) || !("BenchmarkTools" in doc[0]) || !Array.isArray(doc[1])) {
+  if (
+    !Array.isArray(doc) ||
+    doc.length !== 2 ||
+    !isRecord(doc[0]) ||
+    !("BenchmarkTools" in doc[0]) ||
+    !Array.isArray(doc[1])
+  ) {
     return mismatch(ADAPTER, "not a BenchmarkTools.save JSON file ([{Julia, BenchmarkTools}, [values]])")
   }
   const unsupported = requireAverage(ADAPTER, settings, ["mean", "median"])

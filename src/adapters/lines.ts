@@ -48,7 +48,7 @@ export const eachLine = (input: string, f: (line: string, number: number) => voi
     return
   }
   let n = 0
-  for (let a = 0; a <= input.length;) {
+  for (let a = 0; a <= input.length; ) {
     let b = input.indexOf("\n", a)
     if (b < 0) b = input.length
     f(input.slice(a, b), ++n)

@@ -43,7 +43,7 @@ const headerOf = (line: string): Columns | undefined => {
 const isRule = (line: string): boolean => /^[-+|=\s]+$/.test(line)
 
 const latency = (ns: number, percent: number) => {
-  const spread = ns * percent / 100
+  const spread = (ns * percent) / 100
   return metric(ns, ns - spread, ns + spread)
 }
 

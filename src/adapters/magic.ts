@@ -57,7 +57,9 @@ export const detect = (
     }
     if (head === input) break
   }
-  return Either.left(unsupported ?? new AdapterMismatch({ adapter: ADAPTER, reason: "no adapter recognised the input" }))
+  return Either.left(
+    unsupported ?? new AdapterMismatch({ adapter: ADAPTER, reason: "no adapter recognised the input" })
+  )
 }
 
 export const parse: Parse = detect

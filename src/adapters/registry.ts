@@ -47,7 +47,10 @@ export interface AdapterEntry {
 
 const GO_NAME = /Benchmark(?![a-z])/
 
-const has = (...markers: ReadonlyArray<string>) => (input: string): boolean => markers.every((m) => input.includes(m))
+const has =
+  (...markers: ReadonlyArray<string>) =>
+  (input: string): boolean =>
+    markers.every((m) => input.includes(m))
 
 const table = {
   json: { int: 10, parse: Json.parse, fromJsonValue: Json.fromJsonValue },
@@ -68,10 +71,14 @@ const table = {
   rust_criterion: { int: 22, parse: RustCriterion.parse, mayMatch: has("time:") },
   rust_iai: { int: 23, parse: RustIai.parse, mayMatch: has("Estimated Cycles:", "L1 Accesses:") },
   rust_gungraun: { int: 24, parse: RustGungraun.parse, magic: false },
-  rust_gungraun_json: { int: 26, parse: RustGungraunJson.parse, mayMatch: has("\"profiles\"") },
+  rust_gungraun_json: { int: 26, parse: RustGungraunJson.parse, mayMatch: has('"profiles"') },
   rust_gungraun_stdout: { int: 25, parse: RustGungraunStdout.parse, mayMatch: has("::", "|") },
   shell_hyperfine: { int: 101, parse: ShellHyperfine.parse, fromJsonValue: ShellHyperfine.fromJsonValue },
-  julia_benchmarktools: { int: 200, parse: JuliaBenchmarkTools.parse, fromJsonValue: JuliaBenchmarkTools.fromJsonValue },
+  julia_benchmarktools: {
+    int: 200,
+    parse: JuliaBenchmarkTools.parse,
+    fromJsonValue: JuliaBenchmarkTools.fromJsonValue
+  },
   custom: { int: 203, parse: Custom.parse, fromJsonValue: Custom.fromJsonValue },
   luau_benchmark: {
     int: 201,
@@ -87,15 +94,33 @@ export const adapters: Readonly<Record<SpecificAdapter, AdapterEntry>> = table
 export const specificAdapters = Object.keys(table) as ReadonlyArray<SpecificAdapter>
 
 /** The order magic tries adapters in: the table's, without the ones it does not try itself. */
-export const magicOrder: ReadonlyArray<SpecificAdapter> = specificAdapters.filter((name) => adapters[name].magic !== false)
+export const magicOrder: ReadonlyArray<SpecificAdapter> = specificAdapters.filter(
+  (name) => adapters[name].magic !== false
+)
 
 /** Language-level names Bencher accepts and normalizes to `magic`, with their integers. */
-const languages = { rust: 20, cpp: 30, go: 40, java: 50, c_sharp: 60, js: 70, python: 80, ruby: 90, shell: 100, dart: 110 } as const
+const languages = {
+  rust: 20,
+  cpp: 30,
+  go: 40,
+  java: 50,
+  c_sharp: 60,
+  js: 70,
+  python: 80,
+  ruby: 90,
+  shell: 100,
+  dart: 110
+} as const
 export type LanguageAdapter = keyof typeof languages
 export const languageAdapters = Object.keys(languages) as ReadonlyArray<LanguageAdapter>
 
 export type AdapterName = "magic" | SpecificAdapter | "rust_iai_callgrind" | LanguageAdapter
-export const adapterNames: ReadonlyArray<AdapterName> = ["magic", ...specificAdapters, "rust_iai_callgrind", ...languageAdapters]
+export const adapterNames: ReadonlyArray<AdapterName> = [
+  "magic",
+  ...specificAdapters,
+  "rust_iai_callgrind",
+  ...languageAdapters
+]
 
 export const adapterInts: Readonly<Record<Exclude<AdapterName, "rust_iai_callgrind">, number>> = {
   magic: 0,

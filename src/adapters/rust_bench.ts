@@ -16,7 +16,8 @@ const MAX_MEASURE = 64
 
 // read from just after the mark (sticky); a `<unit>/iter` is tried first, so a time per iteration needs no
 // second look. `(\S+?)` / `(\S+)` and the blank after them cannot overlap, so matching is linear.
-const RESULT = /\s+([0-9][0-9,.]*) (?:(\S+?)\/iter|(\S+)) \(\+\/- ([0-9][0-9,.]*)\)(?:\s+=\s+([0-9][0-9,.]*) (\S+))?\s*$/y
+const RESULT =
+  /\s+([0-9][0-9,.]*) (?:(\S+?)\/iter|(\S+)) \(\+\/- ([0-9][0-9,.]*)\)(?:\s+=\s+([0-9][0-9,.]*) (\S+))?\s*$/y
 
 /** The measure of a unit that is no time per iteration, with its unit as name (MB/s by its Bencher name). */
 const unitMeasure = (unit: string): string | undefined =>
@@ -30,21 +31,24 @@ export const parse: Parse = (input, settings) => {
     const at = line.indexOf(MARK, 5)
     if (at < 0) return
     // libtest pads names with blanks before the mark
-    const name = at > 5 && (line.charCodeAt(at - 1) === 32 || line.charCodeAt(at - 1) === 9) ? line.slice(5, at).trim() : ""
+    const name =
+      at > 5 && (line.charCodeAt(at - 1) === 32 || line.charCodeAt(at - 1) === 9) ? line.slice(5, at).trim() : ""
     RESULT.lastIndex = at + MARK.length
     const m = RESULT.exec(line)
     const n = m?.[1] === undefined ? undefined : parseNumber(m[1])
     const d = m?.[4] === undefined ? undefined : parseNumber(m[4])
     const perIter = m?.[2]
     const ns = perIter === undefined ? undefined : nanosPerUnit(perIter)
-    const measure = ns !== undefined
-      ? Measure.latency
-      : perIter !== undefined
-      ? unitMeasure(`${perIter}/iter`)
-      : m?.[3] === undefined
-      ? undefined
-      : unitMeasure(m[3])
-    if (name.length === 0 || n === undefined || d === undefined || measure === undefined) return results.skip(number, line)
+    const measure =
+      ns !== undefined
+        ? Measure.latency
+        : perIter !== undefined
+          ? unitMeasure(`${perIter}/iter`)
+          : m?.[3] === undefined
+            ? undefined
+            : unitMeasure(m[3])
+    if (name.length === 0 || n === undefined || d === undefined || measure === undefined)
+      return results.skip(number, line)
     const value = n * (ns ?? 1)
     const dev = d * (ns ?? 1)
     results.add(name, measure, metric(value, Math.max(0, value - dev), value + dev))

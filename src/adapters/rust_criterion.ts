@@ -16,7 +16,10 @@ const MAX_LOOK_BACK = 8
 
 /** Lines criterion (or cargo) prints between a long name and its `time:` line. */
 const isNoise = (line: string): boolean =>
-  line.length === 0 || line.startsWith("Benchmarking ") || line.startsWith("Warning: ") || line.startsWith("Gnuplot not found")
+  line.length === 0 ||
+  line.startsWith("Benchmarking ") ||
+  line.startsWith("Warning: ") ||
+  line.startsWith("Gnuplot not found")
 
 /** The name of a `time:` line whose own name part is empty: the nearest line above that is not noise. */
 const nameAbove = (lines: ReadonlyArray<string>, i: number): string => {
@@ -40,7 +43,8 @@ const estimates = (w: ReadonlyArray<string>): readonly [string, number, number, 
   if (loNs !== undefined && midNs !== undefined && hiNs !== undefined) return [Measure.latency, loNs, midNs, hiNs]
   // one unit that is no time, the same for all three
   const unit = w[1] ?? ""
-  if (unit !== w[3] || unit !== w[5] || unit.length > MAX_MEASURE || latencyAsNanos(1, unit) !== undefined) return undefined
+  if (unit !== w[3] || unit !== w[5] || unit.length > MAX_MEASURE || latencyAsNanos(1, unit) !== undefined)
+    return undefined
   return [unit, lo, mid, hi]
 }
 

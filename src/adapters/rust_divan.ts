@@ -18,8 +18,15 @@ const isHeader = (line: string): boolean => {
   // the first cell ends with "fastest": most lines are rows, without it
   if (!line.includes("fastest")) return false
   const cells = line.split(BAR).map((c) => c.trim())
-  return cells.length === 6 && cells[0]?.endsWith("fastest") === true && cells[1] === "slowest" &&
-    cells[2] === "median" && cells[3] === "mean" && cells[4] === "samples" && cells[5] === "iters"
+  return (
+    cells.length === 6 &&
+    cells[0]?.endsWith("fastest") === true &&
+    cells[1] === "slowest" &&
+    cells[2] === "median" &&
+    cells[3] === "mean" &&
+    cells[4] === "samples" &&
+    cells[5] === "iters"
+  )
 }
 
 const time = (cell: string | undefined): number | undefined => {

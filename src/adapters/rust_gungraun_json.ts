@@ -15,7 +15,8 @@ const depthDelta = (line: string): number => {
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i)
     if (inString) {
-      if (c === 92) i++ // backslash escapes the next character
+      if (c === 92)
+        i++ // backslash escapes the next character
       else if (c === 34) inString = false
     } else if (c === 34) inString = true
     else if (c === 123 || c === 91) depth++
@@ -24,7 +25,7 @@ const depthDelta = (line: string): number => {
   return depth
 }
 
-const PROFILES = "\"profiles\""
+const PROFILES = '"profiles"'
 
 /**
  * Top-level gungraun summaries found in mixed output, in order, each handed to `emit` as soon as it
@@ -46,7 +47,7 @@ const frame = <T>(
   let start = 0 // where the buffered object's first line starts
   let closing = ""
   let depth = 0
-  for (let a = 0; a <= text.length;) {
+  for (let a = 0; a <= text.length; ) {
     let b = text.indexOf("\n", a)
     if (b < 0) b = text.length
     const lineStart = a
@@ -56,7 +57,11 @@ const frame = <T>(
       if (b > lineStart && text.charCodeAt(b - 1) === 125) {
         const line = text.slice(lineStart, b)
         if (line.includes(PROFILES)) {
-          const whole = parseText(text, lineStart + line.length - line.trimStart().length, lineStart + line.trimEnd().length)
+          const whole = parseText(
+            text,
+            lineStart + line.length - line.trimStart().length,
+            lineStart + line.trimEnd().length
+          )
           if (whole !== undefined && isObject(whole)) {
             emit(whole)
             mode = "none"
@@ -67,7 +72,8 @@ const frame = <T>(
       let done: boolean
       if (mode === "indent") {
         const length = b - lineStart
-        done = (length === closing.length || (length === closing.length + 1 && text.charCodeAt(b - 1) === 44)) &&
+        done =
+          (length === closing.length || (length === closing.length + 1 && text.charCodeAt(b - 1) === 44)) &&
           text.startsWith(closing, lineStart)
       } else {
         depth += depthDelta(text.slice(lineStart, b))
@@ -110,7 +116,12 @@ const frame = <T>(
 /** Every valid JSON value found, as JSON.parse gives it. */
 export const jsonObjects = (input: string): Array<unknown> => {
   const found: Array<unknown> = []
-  frame(input, (text, from, to) => parseJson(text.slice(from, to)), isRecord, (value) => found.push(value))
+  frame(
+    input,
+    (text, from, to) => parseJson(text.slice(from, to)),
+    isRecord,
+    (value) => found.push(value)
+  )
   return found
 }
 
@@ -118,22 +129,30 @@ export const parse: Parse = (input, settings) => {
   const unsupported = requireAverage(ADAPTER, settings, [])
   const results = new ResultsBuilder()
   // the same documents as jsonObjects, scanned for the few values read here instead of parsed whole
-  frame(input, scanSummary, (d) => d !== NOT_OBJECT, (doc) => {
-    if (doc === NOT_OBJECT || !doc.version6 || doc.modulePath === undefined || doc.profiles === undefined) return
-    const name = doc.id !== undefined ? `${doc.modulePath}::${doc.id}` : doc.modulePath
-    for (const profile of doc.profiles) {
-      if (profile.summary === undefined) continue
-      for (const [key, metrics] of profile.summary) {
-        const tool = key === "ErrorTool"
-          ? profile.tool !== undefined ? toolFromName(profile.tool) : undefined
-          : toolFromName(key)
-        if (tool === undefined || metrics === undefined) continue
-        for (const [metricKey, value] of metrics) {
-          const slug = jsonKeyToSlug[tool].get(metricKey)
-          if (slug !== undefined && value !== undefined) results.addValue(name, slug, value)
+  frame(
+    input,
+    scanSummary,
+    (d) => d !== NOT_OBJECT,
+    (doc) => {
+      if (doc === NOT_OBJECT || !doc.version6 || doc.modulePath === undefined || doc.profiles === undefined) return
+      const name = doc.id !== undefined ? `${doc.modulePath}::${doc.id}` : doc.modulePath
+      for (const profile of doc.profiles) {
+        if (profile.summary === undefined) continue
+        for (const [key, metrics] of profile.summary) {
+          const tool =
+            key === "ErrorTool"
+              ? profile.tool !== undefined
+                ? toolFromName(profile.tool)
+                : undefined
+              : toolFromName(key)
+          if (tool === undefined || metrics === undefined) continue
+          for (const [metricKey, value] of metrics) {
+            const slug = jsonKeyToSlug[tool].get(metricKey)
+            if (slug !== undefined && value !== undefined) results.addValue(name, slug, value)
+          }
         }
       }
     }
-  })
+  )
   return results.result(ADAPTER, unsupported)
 }

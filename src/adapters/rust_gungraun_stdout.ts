@@ -32,7 +32,7 @@ export const parse: Parse = (input, settings) => {
   let name: string | undefined
   let tool: Tool = "callgrind"
   let nameOpen = false
-  for (let a = 0; a <= text.length;) {
+  for (let a = 0; a <= text.length; ) {
     let b = text.indexOf("\n", a)
     if (b < 0) b = text.length
     const line = text.slice(a, b)

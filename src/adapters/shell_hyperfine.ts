@@ -2,7 +2,18 @@
 // digits exactly); mean ± stddev, or median within [min, max].
 import { Either } from "effect"
 import { metric } from "../domain/bmf.js"
-import { finite, isRecord, Measure, mismatch, parseJson, type Parse, type Parsed, requireAverage, ResultsBuilder, type Settings } from "./adapter.js"
+import {
+  finite,
+  isRecord,
+  Measure,
+  mismatch,
+  parseJson,
+  type Parse,
+  type Parsed,
+  requireAverage,
+  ResultsBuilder,
+  type Settings
+} from "./adapter.js"
 import type { ParseError } from "./errors.js"
 
 const ADAPTER = "shell_hyperfine"
@@ -19,13 +30,15 @@ export const fromJsonValue = (doc: unknown, settings: Settings): Either.Either<P
       const median = finite(r["median"])
       const min = finite(r["min"])
       const max = finite(r["max"])
-      if (median === undefined || min === undefined || max === undefined) return mismatch(ADAPTER, `${name} lacks median, min or max`)
+      if (median === undefined || min === undefined || max === undefined)
+        return mismatch(ADAPTER, `${name} lacks median, min or max`)
       results.add(name, Measure.latency, metric(median / 1e-9, min / 1e-9, max / 1e-9))
     } else {
       const mean = finite(r["mean"])
       if (mean === undefined) return mismatch(ADAPTER, `${name} lacks mean`)
       const stddev = r["stddev"] === null || r["stddev"] === undefined ? undefined : finite(r["stddev"])
-      if (r["stddev"] !== null && r["stddev"] !== undefined && stddev === undefined) return mismatch(ADAPTER, `${name} has a bad stddev`)
+      if (r["stddev"] !== null && r["stddev"] !== undefined && stddev === undefined)
+        return mismatch(ADAPTER, `${name} has a bad stddev`)
       results.add(
         name,
         Measure.latency,

@@ -39,7 +39,8 @@ export const parseNumber = (text: string): number | undefined => {
   if (s.length === 0) return undefined
   const first = s.charCodeAt(0)
   const last = s.charCodeAt(s.length - 1)
-  if (!(isDigit(first) || first === 43 || first === 45 || first === 46) || !(isDigit(last) || last === 46)) return undefined
+  if (!(isDigit(first) || first === 43 || first === 45 || first === 46) || !(isDigit(last) || last === 46))
+    return undefined
   // 0x.., 0b.., 0o..
   if (s.length > 1 && first === 48) {
     const second = s.charCodeAt(1) | 0x20

@@ -32,5 +32,4 @@ export class BencherApi extends HttpApi.make("bencher")
   .add(RunnerJobsGroup)
   .add(JobsGroup)
   .addError(InternalServerError)
-  .annotateContext(OpenApi.annotations({ title: "bencher-ts", version }))
-{}
+  .annotateContext(OpenApi.annotations({ title: "bencher-ts", version })) {}

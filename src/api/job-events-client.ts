@@ -11,7 +11,8 @@ export class JobEventsClient extends Context.Tag("bencher/api/JobEventsClient")<
   RpcClient.RpcClient<RpcGroup.Rpcs<typeof JobEventsRpcs>, RpcClientError>
 >() {}
 
-export const jobEventsUrl = (baseUrl: string) => baseUrl.replace(/\/+$/, "").replace(/^http/, "ws") + JOB_EVENTS_RPC_PATH
+export const jobEventsUrl = (baseUrl: string) =>
+  baseUrl.replace(/\/+$/, "").replace(/^http/, "ws") + JOB_EVENTS_RPC_PATH
 
 /**
  * The stream over one WebSocket; a user or project key travels in the upgrade request's Authorization header
@@ -21,7 +22,14 @@ export const jobEventsClientWebSocket = (baseUrl: string, key: string | undefine
   Layer.scoped(JobEventsClient, RpcClient.make(JobEventsRpcs)).pipe(
     Layer.provide(RpcClient.layerProtocolSocket()),
     Layer.provide(Layer.scoped(Socket.Socket, Socket.makeWebSocket(jobEventsUrl(baseUrl)))),
-    Layer.provide(Layer.succeed(Socket.WebSocketConstructor, (url, protocols) =>
-      new NodeWebSocket(url, protocols, { headers: key === undefined ? {} : { authorization: `Bearer ${key}` } }) as unknown as globalThis.WebSocket)),
+    Layer.provide(
+      Layer.succeed(
+        Socket.WebSocketConstructor,
+        (url, protocols) =>
+          new NodeWebSocket(url, protocols, {
+            headers: key === undefined ? {} : { authorization: `Bearer ${key}` }
+          }) as unknown as globalThis.WebSocket
+      )
+    ),
     Layer.provide(RpcSerialization.layerNdjson)
   )

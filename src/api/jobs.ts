@@ -12,9 +12,17 @@ export const JobListParams = Schema.Struct({ ...PaginationParams, status: Schema
 
 /** A project's remote jobs: list (status filter, pagination), view, and cancel (ours; Bencher has none). */
 export class JobsGroup extends HttpApiGroup.make("jobs")
-  .add(HttpApiEndpoint.get("list", "/v0/projects/:project/jobs").setPath(ProjectPath).setUrlParams(JobListParams).addSuccess(Schema.Array(JsonJob)))
+  .add(
+    HttpApiEndpoint.get("list", "/v0/projects/:project/jobs")
+      .setPath(ProjectPath)
+      .setUrlParams(JobListParams)
+      .addSuccess(Schema.Array(JsonJob))
+  )
   .add(HttpApiEndpoint.get("view", "/v0/projects/:project/jobs/:job").setPath(JobPath).addSuccess(JsonJob))
   .add(HttpApiEndpoint.post("cancel", "/v0/projects/:project/jobs/:job/cancel").setPath(JobPath).addSuccess(JsonJob))
-  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError).addError(ConflictError)
-  .middleware(Authentication)
-{}
+  .addError(BadRequestError)
+  .addError(UnauthorizedError)
+  .addError(ForbiddenError)
+  .addError(NotFoundError)
+  .addError(ConflictError)
+  .middleware(Authentication) {}

@@ -1,6 +1,14 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { BadRequestError, ConflictError, ForbiddenError, InternalServerError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "./errors.js"
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  InternalServerError,
+  NotFoundError,
+  TooManyRequestsError,
+  UnauthorizedError
+} from "./errors.js"
 import { ResourceId, ResourceName, Slug, Uuid } from "../domain/ids.js"
 import { DateTimeString } from "../domain/time.js"
 import { Authentication } from "./authentication.js"
@@ -62,7 +70,9 @@ export class JsonUsage extends Schema.Class<JsonUsage>("JsonUsage")({
 
 /** ISO 8601 date-time or epoch milliseconds. */
 const TimeParam = Schema.String.pipe(
-  Schema.filter((s) => /^\d+$/.test(s) || !Number.isNaN(Date.parse(s)) || "must be an ISO 8601 date-time or epoch milliseconds")
+  Schema.filter(
+    (s) => /^\d+$/.test(s) || !Number.isNaN(Date.parse(s)) || "must be an ISO 8601 date-time or epoch milliseconds"
+  )
 )
 
 export const OrganizationRoleSchema = Schema.Literal("member", "leader")
@@ -97,52 +107,88 @@ const memberPath = Schema.Struct({ organization: ResourceId, user: ResourceId })
 export class OrganizationsGroup extends HttpApiGroup.make("organizations")
   .add(HttpApiEndpoint.get("list", "/v0/organizations").addSuccess(Schema.Array(JsonOrganization)))
   .add(
-    HttpApiEndpoint.post("create", "/v0/organizations").setPayload(JsonNewOrganization)
+    HttpApiEndpoint.post("create", "/v0/organizations")
+      .setPayload(JsonNewOrganization)
       .addSuccess(JsonOrganization, { status: 201 })
   )
   .add(HttpApiEndpoint.get("get", "/v0/organizations/:organization").setPath(orgPath).addSuccess(JsonOrganization))
   .add(
-    HttpApiEndpoint.patch("update", "/v0/organizations/:organization").setPath(orgPath).setPayload(JsonUpdateOrganization)
+    HttpApiEndpoint.patch("update", "/v0/organizations/:organization")
+      .setPath(orgPath)
+      .setPayload(JsonUpdateOrganization)
       .addSuccess(JsonOrganization)
   )
   .add(
-    HttpApiEndpoint.post("claim", "/v0/organizations/:organization/claim").setPath(orgPath).setPayload(JsonNewClaim)
+    HttpApiEndpoint.post("claim", "/v0/organizations/:organization/claim")
+      .setPath(orgPath)
+      .setPayload(JsonNewClaim)
       .addSuccess(JsonOrganization, { status: 201 })
   )
   .add(
     HttpApiEndpoint.get("allowed", "/v0/organizations/:organization/allowed/:permission")
-      .setPath(Schema.Struct({ organization: ResourceId, permission: Schema.Literal("view", "create", "edit", "delete", "manage") }))
+      .setPath(
+        Schema.Struct({
+          organization: ResourceId,
+          permission: Schema.Literal("view", "create", "edit", "delete", "manage")
+        })
+      )
       .addSuccess(JsonAllowed)
   )
-  .add(HttpApiEndpoint.get("tier", "/v0/organizations/:organization/tier").setPath(orgPath).addSuccess(JsonOrganizationTier))
   .add(
-    HttpApiEndpoint.put("setTier", "/v0/organizations/:organization/tier").setPath(orgPath).setPayload(JsonUpdateTier)
+    HttpApiEndpoint.get("tier", "/v0/organizations/:organization/tier")
+      .setPath(orgPath)
       .addSuccess(JsonOrganizationTier)
   )
   .add(
-    HttpApiEndpoint.get("usage", "/v0/organizations/:organization/usage").setPath(orgPath)
+    HttpApiEndpoint.put("setTier", "/v0/organizations/:organization/tier")
+      .setPath(orgPath)
+      .setPayload(JsonUpdateTier)
+      .addSuccess(JsonOrganizationTier)
+  )
+  .add(
+    HttpApiEndpoint.get("usage", "/v0/organizations/:organization/usage")
+      .setPath(orgPath)
       .setUrlParams(Schema.Struct({ start: Schema.optional(TimeParam), end: Schema.optional(TimeParam) }))
       .addSuccess(JsonUsage)
   )
   .middleware(Authentication)
-  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError)
-  .addError(InternalServerError).addError(ConflictError).addError(TooManyRequestsError)
-{}
+  .addError(BadRequestError)
+  .addError(UnauthorizedError)
+  .addError(ForbiddenError)
+  .addError(NotFoundError)
+  .addError(InternalServerError)
+  .addError(ConflictError)
+  .addError(TooManyRequestsError) {}
 
 /** `/v0/organizations/{organization}/members/*`: membership and organization roles. */
 export class MembersGroup extends HttpApiGroup.make("members")
-  .add(HttpApiEndpoint.get("list", "/v0/organizations/:organization/members").setPath(orgPath).addSuccess(Schema.Array(JsonMember)))
   .add(
-    HttpApiEndpoint.post("add", "/v0/organizations/:organization/members").setPath(orgPath).setPayload(JsonNewMember)
+    HttpApiEndpoint.get("list", "/v0/organizations/:organization/members")
+      .setPath(orgPath)
+      .addSuccess(Schema.Array(JsonMember))
+  )
+  .add(
+    HttpApiEndpoint.post("add", "/v0/organizations/:organization/members")
+      .setPath(orgPath)
+      .setPayload(JsonNewMember)
       .addSuccess(JsonMember, { status: 202 })
   )
-  .add(HttpApiEndpoint.get("get", "/v0/organizations/:organization/members/:user").setPath(memberPath).addSuccess(JsonMember))
   .add(
-    HttpApiEndpoint.patch("update", "/v0/organizations/:organization/members/:user").setPath(memberPath)
-      .setPayload(JsonUpdateMember).addSuccess(JsonMember)
+    HttpApiEndpoint.get("get", "/v0/organizations/:organization/members/:user")
+      .setPath(memberPath)
+      .addSuccess(JsonMember)
+  )
+  .add(
+    HttpApiEndpoint.patch("update", "/v0/organizations/:organization/members/:user")
+      .setPath(memberPath)
+      .setPayload(JsonUpdateMember)
+      .addSuccess(JsonMember)
   )
   .add(HttpApiEndpoint.del("remove", "/v0/organizations/:organization/members/:user").setPath(memberPath))
   .middleware(Authentication)
-  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError)
-  .addError(InternalServerError).addError(ConflictError)
-{}
+  .addError(BadRequestError)
+  .addError(UnauthorizedError)
+  .addError(ForbiddenError)
+  .addError(NotFoundError)
+  .addError(InternalServerError)
+  .addError(ConflictError) {}

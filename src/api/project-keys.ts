@@ -41,22 +41,33 @@ const keyPath = Schema.Struct({ project: ResourceId, key: Uuid })
 
 /** `/v0/projects/{project}/keys/*`: project keys (`bencher_run_`), maintainers only. */
 export class ProjectKeysGroup extends HttpApiGroup.make("projectKeys")
-  .add(HttpApiEndpoint.get("list", "/v0/projects/:project/keys").setPath(projectPath).addSuccess(Schema.Array(JsonProjectKey)))
   .add(
-    HttpApiEndpoint.post("create", "/v0/projects/:project/keys").setPath(projectPath).setPayload(JsonNewProjectKey)
+    HttpApiEndpoint.get("list", "/v0/projects/:project/keys")
+      .setPath(projectPath)
+      .addSuccess(Schema.Array(JsonProjectKey))
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/v0/projects/:project/keys")
+      .setPath(projectPath)
+      .setPayload(JsonNewProjectKey)
       .addSuccess(JsonProjectKeyCreated, { status: 201 })
   )
   .add(HttpApiEndpoint.get("get", "/v0/projects/:project/keys/:key").setPath(keyPath).addSuccess(JsonProjectKey))
   .add(
-    HttpApiEndpoint.patch("update", "/v0/projects/:project/keys/:key").setPath(keyPath).setPayload(JsonUpdateProjectKey)
+    HttpApiEndpoint.patch("update", "/v0/projects/:project/keys/:key")
+      .setPath(keyPath)
+      .setPayload(JsonUpdateProjectKey)
       .addSuccess(JsonProjectKey)
   )
   .add(HttpApiEndpoint.del("revoke", "/v0/projects/:project/keys/:key").setPath(keyPath))
   .add(
-    HttpApiEndpoint.post("rotate", "/v0/projects/:project/keys/:key/rotate").setPath(keyPath)
+    HttpApiEndpoint.post("rotate", "/v0/projects/:project/keys/:key/rotate")
+      .setPath(keyPath)
       .addSuccess(JsonProjectKeyCreated, { status: 201 })
   )
   .middleware(Authentication)
-  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError)
-  .addError(InternalServerError)
-{}
+  .addError(BadRequestError)
+  .addError(UnauthorizedError)
+  .addError(ForbiddenError)
+  .addError(NotFoundError)
+  .addError(InternalServerError) {}

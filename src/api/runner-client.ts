@@ -22,17 +22,26 @@ export const runnerClientWebSocket = (baseUrl: string, key: string) =>
   clientLayer.pipe(
     Layer.provide(RpcClient.layerProtocolSocket()),
     Layer.provide(Layer.scoped(Socket.Socket, Socket.makeWebSocket(toWebSocketUrl(baseUrl)))),
-    Layer.provide(Layer.succeed(Socket.WebSocketConstructor, (url, protocols) =>
-      new NodeWebSocket(url, protocols, { headers: { authorization: `Bearer ${key}` } }) as unknown as globalThis.WebSocket)),
+    Layer.provide(
+      Layer.succeed(
+        Socket.WebSocketConstructor,
+        (url, protocols) =>
+          new NodeWebSocket(url, protocols, {
+            headers: { authorization: `Bearer ${key}` }
+          }) as unknown as globalThis.WebSocket
+      )
+    ),
     Layer.provide(RpcSerialization.layerNdjson)
   )
 
 /** The channel over HTTP POSTs (one request per message; `Claim` is a long poll). */
 export const runnerClientHttp = (baseUrl: string, key: string) =>
   clientLayer.pipe(
-    Layer.provide(RpcClient.layerProtocolHttp({
-      url: baseUrl + RUNNER_RPC_PATH,
-      transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(key))
-    })),
+    Layer.provide(
+      RpcClient.layerProtocolHttp({
+        url: baseUrl + RUNNER_RPC_PATH,
+        transformClient: HttpClient.mapRequest(HttpClientRequest.bearerToken(key))
+      })
+    ),
     Layer.provide([FetchHttpClient.layer, RpcSerialization.layerNdjson])
   )

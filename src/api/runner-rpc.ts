@@ -56,7 +56,11 @@ export class RunnerRpcs extends RpcGroup.make(
   Rpc.make("Running", { payload: JobRef, success: JobSignal, error: errors }),
   Rpc.make("Heartbeat", { payload: JobRef, success: JobSignal, error: errors }),
   Rpc.make("Completed", { payload: { ...JobRef, results: IterationResults }, success: JobAck, error: errors }),
-  Rpc.make("Failed", { payload: { ...JobRef, results: IterationResults, error: Schema.String }, success: JobAck, error: errors }),
+  Rpc.make("Failed", {
+    payload: { ...JobRef, results: IterationResults, error: Schema.String },
+    success: JobAck,
+    error: errors
+  }),
   Rpc.make("Canceled", { payload: JobRef, success: JobAck, error: errors }),
   /**
    * A finished job's outcome (domain/runner.ts' OutcomeText as JSON) in parts of at most OUTCOME_PART_CHARS, in order from offset 0
@@ -79,5 +83,8 @@ export class RunnerRpcs extends RpcGroup.make(
     error: Schema.Union(JobNotHeld, OutcomeRejected, OutcomeIncomplete)
   }),
   /** Live output for followers only: the server keeps a bounded tail in memory; the outcome carries the (capped) whole. */
-  Rpc.make("Output", { payload: { ...JobRef, chunks: Schema.Array(OutputChunk).pipe(Schema.maxItems(1024)) }, error: errors })
+  Rpc.make("Output", {
+    payload: { ...JobRef, chunks: Schema.Array(OutputChunk).pipe(Schema.maxItems(1024)) },
+    error: errors
+  })
 ).middleware(RunnerAuth) {}

@@ -8,5 +8,4 @@ export class JsonApiVersion extends Schema.Class<JsonApiVersion>("JsonApiVersion
 export class ServerGroup extends HttpApiGroup.make("server")
   .add(HttpApiEndpoint.get("version", "/v0/server/version").addSuccess(JsonApiVersion))
   .add(HttpApiEndpoint.get("spec", "/v0/server/spec").addSuccess(Schema.Unknown))
-  .addError(InternalServerError)
-{}
+  .addError(InternalServerError) {}

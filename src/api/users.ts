@@ -1,6 +1,13 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { BadRequestError, ConflictError, ForbiddenError, InternalServerError, NotFoundError, UnauthorizedError } from "./errors.js"
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  InternalServerError,
+  NotFoundError,
+  UnauthorizedError
+} from "./errors.js"
 import { ResourceId, ResourceName, Slug, Uuid } from "../domain/ids.js"
 import { DateTimeString } from "../domain/time.js"
 import { Authentication } from "./authentication.js"
@@ -76,23 +83,33 @@ export class UsersGroup extends HttpApiGroup.make("users")
   .add(HttpApiEndpoint.post("create", "/v0/users").setPayload(JsonNewUser).addSuccess(JsonUser, { status: 201 }))
   .add(HttpApiEndpoint.get("me", "/v0/user").addSuccess(JsonUser))
   .add(HttpApiEndpoint.get("get", "/v0/users/:user").setPath(userPath).addSuccess(JsonUser))
-  .add(HttpApiEndpoint.patch("update", "/v0/users/:user").setPath(userPath).setPayload(JsonUpdateUser).addSuccess(JsonUser))
+  .add(
+    HttpApiEndpoint.patch("update", "/v0/users/:user").setPath(userPath).setPayload(JsonUpdateUser).addSuccess(JsonUser)
+  )
   .add(HttpApiEndpoint.get("listKeys", "/v0/users/:user/keys").setPath(userPath).addSuccess(Schema.Array(JsonUserKey)))
   .add(
-    HttpApiEndpoint.post("createKey", "/v0/users/:user/keys").setPath(userPath).setPayload(JsonNewUserKey)
+    HttpApiEndpoint.post("createKey", "/v0/users/:user/keys")
+      .setPath(userPath)
+      .setPayload(JsonNewUserKey)
       .addSuccess(JsonUserKeyCreated, { status: 201 })
   )
   .add(HttpApiEndpoint.get("getKey", "/v0/users/:user/keys/:key").setPath(keyPath).addSuccess(JsonUserKey))
   .add(
-    HttpApiEndpoint.patch("updateKey", "/v0/users/:user/keys/:key").setPath(keyPath).setPayload(JsonUpdateUserKey)
+    HttpApiEndpoint.patch("updateKey", "/v0/users/:user/keys/:key")
+      .setPath(keyPath)
+      .setPayload(JsonUpdateUserKey)
       .addSuccess(JsonUserKey)
   )
   .add(HttpApiEndpoint.del("revokeKey", "/v0/users/:user/keys/:key").setPath(keyPath))
   .add(
-    HttpApiEndpoint.post("rotateKey", "/v0/users/:user/keys/:key/rotate").setPath(keyPath)
+    HttpApiEndpoint.post("rotateKey", "/v0/users/:user/keys/:key/rotate")
+      .setPath(keyPath)
       .addSuccess(JsonUserKeyCreated, { status: 201 })
   )
   .middleware(Authentication)
-  .addError(BadRequestError).addError(UnauthorizedError).addError(ForbiddenError).addError(NotFoundError)
-  .addError(InternalServerError).addError(ConflictError)
-{}
+  .addError(BadRequestError)
+  .addError(UnauthorizedError)
+  .addError(ForbiddenError)
+  .addError(NotFoundError)
+  .addError(InternalServerError)
+  .addError(ConflictError) {}

@@ -20,4 +20,5 @@ export const defaultServerConfig: ServerConfigShape = {
   maxBodyBytes: DEFAULT_MAX_BODY_BYTES
 }
 
-export const dataDirOf = (config: ServerConfigShape): string => config.dataDir ?? join(dirname(config.db), "bencher-data")
+export const dataDirOf = (config: ServerConfigShape): string =>
+  config.dataDir ?? join(dirname(config.db), "bencher-data")

@@ -17,7 +17,9 @@ import { JobSupervisor } from "../jobs/supervisor.js"
  * outputs are kept and how heartbeats are written are parameters: the server keeps outputs in the BlobStore, tests
  * in a table, and a bench runs its per-heartbeat baseline through the same channel.
  */
-export const jobsLayer = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never>(parts: JobsParts<E1, R1, E2, R2, E3, R3, E4, R4>) => {
+export const jobsLayer = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never>(
+  parts: JobsParts<E1, R1, E2, R2, E3, R3, E4, R4>
+) => {
   const [stores, actors, supervisor, services, recovery] = jobsLayers(parts)
   return recovery.pipe(
     Layer.provideMerge(services),
@@ -37,7 +39,9 @@ export interface JobsParts<E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R
 }
 
 /** jobsLayer's parts, each needing only those before it (the simulator builds them in this order itself). */
-export const jobsLayers = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never>(parts: JobsParts<E1, R1, E2, R2, E3, R3, E4, R4>) =>
+export const jobsLayers = <E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never>(
+  parts: JobsParts<E1, R1, E2, R2, E3, R3, E4, R4>
+) =>
   [
     Layer.mergeAll(parts.lifecycle ?? JobLifecycle.Live, parts.outputs),
     Layer.mergeAll(parts.queue ?? JobQueue.Live, parts.writer),

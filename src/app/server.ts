@@ -24,7 +24,10 @@ import { inOrder } from "./layers.js"
 import { reportParts, serverParts } from "./services.js"
 
 /** Applied to every route: the body-size limit and JSON bodies for unknown routes and defects (server/middleware.ts). */
-const ServerMiddleware = HttpLayerRouter.middleware(Effect.map(ServerConfig, (config) => guard(config.maxBodyBytes)), { global: true })
+const ServerMiddleware = HttpLayerRouter.middleware(
+  Effect.map(ServerConfig, (config) => guard(config.maxBodyBytes)),
+  { global: true }
+)
 
 /** Projects, their dimensions, thresholds and the report pipeline; they need the store and identity's Usage. */
 export const ReportServicesLive = inOrder(...reportParts)
@@ -32,7 +35,12 @@ export const ReportServicesLive = inOrder(...reportParts)
 /** The domain services behind the handlers; they need the store, identity (Access, Plans, ...) and the registry. */
 export const ServicesLive = inOrder(
   ...serverParts({
-    seams: Layer.mergeAll(ImageResolverFromRegistry, JobPolicyFromPlans, RunnerPullTokensFromRegistry, RunnerUsageFromLedger),
+    seams: Layer.mergeAll(
+      ImageResolverFromRegistry,
+      JobPolicyFromPlans,
+      RunnerPullTokensFromRegistry,
+      RunnerUsageFromLedger
+    ),
     outputs: JobOutputStoreFromBlobs,
     writer: HeartbeatWriter.Live
   })
@@ -43,10 +51,15 @@ export class ServerStartError extends Data.TaggedError("ServerStartError")<{ rea
 
 /** The data dir holds the registry's blobs, job outputs and the token key: created mode 0700 before anything is in it. */
 const DataDirLive = (dir: string) =>
-  Layer.effectDiscard(Effect.tryPromise({
-    try: () => mkdir(dir, { recursive: true, mode: 0o700 }),
-    catch: (cause) => new ServerStartError({ message: `cannot create the data dir ${dir}: ${cause instanceof Error ? cause.message : String(cause)}` })
-  }))
+  Layer.effectDiscard(
+    Effect.tryPromise({
+      try: () => mkdir(dir, { recursive: true, mode: 0o700 }),
+      catch: (cause) =>
+        new ServerStartError({
+          message: `cannot create the data dir ${dir}: ${cause instanceof Error ? cause.message : String(cause)}`
+        })
+    })
+  )
 
 /** Everything but the HTTP server: services, registry, identity and the store, for a config. */
 export const AppLive = (config: ServerConfigShape) =>
@@ -76,16 +89,19 @@ const forceCloseAfter = (server: () => Server | undefined) =>
   )
 
 /** A port someone else holds is named as such; any other listen failure carries the system's reason. */
-const listenError = (config: ServerConfigShape) => (error: ServeError): ServerStartError => {
-  const cause: unknown = error.cause
-  const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : ""
-  const address = `${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`
-  return new ServerStartError({
-    message: code === "EADDRINUSE"
-      ? `address ${address} is in use`
-      : `cannot listen on ${address}: ${cause instanceof Error ? cause.message : String(cause)}`
-  })
-}
+const listenError =
+  (config: ServerConfigShape) =>
+  (error: ServeError): ServerStartError => {
+    const cause: unknown = error.cause
+    const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : ""
+    const address = `${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`
+    return new ServerStartError({
+      message:
+        code === "EADDRINUSE"
+          ? `address ${address} is in use`
+          : `cannot listen on ${address}: ${cause instanceof Error ? cause.message : String(cause)}`
+    })
+  }
 
 /**
  * The HTTP server on the configured host and port, with the store migrated before it listens. IdentityLive
@@ -105,13 +121,15 @@ export const ServerLive = <E = never, R = never>(
   }
   return HttpLayerRouter.serve(RoutesLive, { disableListenLog: true, disableLogger: true }).pipe(
     Layer.provideMerge(forceCloseAfter(() => nodeServer)),
-    Layer.provideMerge(Layer.mapError(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host }), listenError(config))),
+    Layer.provideMerge(
+      Layer.mapError(NodeHttpServer.layer(evaluate, { port: config.port, host: config.host }), listenError(config))
+    ),
     Layer.provideMerge(Layer.effectDiscard(options.beforeListen ?? Effect.void)),
     Layer.provideMerge(AppLive(config))
   )
 }
 
-export const logListening = Effect.gen(function*() {
+export const logListening = Effect.gen(function* () {
   const server = yield* HttpServer.HttpServer
   const address = server.address
   if (address._tag === "TcpAddress") {

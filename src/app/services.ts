@@ -22,7 +22,15 @@ import { jobsLayers } from "./jobs.js"
  * store and identity's Usage below them all).
  */
 export const reportParts = [
-  Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live),
+  Layer.mergeAll(
+    Projects.Live,
+    Branches.Live,
+    Testbeds.Live,
+    Measures.Live,
+    Benchmarks.Live,
+    Thresholds.Live,
+    SeriesHistory.Live
+  ),
   ReportViews.Live,
   Layer.mergeAll(ReportPipeline.Live, Perf.Live)
 ] as const

@@ -52,12 +52,16 @@ export interface ParseRequest {
 }
 
 export const runParse = (request: ParseRequest) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const sources = request.files.length === 0 ? ["-"] : request.files
     const results = yield* Effect.forEach(sources, (file) => (file === "-" ? readStdin : fs.readFileString(file)))
     const parsed = parseResultsWithWarnings(
-      { adapter: request.adapter, average: Option.getOrUndefined(request.average), fold: Option.getOrUndefined(request.fold) },
+      {
+        adapter: request.adapter,
+        average: Option.getOrUndefined(request.average),
+        fold: Option.getOrUndefined(request.fold)
+      },
       results
     )
     if (Either.isLeft(parsed)) return yield* failWith(parsed.left)
@@ -65,7 +69,9 @@ export const runParse = (request: ParseRequest) =>
     for (const warning of parsed.right.warnings) yield* Console.error(`warning: ${warningMessage(warning)}`)
     const bmfs = parsed.right.iterations
     // one iteration prints its BMF object, several print an array of them
-    yield* Console.log(bmfs.length === 1 && bmfs[0] !== undefined ? encodeBmfJson(bmfs[0], 2) : JSON.stringify(bmfs, null, 2))
+    yield* Console.log(
+      bmfs.length === 1 && bmfs[0] !== undefined ? encodeBmfJson(bmfs[0], 2) : JSON.stringify(bmfs, null, 2)
+    )
   })
 
 const parse = Command.make("parse", { adapter, average, fold, files }, runParse).pipe(

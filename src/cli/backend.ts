@@ -1,5 +1,12 @@
 import { type Command, Options } from "@effect/cli"
-import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import {
+  FetchHttpClient,
+  HttpApiClient,
+  HttpClient,
+  HttpClientError,
+  HttpClientRequest,
+  HttpClientResponse
+} from "@effect/platform"
 import { Config, ConfigError, Console, Data, Duration, Effect, Either, Option, Redacted, Schedule } from "effect"
 import { BencherApi } from "../api/index.js"
 
@@ -120,8 +127,16 @@ export const backoff = (config: Pick<BackendConfig, "attempts" | "retryAfter" | 
 
 /** The `_tag` of our typed errors by status, for servers (Bencher's own) whose error bodies are `{message}` only. */
 const errorTagByStatus: Readonly<Record<number, string>> = {
-  400: "BadRequest", 401: "Unauthorized", 402: "PaymentRequired", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
-  413: "PayloadTooLarge", 429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable"
+  400: "BadRequest",
+  401: "Unauthorized",
+  402: "PaymentRequired",
+  403: "Forbidden",
+  404: "NotFound",
+  409: "Conflict",
+  413: "PayloadTooLarge",
+  429: "TooManyRequests",
+  500: "InternalError",
+  503: "ServiceUnavailable"
 }
 
 const errorBody = (text: string): { readonly message?: unknown; readonly _tag?: unknown } | undefined => {
@@ -138,62 +153,67 @@ const tagErrorBody = (response: HttpClientResponse.HttpClientResponse) =>
   response.status < 400
     ? Effect.succeed(response)
     : response.text.pipe(
-      Effect.map((text) => {
-        const body = errorBody(text)
-        const tag = errorTagByStatus[response.status]
-        const tagged = body !== undefined && typeof body.message === "string" && body._tag === undefined && tag !== undefined
-          ? JSON.stringify({ ...body, _tag: tag })
-          : text
-        return HttpClientResponse.fromWeb(
-          response.request,
-          new Response(tagged, { status: response.status, headers: new Headers(response.headers) })
-        )
-      }),
-      Effect.orElseSucceed(() => response)
-    )
+        Effect.map((text) => {
+          const body = errorBody(text)
+          const tag = errorTagByStatus[response.status]
+          const tagged =
+            body !== undefined && typeof body.message === "string" && body._tag === undefined && tag !== undefined
+              ? JSON.stringify({ ...body, _tag: tag })
+              : text
+          return HttpClientResponse.fromWeb(
+            response.request,
+            new Response(tagged, { status: response.status, headers: new Headers(response.headers) })
+          )
+        }),
+        Effect.orElseSucceed(() => response)
+      )
 
 /**
  * Adds `Authorization: Bearer`, a per-attempt timeout, and retries with exponential backoff on transport errors
  * (including timeouts) and on 5xx/429 responses only. When the retries run out on a 5xx/429, that last response
  * is handed to the typed client, so the caller still sees the server's error (e.g. InternalError with its message).
  */
-export const withBackend = (config: BackendConfig) => (client: HttpClient.HttpClient): HttpClient.HttpClient => {
-  const authorized = Option.match(config.key, {
-    onNone: () => client,
-    onSome: (key) => HttpClient.mapRequest(client, HttpClientRequest.bearerToken(key))
-  })
-  const isRetryable = (error: HttpClientError.HttpClientError | RetryableResponse): boolean =>
-    error._tag === "RetryableResponse" || (error._tag === "RequestError" && error.reason === "Transport")
-  return HttpClient.transform(authorized, (effect, request) => {
-    let failures = 0
-    return effect.pipe(
-      Effect.timeoutFail({
-        duration: config.timeout,
-        onTimeout: () =>
-          new HttpClientError.RequestError({
-            request,
-            reason: "Transport",
-            description: `no response within ${Duration.format(config.timeout)}`
+export const withBackend =
+  (config: BackendConfig) =>
+  (client: HttpClient.HttpClient): HttpClient.HttpClient => {
+    const authorized = Option.match(config.key, {
+      onNone: () => client,
+      onSome: (key) => HttpClient.mapRequest(client, HttpClientRequest.bearerToken(key))
+    })
+    const isRetryable = (error: HttpClientError.HttpClientError | RetryableResponse): boolean =>
+      error._tag === "RetryableResponse" || (error._tag === "RequestError" && error.reason === "Transport")
+    return HttpClient.transform(authorized, (effect, request) => {
+      let failures = 0
+      return effect.pipe(
+        Effect.timeoutFail({
+          duration: config.timeout,
+          onTimeout: () =>
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              description: `no response within ${Duration.format(config.timeout)}`
+            })
+        }),
+        Effect.filterOrFail(
+          (response) => !isRetryableStatus(response.status),
+          (response): HttpClientError.HttpClientError | RetryableResponse => new RetryableResponse({ response })
+        ),
+        Effect.tapError((error) =>
+          Effect.sync(() => {
+            failures++
+            if (!isRetryable(error) || failures >= config.attempts) return
+            const why = error._tag === "RetryableResponse" ? `status ${error.response.status}` : error.message
+            config.onRetry?.(
+              `${request.method} ${request.url} failed (${why}); retrying (attempt ${failures + 1} of ${config.attempts})`
+            )
           })
-      }),
-      Effect.filterOrFail(
-        (response) => !isRetryableStatus(response.status),
-        (response): HttpClientError.HttpClientError | RetryableResponse => new RetryableResponse({ response })
-      ),
-      Effect.tapError((error) =>
-        Effect.sync(() => {
-          failures++
-          if (!isRetryable(error) || failures >= config.attempts) return
-          const why = error._tag === "RetryableResponse" ? `status ${error.response.status}` : error.message
-          config.onRetry?.(`${request.method} ${request.url} failed (${why}); retrying (attempt ${failures + 1} of ${config.attempts})`)
-        })
-      ),
-      Effect.retry({ schedule: backoff(config), while: isRetryable }),
-      Effect.catchTag("RetryableResponse", (e) => Effect.succeed(e.response)),
-      Effect.flatMap(tagErrorBody)
-    )
-  })
-}
+        ),
+        Effect.retry({ schedule: backoff(config), while: isRetryable }),
+        Effect.catchTag("RetryableResponse", (e) => Effect.succeed(e.response)),
+        Effect.flatMap(tagErrorBody)
+      )
+    })
+  }
 
 /**
  * An error status the endpoint does not declare (say a 413 or a proxy's 502) reaches the caller as a ResponseError
@@ -203,21 +223,35 @@ export const explainUndeclaredError = (effect: Effect.Effect<unknown, unknown>):
   Effect.catchIf(
     effect,
     (e): e is HttpClientError.ResponseError =>
-      HttpClientError.isHttpClientError(e) && e._tag === "ResponseError" && e.reason === "Decode" && e.response.status >= 400,
+      HttpClientError.isHttpClientError(e) &&
+      e._tag === "ResponseError" &&
+      e.reason === "Decode" &&
+      e.response.status >= 400,
     (e) =>
       e.response.text.pipe(
         Effect.orElseSucceed(() => ""),
         Effect.flatMap((text) => {
           const message = errorBody(text)?.message
           const description = typeof message === "string" ? message : text.trim().slice(0, 200) || "no error message"
-          return Effect.fail(new HttpClientError.ResponseError({ request: e.request, response: e.response, reason: "StatusCode", description }))
+          return Effect.fail(
+            new HttpClientError.ResponseError({
+              request: e.request,
+              response: e.response,
+              reason: "StatusCode",
+              description
+            })
+          )
         })
       )
   )
 
 /** The typed client of the whole REST contract (`client.run.run`, `client.reports.perf`, ...). */
 export const makeBencherClient = (config: BackendConfig) =>
-  HttpApiClient.make(BencherApi, { baseUrl: config.host, transformClient: withBackend(config), transformResponse: explainUndeclaredError })
+  HttpApiClient.make(BencherApi, {
+    baseUrl: config.host,
+    transformClient: withBackend(config),
+    transformResponse: explainUndeclaredError
+  })
 
 export type BencherClient = Effect.Effect.Success<ReturnType<typeof makeBencherClient>>
 

@@ -16,7 +16,9 @@ const describeError = (error: unknown): string =>
  */
 export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>) =>
   program.pipe(
-    Effect.tapError((error) => ValidationError.isValidationError(error) ? Effect.void : Console.error(`error: ${describeError(error)}`)),
+    Effect.tapError((error) =>
+      ValidationError.isValidationError(error) ? Effect.void : Console.error(`error: ${describeError(error)}`)
+    ),
     Effect.tapDefect((defect) => Console.error(Cause.pretty(Cause.die(defect))))
   )
 

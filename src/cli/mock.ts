@@ -87,12 +87,16 @@ export const mockOptions = {
 }
 
 export const mockCommand = Command.make("mock", mockOptions, (options) =>
-  Effect.gen(function*() {
-    if (options.fail && options.flaky) return yield* new MockFailure({ message: "--fail and --flaky cannot be used together" })
+  Effect.gen(function* () {
+    if (options.fail && options.flaky)
+      return yield* new MockFailure({ message: "--fail and --flaky cannot be used together" })
     const seed = Option.getOrElse(options.seed, randomSeed)
     if (options.fail) return yield* new MockFailure({ message: "Mock failure (--fail)" })
     if (options.flaky && mockIsFlakyFailure(seed)) {
       return yield* new MockFailure({ message: `Mock flaky failure (--flaky, seed ${seed})` })
     }
-    yield* Console.log(JSON.stringify(mockBmf({ seed, count: options.count, measures: options.measures, pow: options.pow }), null, 2))
-  })).pipe(Command.withDescription("Print mock benchmark results (BMF JSON), reproducible with --seed"))
+    yield* Console.log(
+      JSON.stringify(mockBmf({ seed, count: options.count, measures: options.measures, pow: options.pow }), null, 2)
+    )
+  })
+).pipe(Command.withDescription("Print mock benchmark results (BMF JSON), reproducible with --seed"))

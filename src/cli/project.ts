@@ -14,7 +14,10 @@ const list = Command.make(
   "list",
   {
     ...clientOptions,
-    org: Options.text("org").pipe(Options.withDescription("Only this organization's projects (UUID or slug)"), Options.optional),
+    org: Options.text("org").pipe(
+      Options.withDescription("Only this organization's projects (UUID or slug)"),
+      Options.optional
+    ),
     search: Options.text("search").pipe(Options.optional),
     perPage: Options.integer("per-page").pipe(Options.withDescription("1..255 (default 8)"), Options.optional),
     page: Options.integer("page").pipe(Options.optional)
@@ -47,13 +50,19 @@ const create = Command.make(
     withClient(o, (c) =>
       c.projects.create({
         path: { organization: o.organization },
-        payload: { name: o.name, slug: Option.getOrUndefined(o.slug), url: Option.getOrUndefined(o.url), visibility: Option.getOrUndefined(o.visibility) }
-      }))
+        payload: {
+          name: o.name,
+          slug: Option.getOrUndefined(o.slug),
+          url: Option.getOrUndefined(o.url),
+          visibility: Option.getOrUndefined(o.visibility)
+        }
+      })
+    )
 ).pipe(Command.withDescription("Create a project in an organization"))
 
 const view = Command.make("view", { ...clientOptions, project: projectArg }, (o) =>
-  withClient(o, (c) => c.projects.view({ path: { project: o.project } })))
-  .pipe(Command.withDescription("Show a project"))
+  withClient(o, (c) => c.projects.view({ path: { project: o.project } }))
+).pipe(Command.withDescription("Show a project"))
 
 const update = Command.make(
   "update",
@@ -68,12 +77,13 @@ const update = Command.make(
           url: Option.getOrUndefined(o.url),
           visibility: Option.getOrUndefined(o.visibility)
         }
-      }))
+      })
+    )
 ).pipe(Command.withDescription("Rename a project or change its slug, URL or visibility"))
 
 const remove = Command.make("delete", { ...clientOptions, project: projectArg }, (o) =>
-  withClient(o, (c) => c.projects.remove({ path: { project: o.project } })))
-  .pipe(Command.withDescription("Delete a project"))
+  withClient(o, (c) => c.projects.remove({ path: { project: o.project } }))
+).pipe(Command.withDescription("Delete a project"))
 
 export const projectCommand = Command.make("project").pipe(
   Command.withDescription("Projects: list, create, view, update, delete"),

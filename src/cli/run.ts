@@ -25,7 +25,7 @@ const orFlagError = <A>(parsed: Either.Either<A, string>) =>
 
 /** Everything that can be checked before the command runs, so a bad flag does not cost a benchmark run. */
 export const checkRunFlags = (options: RunOptions, env: { readonly ci: boolean }) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const backend = resolveBackend(options)
     const project = Option.getOrUndefined(options.project)
     const remote = remoteJob(options, options)
@@ -50,26 +50,35 @@ export const checkRunFlags = (options: RunOptions, env: { readonly ci: boolean }
       return yield* new RunFlagError({ message: "--spec-reset cannot be used with --image" })
     }
     if (Option.isNone(options.githubActions) && Option.isNone(options.gitlabCi)) {
-      const ciFlag = options.ciOnlyThresholds ? "--ci-only-thresholds" : options.ciOnlyOnAlert ? "--ci-only-on-alert" : undefined
-      if (ciFlag !== undefined) return yield* new RunFlagError({ message: `${ciFlag} requires --github-actions or --gitlab-ci` })
+      const ciFlag = options.ciOnlyThresholds
+        ? "--ci-only-thresholds"
+        : options.ciOnlyOnAlert
+          ? "--ci-only-on-alert"
+          : undefined
+      if (ciFlag !== undefined)
+        return yield* new RunFlagError({ message: `${ciFlag} requires --github-actions or --gitlab-ci` })
     }
-    const thresholds = yield* orFlagError(parseThresholdFlags({
-      measures: options.thresholdMeasures,
-      tests: options.thresholdTests,
-      minSampleSizes: options.thresholdMinSampleSizes,
-      maxSampleSizes: options.thresholdMaxSampleSizes,
-      windows: options.thresholdWindows,
-      lowerBoundaries: options.thresholdLowerBoundaries,
-      upperBoundaries: options.thresholdUpperBoundaries,
-      reset: options.thresholdsReset
-    }))
-    const startPoint = yield* orFlagError(parseStartPointFlags({
-      startPoints: options.startPoint,
-      hash: Option.getOrUndefined(options.startPointHash),
-      maxVersions: options.startPointMaxVersions,
-      cloneThresholds: options.startPointCloneThresholds,
-      reset: options.startPointReset
-    }))
+    const thresholds = yield* orFlagError(
+      parseThresholdFlags({
+        measures: options.thresholdMeasures,
+        tests: options.thresholdTests,
+        minSampleSizes: options.thresholdMinSampleSizes,
+        maxSampleSizes: options.thresholdMaxSampleSizes,
+        windows: options.thresholdWindows,
+        lowerBoundaries: options.thresholdLowerBoundaries,
+        upperBoundaries: options.thresholdUpperBoundaries,
+        reset: options.thresholdsReset
+      })
+    )
+    const startPoint = yield* orFlagError(
+      parseStartPointFlags({
+        startPoints: options.startPoint,
+        hash: Option.getOrUndefined(options.startPointHash),
+        maxVersions: options.startPointMaxVersions,
+        cloneThresholds: options.startPointCloneThresholds,
+        reset: options.startPointReset
+      })
+    )
     return { backend, project, thresholds, startPoint, job: remote.job }
   })
 
@@ -86,15 +95,22 @@ export const ciSettingsOf = (options: RunOptions): CiSettings => ({
 })
 
 /** `--spec-reset`: the run clears the testbed's hardware spec (Bencher's `spec_reset`). */
-export const withSpecReset = <A extends object>(specReset: boolean, newRun: A): A => (specReset ? { ...newRun, spec_reset: true } : newRun)
+export const withSpecReset = <A extends object>(specReset: boolean, newRun: A): A =>
+  specReset ? { ...newRun, spec_reset: true } : newRun
 
 export const runCommand = Command.make("run", runOptions, (options) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const unknown = unknownFlagOf(options.command, process.argv)
     if (unknown !== undefined) return yield* new UnknownRunFlag({ message: unknownFlagMessage(unknown) })
     // Bencher's --insecure-host: accept the backend's invalid certificate (Node reads this at each TLS connect).
     if (options.insecureHost) process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0"
-    const ci = Option.getOrElse(yield* Config.boolean("CI").pipe(Config.option, Effect.orElseSucceed(() => Option.none<boolean>())), () => false)
+    const ci = Option.getOrElse(
+      yield* Config.boolean("CI").pipe(
+        Config.option,
+        Effect.orElseSucceed(() => Option.none<boolean>())
+      ),
+      () => false
+    )
     const { backend, project, thresholds, startPoint, job } = yield* checkRunFlags(options, { ci })
     // The CI plan is read before the benchmark runs, so a fork's pull request is refused before it costs a run.
     // With --quiet the CI notes are not printed; warnings about failures to post always are.
@@ -105,10 +121,15 @@ export const runCommand = Command.make("run", runOptions, (options) =>
       const { runRemote } = yield* Effect.promise(() => import("./run/remote-run.js"))
       return yield* runRemote(options, { backend, project, thresholds, startPoint, job, ciPlan, ciSay })
     }
-    const envCommand = yield* envText("BENCHER_CMD").pipe(Config.option, Effect.orElseSucceed(() => Option.none<string>()))
-    const args = options.command.length > 0 ? options.command : Option.match(envCommand, { onNone: () => [], onSome: (c) => [c] })
+    const envCommand = yield* envText("BENCHER_CMD").pipe(
+      Config.option,
+      Effect.orElseSucceed(() => Option.none<string>())
+    )
+    const args =
+      options.command.length > 0 ? options.command : Option.match(envCommand, { onNone: () => [], onSome: (c) => [c] })
     const command = benchCommand(args, { exec: options.exec, shell: options.shell, flag: options.shellFlag })
-    if (options.buildTime && command === undefined) return yield* new RunFlagError({ message: "--build-time requires a command" })
+    if (options.buildTime && command === undefined)
+      return yield* new RunFlagError({ message: "--build-time requires a command" })
     const say = (text: string) => (options.quiet ? Effect.void : Console.log(text))
 
     const started = new Date(yield* Clock.currentTimeMillis)
@@ -123,25 +144,34 @@ export const runCommand = Command.make("run", runOptions, (options) =>
       log: options.quiet ? undefined : (line) => process.stderr.write(line + "\n"),
       readStdin: readPipedStdin
     })
-    const { start, end } = runTimes(started, new Date(yield* Clock.currentTimeMillis), Option.getOrUndefined(options.backdate))
+    const { start, end } = runTimes(
+      started,
+      new Date(yield* Clock.currentTimeMillis),
+      Option.getOrUndefined(options.backdate)
+    )
     yield* warnSkippedLines(results, options.adapter, Option.getOrUndefined(options.average))
 
-    const newRun = yield* validateNewRun(withSpecReset(options.specReset, buildNewRun({
-      project,
-      branch: Option.getOrUndefined(options.branch),
-      hash: Option.getOrUndefined(options.hash),
-      startPoint,
-      testbed: Option.getOrUndefined(options.testbed),
-      thresholds,
-      startTime: start,
-      endTime: end,
-      results,
-      adapter: options.adapter,
-      average: Option.getOrUndefined(options.average),
-      fold: Option.getOrUndefined(options.fold),
-      context: currentRunContext(),
-      idempotencyKey: crypto.randomUUID()
-    })))
+    const newRun = yield* validateNewRun(
+      withSpecReset(
+        options.specReset,
+        buildNewRun({
+          project,
+          branch: Option.getOrUndefined(options.branch),
+          hash: Option.getOrUndefined(options.hash),
+          startPoint,
+          testbed: Option.getOrUndefined(options.testbed),
+          thresholds,
+          startTime: start,
+          endTime: end,
+          results,
+          adapter: options.adapter,
+          average: Option.getOrUndefined(options.average),
+          fold: Option.getOrUndefined(options.fold),
+          context: currentRunContext(),
+          idempotencyKey: crypto.randomUUID()
+        })
+      )
+    )
     yield* say(`Benchmark Harness Results:\n${results.join("\n")}\n`)
     const json = JSON.stringify(newRun, null, 2)
     if (options.dryRun) {
@@ -157,7 +187,7 @@ export const runCommand = Command.make("run", runOptions, (options) =>
     if (ciPlan !== undefined) yield* postCi(ciPlan, report, render, ciSay)
 
     const alerts = alertCount(report)
-    if (options.errorOnAlert && alerts > 0) return yield* new AlertsDetected({ message: `Alerts detected (${alerts})`, count: alerts })
-  }).pipe(Effect.provide(FetchHttpClient.layer))).pipe(
-  Command.withDescription("Run a benchmark command (or read results), send the report, and check it for alerts")
-)
+    if (options.errorOnAlert && alerts > 0)
+      return yield* new AlertsDetected({ message: `Alerts detected (${alerts})`, count: alerts })
+  }).pipe(Effect.provide(FetchHttpClient.layer))
+).pipe(Command.withDescription("Run a benchmark command (or read results), send the report, and check it for alerts"))

@@ -3,12 +3,18 @@
 import { Either, ParseResult, Schema } from "effect"
 
 /** Why a metric cannot be stored, or undefined: every value finite (`1e309` reads as Infinity), lower <= upper. */
-export const metricProblem = (value: number, lower: number | undefined, upper: number | undefined): string | undefined =>
-  !Number.isFinite(value) || (lower !== undefined && !Number.isFinite(lower)) || (upper !== undefined && !Number.isFinite(upper))
+export const metricProblem = (
+  value: number,
+  lower: number | undefined,
+  upper: number | undefined
+): string | undefined =>
+  !Number.isFinite(value) ||
+  (lower !== undefined && !Number.isFinite(lower)) ||
+  (upper !== undefined && !Number.isFinite(upper))
     ? "value, lower_value and upper_value must be finite numbers"
     : lower !== undefined && upper !== undefined && lower > upper
-    ? `lower_value ${lower} is greater than upper_value ${upper}`
-    : undefined
+      ? `lower_value ${lower} is greater than upper_value ${upper}`
+      : undefined
 
 export const BmfMetric = Schema.Struct({
   value: Schema.Number,
@@ -35,14 +41,19 @@ export const encodeBmfJson = (bmf: Bmf, space?: number): string => JSON.stringif
 /** A metric without bounds. */
 export const metric = (value: number, lower?: number, upper?: number): BmfMetric =>
   lower === undefined
-    ? upper === undefined ? { value } : { value, upper_value: upper }
-    : upper === undefined ? { value, lower_value: lower } : { value, lower_value: lower, upper_value: upper }
+    ? upper === undefined
+      ? { value }
+      : { value, upper_value: upper }
+    : upper === undefined
+      ? { value, lower_value: lower }
+      : { value, lower_value: lower, upper_value: upper }
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** Defines `key` as an own data property, as Object.fromEntries does: `__proto__` stays an ordinary key. */
 const define = <V>(target: Record<string, V>, key: string, value: V): void => {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
   else target[key] = value
 }
 
@@ -59,14 +70,19 @@ export const bmfFromUnknown = (u: unknown): Either.Either<Bmf, string> => {
     const measures: Record<string, BmfMetric> = {}
     for (const measure of Object.keys(measuresIn)) {
       const m = measuresIn[measure]
-      if (!isObject(m)) return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: expected {value, lower_value?, upper_value?}`)
+      if (!isObject(m))
+        return Either.left(
+          `${JSON.stringify(name)}.${JSON.stringify(measure)}: expected {value, lower_value?, upper_value?}`
+        )
       const { value, lower_value: lower, upper_value: upper } = m
       if (
         typeof value !== "number" ||
         (lower !== undefined && typeof lower !== "number") ||
         (upper !== undefined && typeof upper !== "number")
       ) {
-        return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: value, lower_value and upper_value must be numbers`)
+        return Either.left(
+          `${JSON.stringify(name)}.${JSON.stringify(measure)}: value, lower_value and upper_value must be numbers`
+        )
       }
       const problem = metricProblem(value, lower, upper)
       if (problem !== undefined) return Either.left(`${JSON.stringify(name)}.${JSON.stringify(measure)}: ${problem}`)

@@ -27,8 +27,9 @@ export type Refailed<E> = Exclude<E, SqlFailure> | ([Extract<E, SqlFailure>] ext
 export type RefailedService<S> = {
   readonly [K in keyof S]: S[K] extends (...args: infer P) => Effect.Effect<infer A, infer E, infer R>
     ? (...args: P) => Effect.Effect<A, Refailed<E>, R>
-    : S[K] extends Effect.Effect<infer A, infer E, infer R> ? Effect.Effect<A, Refailed<E>, R>
-    : S[K]
+    : S[K] extends Effect.Effect<infer A, infer E, infer R>
+      ? Effect.Effect<A, Refailed<E>, R>
+      : S[K]
 }
 
 // Options, Eithers and tags are Effects too; only effects that run are refailed.
@@ -40,21 +41,28 @@ const runs = (value: unknown): value is Effect.Effect<unknown, unknown, unknown>
  * queries into this where it enters (`refail`, or `refailService` over the whole implementation), so callers
  * see one error for storage. The cause stays for the log and for the busy retry; clients never see it.
  */
-export class PersistenceError extends Schema.TaggedError<PersistenceError>()("PersistenceError", { cause: Schema.Defect }) {
+export class PersistenceError extends Schema.TaggedError<PersistenceError>()("PersistenceError", {
+  cause: Schema.Defect
+}) {
   static refail<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Refailed<E>, R> {
-    return Effect.catchIf(effect, isSqlFailure, (cause) => Effect.fail(new PersistenceError({ cause }))) as Effect.Effect<A, Refailed<E>, R>
+    return Effect.catchIf(effect, isSqlFailure, (cause) =>
+      Effect.fail(new PersistenceError({ cause }))
+    ) as Effect.Effect<A, Refailed<E>, R>
   }
 
   /** `refail` applied to every method (and every effect) of a service's implementation. */
   static refailService<S extends object>(service: S): RefailedService<S> {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(service)) {
-      out[key] = typeof value === "function"
-        ? (...args: Array<unknown>) => {
-          const result: unknown = value(...args)
-          return runs(result) ? PersistenceError.refail(result) : result
-        }
-        : runs(value) ? PersistenceError.refail(value) : value
+      out[key] =
+        typeof value === "function"
+          ? (...args: Array<unknown>) => {
+              const result: unknown = value(...args)
+              return runs(result) ? PersistenceError.refail(result) : result
+            }
+          : runs(value)
+            ? PersistenceError.refail(value)
+            : value
     }
     return out as RefailedService<S>
   }

@@ -9,7 +9,13 @@ export const isUuid = (s: string): boolean => uuidPattern.test(s)
 
 /** Bencher's slugify (the Rust `slug` crate): ASCII-folded, lowercase, words joined by single dashes. */
 export const slugify = (input: string): string =>
-  input.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 0).join("-")
+  input
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0)
+    .join("-")
 
 /** Exactly the strings that slugify leaves unchanged: words of a-z and 0-9 joined by single dashes. */
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
@@ -19,11 +25,12 @@ export const isSlug = (s: string): boolean =>
   s.length > 0 && s.length <= MAX_SLUG_LEN && SLUG_PATTERN.test(s) && !uuidPattern.test(s)
 
 export const Slug = Schema.String.pipe(
-  Schema.filter((s) =>
-    isSlug(s) ||
-    (uuidPattern.test(s)
-      ? "must not be a UUID (a resource is looked up by UUID first)"
-      : `must be a slug of at most ${MAX_SLUG_LEN} lowercase letters, digits and dashes`)
+  Schema.filter(
+    (s) =>
+      isSlug(s) ||
+      (uuidPattern.test(s)
+        ? "must not be a UUID (a resource is looked up by UUID first)"
+        : `must be a slug of at most ${MAX_SLUG_LEN} lowercase letters, digits and dashes`)
   )
 )
 export type Slug = typeof Slug.Type
@@ -46,32 +53,35 @@ const isResourceName = (s: string, max: number): boolean =>
   s.length > 0 && Buffer.byteLength(s, "utf8") <= max && s.trim() === s && isCleanText(s)
 
 export const ResourceName = Schema.String.pipe(
-  Schema.filter((s) =>
-    isResourceName(s, MAX_NAME_LEN) ||
-    (isCleanText(s) ? `must be non-empty, at most ${MAX_NAME_LEN} bytes, without leading or trailing whitespace` : CLEAN_TEXT_MESSAGE)
+  Schema.filter(
+    (s) =>
+      isResourceName(s, MAX_NAME_LEN) ||
+      (isCleanText(s)
+        ? `must be non-empty, at most ${MAX_NAME_LEN} bytes, without leading or trailing whitespace`
+        : CLEAN_TEXT_MESSAGE)
   )
 )
 export type ResourceName = typeof ResourceName.Type
 
 export const BranchName = Schema.String.pipe(
-  Schema.filter((s) =>
-    (isResourceName(s, MAX_BRANCH_NAME_LEN) && !s.includes("..") && !/[\s~^:?*[\\]/.test(s)) ||
-    (isCleanText(s) ? `must be a git-ref-like name of at most ${MAX_BRANCH_NAME_LEN} bytes` : CLEAN_TEXT_MESSAGE)
+  Schema.filter(
+    (s) =>
+      (isResourceName(s, MAX_BRANCH_NAME_LEN) && !s.includes("..") && !/[\s~^:?*[\\]/.test(s)) ||
+      (isCleanText(s) ? `must be a git-ref-like name of at most ${MAX_BRANCH_NAME_LEN} bytes` : CLEAN_TEXT_MESSAGE)
   )
 )
 
 export const BenchmarkName = Schema.String.pipe(
-  Schema.filter((s) =>
-    (s.length > 0 && Buffer.byteLength(s, "utf8") <= MAX_BENCHMARK_NAME_LEN && isCleanText(s)) ||
-    (isCleanText(s) ? `must be non-empty and at most ${MAX_BENCHMARK_NAME_LEN} bytes` : CLEAN_TEXT_MESSAGE)
+  Schema.filter(
+    (s) =>
+      (s.length > 0 && Buffer.byteLength(s, "utf8") <= MAX_BENCHMARK_NAME_LEN && isCleanText(s)) ||
+      (isCleanText(s) ? `must be non-empty and at most ${MAX_BENCHMARK_NAME_LEN} bytes` : CLEAN_TEXT_MESSAGE)
   )
 )
 
 /** A path or body reference to a resource: a UUID or a slug. */
 export const isResourceId = (s: string): boolean => isUuid(s) || isSlug(s)
-export const ResourceId = Schema.String.pipe(
-  Schema.filter((s) => isResourceId(s) || "must be a UUID or a slug")
-)
+export const ResourceId = Schema.String.pipe(Schema.filter((s) => isResourceId(s) || "must be a UUID or a slug"))
 export type ResourceId = typeof ResourceId.Type
 
 /** A NameId: UUID, then slug, then name; the first that validates wins (docs/reference.md §1.2). */

@@ -7,13 +7,20 @@ import { JsonSpec } from "./spec.js"
 export const JobStatus = Schema.Literal("pending", "claimed", "running", "completed", "processed", "failed", "canceled")
 export type JobStatus = typeof JobStatus.Type
 const statusInts: Record<JobStatus, number> = {
-  pending: 0, claimed: 1, running: 2, completed: 3, processed: 4, failed: 5, canceled: 6
+  pending: 0,
+  claimed: 1,
+  running: 2,
+  completed: 3,
+  processed: 4,
+  failed: 5,
+  canceled: 6
 }
 export const jobStatusToInt = (s: JobStatus): number => statusInts[s]
 export const jobStatusFromInt = (n: number): JobStatus | undefined =>
   (Object.keys(statusInts) as Array<JobStatus>).find((k) => statusInts[k] === n)
 export const isTerminal = (s: JobStatus): boolean => s === "processed" || s === "failed" || s === "canceled"
-export const hasRun = (s: JobStatus): boolean => s === "completed" || s === "processed" || s === "failed" || s === "canceled"
+export const hasRun = (s: JobStatus): boolean =>
+  s === "completed" || s === "processed" || s === "failed" || s === "canceled"
 
 /**
  * The lifecycle of docs/architecture.md: every transition is a compare-and-set from one of these sources.

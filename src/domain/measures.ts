@@ -108,4 +108,5 @@ for (const measure of builtInMeasures) {
   }
 }
 
-export const findBuiltInMeasure = (key: string): BuiltInMeasure | undefined => byKey.get(key) ?? byKey.get(key.toLowerCase())
+export const findBuiltInMeasure = (key: string): BuiltInMeasure | undefined =>
+  byKey.get(key) ?? byKey.get(key.toLowerCase())

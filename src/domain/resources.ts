@@ -53,7 +53,11 @@ export const JsonUpdateBranch = Schema.Struct({
   archived: optionalNull(Schema.Boolean)
 })
 
-export const JsonNewTestbed = Schema.Struct({ name: ResourceName, slug: optionalNull(Slug), spec: optionalNull(ResourceId) })
+export const JsonNewTestbed = Schema.Struct({
+  name: ResourceName,
+  slug: optionalNull(Slug),
+  spec: optionalNull(ResourceId)
+})
 export const JsonUpdateTestbed = Schema.Struct({
   name: optionalNull(ResourceName),
   slug: optionalNull(Slug),
@@ -95,9 +99,13 @@ export const Direction = Schema.Literal("asc", "desc")
 export const PaginationParams = {
   direction: Schema.optional(Direction),
   per_page: Schema.optional(
-    IntFromString.pipe(Schema.between(1, MAX_PER_PAGE, { message: () => `per_page must be between 1 and ${MAX_PER_PAGE}` }))
+    IntFromString.pipe(
+      Schema.between(1, MAX_PER_PAGE, { message: () => `per_page must be between 1 and ${MAX_PER_PAGE}` })
+    )
   ),
-  page: Schema.optional(IntFromString.pipe(Schema.greaterThanOrEqualTo(1, { message: () => "page must be at least 1" })))
+  page: Schema.optional(
+    IntFromString.pipe(Schema.greaterThanOrEqualTo(1, { message: () => "page must be at least 1" }))
+  )
 }
 export const defaultPerPage = DEFAULT_PER_PAGE
 

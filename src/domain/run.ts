@@ -82,7 +82,8 @@ const JsonNewRunFields = Schema.Struct({
 
 /** A run cannot end before it started. */
 const timesInOrder = (run: { readonly start_time: string; readonly end_time: string }) =>
-  Date.parse(run.end_time) >= Date.parse(run.start_time) || `end_time ${run.end_time} is before start_time ${run.start_time}`
+  Date.parse(run.end_time) >= Date.parse(run.start_time) ||
+  `end_time ${run.end_time} is before start_time ${run.start_time}`
 
 /** The body of `POST /v0/run` (Bencher's JsonNewRun). */
 export const JsonNewRun = JsonNewRunFields.pipe(Schema.filter(timesInOrder))

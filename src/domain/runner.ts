@@ -82,7 +82,9 @@ export class JsonClaimedJob extends Schema.Class<JsonClaimedJob>("JsonClaimedJob
 }) {}
 
 export const JsonRunnerClaim = Schema.Struct({
-  poll_timeout: optionalNull(Schema.Int.pipe(Schema.between(1, 900, { message: () => "poll_timeout must be between 1 and 900 seconds" })))
+  poll_timeout: optionalNull(
+    Schema.Int.pipe(Schema.between(1, 900, { message: () => "poll_timeout must be between 1 and 900 seconds" }))
+  )
 })
 
 /** Iteration outputs on the runner channel: plain structs on the wire (JsonIterationOutput's fields). */
@@ -95,7 +97,9 @@ export class JobNotHeld extends Schema.TaggedError<JobNotHeld>()("JobNotHeld", {
  * The server will not take a runner's outcome (its JSON does not decode, it is over MAX_OUTCOME_CHARS, it has too
  * many iterations): sending it again cannot help, so the runner reports the job failed instead.
  */
-export class OutcomeRejected extends Schema.TaggedError<OutcomeRejected>()("OutcomeRejected", { message: Schema.String }) {}
+export class OutcomeRejected extends Schema.TaggedError<OutcomeRejected>()("OutcomeRejected", {
+  message: Schema.String
+}) {}
 
 /** `OutcomeEnd` before the server holds every part (a server restart loses them): the runner sends them again. */
 export class OutcomeIncomplete extends Schema.TaggedError<OutcomeIncomplete>()("OutcomeIncomplete", {

@@ -23,15 +23,30 @@ export interface ProjectRef {
  * Missing credentials where some are needed: Unauthorized (401). A private project, an organization or a user the
  * actor cannot see: NotFound (404), so existence is not revealed. Visible but not allowed: Forbidden (403).
  */
-export class Access extends Context.Tag("bencher/identity/Access")<Access, {
-  readonly project: (actor: Actor, project: ProjectRef, permission: ProjectPermission) => Effect.Effect<void, Forbidden | NotFound | Unauthorized>
-  readonly organization: (actor: Actor, organizationId: number, permission: OrganizationPermission) => Effect.Effect<void, Forbidden | NotFound | Unauthorized>
-  readonly admin: (actor: Actor) => Effect.Effect<void, Forbidden | Unauthorized>
-  /** Acting on a user account or its keys: the user themself, or an admin (`administer` is admin only). */
-  readonly user: (actor: Actor, userId: number, permission: UserPermission) => Effect.Effect<void, Forbidden | Unauthorized>
-  /** The signed-in user, for actions only a person may take (create an organization, claim one). */
-  readonly requireUser: (actor: Actor) => Effect.Effect<UserActor, Forbidden | Unauthorized>
-}>() {}
+export class Access extends Context.Tag("bencher/identity/Access")<
+  Access,
+  {
+    readonly project: (
+      actor: Actor,
+      project: ProjectRef,
+      permission: ProjectPermission
+    ) => Effect.Effect<void, Forbidden | NotFound | Unauthorized>
+    readonly organization: (
+      actor: Actor,
+      organizationId: number,
+      permission: OrganizationPermission
+    ) => Effect.Effect<void, Forbidden | NotFound | Unauthorized>
+    readonly admin: (actor: Actor) => Effect.Effect<void, Forbidden | Unauthorized>
+    /** Acting on a user account or its keys: the user themself, or an admin (`administer` is admin only). */
+    readonly user: (
+      actor: Actor,
+      userId: number,
+      permission: UserPermission
+    ) => Effect.Effect<void, Forbidden | Unauthorized>
+    /** The signed-in user, for actions only a person may take (create an organization, claim one). */
+    readonly requireUser: (actor: Actor) => Effect.Effect<UserActor, Forbidden | Unauthorized>
+  }
+>() {}
 
 /**
  * Every permission granted: for tests of other domains that do not exercise permissions. Only `requireUser`
@@ -43,5 +58,7 @@ export const AccessOpen = Layer.succeed(Access, {
   admin: () => Effect.void,
   user: () => Effect.void,
   requireUser: (actor) =>
-    actor._tag === "User" ? Effect.succeed(actor) : Effect.fail(new Unauthorized({ message: "Authentication required" }))
+    actor._tag === "User"
+      ? Effect.succeed(actor)
+      : Effect.fail(new Unauthorized({ message: "Authentication required" }))
 })

@@ -30,13 +30,13 @@ const invalid = () => new Unauthorized({ message: "Invalid credentials" })
  * Resolves a bearer credential to an actor. Exposed for non-HttpApi routes (the OCI registry); the HttpApi
  * middleware below is the same function applied to the request.
  */
-export const makeResolveActor = Effect.gen(function*() {
+export const makeResolveActor = Effect.gen(function* () {
   const userKeys = yield* UserKeys
   const projectKeys = yield* ProjectKeys
   const sql = yield* SqlClient.SqlClient
 
   return (authorization: string | undefined, sourceIp: string): Effect.Effect<Actor, Unauthorized> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (authorization === undefined || authorization.trim() === "") return { _tag: "Anonymous", sourceIp } as const
       const match = /^Bearer +(\S+) *$/i.exec(authorization)
       const credential = match?.[1]
@@ -49,14 +49,20 @@ export const makeResolveActor = Effect.gen(function*() {
             WHERE id = ${key.value.ownerId}`.pipe(Effect.orDie)
           const user = rows[0]
           if (user === undefined || user.locked !== 0) return yield* invalid()
-          return { _tag: "User", userId: key.value.ownerId, uuid: user.uuid, admin: user.admin !== 0, sourceIp } as const
+          return {
+            _tag: "User",
+            userId: key.value.ownerId,
+            uuid: user.uuid,
+            admin: user.admin !== 0,
+            sourceIp
+          } as const
         }
         case "project": {
           const key = yield* projectKeys.authenticate(credential)
           if (Option.isNone(key)) return yield* invalid()
-          const rows = yield* sql<{ id: number }>`SELECT id FROM project WHERE id = ${key.value.ownerId} AND deleted IS NULL`.pipe(
-            Effect.orDie
-          )
+          const rows = yield* sql<{
+            id: number
+          }>`SELECT id FROM project WHERE id = ${key.value.ownerId} AND deleted IS NULL`.pipe(Effect.orDie)
           if (rows.length === 0) return yield* invalid()
           return { _tag: "ProjectKey", keyId: key.value.id, projectId: key.value.ownerId, sourceIp } as const
         }
@@ -74,9 +80,10 @@ export const makeResolveActor = Effect.gen(function*() {
 export const AuthenticationLive = Layer.effect(
   Authentication,
   Effect.map(makeResolveActor, (resolve) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const sourceIp = normalizeIp(Option.getOrElse(request.remoteAddress, () => "unknown"))
       return yield* resolve(request.headers["authorization"], sourceIp)
-    }))
+    })
+  )
 )

@@ -56,7 +56,7 @@ export const makeKeyStore = (config: {
   readonly owner: "user_id" | "project_id"
   readonly kind: KeyKind
 }) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const table = sql(config.table)
     const owner = sql(config.owner)
@@ -64,7 +64,7 @@ export const makeKeyStore = (config: {
     const columns = sql`id, uuid, ${owner} AS owner_id, ${creator} AS creator_id, name, key_hash, created, expiration, revoked`
 
     const insert = (ownerId: number, name: string, expiration: number | null, creatorId: number | null) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const plaintext = generateKey(config.kind)
         const values: Record<string, string | number | null> = {
@@ -88,7 +88,7 @@ export const makeKeyStore = (config: {
       readonly ttlSeconds?: number | undefined
       readonly creatorId?: number | null | undefined
     }): Effect.Effect<CreatedKey> =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const expiration = input.ttlSeconds === undefined ? null : now + input.ttlSeconds * 1000
         return yield* insert(input.ownerId, input.name, expiration, input.creatorId ?? null)
@@ -115,15 +115,19 @@ export const makeKeyStore = (config: {
 
     /** Revoking takes effect on the next request: authentication reads the row every time. */
     const revoke = (ownerId: number, uuid: string): Effect.Effect<Option.Option<StoredKey>> =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         yield* sql`UPDATE ${table} SET revoked = ${now} WHERE ${owner} = ${ownerId} AND uuid = ${uuid} AND revoked IS NULL`
         return yield* get(ownerId, uuid)
       }).pipe(retryBusy, Effect.orDie)
 
     /** Revokes the key and issues a new one with the same name and expiry, in one transaction. */
-    const rotate = (ownerId: number, uuid: string, creatorId?: number | null): Effect.Effect<Option.Option<CreatedKey>> =>
-      Effect.gen(function*() {
+    const rotate = (
+      ownerId: number,
+      uuid: string,
+      creatorId?: number | null
+    ): Effect.Effect<Option.Option<CreatedKey>> =>
+      Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
         const revoked = yield* sql<KeyRow>`UPDATE ${table} SET revoked = ${now}
           WHERE ${owner} = ${ownerId} AND uuid = ${uuid} AND revoked IS NULL RETURNING ${columns}`
@@ -137,7 +141,7 @@ export const makeKeyStore = (config: {
      * the final comparison is constant-time anyway.
      */
     const authenticate = (plaintext: string): Effect.Effect<Option.Option<StoredKey>> =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         if (keyKind(plaintext) !== config.kind) return Option.none()
         const hash = hashKey(plaintext)
         const rows = yield* sql<KeyRow>`SELECT ${columns} FROM ${table} WHERE key_hash = ${hash}`

@@ -19,14 +19,18 @@ const Stores = Layer.mergeAll(Users.Live, UserKeys.Live, ProjectKeys.Live, Organ
  * first-run AdminBootstrap. An external billing system passes its own UsageSink layer; tests may pass a
  * different unclaimed-organization rate limit.
  */
-export const makeIdentityLive = (options: {
-  readonly sink?: Layer.Layer<UsageSink>
-  readonly organizationsConfig?: Layer.Layer<OrganizationsConfig>
-} = {}) =>
+export const makeIdentityLive = (
+  options: {
+    readonly sink?: Layer.Layer<UsageSink>
+    readonly organizationsConfig?: Layer.Layer<OrganizationsConfig>
+  } = {}
+) =>
   Layer.mergeAll(AccessLive, AuthenticationLive, Plans.Live, AdminBootstrapLive).pipe(
     Layer.provideMerge(Usage.Live),
     Layer.provideMerge(Stores),
-    Layer.provideMerge(Layer.merge(options.sink ?? UsageSink.Log, options.organizationsConfig ?? OrganizationsConfig.Default))
+    Layer.provideMerge(
+      Layer.merge(options.sink ?? UsageSink.Log, options.organizationsConfig ?? OrganizationsConfig.Default)
+    )
   )
 
 export const IdentityLive = makeIdentityLive()

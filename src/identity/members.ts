@@ -32,7 +32,7 @@ const toMember = (row: MemberRow): Member => ({
   modified: row.modified
 })
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const select = sql`SELECT u.id AS user_id, u.uuid, u.name, u.slug, u.email, r.role, r.created, r.modified
     FROM organization_role r JOIN user u ON u.id = r.user_id`
@@ -51,11 +51,15 @@ const make = Effect.gen(function*() {
 
   /** Adds the user or, if already a member, fails with Conflict. */
   const add = (organizationId: number, userId: number, role: OrganizationRole): Effect.Effect<Member, Conflict> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      const rows = yield* sql`INSERT INTO organization_role ${
-        sql.insert({ user_id: userId, organization_id: organizationId, role, created: now, modified: now })
-      } ON CONFLICT (user_id, organization_id) DO NOTHING RETURNING id`
+      const rows = yield* sql`INSERT INTO organization_role ${sql.insert({
+        user_id: userId,
+        organization_id: organizationId,
+        role,
+        created: now,
+        modified: now
+      })} ON CONFLICT (user_id, organization_id) DO NOTHING RETURNING id`
       if (rows.length === 0) return yield* new Conflict({ message: "The user is already a member" })
     }).pipe(
       retryBusy,
@@ -65,13 +69,19 @@ const make = Effect.gen(function*() {
     )
 
   const leaders = (organizationId: number) =>
-    sql<{ n: number }>`SELECT count(*) AS n FROM organization_role WHERE organization_id = ${organizationId} AND role = 'leader'`.pipe(
+    sql<{
+      n: number
+    }>`SELECT count(*) AS n FROM organization_role WHERE organization_id = ${organizationId} AND role = 'leader'`.pipe(
       Effect.map((r) => r[0]?.n ?? 0)
     )
 
   /** Changes a role; an organization never loses its last leader (Conflict). */
-  const setRole = (organizationId: number, userId: number, role: OrganizationRole): Effect.Effect<Option.Option<Member>, Conflict> =>
-    Effect.gen(function*() {
+  const setRole = (
+    organizationId: number,
+    userId: number,
+    role: OrganizationRole
+  ): Effect.Effect<Option.Option<Member>, Conflict> =>
+    Effect.gen(function* () {
       const current = yield* get(organizationId, userId)
       if (Option.isNone(current)) return Option.none()
       if (current.value.role === "leader" && role !== "leader" && (yield* leaders(organizationId)) <= 1) {
@@ -85,7 +95,7 @@ const make = Effect.gen(function*() {
 
   /** Removes a member; true when there was one. The last leader cannot leave (Conflict). */
   const remove = (organizationId: number, userId: number): Effect.Effect<boolean, Conflict> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const current = yield* get(organizationId, userId)
       if (Option.isNone(current)) return false
       if (current.value.role === "leader" && (yield* leaders(organizationId)) <= 1) {

@@ -61,7 +61,7 @@ export class OrganizationsConfig extends Context.Tag("bencher/identity/Organizat
 
 export type OrganizationRole = "member" | "leader"
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const config = yield* OrganizationsConfig
   const select = sql`SELECT o.id, o.uuid, o.name, o.slug, o.created, o.modified, o.claimed, o.source_ip, p.level
@@ -79,14 +79,17 @@ const make = Effect.gen(function*() {
   const find = (resource: string): Effect.Effect<Option.Option<Organization>> =>
     (isUuid(resource)
       ? sql<OrganizationRow>`${select} WHERE o.uuid = ${resource.toLowerCase()} AND o.deleted IS NULL`
-      : sql<OrganizationRow>`${select} WHERE o.slug = ${resource} AND o.deleted IS NULL`).pipe(Effect.map(one), Effect.orDie)
+      : sql<OrganizationRow>`${select} WHERE o.slug = ${resource} AND o.deleted IS NULL`
+    ).pipe(Effect.map(one), Effect.orDie)
 
   const get = (resource: string): Effect.Effect<Organization, NotFound> =>
     find(resource).pipe(
-      Effect.flatMap(Option.match({
-        onNone: () => Effect.fail(new NotFound({ message: `Organization not found: ${resource}` })),
-        onSome: Effect.succeed
-      }))
+      Effect.flatMap(
+        Option.match({
+          onNone: () => Effect.fail(new NotFound({ message: `Organization not found: ${resource}` })),
+          onSome: Effect.succeed
+        })
+      )
     )
 
   const insert = (input: {
@@ -95,48 +98,60 @@ const make = Effect.gen(function*() {
     readonly claimed: number | null
     readonly sourceIp: string | null
   }) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const slug = yield* uniqueSlug(input.slug ?? input.name, slugTaken)
-      const rows = yield* sql<{ id: number }>`INSERT INTO organization ${
-        sql.insert({
-          uuid: crypto.randomUUID(),
-          name: input.name,
-          slug,
-          created: now,
-          modified: now,
-          claimed: input.claimed,
-          source_ip: input.sourceIp
-        })
-      } RETURNING id`
+      const rows = yield* sql<{ id: number }>`INSERT INTO organization ${sql.insert({
+        uuid: crypto.randomUUID(),
+        name: input.name,
+        slug,
+        created: now,
+        modified: now,
+        claimed: input.claimed,
+        source_ip: input.sourceIp
+      })} RETURNING id`
       const id = rows[0]?.id
       if (id === undefined) return yield* Effect.dieMessage("INSERT RETURNING gave no row")
       return id
     })
 
   const addRole = (organizationId: number, userId: number, role: OrganizationRole) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      yield* sql`INSERT INTO organization_role ${
-        sql.insert({ user_id: userId, organization_id: organizationId, role, created: now, modified: now })
-      } ON CONFLICT (user_id, organization_id) DO UPDATE SET role = excluded.role, modified = excluded.modified`
+      yield* sql`INSERT INTO organization_role ${sql.insert({
+        user_id: userId,
+        organization_id: organizationId,
+        role,
+        created: now,
+        modified: now
+      })} ON CONFLICT (user_id, organization_id) DO UPDATE SET role = excluded.role, modified = excluded.modified`
     })
 
   /** A claimed organization with the user as its leader. */
-  const create = (input: { readonly name: string; readonly slug?: string | undefined; readonly userId: number }): Effect.Effect<Organization> =>
-    Effect.gen(function*() {
+  const create = (input: {
+    readonly name: string
+    readonly slug?: string | undefined
+    readonly userId: number
+  }): Effect.Effect<Organization> =>
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const id = yield* insert({ name: input.name, slug: input.slug, claimed: now, sourceIp: null })
       yield* addRole(id, input.userId, "leader")
       return id
-    }).pipe(sql.withTransaction, retryBusy, Effect.orDie, Effect.flatMap(findById), Effect.flatMap(present("organization")))
+    }).pipe(
+      sql.withTransaction,
+      retryBusy,
+      Effect.orDie,
+      Effect.flatMap(findById),
+      Effect.flatMap(present("organization"))
+    )
 
   /**
    * An organization nobody owns, for an unauthenticated `POST /v0/run`. At most `unclaimedRateLimit.max` per
    * source IP per window (counted from the database, so restarts do not reset it).
    */
   const createUnclaimed = (sourceIp: string): Effect.Effect<Organization, TooManyRequests> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const { max, windowMillis } = config.unclaimedRateLimit
       const recent = yield* sql<{ n: number }>`SELECT count(*) AS n FROM organization
@@ -160,8 +175,11 @@ const make = Effect.gen(function*() {
    * The user claims an unclaimed organization and becomes its leader. Conflict if it is already claimed, so the
    * first claim wins; `POST /v0/run` with credentials calls this for an unclaimed project's organization.
    */
-  const claim = (input: { readonly organizationId: number; readonly userId: number }): Effect.Effect<Organization, Conflict | NotFound> =>
-    Effect.gen(function*() {
+  const claim = (input: {
+    readonly organizationId: number
+    readonly userId: number
+  }): Effect.Effect<Organization, Conflict | NotFound> =>
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const rows = yield* sql<{ id: number }>`UPDATE organization SET claimed = ${now}, modified = ${now}
         WHERE id = ${input.organizationId} AND claimed IS NULL AND deleted IS NULL RETURNING id`
@@ -181,23 +199,38 @@ const make = Effect.gen(function*() {
     )
 
   /** For the first authenticated run on an unclaimed project: claims it if still unclaimed; true if this call did. */
-  const claimIfUnclaimed = (input: { readonly organizationId: number; readonly userId: number }): Effect.Effect<boolean, NotFound> =>
-    claim(input).pipe(Effect.as(true), Effect.catchTag("Conflict", () => Effect.succeed(false)))
+  const claimIfUnclaimed = (input: {
+    readonly organizationId: number
+    readonly userId: number
+  }): Effect.Effect<boolean, NotFound> =>
+    claim(input).pipe(
+      Effect.as(true),
+      Effect.catchTag("Conflict", () => Effect.succeed(false))
+    )
 
   /** Organizations the user belongs to; every organization for an admin. */
-  const listFor = (user: { readonly userId: number; readonly admin: boolean }): Effect.Effect<ReadonlyArray<Organization>> =>
+  const listFor = (user: {
+    readonly userId: number
+    readonly admin: boolean
+  }): Effect.Effect<ReadonlyArray<Organization>> =>
     (user.admin
       ? sql<OrganizationRow>`${select} WHERE o.deleted IS NULL ORDER BY o.created, o.id`
       : sql<OrganizationRow>`${select} JOIN organization_role r ON r.organization_id = o.id
-          WHERE r.user_id = ${user.userId} AND o.deleted IS NULL ORDER BY o.created, o.id`).pipe(
+          WHERE r.user_id = ${user.userId} AND o.deleted IS NULL ORDER BY o.created, o.id`
+    ).pipe(
       Effect.map((rows) => rows.map(toOrganization)),
       Effect.orDie
     )
 
-  const update = (id: number, patch: { readonly name?: string | undefined; readonly slug?: string | undefined }): Effect.Effect<Organization, Conflict> =>
-    Effect.gen(function*() {
+  const update = (
+    id: number,
+    patch: { readonly name?: string | undefined; readonly slug?: string | undefined }
+  ): Effect.Effect<Organization, Conflict> =>
+    Effect.gen(function* () {
       if (patch.slug !== undefined) {
-        const taken = yield* sql<{ n: number }>`SELECT count(*) AS n FROM organization WHERE slug = ${patch.slug} AND id != ${id}`
+        const taken = yield* sql<{
+          n: number
+        }>`SELECT count(*) AS n FROM organization WHERE slug = ${patch.slug} AND id != ${id}`
         if ((taken[0]?.n ?? 0) > 0) return yield* new Conflict({ message: "That slug is already in use" })
       }
       const now = yield* Clock.currentTimeMillis
@@ -215,7 +248,7 @@ const make = Effect.gen(function*() {
 
   /** Sets the plan level; `free` removes the plan row (Bencher: no plan = free). */
   const setLevel = (id: number, level: PlanLevel): Effect.Effect<Organization, NotFound> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const org = yield* findById(id)
       if (Option.isNone(org)) return yield* new NotFound({ message: "Organization not found" })
       const now = yield* Clock.currentTimeMillis
@@ -236,13 +269,27 @@ const make = Effect.gen(function*() {
   /** The tier and job priority of an organization (unclaimed 0, free 100, team 200, enterprise 300). */
   const tier = (id: number): Effect.Effect<{ readonly tier: Tier; readonly priority: number }, NotFound> =>
     findById(id).pipe(
-      Effect.flatMap(Option.match({
-        onNone: () => Effect.fail(new NotFound({ message: "Organization not found" })),
-        onSome: (org) => Effect.succeed({ tier: organizationTier(org), priority: PRIORITY[organizationTier(org)] })
-      }))
+      Effect.flatMap(
+        Option.match({
+          onNone: () => Effect.fail(new NotFound({ message: "Organization not found" })),
+          onSome: (org) => Effect.succeed({ tier: organizationTier(org), priority: PRIORITY[organizationTier(org)] })
+        })
+      )
     )
 
-  return PersistenceError.refailService({ find, findById, get, create, createUnclaimed, claim, claimIfUnclaimed, listFor, update, setLevel, tier } as const)
+  return PersistenceError.refailService({
+    find,
+    findById,
+    get,
+    create,
+    createUnclaimed,
+    claim,
+    claimIfUnclaimed,
+    listFor,
+    update,
+    setLevel,
+    tier
+  } as const)
 })
 
 /**

@@ -34,10 +34,13 @@ export const concurrencyOf = (tier: Tier): Concurrency =>
 
 /** The tier a stored job priority belongs to (priorities between levels round down). */
 export const tierOfPriority = (priority: number): Tier =>
-  priority >= PRIORITY.enterprise ? "enterprise"
-  : priority >= PRIORITY.team ? "team"
-  : priority >= PRIORITY.free ? "free"
-  : "unclaimed"
+  priority >= PRIORITY.enterprise
+    ? "enterprise"
+    : priority >= PRIORITY.team
+      ? "team"
+      : priority >= PRIORITY.free
+        ? "free"
+        : "unclaimed"
 
 export const tierOf = (organization: { readonly claimed: boolean; readonly level: PlanLevel }): Tier =>
   organization.claimed ? organization.level : "unclaimed"

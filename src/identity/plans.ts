@@ -1,7 +1,16 @@
 import { Context, Effect, Layer } from "effect"
 import { BadRequest, type NotFound } from "../domain/errors.js"
 import { Organizations, type Organization } from "./organizations.js"
-import { concurrencyOf, PRIORITY, resolveTimeout, TIMEOUT_LIMITS, type Concurrency, type PlanLevel, type Tier, type TimeoutLimits } from "./plan.js"
+import {
+  concurrencyOf,
+  PRIORITY,
+  resolveTimeout,
+  TIMEOUT_LIMITS,
+  type Concurrency,
+  type PlanLevel,
+  type Tier,
+  type TimeoutLimits
+} from "./plan.js"
 
 /** What a job submitted for an organization runs with. */
 export interface JobTerms {
@@ -11,7 +20,7 @@ export interface JobTerms {
   readonly concurrency: Concurrency
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const organizations = yield* Organizations
 
   const tierOf = (organizationId: number): Effect.Effect<Tier, NotFound> =>
@@ -21,8 +30,11 @@ const make = Effect.gen(function*() {
    * Priority, timeout (tier default when `requestedTimeout` is undefined) and concurrency rule for a new job;
    * BadRequest when the requested timeout exceeds the tier maximum.
    */
-  const jobTerms = (organizationId: number, requestedTimeout?: number): Effect.Effect<JobTerms, BadRequest | NotFound> =>
-    Effect.gen(function*() {
+  const jobTerms = (
+    organizationId: number,
+    requestedTimeout?: number
+  ): Effect.Effect<JobTerms, BadRequest | NotFound> =>
+    Effect.gen(function* () {
       const tier = yield* tierOf(organizationId)
       const timeout = resolveTimeout(tier, requestedTimeout)
       if (timeout._tag === "Left") return yield* new BadRequest({ message: timeout.message })

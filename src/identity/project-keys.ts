@@ -8,6 +8,9 @@ const make = makeKeyStore({ table: "project_key", owner: "project_id", kind: "pr
  * `create({ ownerId: projectId, name, ttlSeconds?, creatorId })` returns the plaintext once; only the hash is
  * stored. `list/get/rename/revoke/rotate` take the project id as owner.
  */
-export class ProjectKeys extends Context.Tag("bencher/identity/ProjectKeys")<ProjectKeys, Effect.Effect.Success<typeof make>>() {
+export class ProjectKeys extends Context.Tag("bencher/identity/ProjectKeys")<
+  ProjectKeys,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.effect(this, make)
 }

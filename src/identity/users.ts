@@ -40,7 +40,7 @@ export interface UserPatch {
   readonly locked?: boolean | undefined
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const columns = sql`id, uuid, name, slug, email, admin, locked, created, modified`
 
@@ -53,24 +53,22 @@ const make = Effect.gen(function*() {
     )
 
   const create = (input: NewUser): Effect.Effect<User, Conflict> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (yield* emailTaken(input.email)) {
         return yield* new Conflict({ message: "A user with that email already exists" })
       }
       const now = yield* Clock.currentTimeMillis
       const slug = yield* uniqueSlug(input.slug ?? input.name, slugTaken)
-      const rows = yield* sql<UserRow>`INSERT INTO user ${
-        sql.insert({
-          uuid: crypto.randomUUID(),
-          name: input.name,
-          slug,
-          email: input.email,
-          admin: input.admin === true ? 1 : 0,
-          locked: 0,
-          created: now,
-          modified: now
-        })
-      } RETURNING ${columns}`
+      const rows = yield* sql<UserRow>`INSERT INTO user ${sql.insert({
+        uuid: crypto.randomUUID(),
+        name: input.name,
+        slug,
+        email: input.email,
+        admin: input.admin === true ? 1 : 0,
+        locked: 0,
+        created: now,
+        modified: now
+      })} RETURNING ${columns}`
       return yield* present("user")(one(rows))
     }).pipe(sql.withTransaction, retryBusy, Effect.catchTag("SqlError", Effect.die))
 
@@ -81,24 +79,33 @@ const make = Effect.gen(function*() {
   const find = (resource: string): Effect.Effect<Option.Option<User>> =>
     (isUuid(resource)
       ? sql<UserRow>`SELECT ${columns} FROM user WHERE uuid = ${resource.toLowerCase()}`
-      : sql<UserRow>`SELECT ${columns} FROM user WHERE slug = ${resource}`).pipe(Effect.map(one), Effect.orDie)
+      : sql<UserRow>`SELECT ${columns} FROM user WHERE slug = ${resource}`
+    ).pipe(Effect.map(one), Effect.orDie)
 
   const findByEmail = (email: string): Effect.Effect<Option.Option<User>> =>
     sql<UserRow>`SELECT ${columns} FROM user WHERE email = ${email}`.pipe(Effect.map(one), Effect.orDie)
 
   const list = (): Effect.Effect<ReadonlyArray<User>> =>
-    sql<UserRow>`SELECT ${columns} FROM user ORDER BY created, id`.pipe(Effect.map((rows) => rows.map(toUser)), Effect.orDie)
+    sql<UserRow>`SELECT ${columns} FROM user ORDER BY created, id`.pipe(
+      Effect.map((rows) => rows.map(toUser)),
+      Effect.orDie
+    )
 
   const count = (): Effect.Effect<number> =>
-    sql<{ n: number }>`SELECT count(*) AS n FROM user`.pipe(Effect.map((r) => r[0]?.n ?? 0), Effect.orDie)
+    sql<{ n: number }>`SELECT count(*) AS n FROM user`.pipe(
+      Effect.map((r) => r[0]?.n ?? 0),
+      Effect.orDie
+    )
 
   const update = (id: number, patch: UserPatch): Effect.Effect<Option.Option<User>, Conflict> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (patch.email !== undefined && (yield* emailTaken(patch.email, id))) {
         return yield* new Conflict({ message: "A user with that email already exists" })
       }
       if (patch.slug !== undefined) {
-        const taken = yield* sql<{ n: number }>`SELECT count(*) AS n FROM user WHERE slug = ${patch.slug} AND id != ${id}`
+        const taken = yield* sql<{
+          n: number
+        }>`SELECT count(*) AS n FROM user WHERE slug = ${patch.slug} AND id != ${id}`
         if ((taken[0]?.n ?? 0) > 0) return yield* new Conflict({ message: "That slug is already in use" })
       }
       const now = yield* Clock.currentTimeMillis

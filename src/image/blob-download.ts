@@ -31,10 +31,13 @@ export interface DownloadResult {
 // ---------------------------------------------------------------------------------------------------------
 // The hashing thread: one per process, shared by concurrent downloads, unref'd while idle.
 
-type HashReply = { readonly id: number; readonly slot: number } | { readonly id: number; readonly digest: string } | {
-  readonly id: number
-  readonly error: string
-}
+type HashReply =
+  | { readonly id: number; readonly slot: number }
+  | { readonly id: number; readonly digest: string }
+  | {
+      readonly id: number
+      readonly error: string
+    }
 
 const workerSource = `
 const { parentPort } = require("node:worker_threads")
@@ -87,7 +90,8 @@ class HashThread {
     this.listeners.set(id, onReply)
     this.worker.postMessage({ op: "open", id, ring })
     return {
-      update: (slot: number, offset: number, length: number) => this.worker.postMessage({ op: "update", id, slot, offset, length }),
+      update: (slot: number, offset: number, length: number) =>
+        this.worker.postMessage({ op: "update", id, slot, offset, length }),
       digest: () => this.worker.postMessage({ op: "digest", id }),
       close: () => {
         if (!this.listeners.delete(id)) return
@@ -187,7 +191,7 @@ const openSink = (fd: number, fail: (e: Error) => void, useThread: boolean): Sin
   const sink: Sink = {
     onDrain: () => undefined,
     push(chunk) {
-      for (let from = 0; from < chunk.length;) {
+      for (let from = 0; from < chunk.length; ) {
         const slot = free.pop()
         if (slot === undefined) throw new Error("blob download: ring overflow")
         const length = Math.min(chunk.length - from, SLOT_BYTES)
@@ -267,7 +271,12 @@ export const downloadBlob = (
   options: { readonly hashThread?: boolean } = {}
 ): Promise<DownloadResult | "fallback"> =>
   new Promise((resolve, reject) => {
-    const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, "accept-encoding: identity", "connection: close"]
+    const lines = [
+      `GET ${url.pathname}${url.search} HTTP/1.1`,
+      `host: ${url.host}`,
+      "accept-encoding: identity",
+      "connection: close"
+    ]
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`)
     const request = `${lines.join("\r\n")}\r\n\r\n`
 
@@ -331,7 +340,8 @@ export const downloadBlob = (
       head = Buffer.concat([head, buffer.subarray(0, n)])
       const end = head.indexOf("\r\n\r\n")
       if (end < 0) {
-        if (head.length > MAX_HEAD_BYTES) fail(new Error(`GET ${url.href}: response head exceeds ${MAX_HEAD_BYTES} bytes`))
+        if (head.length > MAX_HEAD_BYTES)
+          fail(new Error(`GET ${url.href}: response head exceeds ${MAX_HEAD_BYTES} bytes`))
         return true
       }
       const parsed = parseHead(head.subarray(0, end).toString("latin1"))
@@ -340,8 +350,11 @@ export const downloadBlob = (
       const length = parsed.headers.get("content-length")
       const encoding = parsed.headers.get("content-encoding")
       if (
-        parsed.status !== 200 || length === undefined || !/^\d+$/.test(length) ||
-        parsed.headers.has("transfer-encoding") || (encoding !== undefined && encoding !== "identity")
+        parsed.status !== 200 ||
+        length === undefined ||
+        !/^\d+$/.test(length) ||
+        parsed.headers.has("transfer-encoding") ||
+        (encoding !== undefined && encoding !== "identity")
       ) {
         fallback()
         return false
@@ -383,7 +396,11 @@ export const downloadBlob = (
     socket.on("error", fail)
     socket.on("close", () => {
       if (settled || (sink !== undefined && received === expected)) return
-      fail(new Error(`GET ${url.href}: connection closed after ${received} of ${head === undefined ? expected : "?"} bytes`))
+      fail(
+        new Error(
+          `GET ${url.href}: connection closed after ${received} of ${head === undefined ? expected : "?"} bytes`
+        )
+      )
     })
     socket.write(request)
   })

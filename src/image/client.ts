@@ -14,7 +14,10 @@ import { digestTap } from "./digest-tap.js"
 import { blobPath, type LayoutIndexEntry, readIndex, selectLayoutEntry } from "./layout.js"
 
 export class RegistryClientError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number
+  ) {
     super(message)
   }
 }
@@ -68,12 +71,17 @@ export class RegistryClient {
       headers.authorization = `Basic ${Buffer.from(`bencher:${this.options.key}`).toString("base64")}`
     }
     const response = await fetch(url, { headers })
-    if (!response.ok) throw new RegistryClientError(`token request failed: ${await describe(response)}`, response.status)
+    if (!response.ok)
+      throw new RegistryClientError(`token request failed: ${await describe(response)}`, response.status)
     const body = (await response.json()) as { token?: string; access_token?: string }
     this.token = body.token ?? body.access_token
   }
 
-  async request(method: string, path: string, init: { body?: Uint8Array | string | Readable; headers?: Record<string, string>; size?: number } = {}) {
+  async request(
+    method: string,
+    path: string,
+    init: { body?: Uint8Array | string | Readable; headers?: Record<string, string>; size?: number } = {}
+  ) {
     const url = path.startsWith("http") ? path : `${this.base}${path}`
     const headers: Record<string, string> = { ...init.headers }
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`
@@ -83,7 +91,8 @@ export class RegistryClient {
   }
 
   private async expect(response: Response, ok: ReadonlyArray<number>, what: string) {
-    if (!ok.includes(response.status)) throw new RegistryClientError(`${what}: ${await describe(response)}`, response.status)
+    if (!ok.includes(response.status))
+      throw new RegistryClientError(`${what}: ${await describe(response)}`, response.status)
     return response
   }
 
@@ -117,7 +126,10 @@ export class RegistryClient {
     let text = ""
     for await (const chunk of response) text += String(chunk)
     if (response.statusCode !== 201) {
-      throw new RegistryClientError(`upload ${digest}: ${response.statusCode} ${text.slice(0, 200)}`, response.statusCode)
+      throw new RegistryClientError(
+        `upload ${digest}: ${response.statusCode} ${text.slice(0, 200)}`,
+        response.statusCode
+      )
     }
   }
 
@@ -137,7 +149,8 @@ export class RegistryClient {
     await this.expect(response, [200], `GET manifest ${reference}`)
     const bytes = Buffer.from(await response.arrayBuffer())
     const digest = digestOf(bytes)
-    if (reference.startsWith("sha256:") && digest !== reference) throw new RegistryClientError(`manifest ${reference} has digest ${digest}`)
+    if (reference.startsWith("sha256:") && digest !== reference)
+      throw new RegistryClientError(`manifest ${reference} has digest ${digest}`)
     return { bytes, mediaType: response.headers.get("content-type") ?? "", digest }
   }
 
@@ -167,7 +180,10 @@ export class RegistryClient {
     if (response.statusCode !== 200) {
       let text = ""
       for await (const chunk of response) text += String(chunk)
-      throw new RegistryClientError(`GET blob ${digest}: ${response.statusCode} ${text.slice(0, 200)}`, response.statusCode)
+      throw new RegistryClientError(
+        `GET blob ${digest}: ${response.statusCode} ${text.slice(0, 200)}`,
+        response.statusCode
+      )
     }
     // A 4 MiB write buffer lets the file stream batch chunks into few writev calls while the socket keeps reading.
     const tap = digestTap()
@@ -211,11 +227,19 @@ export const pushLayoutEntry = async (client: RegistryClient, layout: string, en
 }
 
 /** `bencher image push`: the layout's manifest named `tag` (or its only one) goes to `<repository>:<tag>`. */
-export const pushLayout = async (options: RegistryClientOptions & { readonly layout: string; readonly tag: string; readonly sourceTag?: string | undefined }) => {
+export const pushLayout = async (
+  options: RegistryClientOptions & {
+    readonly layout: string
+    readonly tag: string
+    readonly sourceTag?: string | undefined
+  }
+) => {
   const entries = await readIndex(options.layout)
   const entry = selectLayoutEntry(entries, options.sourceTag ?? options.tag)
   if (entry === undefined) {
-    throw new RegistryClientError(`${options.layout} holds ${entries.length} images; none is named ${options.sourceTag ?? options.tag}`)
+    throw new RegistryClientError(
+      `${options.layout} holds ${entries.length} images; none is named ${options.sourceTag ?? options.tag}`
+    )
   }
   const client = new RegistryClient(options)
   await client.authenticate(["pull", "push"])

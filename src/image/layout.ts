@@ -48,12 +48,17 @@ export const writeBlobStream = async (layout: string, source: NodeJS.ReadableStr
 }
 
 export const readIndex = async (layout: string): Promise<ReadonlyArray<LayoutIndexEntry>> => {
-  const index = JSON.parse(await fs.readFile(join(layout, "index.json"), "utf8")) as { manifests?: Array<LayoutIndexEntry> }
+  const index = JSON.parse(await fs.readFile(join(layout, "index.json"), "utf8")) as {
+    manifests?: Array<LayoutIndexEntry>
+  }
   return index.manifests ?? []
 }
 
 export const writeIndex = async (layout: string, manifests: ReadonlyArray<LayoutIndexEntry>) => {
-  await fs.writeFile(join(layout, "index.json"), jsonBytes({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }))
+  await fs.writeFile(
+    join(layout, "index.json"),
+    jsonBytes({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests })
+  )
 }
 
 /** The entry of index.json named `tag` (org.opencontainers.image.ref.name), or the only entry. */
@@ -65,19 +70,28 @@ export const selectLayoutEntry = (entries: ReadonlyArray<LayoutIndexEntry>, tag:
 }
 
 export const isLayout = async (path: string) =>
-  fs.stat(join(path, "oci-layout")).then(() => true, () => false)
+  fs.stat(join(path, "oci-layout")).then(
+    () => true,
+    () => false
+  )
 
 /**
  * `docker save` output: newer Docker writes an OCI layout inside the tar; older ones write manifest.json with
  * a config file and uncompressed layer tars. Either way the result is an OCI layout in a temporary folder.
  */
-export const layoutFromDockerArchive = async (archive: string): Promise<{ layout: string; tag: string | undefined }> => {
+export const layoutFromDockerArchive = async (
+  archive: string
+): Promise<{ layout: string; tag: string | undefined }> => {
   const dir = await fs.mkdtemp(join(tmpdir(), "bencher-archive-"))
   await tar.x({ file: archive, cwd: dir, strict: true })
   const manifestJson = await fs.readFile(join(dir, "manifest.json"), "utf8").catch(() => undefined)
-  if (await isLayout(dir) && manifestJson === undefined) return { layout: dir, tag: undefined }
+  if ((await isLayout(dir)) && manifestJson === undefined) return { layout: dir, tag: undefined }
   if (manifestJson === undefined) throw new Error(`${archive} is neither a docker archive nor an OCI layout`)
-  const entries = JSON.parse(manifestJson) as Array<{ Config: string; RepoTags?: Array<string> | null; Layers: Array<string> }>
+  const entries = JSON.parse(manifestJson) as Array<{
+    Config: string
+    RepoTags?: Array<string> | null
+    Layers: Array<string>
+  }>
   const entry = entries[0]
   if (entry === undefined || entries.length !== 1) throw new Error(`${archive} must hold exactly one image`)
   const layout = join(dir, "layout")
@@ -91,14 +105,21 @@ export const layoutFromDockerArchive = async (archive: string): Promise<{ layout
     await handle.close()
     const gzipped = head[0] === 0x1f && head[1] === 0x8b
     const blob = await writeBlobStream(layout, createReadStream(join(dir, path)))
-    layers.push({ mediaType: gzipped ? MediaType.ociLayerGzip : MediaType.ociLayer, digest: blob.digest as Descriptor["digest"], size: blob.size })
+    layers.push({
+      mediaType: gzipped ? MediaType.ociLayerGzip : MediaType.ociLayer,
+      digest: blob.digest as Descriptor["digest"],
+      size: blob.size
+    })
   }
-  const manifest = await writeBlob(layout, jsonBytes({
-    schemaVersion: 2,
-    mediaType: MediaType.ociManifest,
-    config: { mediaType: MediaType.ociConfig, digest: config.digest, size: config.size },
-    layers
-  }))
+  const manifest = await writeBlob(
+    layout,
+    jsonBytes({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: { mediaType: MediaType.ociConfig, digest: config.digest, size: config.size },
+      layers
+    })
+  )
   const repoTag = entry.RepoTags?.[0]
   const tag = repoTag === undefined ? undefined : repoTag.slice(repoTag.lastIndexOf(":") + 1)
   await writeIndex(layout, [{ mediaType: MediaType.ociManifest, digest: manifest.digest, size: manifest.size }])
@@ -148,41 +169,57 @@ export const buildImage = async (options: BuildOptions) => {
   if (stat === undefined || !stat.isDirectory()) throw new Error(`${options.context} is not a directory`)
   await initLayout(options.output)
   const entries = await walk(options.context)
-  const tarball = tar.c({
-    cwd: options.context,
-    portable: true,
-    noDirRecurse: true,
-    mtime: new Date(0),
-    // portable: no uid/gid (written as 0), no user or group names, no atime/ctime.
-    follow: false
-  }, entries) as unknown as NodeJS.ReadableStream
+  const tarball = tar.c(
+    {
+      cwd: options.context,
+      portable: true,
+      noDirRecurse: true,
+      mtime: new Date(0),
+      // portable: no uid/gid (written as 0), no user or group names, no atime/ctime.
+      follow: false
+    },
+    entries
+  ) as unknown as NodeJS.ReadableStream
   // diff_id: the digest of the uncompressed tar, as the config's rootfs requires
   const diff = digestTap()
   const layer = await writeBlobStream(options.output, tarball.pipe(diff.stream).pipe(createGzip({ level: 6 })))
   const diffId = diff.digest()
   const env = options.env ?? []
-  const config = await writeBlob(options.output, jsonBytes({
-    architecture: options.architecture ?? hostArchitecture(),
-    os: "linux",
-    config: {
-      Env: env.some((e) => e.startsWith("PATH=")) ? env : [DEFAULT_PATH, ...env],
-      Entrypoint: options.entrypoint,
-      ...(options.cmd === undefined || options.cmd.length === 0 ? {} : { Cmd: options.cmd }),
-      WorkingDir: options.workingDir ?? "/"
-    },
-    rootfs: { type: "layers", diff_ids: [diffId] },
-    history: [{ created_by: "bencher image build" }]
-  }))
-  const manifest = await writeBlob(options.output, jsonBytes({
-    schemaVersion: 2,
-    mediaType: MediaType.ociManifest,
-    config: { mediaType: MediaType.ociConfig, digest: config.digest, size: config.size },
-    layers: [{ mediaType: MediaType.ociLayerGzip, digest: layer.digest, size: layer.size }]
-  }))
-  const others = (await readIndex(options.output).catch(() => [])).filter((e) => e.annotations?.[REF_NAME] !== options.tag)
+  const config = await writeBlob(
+    options.output,
+    jsonBytes({
+      architecture: options.architecture ?? hostArchitecture(),
+      os: "linux",
+      config: {
+        Env: env.some((e) => e.startsWith("PATH=")) ? env : [DEFAULT_PATH, ...env],
+        Entrypoint: options.entrypoint,
+        ...(options.cmd === undefined || options.cmd.length === 0 ? {} : { Cmd: options.cmd }),
+        WorkingDir: options.workingDir ?? "/"
+      },
+      rootfs: { type: "layers", diff_ids: [diffId] },
+      history: [{ created_by: "bencher image build" }]
+    })
+  )
+  const manifest = await writeBlob(
+    options.output,
+    jsonBytes({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: { mediaType: MediaType.ociConfig, digest: config.digest, size: config.size },
+      layers: [{ mediaType: MediaType.ociLayerGzip, digest: layer.digest, size: layer.size }]
+    })
+  )
+  const others = (await readIndex(options.output).catch(() => [])).filter(
+    (e) => e.annotations?.[REF_NAME] !== options.tag
+  )
   await writeIndex(options.output, [
     ...others,
-    { mediaType: MediaType.ociManifest, digest: manifest.digest, size: manifest.size, annotations: { [REF_NAME]: options.tag } }
+    {
+      mediaType: MediaType.ociManifest,
+      digest: manifest.digest,
+      size: manifest.size,
+      annotations: { [REF_NAME]: options.tag }
+    }
   ])
   return { digest: manifest.digest, size: manifest.size, layer: layer.digest, config: config.digest }
 }

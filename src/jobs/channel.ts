@@ -28,7 +28,7 @@ const UPLOAD_IDLE_MS = 10 * 60 * 1000
 
 const decodeOutcome = Schema.decodeUnknownEither(Schema.parseJson(OutcomeText))
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const queue = yield* JobQueue
   const supervisor = yield* JobSupervisor
   const lifecycle = yield* JobLifecycle
@@ -43,30 +43,35 @@ const make = Effect.gen(function*() {
   /** The job row, if (and only if) this runner is the one that claimed it. */
   const ownRow = (runner: AuthenticatedRunner, uuid: string) =>
     Effect.flatMap(lifecycle.byUuid(uuid), (row) =>
-      row !== undefined && row.runner_id === runner.id ? Effect.succeed(row) : Effect.fail(notHeld(uuid)))
+      row !== undefined && row.runner_id === runner.id ? Effect.succeed(row) : Effect.fail(notHeld(uuid))
+    )
 
   const claimed = (runner: AuthenticatedRunner, row: JobRow) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const config = yield* Option.match(jobConfigOf(row), {
         onNone: () => Effect.dieMessage(`job ${row.uuid} has an unreadable config`),
         onSome: Effect.succeed
       })
-      return JsonClaimedJob.make({
-        uuid: row.uuid,
-        spec: specJson(yield* specs.byId(row.spec_id)),
-        config,
-        oci_token: yield* tokens.mint(config.project, runner.uuid),
-        timeout: row.timeout,
-        created: toIso(row.created)
-      }, { disableValidation: true })
+      return JsonClaimedJob.make(
+        {
+          uuid: row.uuid,
+          spec: specJson(yield* specs.byId(row.spec_id)),
+          config,
+          oci_token: yield* tokens.mint(config.project, runner.uuid),
+          timeout: row.timeout,
+          created: toIso(row.created)
+        },
+        { disableValidation: true }
+      )
     })
 
   /** Waits (in memory) for a job this runner serves, claims it and starts its supervisor. */
   const claim = (runner: AuthenticatedRunner, pollTimeoutSeconds?: number | null) =>
-    Effect.gen(function*() {
-      const timeout = pollTimeoutSeconds === undefined || pollTimeoutSeconds === null
-        ? DEFAULT_POLL_TIMEOUT
-        : Duration.seconds(pollTimeoutSeconds)
+    Effect.gen(function* () {
+      const timeout =
+        pollTimeoutSeconds === undefined || pollTimeoutSeconds === null
+          ? DEFAULT_POLL_TIMEOUT
+          : Duration.seconds(pollTimeoutSeconds)
       const row = yield* queue.claim(runner, timeout)
       if (Option.isNone(row)) return Option.none<JsonClaimedJob>()
       yield* supervisor.supervise(row.value)
@@ -78,19 +83,27 @@ const make = Effect.gen(function*() {
     Effect.map(ownRow(runner, uuid), (row) => ({ canceled: statusOf(row) === "canceled" }))
 
   const running = (runner: AuthenticatedRunner, uuid: string) =>
-    Effect.flatMap(supervisor.running(runner.id, uuid), (r) => (r === undefined ? fromStore(runner, uuid) : Effect.succeed(r)))
+    Effect.flatMap(supervisor.running(runner.id, uuid), (r) =>
+      r === undefined ? fromStore(runner, uuid) : Effect.succeed(r)
+    )
 
   const heartbeat = (runner: AuthenticatedRunner, uuid: string) =>
-    Effect.flatMap(supervisor.heartbeat(runner.id, uuid), (r) => (r === undefined ? fromStore(runner, uuid) : Effect.succeed(r)))
+    Effect.flatMap(supervisor.heartbeat(runner.id, uuid), (r) =>
+      r === undefined ? fromStore(runner, uuid) : Effect.succeed(r)
+    )
 
   /**
    * A failed write of the raw output (a full disk under the blob store) must not strand the job in `completed`:
    * the output is processed from memory all the same and only its stored copy is missing.
    */
   const store = (jobId: number, output: JsonJobOutput) =>
-    outputs.put(jobId, output).pipe(
-      Effect.catchAllDefect((defect) => Effect.logError("storing a job's output failed; processing it from memory", defect))
-    )
+    outputs
+      .put(jobId, output)
+      .pipe(
+        Effect.catchAllDefect((defect) =>
+          Effect.logError("storing a job's output failed; processing it from memory", defect)
+        )
+      )
 
   const checkResults = (results: ReadonlyArray<JsonIterationOutput>) =>
     results.length > 255 ? Effect.fail(new BadRequest({ message: "results: at most 255 iterations" })) : Effect.void
@@ -103,7 +116,7 @@ const make = Effect.gen(function*() {
    * processed) is acknowledged without changes; a canceled job keeps its status.
    */
   const completed = (runner: AuthenticatedRunner, uuid: string, results: ReadonlyArray<JsonIterationOutput>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* checkResults(results)
       const row = yield* ownRow(runner, uuid)
       // A result may arrive for a job still only claimed (the runner's `running` was lost): start it first.
@@ -124,12 +137,21 @@ const make = Effect.gen(function*() {
       return { job: row.uuid, status: statusOf((yield* lifecycle.byId(row.id)) ?? row) }
     })
 
-  const failed = (runner: AuthenticatedRunner, uuid: string, results: ReadonlyArray<JsonIterationOutput>, error: string) =>
-    Effect.gen(function*() {
+  const failed = (
+    runner: AuthenticatedRunner,
+    uuid: string,
+    results: ReadonlyArray<JsonIterationOutput>,
+    error: string
+  ) =>
+    Effect.gen(function* () {
       yield* checkResults(results)
       const row = yield* ownRow(runner, uuid)
       // Followers hear `failed` once the output is stored: they fetch its stderr tail next.
-      const updated = yield* lifecycle.fail(row.id, error.slice(0, 4096), { runnerId: runner.id, from: ["claimed", "running"], publish: false })
+      const updated = yield* lifecycle.fail(row.id, error.slice(0, 4096), {
+        runnerId: runner.id,
+        from: ["claimed", "running"],
+        publish: false
+      })
       if (updated !== undefined) {
         const output = outputOf(results, error)
         yield* store(row.id, output)
@@ -152,7 +174,7 @@ const make = Effect.gen(function*() {
    * not taken, and the answer (`received`) tells the runner where to go on from (0 after a server restart).
    */
   const outcomePart = (runner: AuthenticatedRunner, uuid: string, offset: number, data: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* ownRow(runner, uuid)
       const now = Date.now()
       for (const [key, upload] of uploads) if (now - upload.touched > UPLOAD_IDLE_MS) uploads.delete(key)
@@ -176,32 +198,40 @@ const make = Effect.gen(function*() {
 
   /** Every part is sent: the outcome is decoded and applied as `completed` or `failed`; what cannot be is refused. */
   const outcomeEnd = (runner: AuthenticatedRunner, uuid: string, size: number) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* ownRow(runner, uuid)
       const upload = uploads.get(uuid)
       const received = upload !== undefined && upload.runnerId === runner.id ? upload.chars : 0
       if (upload === undefined || received !== size) {
-        return yield* new OutcomeIncomplete({ message: `the server holds ${received} of ${size} characters of the outcome`, received })
+        return yield* new OutcomeIncomplete({
+          message: `the server holds ${received} of ${size} characters of the outcome`,
+          received
+        })
       }
       uploads.delete(uuid)
       const decoded = decodeOutcome(upload.parts.join(""))
       if (Either.isLeft(decoded)) {
-        const why = ParseResult.ArrayFormatter.formatErrorSync(decoded.left).slice(0, 5)
-          .map((issue) => `${issue.path.length === 0 ? "" : `${issue.path.join(".")}: `}${issue.message}`).join("; ")
+        const why = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+          .slice(0, 5)
+          .map((issue) => `${issue.path.length === 0 ? "" : `${issue.path.join(".")}: `}${issue.message}`)
+          .join("; ")
         return yield* new OutcomeRejected({
           message: `the outcome of job ${uuid} does not decode: ${why.length > 1000 ? `${why.slice(0, 1000)}...` : why}`
         })
       }
       const outcome = decoded.right
-      const applied = outcome.kind === "Completed"
-        ? completed(runner, uuid, outcome.results)
-        : failed(runner, uuid, outcome.results, outcome.error ?? "failed")
-      return yield* Effect.catchTag(applied, "BadRequest", (e) => Effect.fail(new OutcomeRejected({ message: e.message })))
+      const applied =
+        outcome.kind === "Completed"
+          ? completed(runner, uuid, outcome.results)
+          : failed(runner, uuid, outcome.results, outcome.error ?? "failed")
+      return yield* Effect.catchTag(applied, "BadRequest", (e) =>
+        Effect.fail(new OutcomeRejected({ message: e.message }))
+      )
     })
 
   /** The runner stopped the job: after our cancel that is its acknowledgement, otherwise it canceled on its own. */
   const canceled = (runner: AuthenticatedRunner, uuid: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const row = yield* ownRow(runner, uuid)
       yield* lifecycle.cancel(row.id, "job_canceled_by_runner", { runnerId: runner.id })
       yield* supervisor.end(uuid)
@@ -217,7 +247,7 @@ const make = Effect.gen(function*() {
     uuid: string,
     chunks: ReadonlyArray<{ readonly iteration: number; readonly stream: OutputStream; readonly chunk: string }>
   ) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (supervisor.held(runner.id, uuid) === undefined) {
         const row = yield* ownRow(runner, uuid)
         if (isTerminal(statusOf(row))) return
@@ -232,6 +262,9 @@ const make = Effect.gen(function*() {
  * The RunnerSession of docs/architecture.md, shared by the RPC channel (HTTP and WebSocket) and the REST long poll: each
  * message becomes an idempotent job transition.
  */
-export class RunnerChannel extends Context.Tag("bencher/jobs/RunnerChannel")<RunnerChannel, Effect.Effect.Success<typeof make>>() {
+export class RunnerChannel extends Context.Tag("bencher/jobs/RunnerChannel")<
+  RunnerChannel,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.effect(this, make)
 }

@@ -47,7 +47,7 @@ export interface JobSubscription {
   readonly take: Effect.Effect<JobEvent>
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const hub = yield* Effect.acquireRelease(PubSub.unbounded<JobEvent>(), PubSub.shutdown)
   const tails = new Map<string, Tail>()
   let seq = 0
@@ -107,13 +107,14 @@ const make = Effect.gen(function*() {
    * late follower misses nothing and sees nothing twice.
    */
   const subscribe = (uuid: string): Effect.Effect<JobSubscription, never, Scope.Scope> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const key = uuid.toLowerCase()
       const dequeue: Queue.Dequeue<JobEvent> = yield* PubSub.subscribe(hub)
       const tail = [...(tails.get(key)?.chunks ?? [])]
       const seen = seq
       const take: Effect.Effect<JobEvent> = Effect.flatMap(dequeue.take, (event) =>
-        event.uuid === key && event.seq > seen ? Effect.succeed(event) : take)
+        event.uuid === key && event.seq > seen ? Effect.succeed(event) : take
+      )
       return { tail, take }
     })
 

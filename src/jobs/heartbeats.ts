@@ -20,7 +20,12 @@ export interface HeartbeatMark {
  */
 export class RunnerUsage extends Context.Reference<RunnerUsage>()("bencher/jobs/RunnerUsage", {
   defaultValue: () => ({
-    recordMinutes: (_organizationId: number, _jobId: number, _throughMinute: number, _at: number): Effect.Effect<void> => Effect.void
+    recordMinutes: (
+      _organizationId: number,
+      _jobId: number,
+      _throughMinute: number,
+      _at: number
+    ): Effect.Effect<void> => Effect.void
   })
 }) {}
 
@@ -36,7 +41,7 @@ const latestByRunner = (marks: ReadonlyArray<HeartbeatMark>): Map<number, number
 export const billedMinutes = (started: number | null, now: number): number =>
   started === null ? 0 : Math.max(1, Math.ceil((now - started) / 60_000))
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const bg = yield* BackgroundSql
   const main = yield* SqlClient.SqlClient
   const settings = yield* JobSettings
@@ -45,48 +50,60 @@ const make = Effect.gen(function*() {
   const billed = new Map<number, number>()
 
   /** Memory only: the request path never waits on SQLite for a heartbeat. */
-  const record = (mark: HeartbeatMark): Effect.Effect<void> => Effect.sync(() => {
-    dirty.set(mark.jobId, mark)
-  })
+  const record = (mark: HeartbeatMark): Effect.Effect<void> =>
+    Effect.sync(() => {
+      dirty.set(mark.jobId, mark)
+    })
 
   /** Forget a finished job's billing cursor (after its final flush). */
-  const forget = (jobId: number): Effect.Effect<void> => Effect.sync(() => {
-    billed.delete(jobId)
-  })
+  const forget = (jobId: number): Effect.Effect<void> =>
+    Effect.sync(() => {
+      billed.delete(jobId)
+    })
 
   /**
    * One UPDATE for all jobs and one for their runners, so the background connection holds SQLite's write lock
    * for the shortest time; the usage ledger only hears of jobs whose billed minute moved.
    */
   const write = (marks: ReadonlyArray<HeartbeatMark>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const newlyBilled = marks.filter((m) => m.billedMinute > (billed.get(m.jobId) ?? 0))
       // Holds the main connection's permit (not its connection) while the background connection writes: a flush
       // then never commits between a request transaction's first read and its first write, which SQLite answers
       // with SQLITE_BUSY_SNAPSHOT and a replay of the whole request. A request waits at most one batched UPDATE.
-      yield* Effect.scoped(Effect.zipRight(main.reserve, bg.withTransaction(Effect.gen(function*() {
-        for (let i = 0; i < marks.length; i += CHUNK) {
-          const chunk = marks.slice(i, i + CHUNK)
-          const values = bg.unsafe(chunk.map(() => "(?, ?, ?)").join(", "), chunk.flatMap((m) => [m.jobId, m.at, m.billedMinute]))
-          yield* bg`WITH mark (id, at, minute) AS (VALUES ${values})
+      yield* Effect.scoped(
+        Effect.zipRight(
+          main.reserve,
+          bg.withTransaction(
+            Effect.gen(function* () {
+              for (let i = 0; i < marks.length; i += CHUNK) {
+                const chunk = marks.slice(i, i + CHUNK)
+                const values = bg.unsafe(
+                  chunk.map(() => "(?, ?, ?)").join(", "),
+                  chunk.flatMap((m) => [m.jobId, m.at, m.billedMinute])
+                )
+                yield* bg`WITH mark (id, at, minute) AS (VALUES ${values})
             UPDATE job SET last_heartbeat = max(coalesce(job.last_heartbeat, 0), mark.at),
               last_billed_minute = max(job.last_billed_minute, mark.minute)
             FROM mark WHERE job.id = mark.id`
-        }
-        // A runner runs one job at a time, so there are about as many runners as marks: batched like the jobs
-        // (one UPDATE per runner was 1,000 statements a second with 1,000 running jobs).
-        const runners = [...latestByRunner(marks)]
-        for (let i = 0; i < runners.length; i += CHUNK) {
-          const chunk = runners.slice(i, i + CHUNK)
-          const values = bg.unsafe(chunk.map(() => "(?, ?)").join(", "), chunk.flat())
-          yield* bg`WITH mark (id, at) AS (VALUES ${values})
+              }
+              // A runner runs one job at a time, so there are about as many runners as marks: batched like the jobs
+              // (one UPDATE per runner was 1,000 statements a second with 1,000 running jobs).
+              const runners = [...latestByRunner(marks)]
+              for (let i = 0; i < runners.length; i += CHUNK) {
+                const chunk = runners.slice(i, i + CHUNK)
+                const values = bg.unsafe(chunk.map(() => "(?, ?)").join(", "), chunk.flat())
+                yield* bg`WITH mark (id, at) AS (VALUES ${values})
             UPDATE runner SET last_heartbeat = max(coalesce(runner.last_heartbeat, 0), mark.at)
             FROM mark WHERE runner.id = mark.id`
-        }
-        for (const m of newlyBilled) {
-          yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute, m.at)
-        }
-      })))).pipe(retryBusy)
+              }
+              for (const m of newlyBilled) {
+                yield* usage.recordMinutes(m.organizationId, m.jobId, m.billedMinute, m.at)
+              }
+            })
+          )
+        )
+      ).pipe(retryBusy)
       for (const m of newlyBilled) billed.set(m.jobId, m.billedMinute)
     })
 
@@ -100,8 +117,13 @@ const make = Effect.gen(function*() {
     return write(marks).pipe(
       Effect.catchAll((error) =>
         Effect.logWarning("heartbeat flush failed; will retry", error).pipe(
-          Effect.zipRight(Effect.sync(() => { for (const m of marks) if (!dirty.has(m.jobId)) dirty.set(m.jobId, m) }))
-        ))
+          Effect.zipRight(
+            Effect.sync(() => {
+              for (const m of marks) if (!dirty.has(m.jobId)) dirty.set(m.jobId, m)
+            })
+          )
+        )
+      )
     )
   })
 
@@ -112,6 +134,9 @@ const make = Effect.gen(function*() {
 })
 
 /** Batches heartbeats and billed minutes onto the dedicated background connection. */
-export class HeartbeatWriter extends Context.Tag("bencher/jobs/HeartbeatWriter")<HeartbeatWriter, Effect.Effect.Success<typeof make>>() {
+export class HeartbeatWriter extends Context.Tag("bencher/jobs/HeartbeatWriter")<
+  HeartbeatWriter,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.scoped(this, make)
 }

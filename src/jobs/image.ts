@@ -19,13 +19,16 @@ export interface ImageRequest {
  * has no registry to look in, so it accepts only `@sha256:` references (to this server's host, or with no host)
  * and rejects tags with a message that says what to send instead.
  */
-export class ImageResolver extends Context.Tag("bencher/jobs/ImageResolver")<ImageResolver, {
-  readonly resolve: (request: ImageRequest) => Effect.Effect<ResolvedImage, BadRequest>
-}>() {
+export class ImageResolver extends Context.Tag("bencher/jobs/ImageResolver")<
+  ImageResolver,
+  {
+    readonly resolve: (request: ImageRequest) => Effect.Effect<ResolvedImage, BadRequest>
+  }
+>() {
   static readonly digestOnly = (registry: string) =>
     Layer.succeed(this, {
       resolve: ({ image, projectSlug, projectUuid }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const ref = splitImageName(image)
           if (ref.host !== undefined && ref.host !== registry) {
             return yield* new BadRequest({

@@ -24,4 +24,3 @@ export interface JobRow {
 }
 
 export const statusOf = (row: Pick<JobRow, "status">): JobStatus => jobStatusFromInt(row.status) ?? "failed"
-

@@ -38,7 +38,7 @@ export const noSpecMessage =
   "job.spec: no spec given (--spec), the testbed has no spec, and the server has no fallback spec; " +
   "pass --spec, give the testbed a spec, or ask an admin to mark a fallback spec"
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const specs = yield* Specs
   const runners = yield* Runners
@@ -51,10 +51,12 @@ const make = Effect.gen(function*() {
 
   /** `--spec`, else the report testbed's spec, else the fallback spec (docs/reference.md §5.1). */
   const resolveSpec = (reportId: number, explicit: string | null | undefined) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       let spec: SpecRow | undefined
       if (explicit !== undefined && explicit !== null) {
-        spec = yield* specs.resolve(explicit).pipe(Effect.mapError((e) => new BadRequest({ message: `job.spec: ${e.message}` })))
+        spec = yield* specs
+          .resolve(explicit)
+          .pipe(Effect.mapError((e) => new BadRequest({ message: `job.spec: ${e.message}` })))
         if (spec.archived !== null) return yield* new BadRequest({ message: `job.spec: spec ${spec.slug} is archived` })
         return spec
       }
@@ -76,7 +78,7 @@ const make = Effect.gen(function*() {
    * waits again, if it rolls back).
    */
   const create = (input: NewJob) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { job, project } = input
       // A repeated idempotency key returns the first report, and so the first job.
       const [existing] = yield* sql<JobRow>`SELECT * FROM job WHERE report_id = ${input.reportId}`
@@ -133,11 +135,13 @@ const make = Effect.gen(function*() {
   const find = (projectId: number, uuid: string) =>
     sql<JobRow>`SELECT job.* FROM job JOIN report ON report.id = job.report_id
       WHERE report.project_id = ${projectId} AND job.uuid = ${uuid.toLowerCase()}`.pipe(
-      Effect.flatMap(([row]) => row === undefined ? Effect.fail(new NotFound({ message: `Job not found: ${uuid}` })) : Effect.succeed(row))
+      Effect.flatMap(([row]) =>
+        row === undefined ? Effect.fail(new NotFound({ message: `Job not found: ${uuid}` })) : Effect.succeed(row)
+      )
     )
 
   const list = (projectId: number, params: PageParams & { readonly status?: JobStatus | undefined }) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const page = toPage(params, "desc")
       const where = ["report.project_id = ?"]
       const args: Array<number> = [projectId]
@@ -146,7 +150,10 @@ const make = Effect.gen(function*() {
         args.push(jobStatusToInt(params.status))
       }
       const clause = where.join(" AND ")
-      const [count] = yield* sql.unsafe<{ n: number }>(`SELECT count(*) AS n FROM job JOIN report ON report.id = job.report_id WHERE ${clause}`, args)
+      const [count] = yield* sql.unsafe<{ n: number }>(
+        `SELECT count(*) AS n FROM job JOIN report ON report.id = job.report_id WHERE ${clause}`,
+        args
+      )
       const rows = yield* sql.unsafe<JobRow>(
         `SELECT job.* FROM job JOIN report ON report.id = job.report_id WHERE ${clause}
          ORDER BY job.created ${page.direction}, job.id ${page.direction} LIMIT ? OFFSET ?`,
@@ -157,29 +164,31 @@ const make = Effect.gen(function*() {
 
   /** JsonJob; `output` only for jobs that have run and callers allowed to see it, `config` only when asked. */
   const toJson = (row: JobRow, options: { readonly output: boolean; readonly config: boolean }) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const status = statusOf(row)
       const spec = specJson(yield* specs.byId(row.spec_id))
       const runner = row.runner_id === null ? null : (yield* runners.byId(row.runner_id)).uuid
       const [report] = yield* sql<{ uuid: string }>`SELECT uuid FROM report WHERE id = ${row.report_id}`
-      const output = options.output && (isTerminal(status) || hasRun(status))
-        ? Option.getOrNull(yield* outputs.get(row.id))
-        : null
-      return JsonJob.make({
-        uuid: row.uuid,
-        status,
-        spec,
-        config: options.config ? Option.getOrNull(jobConfigOf(row)) : null,
-        runner,
-        claimed: toIsoOrNull(row.claimed),
-        started: toIsoOrNull(row.started),
-        completed: toIsoOrNull(row.completed),
-        created: toIso(row.created),
-        modified: toIso(row.modified),
-        output,
-        report: report?.uuid ?? null,
-        error: row.error
-      }, { disableValidation: true })
+      const output =
+        options.output && (isTerminal(status) || hasRun(status)) ? Option.getOrNull(yield* outputs.get(row.id)) : null
+      return JsonJob.make(
+        {
+          uuid: row.uuid,
+          status,
+          spec,
+          config: options.config ? Option.getOrNull(jobConfigOf(row)) : null,
+          runner,
+          claimed: toIsoOrNull(row.claimed),
+          started: toIsoOrNull(row.started),
+          completed: toIsoOrNull(row.completed),
+          created: toIso(row.created),
+          modified: toIso(row.modified),
+          output,
+          report: report?.uuid ?? null,
+          error: row.error
+        },
+        { disableValidation: true }
+      )
     })
 
   /**
@@ -188,11 +197,13 @@ const make = Effect.gen(function*() {
    * already ended is a 409.
    */
   const cancel = (row: JobRow) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const updated = yield* lifecycle.cancel(row.id, "job_canceled_by_user")
       if (updated === undefined) {
         const now = yield* lifecycle.byId(row.id)
-        return yield* new Conflict({ message: `Job ${row.uuid} is already ${now === undefined ? "gone" : statusOf(now)}` })
+        return yield* new Conflict({
+          message: `Job ${row.uuid} is already ${now === undefined ? "gone" : statusOf(now)}`
+        })
       }
       yield* queue.remove(row.id)
       yield* supervisor.markCanceled(row.uuid)

@@ -20,7 +20,7 @@ export type EndReason =
   | "orphaned_claim"
   | (string & {})
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const events = yield* JobEvents
 
@@ -37,11 +37,12 @@ const make = Effect.gen(function*() {
     fields: Readonly<Record<string, number | string | null>> = {},
     options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus>; readonly publish?: boolean } = {}
   ) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const from = options.from?.filter((s) => allowedTransitions[s].includes(to)).map(jobStatusToInt) ?? sourcesOf(to)
       if (from.length === 0) return undefined
-      const rows = yield* sql<JobRow>`UPDATE job SET ${sql.update({ ...fields, status: jobStatusToInt(to), modified: now })}
+      const rows =
+        yield* sql<JobRow>`UPDATE job SET ${sql.update({ ...fields, status: jobStatusToInt(to), modified: now })}
         WHERE id = ${jobId} AND status IN ${sql.in(from)}
         ${options.runnerId === undefined ? sql`` : sql`AND runner_id = ${options.runnerId}`}
         RETURNING *`
@@ -53,35 +54,48 @@ const make = Effect.gen(function*() {
 
   const claim = (jobId: number, runnerId: number) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      transition(jobId, "claimed", { runner_id: runnerId, claimed: now, last_heartbeat: now }))
+      transition(jobId, "claimed", { runner_id: runnerId, claimed: now, last_heartbeat: now })
+    )
 
   const start = (jobId: number, runnerId: number) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      transition(jobId, "running", { started: now, last_heartbeat: now }, { runnerId }))
+      transition(jobId, "running", { started: now, last_heartbeat: now }, { runnerId })
+    )
 
   /**
    * running -> completed; failed -> completed only for a late result after a heartbeat timeout (the runner was
    * alive after all). A job that failed in processing stays failed, so a replayed Completed cannot revive it.
    */
   const complete = (jobId: number, runnerId: number, options: { readonly publish?: boolean } = {}) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      const fromRunning = yield* transition(jobId, "completed", { completed: now, error: null }, { runnerId, from: ["running"], ...options })
+      const fromRunning = yield* transition(
+        jobId,
+        "completed",
+        { completed: now, error: null },
+        { runnerId, from: ["running"], ...options }
+      )
       if (fromRunning !== undefined) return fromRunning
       const row = yield* byId(jobId)
       if (row === undefined || statusOf(row) !== "failed" || row.error !== "heartbeat_timeout") return undefined
-      return yield* transition(jobId, "completed", { completed: now, error: null }, { runnerId, from: ["failed"], ...options })
+      return yield* transition(
+        jobId,
+        "completed",
+        { completed: now, error: null },
+        { runnerId, from: ["failed"], ...options }
+      )
     })
 
   const fail = (
     jobId: number,
     error: EndReason,
     options: { readonly runnerId?: number; readonly from?: ReadonlyArray<JobStatus>; readonly publish?: boolean } = {}
-  ) =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) => transition(jobId, "failed", { completed: now, error }, options))
+  ) => Effect.flatMap(Clock.currentTimeMillis, (now) => transition(jobId, "failed", { completed: now, error }, options))
 
   const cancel = (jobId: number, reason: EndReason, options: { readonly runnerId?: number } = {}) =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) => transition(jobId, "canceled", { completed: now, error: reason }, options))
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      transition(jobId, "canceled", { completed: now, error: reason }, options)
+    )
 
   const byId = (jobId: number) => sql<JobRow>`SELECT * FROM job WHERE id = ${jobId}`.pipe(Effect.map((rows) => rows[0]))
   const byUuid = (uuid: string) =>
@@ -91,6 +105,9 @@ const make = Effect.gen(function*() {
 })
 
 /** The job lifecycle as compare-and-set transitions on the main connection. */
-export class JobLifecycle extends Context.Tag("bencher/jobs/JobLifecycle")<JobLifecycle, Effect.Effect.Success<typeof make>>() {
+export class JobLifecycle extends Context.Tag("bencher/jobs/JobLifecycle")<
+  JobLifecycle,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.effect(this, make)
 }

@@ -11,19 +11,25 @@ const decodeOutput = Schema.decodeUnknownOption(Schema.parseJson(JsonJobOutput))
  * Where a finished job's raw output lives until (and after) it is processed into metrics. The default is the
  * `job_output` table; the registry issue may move it to OCI storage (`{project}/output/v0/jobs/{job}`).
  */
-export class JobOutputStore extends Context.Tag("bencher/jobs/JobOutputStore")<JobOutputStore, {
-  readonly put: (jobId: number, output: JsonJobOutput) => Effect.Effect<void>
-  readonly get: (jobId: number) => Effect.Effect<Option.Option<JsonJobOutput>>
-}>() {
+export class JobOutputStore extends Context.Tag("bencher/jobs/JobOutputStore")<
+  JobOutputStore,
+  {
+    readonly put: (jobId: number, output: JsonJobOutput) => Effect.Effect<void>
+    readonly get: (jobId: number) => Effect.Effect<Option.Option<JsonJobOutput>>
+  }
+>() {
   static readonly Table = Layer.effect(
     this,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       return {
         put: (jobId: number, output: JsonJobOutput) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            sql`INSERT INTO job_output ${sql.insert({ job_id: jobId, output: encodeOutput(output), created: now })}
-              ON CONFLICT (job_id) DO UPDATE SET output = excluded.output, created = excluded.created`).pipe(retryBusy, Effect.orDie, Effect.asVoid),
+          Effect.flatMap(
+            Clock.currentTimeMillis,
+            (now) =>
+              sql`INSERT INTO job_output ${sql.insert({ job_id: jobId, output: encodeOutput(output), created: now })}
+              ON CONFLICT (job_id) DO UPDATE SET output = excluded.output, created = excluded.created`
+          ).pipe(retryBusy, Effect.orDie, Effect.asVoid),
         get: (jobId: number) =>
           sql<{ output: string }>`SELECT output FROM job_output WHERE job_id = ${jobId}`.pipe(
             Effect.map(([row]) => (row === undefined ? Option.none() : decodeOutput(row.output))),

@@ -29,17 +29,22 @@ export const allowanceFor = (tier: JobPriority): JobAllowance => {
  * use a spec. The default knows no plans: an organization with members is free, one without is unclaimed, and
  * every live spec is usable.
  */
-export class JobPolicy extends Context.Tag("bencher/jobs/JobPolicy")<JobPolicy, {
-  readonly allowance: (organizationId: number) => Effect.Effect<JobAllowance>
-  readonly mayUseSpec: (organizationId: number, specId: number) => Effect.Effect<boolean>
-}>() {
+export class JobPolicy extends Context.Tag("bencher/jobs/JobPolicy")<
+  JobPolicy,
+  {
+    readonly allowance: (organizationId: number) => Effect.Effect<JobAllowance>
+    readonly mayUseSpec: (organizationId: number, specId: number) => Effect.Effect<boolean>
+  }
+>() {
   static readonly Default = Layer.effect(
     this,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       return {
         allowance: (organizationId: number) =>
-          sql<{ n: number }>`SELECT count(*) AS n FROM organization_role WHERE organization_id = ${organizationId}`.pipe(
+          sql<{
+            n: number
+          }>`SELECT count(*) AS n FROM organization_role WHERE organization_id = ${organizationId}`.pipe(
             Effect.map(([row]) => allowanceFor((row?.n ?? 0) > 0 ? "free" : "unclaimed")),
             Effect.orDie
           ),

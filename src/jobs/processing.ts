@@ -31,48 +31,68 @@ export const resultsOf = (results: ReadonlyArray<JsonIterationOutput>): Readonly
  */
 export const JobProcessingLive = Layer.effect(
   JobCompletion,
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const pipeline = yield* ReportPipeline
     const lifecycle = yield* JobLifecycle
     const events = yield* JobEvents
     const onCompleted = (job: JobRow, output: JsonJobOutput): Effect.Effect<void> =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = jobConfigOf(job)
         const settings = Option.getOrUndefined(config)
         const now = yield* Clock.currentTimeMillis
-        const backdate = settings?.backdate === undefined || settings.backdate === null ? undefined : Date.parse(settings.backdate)
+        const backdate =
+          settings?.backdate === undefined || settings.backdate === null ? undefined : Date.parse(settings.backdate)
         const startTime = backdate ?? job.started ?? job.claimed ?? job.created
-        const endTime = backdate === undefined ? job.completed ?? now : backdate + Math.max(0, (job.completed ?? now) - (job.started ?? now))
+        const endTime =
+          backdate === undefined
+            ? (job.completed ?? now)
+            : backdate + Math.max(0, (job.completed ?? now) - (job.started ?? now))
         const failures = output.results.filter((r) => r.exit_code !== 0).length
         let processed: JobRow | undefined
-        yield* pipeline.ingestInto(
-          job.report_id,
-          {
-            results: resultsOf(output.results),
-            average: settings?.average,
-            fold: settings?.fold,
-            startTime,
-            endTime,
-            // Iterations that failed without --allow-failure leave the report partial.
-            partial: failures > 0 && settings?.allow_failure !== true
-          },
-          // Followers hear `processed` after the commit, when the report they fetch has its results.
-          Effect.flatMap(lifecycle.transition(job.id, "processed", {}, { from: ["completed"], publish: false }), (row) => {
-            processed = row
-            // Lost the compare-and-set: another processor finished first; roll this one back.
-            return row === undefined ? Effect.fail("already processed" as const) : Effect.void
-          })
-        ).pipe(Effect.catchIf((e) => e === "already processed", () => Effect.void))
+        yield* pipeline
+          .ingestInto(
+            job.report_id,
+            {
+              results: resultsOf(output.results),
+              average: settings?.average,
+              fold: settings?.fold,
+              startTime,
+              endTime,
+              // Iterations that failed without --allow-failure leave the report partial.
+              partial: failures > 0 && settings?.allow_failure !== true
+            },
+            // Followers hear `processed` after the commit, when the report they fetch has its results.
+            Effect.flatMap(
+              lifecycle.transition(job.id, "processed", {}, { from: ["completed"], publish: false }),
+              (row) => {
+                processed = row
+                // Lost the compare-and-set: another processor finished first; roll this one back.
+                return row === undefined ? Effect.fail("already processed" as const) : Effect.void
+              }
+            )
+          )
+          .pipe(
+            Effect.catchIf(
+              (e) => e === "already processed",
+              () => Effect.void
+            )
+          )
         if (processed !== undefined) yield* events.status(processed)
       }).pipe(
         Effect.catchTag("BadRequest", (error) =>
-          lifecycle.transition(job.id, "failed", { error: error.message.slice(0, 4096) }, { from: ["completed"] }).pipe(Effect.asVoid)),
+          lifecycle
+            .transition(job.id, "failed", { error: error.message.slice(0, 4096) }, { from: ["completed"] })
+            .pipe(Effect.asVoid)
+        ),
         Effect.catchAllCause((cause) =>
           Effect.logError("processing a completed job failed", cause).pipe(
-            Effect.zipRight(lifecycle.transition(job.id, "failed", { error: "processing_error" }, { from: ["completed"] })),
+            Effect.zipRight(
+              lifecycle.transition(job.id, "failed", { error: "processing_error" }, { from: ["completed"] })
+            ),
             Effect.asVoid,
             Effect.catchAllCause(() => Effect.void)
-          ))
+          )
+        )
       )
     /**
      * A failed job (a non-zero exit without --allow-failure): its iterations that exited 0 are still processed into
@@ -80,7 +100,7 @@ export const JobProcessingLive = Layer.effect(
      * reach here (the failed transition is a compare-and-set), so this runs once per job.
      */
     const onFailed = (job: JobRow, output: JsonJobOutput): Effect.Effect<void> =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const results = resultsOf(output.results)
         if (results.length === 0) return
         const settings = Option.getOrUndefined(jobConfigOf(job))
@@ -97,7 +117,11 @@ export const JobProcessingLive = Layer.effect(
           },
           Effect.void
         )
-      }).pipe(Effect.catchAllCause((cause) => Effect.logWarning("a failed job's successful iterations could not be processed", cause)))
+      }).pipe(
+        Effect.catchAllCause((cause) =>
+          Effect.logWarning("a failed job's successful iterations could not be processed", cause)
+        )
+      )
     return { onCompleted, onFailed }
   })
 )

@@ -57,7 +57,7 @@ export const tierAllows = (
   return (activeBySourceIp.get(job.sourceIp ?? "") ?? 0) === 0
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const lifecycle = yield* JobLifecycle
 
@@ -96,7 +96,7 @@ const make = Effect.gen(function*() {
    */
   const dispatch = (): Array<readonly [Waiter, QueuedJob]> => {
     const handed: Array<readonly [Waiter, QueuedJob]> = []
-    for (let i = 0; i < pending.length && waiters.length > 0;) {
+    for (let i = 0; i < pending.length && waiters.length > 0; ) {
       const job = pending[i] as QueuedJob
       const w = tierAllows(job, activeByOrganization, activeBySourceIp)
         ? waiters.findIndex((waiter) => waiter.runner.specIds.has(job.specId))
@@ -118,10 +118,12 @@ const make = Effect.gen(function*() {
 
   /** A new pending job (after its INSERT): indexed in memory, and handed to one waiting runner if any fits. */
   const enqueue = (job: QueuedJob): Effect.Effect<void> =>
-    Effect.uninterruptible(Effect.suspend(() => {
-      insertPending(job)
-      return wake(dispatch())
-    }))
+    Effect.uninterruptible(
+      Effect.suspend(() => {
+        insertPending(job)
+        return wake(dispatch())
+      })
+    )
 
   /** A pending job that stopped being pending some other way (user cancel). */
   const remove = (jobId: number) =>
@@ -132,11 +134,13 @@ const make = Effect.gen(function*() {
 
   /** A claimed or running job ended: its organization or source IP may run the next one. */
   const release = (jobId: number) =>
-    Effect.uninterruptible(Effect.suspend(() => {
-      if (!active.has(jobId)) return Effect.void
-      deactivate(jobId)
-      return wake(dispatch())
-    }))
+    Effect.uninterruptible(
+      Effect.suspend(() => {
+        if (!active.has(jobId)) return Effect.void
+        deactivate(jobId)
+        return wake(dispatch())
+      })
+    )
 
   /** Marks a job found claimed or running (recovery) as active for the tier rules. */
   const track = (job: QueuedJob) => Effect.sync(() => activate(job))
@@ -160,7 +164,7 @@ const make = Effect.gen(function*() {
    */
   const waitOnce = (runner: AuthenticatedRunner, deadline: number) =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const handed = yield* Deferred.make<QueuedJob>()
         const waiter: Waiter = { runner, handed }
         yield* Effect.suspend(() => {
@@ -168,35 +172,46 @@ const make = Effect.gen(function*() {
           return wake(dispatch())
         })
         const now = yield* Clock.currentTimeMillis
-        const job = yield* restore(Deferred.await(handed).pipe(Effect.timeoutOption(Duration.millis(Math.max(0, deadline - now))))).pipe(
+        const job = yield* restore(
+          Deferred.await(handed).pipe(Effect.timeoutOption(Duration.millis(Math.max(0, deadline - now))))
+        ).pipe(
           Effect.flatMap((got) =>
-            Option.isSome(got) ? Effect.succeed(got) : Effect.suspend(() => {
+            Option.isSome(got)
+              ? Effect.succeed(got)
+              : Effect.suspend(() => {
+                  const i = waiters.indexOf(waiter)
+                  if (i >= 0) {
+                    waiters.splice(i, 1)
+                    return Effect.succeedNone
+                  }
+                  // Handed a job at the very moment the poll timed out: take it.
+                  return Effect.asSome(Deferred.await(handed))
+                })
+          ),
+          Effect.onInterrupt(() =>
+            Effect.suspend(() => {
               const i = waiters.indexOf(waiter)
               if (i >= 0) {
                 waiters.splice(i, 1)
-                return Effect.succeedNone
+                return Effect.void
               }
-              // Handed a job at the very moment the poll timed out: take it.
-              return Effect.asSome(Deferred.await(handed))
-            })),
-          Effect.onInterrupt(() => Effect.suspend(() => {
-            const i = waiters.indexOf(waiter)
-            if (i >= 0) {
-              waiters.splice(i, 1)
-              return Effect.void
-            }
-            return Effect.flatMap(Deferred.poll(handed), Option.match({
-              onNone: () => Effect.void,
-              onSome: (got) => Effect.flatMap(got, giveBack)
-            }))
-          }))
+              return Effect.flatMap(
+                Deferred.poll(handed),
+                Option.match({
+                  onNone: () => Effect.void,
+                  onSome: (got) => Effect.flatMap(got, giveBack)
+                })
+              )
+            })
+          )
         )
         if (Option.isNone(job)) return { _tag: "TimedOut" } as const
         const row = yield* lifecycle.claim(job.value.id, runner.id).pipe(Effect.tapError(() => giveBack(job.value)))
         if (row !== undefined) return { _tag: "Claimed", row } as const
         yield* release(job.value.id)
         return { _tag: "LostRace" } as const
-      }))
+      })
+    )
 
   /**
    * Waits until a job this runner can take is handed to it, or the poll timeout passes (no SQL while waiting),
@@ -204,7 +219,7 @@ const make = Effect.gen(function*() {
    * time left.
    */
   const claim = (runner: AuthenticatedRunner, pollTimeout: Duration.Duration = DEFAULT_POLL_TIMEOUT) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(pollTimeout)
       while (true) {
         const outcome = yield* waitOnce(runner, deadline)
@@ -214,8 +229,9 @@ const make = Effect.gen(function*() {
     })
 
   /** Rebuilds the in-memory index from the database: pending jobs, and claimed or running ones for tier rules. */
-  const rebuild = Effect.gen(function*() {
-    const rows = yield* sql<JobRow>`SELECT * FROM job WHERE status IN ${sql.in([jobStatusToInt("pending"), jobStatusToInt("claimed"), jobStatusToInt("running")])}`
+  const rebuild = Effect.gen(function* () {
+    const rows =
+      yield* sql<JobRow>`SELECT * FROM job WHERE status IN ${sql.in([jobStatusToInt("pending"), jobStatusToInt("claimed"), jobStatusToInt("running")])}`
     pending.length = 0
     active.clear()
     activeByOrganization.clear()

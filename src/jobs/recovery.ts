@@ -13,7 +13,7 @@ import { JobSupervisor } from "./supervisor.js"
  * (their runner never started them); other claimed or running jobs get fresh supervisors with the time they have
  * left; completed jobs go to processing again, or fail when their output was lost.
  */
-export const recoverJobs = Effect.gen(function*() {
+export const recoverJobs = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const lifecycle = yield* JobLifecycle
   const queue = yield* JobQueue
@@ -24,7 +24,8 @@ export const recoverJobs = Effect.gen(function*() {
   const now = yield* Clock.currentTimeMillis
   const staleBefore = now - Duration.toMillis(settings.heartbeatTimeout)
 
-  const inFlight = yield* sql<JobRow>`SELECT * FROM job WHERE status IN ${sql.in([jobStatusToInt("claimed"), jobStatusToInt("running")])}`
+  const inFlight =
+    yield* sql<JobRow>`SELECT * FROM job WHERE status IN ${sql.in([jobStatusToInt("claimed"), jobStatusToInt("running")])}`
   for (const row of inFlight) {
     const seen = row.last_heartbeat ?? row.claimed ?? row.modified
     if (row.status === jobStatusToInt("claimed") && seen < staleBefore) {

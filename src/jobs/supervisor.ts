@@ -19,7 +19,7 @@ interface Supervised {
   canceled: boolean
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const lifecycle = yield* JobLifecycle
   const queue = yield* JobQueue
   const writer = yield* HeartbeatWriter
@@ -35,11 +35,12 @@ const make = Effect.gen(function*() {
       return Effect.zipRight(queue.release(job.id), writer.forget(job.id))
     })
 
-  const overTime = (job: Supervised, now: number) => job.started !== null && now >= job.started + job.timeoutMs + graceMs
+  const overTime = (job: Supervised, now: number) =>
+    job.started !== null && now >= job.started + job.timeoutMs + graceMs
 
   /** Marks a job canceled for running over time; the runner hears `cancel` on its next heartbeat. */
   const cancelOverTime = (job: Supervised) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       job.canceled = true
       yield* lifecycle.cancel(job.id, "job_timeout_exceeded")
       yield* queue.release(job.id)
@@ -50,7 +51,7 @@ const make = Effect.gen(function*() {
    * deadline, then re-reads memory. Heartbeats only move `lastHeartbeat`; they never wake this fiber.
    */
   const watch = (job: Supervised): Effect.Effect<void> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       while (jobs.get(job.uuid) === job) {
         const now = yield* Clock.currentTimeMillis
         const heartbeatDeadline = job.lastHeartbeat + heartbeatMs
@@ -74,7 +75,7 @@ const make = Effect.gen(function*() {
 
   /** Starts supervising a claimed or running job (at claim time, or at start for recovered jobs). */
   const supervise = (row: JobRow) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const status = statusOf(row)
       if ((status !== "claimed" && status !== "running") || row.runner_id === null) return
       const job: Supervised = {
@@ -102,7 +103,7 @@ const make = Effect.gen(function*() {
    * job is canceled. Undefined when this server supervises no such job for this runner.
    */
   const heartbeat = (runnerId: number, uuid: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const job = held(runnerId, uuid)
       if (job === undefined) return undefined
       const now = yield* Clock.currentTimeMillis
@@ -124,7 +125,7 @@ const make = Effect.gen(function*() {
 
   /** claimed -> running; a repeat (reconnect) only refreshes the heartbeat. */
   const running = (runnerId: number, uuid: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const job = held(runnerId, uuid)
       if (job === undefined) return undefined
       if (job.canceled) return { canceled: true }
@@ -163,6 +164,9 @@ const make = Effect.gen(function*() {
 })
 
 /** The JobSupervisor of docs/architecture.md: a fiber per claimed or running job holding its deadlines in memory. */
-export class JobSupervisor extends Context.Tag("bencher/jobs/JobSupervisor")<JobSupervisor, Effect.Effect.Success<typeof make>>() {
+export class JobSupervisor extends Context.Tag("bencher/jobs/JobSupervisor")<
+  JobSupervisor,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.scoped(this, make)
 }

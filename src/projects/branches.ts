@@ -18,11 +18,12 @@ export interface StartPoint {
 
 const ALERT_SILENCED = 10
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const base = yield* makeDimension<BranchRow>("branch", "Branch")
 
-  const headById = (id: number) => sql<HeadRow>`SELECT * FROM head WHERE id = ${id}`.pipe(Effect.flatMap(single("head")))
+  const headById = (id: number) =>
+    sql<HeadRow>`SELECT * FROM head WHERE id = ${id}`.pipe(Effect.flatMap(single("head")))
 
   /** The newest version on a head (its versions include those shallow-copied from the start point). */
   const latestVersion = (headId: number) =>
@@ -41,7 +42,7 @@ const make = Effect.gen(function*() {
    * their history counts for thresholds, and its thresholds are deep-copied when asked.
    */
   const newHead = (branch: BranchRow, startPoint?: StartPoint) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       if (branch.head_id !== null) {
         yield* sql`UPDATE head SET replaced = ${now} WHERE id = ${branch.head_id} AND replaced IS NULL`
@@ -60,9 +61,10 @@ const make = Effect.gen(function*() {
 
       if (startPoint !== undefined && startPoint.branch.head_id !== null) {
         const startHead = startPoint.branch.head_id
-        const startVersion = startPoint.hash !== undefined && startPoint.hash !== null
-          ? yield* versionWithHash(startHead, startPoint.hash)
-          : yield* latestVersion(startHead)
+        const startVersion =
+          startPoint.hash !== undefined && startPoint.hash !== null
+            ? yield* versionWithHash(startHead, startPoint.hash)
+            : yield* latestVersion(startHead)
         if (startVersion !== undefined) {
           const limit = startPoint.maxVersions ?? DEFAULT_START_POINT_MAX_VERSIONS
           yield* sql`INSERT INTO head_version (head_id, version_id)
@@ -80,11 +82,12 @@ const make = Effect.gen(function*() {
     })
 
   const cloneThresholds = (from: BranchRow, to: BranchRow, now: number) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const thresholds = yield* sql<{ id: number; testbed_id: number; measure_id: number; model_id: number | null }>`
         SELECT id, testbed_id, measure_id, model_id FROM threshold WHERE branch_id = ${from.id}`
       for (const t of thresholds) {
-        const exists = yield* sql`SELECT 1 FROM threshold WHERE branch_id = ${to.id} AND testbed_id = ${t.testbed_id} AND measure_id = ${t.measure_id}`
+        const exists =
+          yield* sql`SELECT 1 FROM threshold WHERE branch_id = ${to.id} AND testbed_id = ${t.testbed_id} AND measure_id = ${t.measure_id}`
         if (exists.length > 0) continue
         const created = yield* sql<{ id: number }>`INSERT INTO threshold ${sql.insert({
           uuid: yield* newUuid,
@@ -98,7 +101,9 @@ const make = Effect.gen(function*() {
         })} RETURNING id`.pipe(Effect.flatMap(single("threshold")))
         if (t.model_id !== null) {
           const modelUuid = yield* newUuid
-          const model = yield* sql<{ id: number }>`INSERT INTO model (uuid, threshold_id, test, min_sample_size, max_sample_size,
+          const model = yield* sql<{
+            id: number
+          }>`INSERT INTO model (uuid, threshold_id, test, min_sample_size, max_sample_size,
             window, lower_boundary, upper_boundary, created)
             SELECT ${modelUuid}, ${created.id}, test, min_sample_size, max_sample_size, window, lower_boundary, upper_boundary, ${now}
             FROM model WHERE id = ${t.model_id} RETURNING id`.pipe(Effect.flatMap(single("model")))
@@ -112,7 +117,7 @@ const make = Effect.gen(function*() {
 
   /** The version a report belongs to: an existing one with the same hash on this head, else the next number. */
   const versionFor = (projectId: number, headId: number, hash: string | null | undefined) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (hash !== undefined && hash !== null) {
         const existing = yield* versionWithHash(headId, hash)
         if (existing !== undefined) return existing
@@ -132,24 +137,26 @@ const make = Effect.gen(function*() {
   const startPointOf = (head: HeadRow) =>
     head.start_point_id === null
       ? Effect.succeed(undefined)
-      : sql<{ branch_id: number; branch_uuid: string; head_uuid: string; version_id: number; number: number; hash: string | null }>`
+      : sql<{
+          branch_id: number
+          branch_uuid: string
+          head_uuid: string
+          version_id: number
+          number: number
+          hash: string | null
+        }>`
         SELECT head.branch_id, branch.uuid AS branch_uuid, head.uuid AS head_uuid, version.id AS version_id, version.number, version.hash
         FROM head_version JOIN head ON head.id = head_version.head_id JOIN branch ON branch.id = head.branch_id
         JOIN version ON version.id = head_version.version_id WHERE head_version.id = ${head.start_point_id}`.pipe(
-        Effect.map((r) => r[0])
-      )
+          Effect.map((r) => r[0])
+        )
 
   /**
    * The branch a run reports to (Bencher's `--branch` with `--start-point*`): created if missing, seeded from the
    * start point; an existing branch gets a new head when the start point changed or a reset is asked for.
    */
-  const forRun = (
-    projectId: number,
-    nameId: string,
-    startPoint: StartPoint | undefined,
-    reset: boolean
-  ) =>
-    Effect.gen(function*() {
+  const forRun = (projectId: number, nameId: string, startPoint: StartPoint | undefined, reset: boolean) =>
+    Effect.gen(function* () {
       const existing = yield* base.find(projectId, nameId)
       if (existing === undefined) return yield* create(projectId, nameId, null, startPoint)
       if (existing.head_id === null) return yield* newHead(existing, startPoint)
@@ -158,7 +165,8 @@ const make = Effect.gen(function*() {
       const head = yield* headById(existing.head_id)
       const current = yield* startPointOf(head)
       const wantedHash = startPoint.hash ?? null
-      const changed = current === undefined ||
+      const changed =
+        current === undefined ||
         current.branch_id !== startPoint.branch.id ||
         (wantedHash !== null && current.hash !== wantedHash)
       return changed ? yield* newHead(existing, startPoint) : existing
@@ -166,7 +174,7 @@ const make = Effect.gen(function*() {
 
   /** Bencher's JsonBranch with its current head, or with the head a report was made on. */
   const toJson = (projectUuid: string, branch: BranchRow, headId: number | null = branch.head_id) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (headId === null) return yield* Effect.dieMessage(`branch ${branch.uuid} has no head`)
       const head = yield* headById(headId)
       const start = yield* startPointOf(head)
@@ -175,9 +183,10 @@ const make = Effect.gen(function*() {
         ...dimensionJson(projectUuid, branch),
         head: {
           uuid: head.uuid,
-          start_point: start === undefined
-            ? null
-            : { branch: start.branch_uuid, head: start.head_uuid, version: versionJson(start) },
+          start_point:
+            start === undefined
+              ? null
+              : { branch: start.branch_uuid, head: start.head_uuid, version: versionJson(start) },
           version: latest === undefined ? null : versionJson(latest),
           created: toIso(head.created),
           replaced: toIsoOrNull(head.replaced)
@@ -185,7 +194,16 @@ const make = Effect.gen(function*() {
       }
     })
 
-  return PersistenceError.refailService({ ...base, create, newHead, forRun, versionFor, headById, latestVersion, toJson } as const)
+  return PersistenceError.refailService({
+    ...base,
+    create,
+    newHead,
+    forRun,
+    versionFor,
+    headById,
+    latestVersion,
+    toJson
+  } as const)
 })
 
 export class Branches extends Context.Tag("bencher/projects/Branches")<Branches, Effect.Effect.Success<typeof make>>() {

@@ -6,7 +6,10 @@ import type { DimensionRow, MeasureRow, TestbedRow } from "./rows.js"
 import { PersistenceError } from "../domain/errors.js"
 
 const makeTestbeds = Effect.map(makeDimension<TestbedRow>("testbed", "Testbed"), PersistenceError.refailService)
-export class Testbeds extends Context.Tag("bencher/projects/Testbeds")<Testbeds, Effect.Effect.Success<typeof makeTestbeds>>() {
+export class Testbeds extends Context.Tag("bencher/projects/Testbeds")<
+  Testbeds,
+  Effect.Effect.Success<typeof makeTestbeds>
+>() {
   static readonly Live = Layer.effect(this, makeTestbeds)
 }
 
@@ -25,7 +28,7 @@ interface BenchmarkState {
 const sameState = (a: BenchmarkState | undefined, b: BenchmarkState | undefined): boolean =>
   a !== undefined && b !== undefined && a.uuid === b.uuid && a.generation === b.generation
 
-const makeBenchmarks = Effect.gen(function*() {
+const makeBenchmarks = Effect.gen(function* () {
   const base = yield* makeDimension<DimensionRow>("benchmark", "Benchmark")
   const sql = yield* SqlClient.SqlClient
   // project id -> how each key of its reports resolved, valid while the project is in that state. Least recently used
@@ -50,7 +53,7 @@ const makeBenchmarks = Effect.gen(function*() {
    * reach the same generation with different rows).
    */
   const cachedBulkGetOrCreate = (projectId: number, keys: ReadonlyArray<string>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const before = yield* generationOf(projectId)
       const entry = cache.get(projectId)
       const known = sameState(entry, before) ? entry?.rows : undefined
@@ -89,11 +92,14 @@ const makeBenchmarks = Effect.gen(function*() {
 
   return PersistenceError.refailService({ ...base, cachedBulkGetOrCreate } as const)
 })
-export class Benchmarks extends Context.Tag("bencher/projects/Benchmarks")<Benchmarks, Effect.Effect.Success<typeof makeBenchmarks>>() {
+export class Benchmarks extends Context.Tag("bencher/projects/Benchmarks")<
+  Benchmarks,
+  Effect.Effect.Success<typeof makeBenchmarks>
+>() {
   static readonly Live = Layer.effect(this, makeBenchmarks)
 }
 
-const makeMeasures = Effect.gen(function*() {
+const makeMeasures = Effect.gen(function* () {
   const base = yield* makeDimension<MeasureRow>("measure", "Measure")
   const sql = yield* SqlClient.SqlClient
   /**
@@ -101,7 +107,7 @@ const makeMeasures = Effect.gen(function*() {
    * and units; any other key makes a measure with default units (docs/reference.md §1.3).
    */
   const getOrCreate = (projectId: number, key: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const builtIn = findBuiltInMeasure(key)
       if (builtIn === undefined) return yield* base.getOrCreate(projectId, key, () => ({ units: DEFAULT_UNITS }))
       const existing = yield* base.find(projectId, builtIn.slug)
@@ -115,6 +121,9 @@ const makeMeasures = Effect.gen(function*() {
     })
   return PersistenceError.refailService({ ...base, getOrCreate } as const)
 })
-export class Measures extends Context.Tag("bencher/projects/Measures")<Measures, Effect.Effect.Success<typeof makeMeasures>>() {
+export class Measures extends Context.Tag("bencher/projects/Measures")<
+  Measures,
+  Effect.Effect.Success<typeof makeMeasures>
+>() {
   static readonly Live = Layer.effect(this, makeMeasures)
 }

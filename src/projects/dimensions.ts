@@ -34,7 +34,7 @@ export interface DimensionPatch {
  * name), get-or-create on report upload, and the CRUD behind the REST resources. `R` is the table's row type.
  */
 export const makeDimension = <R extends DimensionRow>(table: DimensionTable, label: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const maxNameLen = table === "benchmark" ? MAX_BENCHMARK_NAME_LEN : table === "branch" ? 256 : 64
 
@@ -43,21 +43,24 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
 
     /** Many rows in a few statements (a report's benchmarks and measures), keyed by id. */
     const byIds = (ids: Iterable<number>) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const all = [...new Set(ids)]
         const found = new Map<number, R>()
         for (let i = 0; i < all.length; i += 500) {
           const chunk = all.slice(i, i + 500)
-          const rows = yield* sql.unsafe<R>(`SELECT * FROM ${table} WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk)
+          const rows = yield* sql.unsafe<R>(
+            `SELECT * FROM ${table} WHERE id IN (${chunk.map(() => "?").join(", ")})`,
+            chunk
+          )
           for (const row of rows) found.set(row.id, row)
         }
         return found
       })
 
     const findBy = (projectId: number, column: "uuid" | "slug" | "name", value: string) =>
-      sql.unsafe<R>(`SELECT * FROM ${table} WHERE project_id = ? AND ${column} = ?`, [projectId, value]).pipe(
-        Effect.map((rows) => rows[0])
-      )
+      sql
+        .unsafe<R>(`SELECT * FROM ${table} WHERE project_id = ? AND ${column} = ?`, [projectId, value])
+        .pipe(Effect.map((rows) => rows[0]))
 
     /** NameId resolution: the first interpretation that validates decides where to look (docs/reference.md §1.2). */
     const find = (projectId: number, nameId: string) => {
@@ -66,28 +69,41 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
       return kind._tag === "Uuid"
         ? findBy(projectId, "uuid", kind.value)
         : kind._tag === "Slug"
-        ? Effect.flatMap(findBy(projectId, "slug", kind.value), (row) =>
-          row === undefined ? findBy(projectId, "name", kind.value) : Effect.succeed(row))
-        : findBy(projectId, "name", kind.value)
+          ? Effect.flatMap(findBy(projectId, "slug", kind.value), (row) =>
+              row === undefined ? findBy(projectId, "name", kind.value) : Effect.succeed(row)
+            )
+          : findBy(projectId, "name", kind.value)
     }
 
     const resolve = (projectId: number, nameId: string) =>
       Effect.flatMap(find(projectId, nameId), (row) =>
-        row === undefined ? Effect.fail(new NotFound({ message: `${label} not found: ${nameId}` })) : Effect.succeed(row))
-
-    const slugTaken = (projectId: number) => (slug: string) =>
-      sql.unsafe<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE project_id = ? AND slug = ?`, [projectId, slug]).pipe(
-        Effect.map((r) => (r[0]?.n ?? 0) > 0)
+        row === undefined
+          ? Effect.fail(new NotFound({ message: `${label} not found: ${nameId}` }))
+          : Effect.succeed(row)
       )
 
-    const insert = (projectId: number, name: string, slug: string | undefined | null, extra: Record<string, string | number | null> = {}) =>
-      Effect.gen(function*() {
+    const slugTaken = (projectId: number) => (slug: string) =>
+      sql
+        .unsafe<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE project_id = ? AND slug = ?`, [
+          projectId,
+          slug
+        ])
+        .pipe(Effect.map((r) => (r[0]?.n ?? 0) > 0))
+
+    const insert = (
+      projectId: number,
+      name: string,
+      slug: string | undefined | null,
+      extra: Record<string, string | number | null> = {}
+    ) =>
+      Effect.gen(function* () {
         if ((yield* findBy(projectId, "name", name)) !== undefined) {
           return yield* new Conflict({ message: `${label} already exists: ${name}` })
         }
         let finalSlug: string
         if (slug !== undefined && slug !== null) {
-          if (yield* slugTaken(projectId)(slug)) return yield* new Conflict({ message: `${label} slug already exists: ${slug}` })
+          if (yield* slugTaken(projectId)(slug))
+            return yield* new Conflict({ message: `${label} slug already exists: ${slug}` })
           finalSlug = slug
         } else {
           finalSlug = yield* uniqueSlug(name, slugTaken(projectId))
@@ -107,10 +123,15 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
      * Get-or-create for report uploads: a uuid must exist; a slug that is not found creates a resource named after
      * the slug; a name creates one with that name. An archived resource that is used again is unarchived.
      */
-    const getOrCreate = (projectId: number, nameId: string, extra: (name: string) => Record<string, string | number | null> = () => ({})) =>
-      Effect.gen(function*() {
+    const getOrCreate = (
+      projectId: number,
+      nameId: string,
+      extra: (name: string) => Record<string, string | number | null> = () => ({})
+    ) =>
+      Effect.gen(function* () {
         const kind = classifyNameId(nameId, maxNameLen)
-        if (kind === undefined) return yield* new BadRequest({ message: `Invalid ${label.toLowerCase()} name: ${JSON.stringify(nameId)}` })
+        if (kind === undefined)
+          return yield* new BadRequest({ message: `Invalid ${label.toLowerCase()} name: ${JSON.stringify(nameId)}` })
         const existing = yield* find(projectId, nameId)
         if (existing !== undefined) {
           if (existing.archived !== null) {
@@ -128,11 +149,12 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
      * insert for the missing ones, one update to unarchive. Same NameId rules as getOrCreate; returns key -> BulkRow.
      */
     const bulkGetOrCreate = (projectId: number, keys: ReadonlyArray<string>) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const kinds = new Map<string, NonNullable<ReturnType<typeof classifyNameId>>>()
         for (const key of keys) {
           const kind = classifyNameId(key, maxNameLen)
-          if (kind === undefined) return yield* new BadRequest({ message: `Invalid ${label.toLowerCase()} name: ${JSON.stringify(key)}` })
+          if (kind === undefined)
+            return yield* new BadRequest({ message: `Invalid ${label.toLowerCase()} name: ${JSON.stringify(key)}` })
           kinds.set(key, kind)
         }
         // One lookup per kind, so that a report of plain names reads through the (project_id, name) index alone.
@@ -150,10 +172,12 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
             const marks = chunk.map(() => "?").join(", ")
             // A slug key that names no slug may still be a benchmark's name (docs/reference.md §1.2).
             const where = column === "slug" ? `slug IN (${marks}) OR name IN (${marks})` : `${column} IN (${marks})`
-            existing.push(...(yield* sql.unsafe<BulkRow>(
-              `SELECT ${BULK_COLUMNS} FROM ${table} WHERE project_id = ? AND (${where})`,
-              column === "slug" ? [projectId, ...chunk, ...chunk] : [projectId, ...chunk]
-            )))
+            existing.push(
+              ...(yield* sql.unsafe<BulkRow>(
+                `SELECT ${BULK_COLUMNS} FROM ${table} WHERE project_id = ? AND (${where})`,
+                column === "slug" ? [projectId, ...chunk, ...chunk] : [projectId, ...chunk]
+              ))
+            )
           }
         }
         const byUuid = new Map(lookups.uuid.size === 0 ? [] : existing.map((r) => [r.uuid, r]))
@@ -162,18 +186,23 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
         const found = new Map<string, BulkRow>()
         const missing = new Map<string, { readonly name: string; readonly slug: string | null }>()
         for (const [key, kind] of kinds) {
-          const row = kind._tag === "Uuid"
-            ? byUuid.get(kind.value)
-            : kind._tag === "Slug"
-            ? bySlug.get(kind.value) ?? byName.get(kind.value)
-            : byName.get(kind.value)
+          const row =
+            kind._tag === "Uuid"
+              ? byUuid.get(kind.value)
+              : kind._tag === "Slug"
+                ? (bySlug.get(kind.value) ?? byName.get(kind.value))
+                : byName.get(kind.value)
           if (row !== undefined) found.set(key, row)
           else if (kind._tag === "Uuid") return yield* new NotFound({ message: `${label} not found: ${key}` })
-          else if (!missing.has(kind.value)) missing.set(kind.value, { name: kind.value, slug: kind._tag === "Slug" ? kind.value : null })
+          else if (!missing.has(kind.value))
+            missing.set(kind.value, { name: kind.value, slug: kind._tag === "Slug" ? kind.value : null })
         }
         const archived = [...found.values()].filter((r) => r.archived !== null).map((r) => r.id)
         if (archived.length > 0) {
-          yield* sql.unsafe(`UPDATE ${table} SET archived = NULL WHERE id IN (${archived.map(() => "?").join(", ")})`, archived)
+          yield* sql.unsafe(
+            `UPDATE ${table} SET archived = NULL WHERE id IN (${archived.map(() => "?").join(", ")})`,
+            archived
+          )
           for (const [key, row] of found) if (row.archived !== null) found.set(key, { ...row, archived: null })
         }
         if (missing.size > 0) {
@@ -217,7 +246,7 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
       })
 
     const update = (row: R, patch: DimensionPatch, extra: Record<string, string | number | null> = {}) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         if (patch.name !== undefined && patch.name !== null && patch.name !== row.name) {
           if ((yield* findBy(row.project_id, "name", patch.name)) !== undefined) {
             return yield* new Conflict({ message: `${label} already exists: ${patch.name}` })
@@ -230,11 +259,12 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
           }
         }
         const now = yield* Clock.currentTimeMillis
-        const archived = patch.archived === undefined || patch.archived === null
-          ? row.archived
-          : patch.archived
-          ? (row.archived ?? now)
-          : null
+        const archived =
+          patch.archived === undefined || patch.archived === null
+            ? row.archived
+            : patch.archived
+              ? (row.archived ?? now)
+              : null
         const set = { name: patch.name ?? row.name, slug: patch.slug ?? row.slug, archived, modified: now, ...extra }
         const columns = Object.keys(set)
         yield* sql.unsafe(`UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(", ")} WHERE id = ?`, [
@@ -247,7 +277,7 @@ export const makeDimension = <R extends DimensionRow>(table: DimensionTable, lab
     const remove = (row: R) => sql.unsafe(`DELETE FROM ${table} WHERE id = ?`, [row.id]).pipe(Effect.asVoid)
 
     const list = (projectId: number, query: DimensionListQuery) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const page = toPage(query)
         const where = ["project_id = ?"]
         const args: Array<string | number> = [projectId]

@@ -30,30 +30,34 @@ export interface ProjectPatch {
   readonly visibility?: "public" | "private" | null | undefined
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
   const byId = (id: number) =>
-    sql.unsafe<ProjectRow>(`${selectProject} WHERE project.id = ? AND project.deleted IS NULL`, [id]).pipe(
-      Effect.map((rows) => rows[0])
-    )
+    sql
+      .unsafe<ProjectRow>(`${selectProject} WHERE project.id = ? AND project.deleted IS NULL`, [id])
+      .pipe(Effect.map((rows) => rows[0]))
 
-  const byIdOrDie = (id: number) => Effect.flatMap(byId(id), (row) => single<ProjectRow>("project")(row === undefined ? [] : [row]))
+  const byIdOrDie = (id: number) =>
+    Effect.flatMap(byId(id), (row) => single<ProjectRow>("project")(row === undefined ? [] : [row]))
 
   /** A ResourceId: uuid or slug. */
   const find = (resource: string) =>
-    sql.unsafe<ProjectRow>(
-      `${selectProject} WHERE project.${isUuid(resource) ? "uuid" : "slug"} = ? AND project.deleted IS NULL`,
-      [isUuid(resource) ? resource.toLowerCase() : resource]
-    ).pipe(Effect.map((rows) => rows[0]))
+    sql
+      .unsafe<ProjectRow>(
+        `${selectProject} WHERE project.${isUuid(resource) ? "uuid" : "slug"} = ? AND project.deleted IS NULL`,
+        [isUuid(resource) ? resource.toLowerCase() : resource]
+      )
+      .pipe(Effect.map((rows) => rows[0]))
 
   const resolve = (resource: string) =>
     Effect.flatMap(find(resource), (row) =>
-      row === undefined ? Effect.fail(new NotFound({ message: `Project not found: ${resource}` })) : Effect.succeed(row))
+      row === undefined ? Effect.fail(new NotFound({ message: `Project not found: ${resource}` })) : Effect.succeed(row)
+    )
 
   /** The organization a project path names (uuid or slug), for listing and creating its projects. */
   const organizationId = (resource: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const [row] = yield* sql<{ id: number }>`SELECT id FROM organization
         WHERE ${sql(isUuid(resource) ? "uuid" : "slug")} = ${isUuid(resource) ? resource.toLowerCase() : resource} AND deleted IS NULL`
       if (row === undefined) return yield* new NotFound({ message: `Organization not found: ${resource}` })
@@ -61,13 +65,16 @@ const make = Effect.gen(function*() {
     })
 
   const slugTaken = (slug: string) =>
-    sql<{ n: number }>`SELECT count(*) AS n FROM project WHERE slug = ${slug}`.pipe(Effect.map((r) => (r[0]?.n ?? 0) > 0))
+    sql<{ n: number }>`SELECT count(*) AS n FROM project WHERE slug = ${slug}`.pipe(
+      Effect.map((r) => (r[0]?.n ?? 0) > 0)
+    )
 
   const create = (input: NewProject) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       let slug: string
       if (input.slug !== undefined && input.slug !== null) {
-        if (yield* slugTaken(input.slug)) return yield* new Conflict({ message: `Project slug already exists: ${input.slug}` })
+        if (yield* slugTaken(input.slug))
+          return yield* new Conflict({ message: `Project slug already exists: ${input.slug}` })
         slug = input.slug
       } else {
         slug = yield* uniqueSlug(input.name, slugTaken)
@@ -88,8 +95,13 @@ const make = Effect.gen(function*() {
     })
 
   const update = (project: ProjectRow, patch: ProjectPatch) =>
-    Effect.gen(function*() {
-      if (patch.slug !== undefined && patch.slug !== null && patch.slug !== project.slug && (yield* slugTaken(patch.slug))) {
+    Effect.gen(function* () {
+      if (
+        patch.slug !== undefined &&
+        patch.slug !== null &&
+        patch.slug !== project.slug &&
+        (yield* slugTaken(patch.slug))
+      ) {
         return yield* new Conflict({ message: `Project slug already exists: ${patch.slug}` })
       }
       const now = yield* Clock.currentTimeMillis
@@ -97,9 +109,10 @@ const make = Effect.gen(function*() {
         name: patch.name ?? project.name,
         slug: patch.slug ?? project.slug,
         url: patch.url === undefined ? project.url : patch.url,
-        visibility: patch.visibility === undefined || patch.visibility === null
-          ? project.visibility
-          : storedVisibility(patch.visibility),
+        visibility:
+          patch.visibility === undefined || patch.visibility === null
+            ? project.visibility
+            : storedVisibility(patch.visibility),
         modified: now
       })} WHERE id = ${project.id}`
       return yield* byIdOrDie(project.id)
@@ -111,13 +124,15 @@ const make = Effect.gen(function*() {
    * Projects in name order, one page of them. With `visibleTo`, only those the actor may view (identity's
    * visibleProjectCondition), so totals and pages count only what the caller may see.
    */
-  const list = (params: PageParams & {
-    readonly name?: string | undefined
-    readonly search?: string | undefined
-    readonly organizationId?: number | undefined
-    readonly visibleTo?: Actor | undefined
-  }) =>
-    Effect.gen(function*() {
+  const list = (
+    params: PageParams & {
+      readonly name?: string | undefined
+      readonly search?: string | undefined
+      readonly organizationId?: number | undefined
+      readonly visibleTo?: Actor | undefined
+    }
+  ) =>
+    Effect.gen(function* () {
       const page = toPage(params)
       const conditions: Array<Statement.Fragment> = [sql`project.deleted IS NULL`]
       if (params.organizationId !== undefined) conditions.push(sql`project.organization_id = ${params.organizationId}`)
@@ -133,7 +148,17 @@ const make = Effect.gen(function*() {
       return { rows, total: count?.n ?? 0 }
     })
 
-  return PersistenceError.refailService({ find, resolve, byId, organizationId, create, update, remove, list, slugTaken } as const)
+  return PersistenceError.refailService({
+    find,
+    resolve,
+    byId,
+    organizationId,
+    create,
+    update,
+    remove,
+    list,
+    slugTaken
+  } as const)
 })
 
 export class Projects extends Context.Tag("bencher/projects/Projects")<Projects, Effect.Effect.Success<typeof make>>() {

@@ -78,6 +78,9 @@ export const dimensionJson = (projectUuid: string, d: DimensionRow) => ({
   archived: toIsoOrNull(d.archived)
 })
 
-export const measureJson = (projectUuid: string, m: MeasureRow) => ({ ...dimensionJson(projectUuid, m), units: m.units })
+export const measureJson = (projectUuid: string, m: MeasureRow) => ({
+  ...dimensionJson(projectUuid, m),
+  units: m.units
+})
 
 export const versionJson = (v: Pick<VersionRow, "number" | "hash">) => ({ number: v.number, hash: v.hash })

@@ -80,7 +80,7 @@ const isMissing = (cause: unknown): boolean =>
 const objectKeyPattern = /^[a-z0-9_-][a-z0-9._-]*(\/[a-z0-9_-][a-z0-9._-]*)*$/
 
 const make = (options: BlobStoreOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES
     const uploadTtl = Duration.toMillis(Duration.decode(options.uploadTtl ?? "5 minutes"))
     const blobsDir = join(options.root, "blobs", "sha256")
@@ -144,32 +144,38 @@ const make = (options: BlobStoreOptions) =>
 
     /** Writes every chunk to the handle while hashing; fails with BlobTooLarge before writing past the limit. */
     const drain = <E = never>(body: BlobBody<E>, handle: fs.FileHandle, hash: Hash, start: number, limit: number) =>
-      body instanceof Readable ? drainReadable(body, handle, hash, start, limit) : Effect.suspend(() => {
-        let size = start
-        return Stream.runForEachChunk(body, (chunk) =>
-          Effect.suspend((): Effect.Effect<void, BlobTooLarge | BlobStoreIoError> => {
-            const parts = Chunk.toReadonlyArray(chunk).filter((c) => c.length > 0)
-            let bytes = 0
-            for (const p of parts) bytes += p.length
-            if (size + bytes > limit) return Effect.fail(new BlobTooLarge({ limit }))
-            if (parts.length === 0) return Effect.void
-            return Effect.tryPromise({ try: () => handle.writev(parts), catch: io("write") }).pipe(
-              Effect.flatMap(() =>
-                Effect.sync(() => {
-                  for (const p of parts) hash.update(p)
-                  size += bytes
-                })
-              )
-            )
-          })).pipe(Effect.map(() => size))
-      })
+      body instanceof Readable
+        ? drainReadable(body, handle, hash, start, limit)
+        : Effect.suspend(() => {
+            let size = start
+            return Stream.runForEachChunk(body, (chunk) =>
+              Effect.suspend((): Effect.Effect<void, BlobTooLarge | BlobStoreIoError> => {
+                const parts = Chunk.toReadonlyArray(chunk).filter((c) => c.length > 0)
+                let bytes = 0
+                for (const p of parts) bytes += p.length
+                if (size + bytes > limit) return Effect.fail(new BlobTooLarge({ limit }))
+                if (parts.length === 0) return Effect.void
+                return Effect.tryPromise({ try: () => handle.writev(parts), catch: io("write") }).pipe(
+                  Effect.flatMap(() =>
+                    Effect.sync(() => {
+                      for (const p of parts) hash.update(p)
+                      size += bytes
+                    })
+                  )
+                )
+              })
+            ).pipe(Effect.map(() => size))
+          })
 
     /** Moves a complete, verified temp file into its content address; an existing copy wins (dedup). */
     const publish = (temp: string, digest: string) =>
       Effect.tryPromise({
         try: async () => {
           const target = blobPath(digest)
-          const exists = await fs.stat(target).then(() => true, () => false)
+          const exists = await fs.stat(target).then(
+            () => true,
+            () => false
+          )
           if (exists) {
             await fs.rm(temp, { force: true })
             return
@@ -196,7 +202,7 @@ const make = (options: BlobStoreOptions) =>
       return Effect.acquireUseRelease(
         Effect.tryPromise({ try: () => fs.open(temp, "wx", 0o644), catch: io("create") }),
         (handle) =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             const hash = createHash("sha256")
             const size = yield* drain(body, handle, hash, 0, limit)
             yield* Effect.tryPromise({ try: () => handle.sync(), catch: io("sync") })
@@ -214,12 +220,16 @@ const make = (options: BlobStoreOptions) =>
     const stat = (digest: string): Effect.Effect<Option.Option<BlobInfo>, BlobStoreIoError> =>
       isDigest(digest)
         ? Effect.tryPromise({
-          try: () => fs.stat(blobPath(digest)).then((s) => Option.some({ digest, size: s.size }), (e: unknown) => {
-            if (isMissing(e)) return Option.none()
-            throw e
-          }),
-          catch: io("stat")
-        })
+            try: () =>
+              fs.stat(blobPath(digest)).then(
+                (s) => Option.some({ digest, size: s.size }),
+                (e: unknown) => {
+                  if (isMissing(e)) return Option.none()
+                  throw e
+                }
+              ),
+            catch: io("stat")
+          })
         : Effect.succeed(Option.none())
 
     const has = (digest: string) => Effect.map(stat(digest), Option.isSome)
@@ -252,7 +262,8 @@ const make = (options: BlobStoreOptions) =>
                   ...(range === undefined ? {} : { start: range.start, end: range.end })
                 })
             })
-        }))
+        })
+      )
 
     const readAll = (digest: string): Effect.Effect<Uint8Array, BlobNotFound | BlobStoreIoError> =>
       Effect.tryPromise({
@@ -285,19 +296,25 @@ const make = (options: BlobStoreOptions) =>
     const maxPerUser = options.maxUploadSessionsPerUser ?? 32
     /** A new session for `owner` (the project), opened by `user` (the token's subject) when known. */
     const beginUpload = (owner: string, user?: string) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         let ofOwner = 0
         let ofUser = 0
         for (const s of sessions.values()) {
           if (s.owner === owner) ofOwner++
           if (user !== undefined && s.user === user) ofUser++
         }
-        if (user !== undefined && ofUser >= maxPerUser) return yield* Effect.fail(new UploadLimitReached({ limit: maxPerUser, scope: "user" }))
-        if (ofOwner >= maxPerProject) return yield* Effect.fail(new UploadLimitReached({ limit: maxPerProject, scope: "project" }))
-        if (sessions.size >= maxUploadSessions) return yield* Effect.fail(new UploadLimitReached({ limit: maxUploadSessions }))
+        if (user !== undefined && ofUser >= maxPerUser)
+          return yield* Effect.fail(new UploadLimitReached({ limit: maxPerUser, scope: "user" }))
+        if (ofOwner >= maxPerProject)
+          return yield* Effect.fail(new UploadLimitReached({ limit: maxPerProject, scope: "project" }))
+        if (sessions.size >= maxUploadSessions)
+          return yield* Effect.fail(new UploadLimitReached({ limit: maxUploadSessions }))
         const id = randomUUID()
         const path = join(uploadsDir, id)
-        yield* Effect.tryPromise({ try: () => fs.writeFile(path, new Uint8Array(0), { flag: "wx" }), catch: io("create") })
+        yield* Effect.tryPromise({
+          try: () => fs.writeFile(path, new Uint8Array(0), { flag: "wx" }),
+          catch: io("create")
+        })
         const now = yield* Clock.currentTimeMillis
         const s: Session = { id, owner, user, path, hash: createHash("sha256"), size: 0, touched: now, busy: false }
         sessions.set(id, s)
@@ -306,7 +323,7 @@ const make = (options: BlobStoreOptions) =>
 
     /** Appends a chunk; a chunk that fails half-way ends the session, since its bytes are no longer known. */
     const appendUpload = <E = never>(id: string, owner: string, body: BlobBody<E>, startOffset?: number) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const s = yield* session(id, owner)
         if (s.busy) return yield* Effect.fail(new UploadBusy({ id }))
         if (startOffset !== undefined && startOffset !== s.size) {
@@ -327,7 +344,7 @@ const make = (options: BlobStoreOptions) =>
     const uploadStatus = (id: string, owner: string) => Effect.map(session(id, owner), (s) => ({ id, size: s.size }))
 
     const commitUpload = (id: string, owner: string, expected: string) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const s = yield* session(id, owner)
         if (s.busy) return yield* Effect.fail(new UploadBusy({ id }))
         sessions.delete(id)
@@ -342,7 +359,7 @@ const make = (options: BlobStoreOptions) =>
 
     const cancelUpload = (id: string, owner: string) => Effect.flatMap(session(id, owner), discard)
 
-    const sweep = Effect.gen(function*() {
+    const sweep = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       for (const s of [...sessions.values()]) {
         if (!s.busy && now - s.touched > uploadTtl) yield* discard(s)
@@ -353,9 +370,7 @@ const make = (options: BlobStoreOptions) =>
       Effect.interruptible,
       Effect.forkScoped
     )
-    yield* Effect.addFinalizer(() =>
-      Effect.forEach([...sessions.values()], discard, { discard: true })
-    )
+    yield* Effect.addFinalizer(() => Effect.forEach([...sessions.values()], discard, { discard: true }))
 
     // Named objects (job outputs and other small documents), written atomically like blobs.
     const objectPath = (key: string) =>
@@ -364,7 +379,7 @@ const make = (options: BlobStoreOptions) =>
         : Effect.fail(new ObjectKeyInvalid({ key }))
 
     const putObject = (key: string, bytes: Uint8Array) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const target = yield* objectPath(key)
         const temp = join(tmpDir, randomUUID())
         yield* Effect.tryPromise({
@@ -380,16 +395,22 @@ const make = (options: BlobStoreOptions) =>
     const getObject = (key: string) =>
       Effect.flatMap(objectPath(key), (path) =>
         Effect.tryPromise({
-          try: () => fs.readFile(path).then((b): Option.Option<Uint8Array> => Option.some(b), (e: unknown) => {
-            if (isMissing(e)) return Option.none()
-            throw e
-          }),
+          try: () =>
+            fs.readFile(path).then(
+              (b): Option.Option<Uint8Array> => Option.some(b),
+              (e: unknown) => {
+                if (isMissing(e)) return Option.none()
+                throw e
+              }
+            ),
           catch: io("get object")
-        }))
+        })
+      )
 
     const deleteObject = (key: string) =>
       Effect.flatMap(objectPath(key), (path) =>
-        Effect.tryPromise({ try: () => fs.rm(path, { force: true }), catch: io("delete object") }))
+        Effect.tryPromise({ try: () => fs.rm(path, { force: true }), catch: io("delete object") })
+      )
 
     const jobOutputKey = (jobUuid: string) => `jobs/${jobUuid.toLowerCase()}/output.json`
 

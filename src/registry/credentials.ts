@@ -7,9 +7,12 @@ import { makeResolveActor } from "../identity/authentication-live.js"
  * Checks the Basic credentials a docker client sends to `GET /v0/auth/oci/token` (any username; a user API key
  * `bencher_user_*` or a project key `bencher_run_*` as the password) and says who the caller is.
  */
-export class RegistryCredentials extends Context.Tag("bencher/registry/RegistryCredentials")<RegistryCredentials, {
-  readonly verifyBasic: (username: string, password: string, sourceIp: string) => Effect.Effect<Actor, Unauthorized>
-}>() {}
+export class RegistryCredentials extends Context.Tag("bencher/registry/RegistryCredentials")<
+  RegistryCredentials,
+  {
+    readonly verifyBasic: (username: string, password: string, sourceIp: string) => Effect.Effect<Actor, Unauthorized>
+  }
+>() {}
 
 /**
  * The password is a user API key or project key, checked exactly like a Bearer credential on the REST API (hash

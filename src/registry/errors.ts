@@ -75,7 +75,9 @@ export class UploadLimitReached extends Schema.TaggedError<UploadLimitReached>()
     return `${this.limit} upload sessions are open${whose}; finish or cancel one first`
   }
 }
-export class ObjectKeyInvalid extends Schema.TaggedError<ObjectKeyInvalid>()("ObjectKeyInvalid", { key: Schema.String }) {
+export class ObjectKeyInvalid extends Schema.TaggedError<ObjectKeyInvalid>()("ObjectKeyInvalid", {
+  key: Schema.String
+}) {
   override get message(): string {
     return `object key ${JSON.stringify(this.key)} is not a relative path of [a-z0-9._-] segments`
   }

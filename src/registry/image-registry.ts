@@ -43,7 +43,7 @@ interface ManifestRow {
   readonly size: number
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const blobs = yield* BlobStore
 
@@ -61,7 +61,7 @@ const make = Effect.gen(function*() {
           uuid: r.uuid,
           slug: r.slug,
           organizationId: r.organization_id,
-          visibility: r.visibility === 0 ? "public" as const : "private" as const
+          visibility: r.visibility === 0 ? ("public" as const) : ("private" as const)
         }))
     )
 
@@ -74,7 +74,8 @@ const make = Effect.gen(function*() {
   const linkBlob = (projectId: number, digest: string, size: number) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
       retryBusy(sql`INSERT INTO registry_blob (project_id, digest, size, created)
-        VALUES (${projectId}, ${digest}, ${size}, ${now}) ON CONFLICT DO NOTHING`)).pipe(Effect.asVoid)
+        VALUES (${projectId}, ${digest}, ${size}, ${now}) ON CONFLICT DO NOTHING`)
+    ).pipe(Effect.asVoid)
 
   /** Removes the blob from the repository. Its bytes stay in the store (shared by digest across projects). */
   const unlinkBlob = (projectId: number, digest: string) =>
@@ -103,16 +104,19 @@ const make = Effect.gen(function*() {
 
   /** The manifest a tag or digest names, if this repository holds it. */
   const findManifest = (project: RegistryProject, reference: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ref = parseReference(reference)
       if (ref === undefined) return yield* Effect.fail(invalidReference(reference))
-      const row = ref._tag === "Digest" ? yield* manifestByDigest(project.id, ref.digest) : yield* manifestByTag(project.id, ref.tag)
+      const row =
+        ref._tag === "Digest"
+          ? yield* manifestByDigest(project.id, ref.digest)
+          : yield* manifestByTag(project.id, ref.tag)
       return Option.map(row, (r): StoredManifest => ({ digest: r.digest, mediaType: r.media_type, size: r.size }))
     })
 
   /** Every blob and child manifest a manifest refers to must already be in this repository. */
   const checkReferences = (project: RegistryProject, manifest: ParsedManifest) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const missing: Array<Descriptor> = []
       if (manifest._tag === "Image") {
         for (const d of [manifest.config, ...manifest.layers]) {
@@ -125,12 +129,14 @@ const make = Effect.gen(function*() {
         }
       }
       if (missing.length > 0) {
-        return yield* Effect.fail(ociError(
-          "MANIFEST_BLOB_UNKNOWN",
-          400,
-          `manifest references ${missing.length} blob(s) not in repository ${project.slug}`,
-          { digests: missing.map((d) => d.digest) }
-        ))
+        return yield* Effect.fail(
+          ociError(
+            "MANIFEST_BLOB_UNKNOWN",
+            400,
+            `manifest references ${missing.length} blob(s) not in repository ${project.slug}`,
+            { digests: missing.map((d) => d.digest) }
+          )
+        )
       }
     })
 
@@ -138,8 +144,13 @@ const make = Effect.gen(function*() {
    * Stores a manifest under a tag or its own digest. The bytes are verified, parsed and checked against the
    * repository before anything is written; the manifest row and the tag are written in one transaction.
    */
-  const putManifest = (project: RegistryProject, reference: string, bytes: Uint8Array, contentType: string | undefined) =>
-    Effect.gen(function*() {
+  const putManifest = (
+    project: RegistryProject,
+    reference: string,
+    bytes: Uint8Array,
+    contentType: string | undefined
+  ) =>
+    Effect.gen(function* () {
       const ref = parseReference(reference)
       if (ref === undefined) return yield* Effect.fail(invalidReference(reference))
       if (bytes.length > MAX_MANIFEST_BYTES) {
@@ -152,39 +163,42 @@ const make = Effect.gen(function*() {
       const manifest = parseManifest(bytes, contentType)
       if (Either.isLeft(manifest)) return yield* Effect.fail(ociError("MANIFEST_INVALID", 400, manifest.left.message))
       yield* checkReferences(project, manifest.right)
-      yield* blobs.putBytes(bytes, digest).pipe(
-        Effect.mapError((e) => ociError("MANIFEST_INVALID", 500, e.message))
-      )
+      yield* blobs.putBytes(bytes, digest).pipe(Effect.mapError((e) => ociError("MANIFEST_INVALID", 500, e.message)))
       const parsed = manifest.right
       const now = yield* Clock.currentTimeMillis
       const annotations = parsed.annotations === undefined ? null : JSON.stringify(parsed.annotations)
-      yield* retryBusy(sql.withTransaction(Effect.gen(function*() {
-        const rows = yield* sql<{ id: number }>`INSERT INTO registry_manifest
+      yield* retryBusy(
+        sql.withTransaction(
+          Effect.gen(function* () {
+            const rows = yield* sql<{ id: number }>`INSERT INTO registry_manifest
             (project_id, digest, media_type, size, artifact_type, subject, annotations, created)
           VALUES (${project.id}, ${digest}, ${parsed.mediaType}, ${bytes.length}, ${parsed.artifactType ?? null},
             ${parsed.subject?.digest ?? null}, ${annotations}, ${now})
           ON CONFLICT (project_id, digest) DO UPDATE SET media_type = excluded.media_type
           RETURNING id`
-        const id = rows[0]?.id
-        if (id === undefined) return yield* Effect.dieMessage("manifest insert returned no id")
-        if (ref._tag === "Tag") {
-          yield* sql`INSERT INTO registry_tag (project_id, name, manifest_id, created, modified)
+            const id = rows[0]?.id
+            if (id === undefined) return yield* Effect.dieMessage("manifest insert returned no id")
+            if (ref._tag === "Tag") {
+              yield* sql`INSERT INTO registry_tag (project_id, name, manifest_id, created, modified)
             VALUES (${project.id}, ${ref.tag}, ${id}, ${now}, ${now})
             ON CONFLICT (project_id, name) DO UPDATE SET manifest_id = excluded.manifest_id, modified = excluded.modified`
-        }
-      })))
+            }
+          })
+        )
+      )
       return { digest, subject: parsed.subject?.digest }
     })
 
   /** By digest: the manifest and every tag on it. By tag: only the tag (OCI distribution spec 1.1). */
   const deleteManifest = (project: RegistryProject, reference: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ref = parseReference(reference)
       if (ref === undefined) return yield* Effect.fail(invalidReference(reference))
-      const deleted = ref._tag === "Digest"
-        ? yield* retryBusy(sql<{ id: number }>`DELETE FROM registry_manifest WHERE project_id = ${project.id}
+      const deleted =
+        ref._tag === "Digest"
+          ? yield* retryBusy(sql<{ id: number }>`DELETE FROM registry_manifest WHERE project_id = ${project.id}
             AND digest = ${ref.digest} RETURNING id`)
-        : yield* retryBusy(sql<{ name: string }>`DELETE FROM registry_tag WHERE project_id = ${project.id}
+          : yield* retryBusy(sql<{ name: string }>`DELETE FROM registry_tag WHERE project_id = ${project.id}
             AND name = ${ref.tag} RETURNING name`)
       return deleted.length > 0
     })
@@ -203,17 +217,25 @@ const make = Effect.gen(function*() {
   /** Manifests whose `subject` is the digest, as descriptors for the referrers index. */
   const referrers = (project: RegistryProject, digest: string, artifactType: string | undefined) =>
     Effect.map(
-      sql<{ digest: string; media_type: string; size: number; artifact_type: string | null; annotations: string | null }>`
+      sql<{
+        digest: string
+        media_type: string
+        size: number
+        artifact_type: string | null
+        annotations: string | null
+      }>`
         SELECT digest, media_type, size, artifact_type, annotations FROM registry_manifest
         WHERE project_id = ${project.id} AND subject = ${digest} ORDER BY created, id`,
       (rows) =>
-        rows.filter((r) => artifactType === undefined || r.artifact_type === artifactType).map((r) => ({
-          mediaType: r.media_type,
-          digest: r.digest,
-          size: r.size,
-          ...(r.artifact_type === null ? {} : { artifactType: r.artifact_type }),
-          ...(r.annotations === null ? {} : { annotations: JSON.parse(r.annotations) as Record<string, string> })
-        }))
+        rows
+          .filter((r) => artifactType === undefined || r.artifact_type === artifactType)
+          .map((r) => ({
+            mediaType: r.media_type,
+            digest: r.digest,
+            size: r.size,
+            ...(r.artifact_type === null ? {} : { artifactType: r.artifact_type }),
+            ...(r.annotations === null ? {} : { annotations: JSON.parse(r.annotations) as Record<string, string> })
+          }))
     )
 
   /**
@@ -221,12 +243,15 @@ const make = Effect.gen(function*() {
    * a tag resolves to its manifest, and an index to the manifest for the runner's platform.
    */
   const resolveDigest = (projectRef: string, reference: string, platform: RunnerPlatform = "linux/amd64") =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const notFound = new ImageNotFound({ project: projectRef, reference })
-      const project = yield* Effect.flatMap(findProject(projectRef), Option.match({
-        onNone: () => Effect.fail(notFound),
-        onSome: Effect.succeed
-      }))
+      const project = yield* Effect.flatMap(
+        findProject(projectRef),
+        Option.match({
+          onNone: () => Effect.fail(notFound),
+          onSome: Effect.succeed
+        })
+      )
       const ref = parseReference(reference)
       if (ref === undefined) return yield* Effect.fail(notFound)
       const manifest = yield* findManifest(project, reference).pipe(
@@ -234,12 +259,16 @@ const make = Effect.gen(function*() {
         Effect.flatMap(Option.match({ onNone: () => Effect.fail(notFound), onSome: Effect.succeed }))
       )
       if (ref._tag === "Digest") return manifest.digest
-      if (manifest.mediaType !== MediaType.ociIndex && manifest.mediaType !== MediaType.dockerList) return manifest.digest
-      const bytes = yield* blobs.readAll(manifest.digest).pipe(Effect.catchTag("BlobNotFound", () => Effect.fail(notFound)))
+      if (manifest.mediaType !== MediaType.ociIndex && manifest.mediaType !== MediaType.dockerList)
+        return manifest.digest
+      const bytes = yield* blobs
+        .readAll(manifest.digest)
+        .pipe(Effect.catchTag("BlobNotFound", () => Effect.fail(notFound)))
       const parsed = parseManifest(bytes, manifest.mediaType)
-      const child = Either.isRight(parsed) && parsed.right._tag === "Index"
-        ? selectPlatform(parsed.right.manifests, platform)
-        : undefined
+      const child =
+        Either.isRight(parsed) && parsed.right._tag === "Index"
+          ? selectPlatform(parsed.right.manifests, platform)
+          : undefined
       if (child === undefined) {
         return yield* Effect.fail(new ImagePlatformNotFound({ project: projectRef, reference, platform }))
       }

@@ -47,11 +47,12 @@ const loadSecret = (dataDir: string) =>
       if (secret.length < 32) throw new Error(`${file} holds fewer than 32 bytes`)
       return secret
     },
-    catch: (e) => new BlobStoreIoError({ operation: "load token key", reason: e instanceof Error ? e.message : String(e) })
+    catch: (e) =>
+      new BlobStoreIoError({ operation: "load token key", reason: e instanceof Error ? e.message : String(e) })
   })
 
 const make = (dataDir: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const secret = yield* loadSecret(dataDir)
     const sign = (payload: string) => createHmac("sha256", secret).update(payload).digest()
 
@@ -64,7 +65,7 @@ const make = (dataDir: string) =>
 
     /** Checks signature and expiry; the claims are trusted afterwards. */
     const verify = (token: string) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const [payload, signature, ...rest] = token.split(".")
         if (payload === undefined || signature === undefined || rest.length > 0) {
           return yield* Effect.fail(new InvalidToken({ reason: "malformed token" }))
@@ -86,7 +87,10 @@ const make = (dataDir: string) =>
       verify,
       /** For the jobs engineer: minted at claim time, pull-only on one project, valid 10 minutes. */
       mintRunnerPullToken: (projectUuid: string, runnerUuid: string) =>
-        mint({ aud: "OciRunner", sub: runnerUuid, access: [{ project: projectUuid, actions: ["pull"] }] }, RUNNER_TOKEN_TTL_SECONDS)
+        mint(
+          { aud: "OciRunner", sub: runnerUuid, access: [{ project: projectUuid, actions: ["pull"] }] },
+          RUNNER_TOKEN_TTL_SECONDS
+        )
     } as const
   })
 

@@ -12,7 +12,8 @@ export interface Point {
 }
 
 /** Newest first: version number, then report start time, then iteration (docs/reference.md §3.2). */
-const newerFirst = (a: Point, b: Point): number => b.version - a.version || b.start - a.start || b.iteration - a.iteration
+const newerFirst = (a: Point, b: Point): number =>
+  b.version - a.version || b.start - a.start || b.iteration - a.iteration
 
 /** A series: one benchmark's metrics of one measure on one testbed (and spec), seen from one branch head. */
 export interface SeriesScope {
@@ -57,13 +58,14 @@ const CHUNK = 500
  * benchmark cannot inherit stale points. Points are added only after the report's transaction commits, and any
  * deletion of reports clears the cache.
  */
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   // scope -> benchmark uuid -> points, newest first: a report's lookups build one short key per scope, not per series.
   let series = new Map<string, Map<string, Series>>()
   let cachedPoints = 0
 
-  const scopeKey = (scope: SeriesScope) => `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}`
+  const scopeKey = (scope: SeriesScope) =>
+    `${scope.headUuid}|${scope.testbedUuid}|${scope.measureUuid}|${scope.specId ?? ""}`
   /** Keys of the scopes of many additions, which share a handful of scope objects: one key built per object. */
   const scopeKeys = () => {
     const known = new Map<SeriesScope, string>()
@@ -78,13 +80,19 @@ const make = Effect.gen(function*() {
   }
 
   const load = (scope: SeriesScope, members: ReadonlyArray<SeriesMember>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const loaded = new Map<number, Array<Point>>(members.map((m) => [m.benchmarkId, []]))
       for (let i = 0; i < members.length; i += CHUNK) {
         const chunk = members.slice(i, i + CHUNK)
         // `+measure_id` keeps SQLite from driving the join through the measure index (every metric of the
         // measure) instead of through the benchmarks' report rows.
-        const rows = yield* sql.unsafe<{ benchmark_id: number; version: number; start: number; iteration: number; value: number }>(
+        const rows = yield* sql.unsafe<{
+          benchmark_id: number
+          version: number
+          start: number
+          iteration: number
+          value: number
+        }>(
           `SELECT report_benchmark.benchmark_id, version.number AS version, report.start_time AS start,
               report_benchmark.iteration, metric.value
             FROM report_benchmark
@@ -94,11 +102,20 @@ const make = Effect.gen(function*() {
             JOIN metric ON metric.report_benchmark_id = report_benchmark.id AND +metric.measure_id = ?
             WHERE report_benchmark.benchmark_id IN (${chunk.map(() => "?").join(", ")}) AND report.testbed_id = ?
               AND (? IS NULL OR report.spec_id = ?)`,
-          [scope.headId, scope.measureId, ...chunk.map((m) => m.benchmarkId), scope.testbedId, scope.specId, scope.specId]
+          [
+            scope.headId,
+            scope.measureId,
+            ...chunk.map((m) => m.benchmarkId),
+            scope.testbedId,
+            scope.specId,
+            scope.specId
+          ]
         )
         // Points of one shape, whether loaded or recorded, keep the loops over them monomorphic.
         for (const row of rows) {
-          loaded.get(row.benchmark_id)?.push({ version: row.version, start: row.start, iteration: row.iteration, value: row.value })
+          loaded
+            .get(row.benchmark_id)
+            ?.push({ version: row.version, start: row.start, iteration: row.iteration, value: row.value })
         }
       }
       for (const points of loaded.values()) points.sort(newerFirst)
@@ -117,7 +134,7 @@ const make = Effect.gen(function*() {
     now: number,
     uncommitted: ReadonlyArray<Addition> = []
   ) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       // Starting over before the lookup, so that no member counts as cached once its points are dropped.
       if (cachedPoints > MAX_CACHED_POINTS) clear()
       const key = scopeKey(scope)
@@ -196,6 +213,9 @@ const make = Effect.gen(function*() {
   return PersistenceError.refailService({ histories, record, invalidate: Effect.sync(clear) } as const)
 })
 
-export class SeriesHistory extends Context.Tag("bencher/reports/SeriesHistory")<SeriesHistory, Effect.Effect.Success<typeof make>>() {
+export class SeriesHistory extends Context.Tag("bencher/reports/SeriesHistory")<
+  SeriesHistory,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.effect(this, make)
 }

@@ -24,7 +24,7 @@ interface PerfRow extends MetricBoundaryColumns {
 }
 
 /** `GET /v0/projects/{project}/perf` (docs/reference.md §7.1): every branch x testbed x benchmark x measure series. */
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const branches = yield* Branches
   const testbeds = yield* Testbeds
@@ -60,7 +60,7 @@ const make = Effect.gen(function*() {
       ORDER BY version.number ASC, report.start_time ASC, report_benchmark.iteration ASC`
 
   const perf = (project: ProjectRow, params: PerfParams) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       if (params.heads !== undefined && params.heads.length !== params.branches.length) {
         return yield* new BadRequest({ message: "heads: must have one entry per branch (empty for the current head)" })
       }
@@ -69,13 +69,17 @@ const make = Effect.gen(function*() {
       const benchmarkRows = yield* Effect.forEach(params.benchmarks, (b) => benchmarks.resolve(project.id, b))
       const measureRows = yield* Effect.forEach(params.measures, (m) => measures.resolve(project.id, m))
       const heads = yield* Effect.forEach(branchRows, (branch, i) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const wanted = params.heads?.[i]
           if (wanted === undefined || wanted === "") return branch.head_id
-          const [head] = yield* sql<{ id: number }>`SELECT id FROM head WHERE uuid = ${wanted.toLowerCase()} AND branch_id = ${branch.id}`
-          if (head === undefined) return yield* new BadRequest({ message: `heads: head ${wanted} is not a head of branch ${branch.name}` })
+          const [head] = yield* sql<{
+            id: number
+          }>`SELECT id FROM head WHERE uuid = ${wanted.toLowerCase()} AND branch_id = ${branch.id}`
+          if (head === undefined)
+            return yield* new BadRequest({ message: `heads: head ${wanted} is not a head of branch ${branch.name}` })
           return head.id
-        }))
+        })
+      )
 
       const results = []
       let permutations = 0
@@ -97,10 +101,15 @@ const make = Effect.gen(function*() {
                 end: params.end_time ?? null
               })
               const metrics = yield* Effect.forEach(rows, (r) =>
-                Effect.gen(function*() {
-                  const threshold = r.threshold_id !== null && r.model_id !== null
-                    ? views.thresholdModelJson(project, yield* thresholds.byId(r.threshold_id), yield* thresholds.modelById(r.model_id))
-                    : null
+                Effect.gen(function* () {
+                  const threshold =
+                    r.threshold_id !== null && r.model_id !== null
+                      ? views.thresholdModelJson(
+                          project,
+                          yield* thresholds.byId(r.threshold_id),
+                          yield* thresholds.modelById(r.model_id)
+                        )
+                      : null
                   return {
                     report: r.report_uuid,
                     iteration: r.iteration,
@@ -110,16 +119,18 @@ const make = Effect.gen(function*() {
                     metric: metricJson(r),
                     threshold,
                     boundary: r.threshold_id === null ? null : boundaryJson(r),
-                    alert: r.alert_uuid === null
-                      ? null
-                      : {
-                        uuid: r.alert_uuid,
-                        limit: r.boundary_limit === 1 ? ("upper" as const) : ("lower" as const),
-                        status: alertStatusName(r.alert_status ?? 0),
-                        modified: toIso(r.alert_modified ?? 0)
-                      }
+                    alert:
+                      r.alert_uuid === null
+                        ? null
+                        : {
+                            uuid: r.alert_uuid,
+                            limit: r.boundary_limit === 1 ? ("upper" as const) : ("lower" as const),
+                            status: alertStatusName(r.alert_status ?? 0),
+                            modified: toIso(r.alert_modified ?? 0)
+                          }
                   }
-                }))
+                })
+              )
               results.push({
                 branch: branchJson,
                 testbed: views.testbedJson(project.uuid, testbed),

@@ -1,6 +1,14 @@
 import { SqlClient } from "@effect/sql"
 import { Clock, Context, Effect, Either, Layer } from "effect"
-import { type AdapterName, adapterFromInt, adapterToInt, decodeAdapterName, normalizeAdapter, parseResultsWithWarnings, warningMessage } from "../adapters/index.js"
+import {
+  type AdapterName,
+  adapterFromInt,
+  adapterToInt,
+  decodeAdapterName,
+  normalizeAdapter,
+  parseResultsWithWarnings,
+  warningMessage
+} from "../adapters/index.js"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Bmf, BmfMeasures, BmfMetric } from "../domain/bmf.js"
 import { BadRequest, type Conflict, type NotFound, PersistenceError } from "../domain/errors.js"
@@ -24,18 +32,24 @@ export interface ReportInput {
   readonly projectId: number
   readonly branch?: string | null | undefined
   readonly hash?: string | null | undefined
-  readonly startPoint?: {
-    readonly branch?: string | null | undefined
-    readonly hash?: string | null | undefined
-    readonly max_versions?: number | null | undefined
-    readonly clone_thresholds?: boolean | null | undefined
-    readonly reset?: boolean | null | undefined
-  } | null | undefined
+  readonly startPoint?:
+    | {
+        readonly branch?: string | null | undefined
+        readonly hash?: string | null | undefined
+        readonly max_versions?: number | null | undefined
+        readonly clone_thresholds?: boolean | null | undefined
+        readonly reset?: boolean | null | undefined
+      }
+    | null
+    | undefined
   readonly testbed?: string | null | undefined
-  readonly thresholds?: {
-    readonly models?: Readonly<Record<string, JsonNewModel>> | null | undefined
-    readonly reset?: boolean | null | undefined
-  } | null | undefined
+  readonly thresholds?:
+    | {
+        readonly models?: Readonly<Record<string, JsonNewModel>> | null | undefined
+        readonly reset?: boolean | null | undefined
+      }
+    | null
+    | undefined
   readonly startTime: number
   readonly endTime: number
   readonly results: ReadonlyArray<string>
@@ -71,7 +85,10 @@ interface Pending {
 export const reportInputOf = (
   projectId: number,
   body: Omit<JsonNewRun, "project" | "job">,
-  times: { readonly start: number; readonly end: number } = { start: Date.parse(body.start_time), end: Date.parse(body.end_time) }
+  times: { readonly start: number; readonly end: number } = {
+    start: Date.parse(body.start_time),
+    end: Date.parse(body.end_time)
+  }
 ): ReportInput => ({
   projectId,
   branch: body.branch,
@@ -95,20 +112,27 @@ const IGNORE_SUFFIXES = ["_bencher_ignore", "BencherIgnore", "-bencher-ignore"] 
 /** `-bencher-ignore` benchmarks are stored and bounded under their stripped name but never alert. */
 export const stripIgnoreSuffix = (name: string): { readonly name: string; readonly ignored: boolean } => {
   for (const suffix of IGNORE_SUFFIXES) {
-    if (name.endsWith(suffix) && name.length > suffix.length) return { name: name.slice(0, -suffix.length), ignored: true }
+    if (name.endsWith(suffix) && name.length > suffix.length)
+      return { name: name.slice(0, -suffix.length), ignored: true }
   }
   return { name, ignored: false }
 }
 
-const adapterFailure = (adapter: string, average: string | null | undefined, fold: string | null | undefined, reason: string) =>
+const adapterFailure = (
+  adapter: string,
+  average: string | null | undefined,
+  fold: string | null | undefined,
+  reason: string
+) =>
   new BadRequest({
-    message: `Failed to convert results with adapter (${adapter} | average: ${average ?? "none"}, fold: ${fold ?? "none"}): ${reason}. ` +
+    message:
+      `Failed to convert results with adapter (${adapter} | average: ${average ?? "none"}, fold: ${fold ?? "none"}): ${reason}. ` +
       `Are you sure ${adapter} is the right adapter?`
   })
 
 /** Decodes the adapter settings and every iteration before anything is written; a failure stores nothing. */
 export const parseReportResults = (input: Pick<ReportInput, "adapter" | "average" | "fold" | "results">) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const requested = input.adapter ?? "magic"
     const adapter = yield* Either.match(decodeAdapterName(requested), {
       onLeft: (e) => Effect.fail(new BadRequest({ message: `settings.adapter: ${e.message}` })),
@@ -119,7 +143,8 @@ export const parseReportResults = (input: Pick<ReportInput, "adapter" | "average
       { adapter, average: input.average ?? undefined, fold: input.fold ?? undefined },
       input.results
     )
-    if (Either.isLeft(parsed)) return yield* adapterFailure(normalizeAdapter(adapter), input.average, input.fold, parsed.left.message)
+    if (Either.isLeft(parsed))
+      return yield* adapterFailure(normalizeAdapter(adapter), input.average, input.fold, parsed.left.message)
     // lines that looked like results but did not parse: the report keeps the rest, the server log names them
     for (const warning of parsed.right.warnings) yield* Effect.logWarning(`report results: ${warningMessage(warning)}`)
     yield* checkReportSize(parsed.right.iterations)
@@ -144,11 +169,14 @@ export const checkReportSize = (iterations: ReadonlyArray<Bmf>) =>
       benchmarks = Math.max(benchmarks, names.length)
     }
     if (cells <= MAX_REPORT_BENCHMARKS_X_MEASURES) return Effect.void
-    return Effect.fail(new BadRequest({
-      message: `results: ${cells} benchmarks x measures (${iterations.length} iteration(s), up to ${benchmarks} benchmarks and ` +
-        `${measures.size} measures) exceeds the per-report limit of ${MAX_REPORT_BENCHMARKS_X_MEASURES} benchmarks x measures; ` +
-        "split the results into several reports"
-    }))
+    return Effect.fail(
+      new BadRequest({
+        message:
+          `results: ${cells} benchmarks x measures (${iterations.length} iteration(s), up to ${benchmarks} benchmarks and ` +
+          `${measures.size} measures) exceeds the per-report limit of ${MAX_REPORT_BENCHMARKS_X_MEASURES} benchmarks x measures; ` +
+          "split the results into several reports"
+      })
+    )
   })
 
 /** Rows written per statement batch; the work between two batches is where a long report lets other requests in. */
@@ -169,7 +197,8 @@ export const validModel = (model: JsonNewModel, path: string) =>
 
 export const validateModels = (models: Readonly<Record<string, JsonNewModel>> | null | undefined) =>
   Effect.forEach(Object.entries(models ?? {}), ([measure, model]) =>
-    Effect.map(validModel(model, `thresholds.models.${measure}.`), (m) => [measure, m] as const))
+    Effect.map(validModel(model, `thresholds.models.${measure}.`), (m) => [measure, m] as const)
+  )
 
 /** A report's results parsed and its inline threshold models validated: the work that needs no database. */
 export interface PreparedReport {
@@ -183,13 +212,13 @@ export interface PreparedReport {
  * a caller holding one (`POST /v0/run`) spends it on writes only. A failure stores nothing.
  */
 export const prepare = (input: Pick<ReportInput, "adapter" | "average" | "fold" | "results" | "thresholds">) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { adapter, iterations } = yield* parseReportResults(input)
     const models = yield* validateModels(input.thresholds?.models)
     return { adapter, iterations, models } satisfies PreparedReport as PreparedReport
   })
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const branches = yield* Branches
   const testbeds = yield* Testbeds
@@ -222,11 +251,18 @@ const make = Effect.gen(function*() {
     readonly specId: number | null
     readonly now: number
     readonly staged: Staged
-    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError | PersistenceError>
+    readonly measureFor: (
+      key: string
+    ) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError | PersistenceError>
     readonly detectorFor: (measureId: number) => Effect.Effect<Detector | null, SqlError | PersistenceError>
   }) =>
-    Effect.gen(function*() {
-      const entries: Array<{ readonly name: string; readonly ignored: boolean; readonly metrics: BmfMeasures; readonly measureKeys: ReadonlyArray<string> }> = []
+    Effect.gen(function* () {
+      const entries: Array<{
+        readonly name: string
+        readonly ignored: boolean
+        readonly metrics: BmfMeasures
+        readonly measureKeys: ReadonlyArray<string>
+      }> = []
       const names = new Set<string>()
       const measureKeys = new Set<string>()
       for (const [key, metrics] of Object.entries(it.bmf)) {
@@ -251,7 +287,9 @@ const make = Effect.gen(function*() {
 
       // report_benchmark rows, one per distinct benchmark of the iteration, in benchmark order: they append to the
       // (report_id, benchmark_id, iteration) index.
-      const distinctBenchmarkIds = [...new Set(Array.from(benchmarkRows.values(), (row) => row.id))].sort((a, b) => a - b)
+      const distinctBenchmarkIds = [...new Set(Array.from(benchmarkRows.values(), (row) => row.id))].sort(
+        (a, b) => a - b
+      )
       const reportBenchmarkIds = new Map<number, number>()
       for (const chunk of chunksOf(distinctBenchmarkIds, ROWS_PER_CHUNK)) {
         yield* direct.inTransaction("report_benchmark rows", (prepare) => {
@@ -270,17 +308,25 @@ const make = Effect.gen(function*() {
       for (const entry of entries) {
         const benchmark = benchmarkRows.get(entry.name)
         const reportBenchmarkId = benchmark === undefined ? undefined : reportBenchmarkIds.get(benchmark.id)
-        if (benchmark === undefined || reportBenchmarkId === undefined) return yield* Effect.dieMessage(`benchmark ${entry.name} missing`)
+        if (benchmark === undefined || reportBenchmarkId === undefined)
+          return yield* Effect.dieMessage(`benchmark ${entry.name} missing`)
         for (const measureKey of entry.measureKeys) {
           const measure = measureRows.get(measureKey)
           const value = entry.metrics[measureKey]
-          if (measure === undefined || value === undefined) return yield* Effect.dieMessage(`measure ${measureKey} missing`)
+          if (measure === undefined || value === undefined)
+            return yield* Effect.dieMessage(`measure ${measureKey} missing`)
           let group = byMeasure.get(measure.id)
           if (group === undefined) {
             group = { measure, pending: [] }
             byMeasure.set(measure.id, group)
           }
-          group.pending.push({ benchmarkId: benchmark.id, benchmarkUuid: benchmark.uuid, reportBenchmarkId, ignored: entry.ignored, value })
+          group.pending.push({
+            benchmarkId: benchmark.id,
+            benchmarkUuid: benchmark.uuid,
+            reportBenchmarkId,
+            ignored: entry.ignored,
+            value
+          })
         }
       }
       for (const [measureId, { measure, pending }] of byMeasure) {
@@ -296,9 +342,10 @@ const make = Effect.gen(function*() {
           specId: it.specId
         }
         const detector = yield* it.detectorFor(measureId)
-        const histories = detector === null
-          ? new Map<number, Array<number>>()
-          : yield* seriesHistory.histories(scope, pending, detector.model, it.now, it.staged.additions)
+        const histories =
+          detector === null
+            ? new Map<number, Array<number>>()
+            : yield* seriesHistory.histories(scope, pending, detector.model, it.now, it.staged.additions)
         for (const p of pending) {
           it.staged.additions.push({
             scope,
@@ -306,7 +353,8 @@ const make = Effect.gen(function*() {
             point: { version: it.version, start: it.startTime, iteration: it.iteration, value: p.value.value }
           })
         }
-        for (const chunk of chunksOf(pending, ROWS_PER_CHUNK)) yield* writeMetrics(measureId, detector, chunk, histories, it.now)
+        for (const chunk of chunksOf(pending, ROWS_PER_CHUNK))
+          yield* writeMetrics(measureId, detector, chunk, histories, it.now)
       }
     })
 
@@ -323,7 +371,7 @@ const make = Effect.gen(function*() {
     histories: ReadonlyMap<number, ReadonlyArray<number>>,
     now: number
   ) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const limits: Array<Limits> = []
       const sides: Array<OutlierSide | null> = []
       let alerts = 0
@@ -347,19 +395,48 @@ const make = Effect.gen(function*() {
         for (const [j, p] of pending.entries()) {
           const metricId = firstMetric + j
           metrics.push(
-            metricId, uuids[next++] as string, p.reportBenchmarkId, measureId, p.value.value,
-            p.value.lower_value ?? null, p.value.upper_value ?? null
+            metricId,
+            uuids[next++] as string,
+            p.reportBenchmarkId,
+            measureId,
+            p.value.value,
+            p.value.lower_value ?? null,
+            p.value.upper_value ?? null
           )
           const l = limits[j]
           if (detector === null || l === undefined) continue
           const boundaryId = firstBoundary + j
-          boundaries.push(boundaryId, metricId, detector.thresholdId, detector.modelId, l.baseline, l.lower_limit, l.upper_limit)
+          boundaries.push(
+            boundaryId,
+            metricId,
+            detector.thresholdId,
+            detector.modelId,
+            l.baseline,
+            l.lower_limit,
+            l.upper_limit
+          )
           const side = sides[j]
-          if (side !== null && side !== undefined) alertRows.push(uuids[next++] as string, boundaryId, side === "upper" ? 1 : 0, 0, now, now)
+          if (side !== null && side !== undefined)
+            alertRows.push(uuids[next++] as string, boundaryId, side === "upper" ? 1 : 0, 0, now, now)
         }
-        insertRows(prepare, "metric", ["id", "uuid", "report_benchmark_id", "measure_id", "value", "lower_value", "upper_value"], metrics)
-        insertRows(prepare, "boundary", ["id", "metric_id", "threshold_id", "model_id", "baseline", "lower_limit", "upper_limit"], boundaries)
-        insertRows(prepare, "alert", ["uuid", "boundary_id", "boundary_limit", "status", "created", "modified"], alertRows)
+        insertRows(
+          prepare,
+          "metric",
+          ["id", "uuid", "report_benchmark_id", "measure_id", "value", "lower_value", "upper_value"],
+          metrics
+        )
+        insertRows(
+          prepare,
+          "boundary",
+          ["id", "metric_id", "threshold_id", "model_id", "baseline", "lower_limit", "upper_limit"],
+          boundaries
+        )
+        insertRows(
+          prepare,
+          "alert",
+          ["uuid", "boundary_id", "boundary_limit", "status", "created", "modified"],
+          alertRows
+        )
       })
     })
 
@@ -367,7 +444,7 @@ const make = Effect.gen(function*() {
   const measuresOf = (projectId: number) => {
     const cache = new Map<string, MeasureRow>()
     return (key: string) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const cached = cache.get(key)
         if (cached !== undefined) return cached
         const row = yield* measures.getOrCreate(projectId, key)
@@ -393,25 +470,39 @@ const make = Effect.gen(function*() {
     readonly now: number
     readonly iterations: ReadonlyArray<Bmf>
     readonly staged: Staged
-    readonly measureFor: (key: string) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError | PersistenceError>
+    readonly measureFor: (
+      key: string
+    ) => Effect.Effect<MeasureRow, BadRequest | NotFound | Conflict | SqlError | PersistenceError>
   }) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const detectors = new Map<number, Detector | null>()
       const detectorFor = (measureId: number) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           if (detectors.has(measureId)) return detectors.get(measureId) ?? null
           const found = yield* thresholds.detectorFor(r.branchId, r.testbed.id, measureId)
-          const detector = found === undefined
-            ? null
-            : { thresholdId: found.threshold.id, modelId: found.model.id, model: modelFromRow(found.model) }
+          const detector =
+            found === undefined
+              ? null
+              : { thresholdId: found.threshold.id, modelId: found.model.id, model: modelFromRow(found.model) }
           detectors.set(measureId, detector)
           return detector
         })
       // Metered per report (the usage ledger), in the same transaction as the metrics themselves.
-      const metricCount = r.iterations.reduce((n, bmf) => n + Object.values(bmf).reduce((m, ms) => m + Object.keys(ms).length, 0), 0)
-      const [owner] = yield* sql<{ organization_id: number }>`SELECT organization_id FROM project WHERE id = ${r.projectId}`
+      const metricCount = r.iterations.reduce(
+        (n, bmf) => n + Object.values(bmf).reduce((m, ms) => m + Object.keys(ms).length, 0),
+        0
+      )
+      const [owner] = yield* sql<{
+        organization_id: number
+      }>`SELECT organization_id FROM project WHERE id = ${r.projectId}`
       if (owner !== undefined && metricCount > 0) {
-        yield* usage.recordMetrics({ organizationId: owner.organization_id, projectId: r.projectId, reportId: r.reportId, metrics: metricCount, recordedAt: r.now })
+        yield* usage.recordMetrics({
+          organizationId: owner.organization_id,
+          projectId: r.projectId,
+          reportId: r.reportId,
+          metrics: metricCount,
+          recordedAt: r.now
+        })
       }
       const headUuid = (yield* branches.headById(r.headId)).uuid
       for (const [iteration, bmf] of r.iterations.entries()) {
@@ -439,13 +530,15 @@ const make = Effect.gen(function*() {
    * the commit: history points, and the benchmark keys it resolved.
    */
   const commit = <A, E, R>(write: (staged: Staged) => Effect.Effect<A, E, R>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staged: Staged = { additions: [], onCommit: [] }
-      const result = yield* retryBusy(Effect.suspend(() => {
-        staged.additions.length = 0
-        staged.onCommit.length = 0
-        return sql.withTransaction(write(staged))
-      }))
+      const result = yield* retryBusy(
+        Effect.suspend(() => {
+          staged.additions.length = 0
+          staged.onCommit.length = 0
+          return sql.withTransaction(write(staged))
+        })
+      )
       yield* seriesHistory.record(staged.additions)
       for (const publish of staged.onCommit) publish()
       return result
@@ -468,17 +561,30 @@ const make = Effect.gen(function*() {
     },
     alsoWrite: Effect.Effect<unknown, E, R>
   ) =>
-    Effect.gen(function*() {
-      const [report] = yield* sql<{ project_id: number; head_id: number; version_id: number; testbed_id: number; spec_id: number | null; adapter: number; branch_id: number }>`
+    Effect.gen(function* () {
+      const [report] = yield* sql<{
+        project_id: number
+        head_id: number
+        version_id: number
+        testbed_id: number
+        spec_id: number | null
+        adapter: number
+        branch_id: number
+      }>`
         SELECT report.project_id, report.head_id, report.version_id, report.testbed_id, report.spec_id, report.adapter, head.branch_id
         FROM report JOIN head ON head.id = report.head_id WHERE report.id = ${reportId}`
       if (report === undefined) return yield* Effect.dieMessage(`report ${reportId} not found`)
       const adapter = Either.getOrElse(adapterFromInt(report.adapter), (): AdapterName => "magic")
-      const { iterations } = yield* parseReportResults({ adapter, average: input.average, fold: input.fold, results: input.results })
+      const { iterations } = yield* parseReportResults({
+        adapter,
+        average: input.average,
+        fold: input.fold,
+        results: input.results
+      })
       const testbed = yield* testbeds.byId(report.testbed_id)
       const [version] = yield* sql<{ number: number }>`SELECT number FROM version WHERE id = ${report.version_id}`
       return yield* commit((staged) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
           yield* sql`UPDATE report SET start_time = ${input.startTime}, end_time = ${input.endTime},
             partial = ${input.partial ? 1 : 0} WHERE id = ${reportId}`
@@ -507,76 +613,77 @@ const make = Effect.gen(function*() {
    * idempotency key returns the first report unchanged.
    */
   const ingest = (input: ReportInput, parsed?: PreparedReport) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { adapter, iterations, models } = parsed ?? (yield* prepare(input))
 
-      const write = (staged: Staged) => Effect.gen(function*() {
-        if (input.idempotencyKey !== undefined && input.idempotencyKey !== null) {
-          const [existing] = yield* sql<{ id: number }>`SELECT id FROM report
+      const write = (staged: Staged) =>
+        Effect.gen(function* () {
+          if (input.idempotencyKey !== undefined && input.idempotencyKey !== null) {
+            const [existing] = yield* sql<{ id: number }>`SELECT id FROM report
             WHERE project_id = ${input.projectId} AND idempotency_key = ${input.idempotencyKey}`
-          if (existing !== undefined) return existing.id
-        }
-        const now = yield* Clock.currentTimeMillis
-        const startPoint = yield* resolveStartPoint(input)
-        const branch = yield* branches.forRun(
-          input.projectId,
-          input.branch ?? DEFAULT_BRANCH,
-          startPoint,
-          input.startPoint?.reset === true
-        )
-        const headId = branch.head_id
-        if (headId === null) return yield* Effect.dieMessage("branch without a head")
-        const testbed = yield* testbeds.getOrCreate(input.projectId, input.testbed ?? DEFAULT_TESTBED)
-        const version = yield* branches.versionFor(input.projectId, headId, input.hash)
+            if (existing !== undefined) return existing.id
+          }
+          const now = yield* Clock.currentTimeMillis
+          const startPoint = yield* resolveStartPoint(input)
+          const branch = yield* branches.forRun(
+            input.projectId,
+            input.branch ?? DEFAULT_BRANCH,
+            startPoint,
+            input.startPoint?.reset === true
+          )
+          const headId = branch.head_id
+          if (headId === null) return yield* Effect.dieMessage("branch without a head")
+          const testbed = yield* testbeds.getOrCreate(input.projectId, input.testbed ?? DEFAULT_TESTBED)
+          const version = yield* branches.versionFor(input.projectId, headId, input.hash)
 
-        const measureFor = measuresOf(input.projectId)
+          const measureFor = measuresOf(input.projectId)
 
-        const kept: Array<number> = []
-        for (const [key, model] of models) {
-          const measure = yield* measureFor(key)
-          kept.push(measure.id)
-          yield* thresholds.upsert(input.projectId, branch.id, testbed.id, measure.id, model)
-        }
-        if (input.thresholds?.reset === true) yield* thresholds.resetExcept(branch.id, testbed.id, kept)
+          const kept: Array<number> = []
+          for (const [key, model] of models) {
+            const measure = yield* measureFor(key)
+            kept.push(measure.id)
+            yield* thresholds.upsert(input.projectId, branch.id, testbed.id, measure.id, model)
+          }
+          if (input.thresholds?.reset === true) yield* thresholds.resetExcept(branch.id, testbed.id, kept)
 
-        const report = yield* sql<{ id: number }>`INSERT INTO report ${sql.insert({
-          uuid: yield* newUuid,
-          idempotency_key: input.idempotencyKey ?? null,
-          user_id: input.userId ?? null,
-          source_ip: input.sourceIp ?? null,
-          project_id: input.projectId,
-          head_id: headId,
-          version_id: version.id,
-          testbed_id: testbed.id,
-          spec_id: input.specId ?? null,
-          adapter: adapterToInt(normalizeAdapter(adapter)),
-          start_time: input.startTime,
-          end_time: input.endTime,
-          created: now
-        })} RETURNING id`.pipe(Effect.flatMap(single("report")))
+          const report = yield* sql<{ id: number }>`INSERT INTO report ${sql.insert({
+            uuid: yield* newUuid,
+            idempotency_key: input.idempotencyKey ?? null,
+            user_id: input.userId ?? null,
+            source_ip: input.sourceIp ?? null,
+            project_id: input.projectId,
+            head_id: headId,
+            version_id: version.id,
+            testbed_id: testbed.id,
+            spec_id: input.specId ?? null,
+            adapter: adapterToInt(normalizeAdapter(adapter)),
+            start_time: input.startTime,
+            end_time: input.endTime,
+            created: now
+          })} RETURNING id`.pipe(Effect.flatMap(single("report")))
 
-        yield* storeResults({
-          reportId: report.id,
-          projectId: input.projectId,
-          branchId: branch.id,
-          headId,
-          testbed,
-          version: version.number,
-          startTime: input.startTime,
-          specId: input.specId ?? null,
-          now,
-          iterations,
-          staged,
-          measureFor
+          yield* storeResults({
+            reportId: report.id,
+            projectId: input.projectId,
+            branchId: branch.id,
+            headId,
+            testbed,
+            version: version.number,
+            startTime: input.startTime,
+            specId: input.specId ?? null,
+            now,
+            iterations,
+            staged,
+            measureFor
+          })
+          return report.id
         })
-        return report.id
-      })
       return yield* commit(write)
     })
 
   /** An empty or unknown start-point branch is ignored, as Bencher's "continue on empty". */
   const resolveStartPoint = (input: ReportInput) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const sp = input.startPoint
       if (sp === undefined || sp === null || sp.branch === undefined || sp.branch === null || sp.branch === "") {
         return undefined as StartPoint | undefined
@@ -599,7 +706,9 @@ const make = Effect.gen(function*() {
   } as const
 })
 
-export class ReportPipeline extends Context.Tag("bencher/reports/ReportPipeline")<ReportPipeline, Effect.Effect.Success<typeof make>>() {
+export class ReportPipeline extends Context.Tag("bencher/reports/ReportPipeline")<
+  ReportPipeline,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.effect(this, make)
 }
-

@@ -14,7 +14,7 @@ const REPO_NAME_KEY = "bencher.dev/v0/repo/name"
  * per source IP). A project key never creates projects.
  */
 const onTheFlyOrganization = (actor: Actor) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const organizations = yield* Organizations
     switch (actor._tag) {
       case "Anonymous":
@@ -36,8 +36,12 @@ const onTheFlyOrganization = (actor: Actor) =>
  * creates the project under that slug, as Bencher does; no project at all creates one named after the
  * repository in the run's context (or "Project").
  */
-export const projectForRun = (actor: Actor, project: string | null | undefined, context: Readonly<Record<string, string>> | null | undefined) =>
-  Effect.gen(function*() {
+export const projectForRun = (
+  actor: Actor,
+  project: string | null | undefined,
+  context: Readonly<Record<string, string>> | null | undefined
+) =>
+  Effect.gen(function* () {
     const projects = yield* Projects
     if (project !== undefined && project !== null) {
       const found = yield* projects.find(project)
@@ -46,7 +50,8 @@ export const projectForRun = (actor: Actor, project: string | null | undefined, 
       const organizationId = yield* onTheFlyOrganization(actor)
       return { project: yield* projects.create({ organizationId, name: project, slug: project }), created: true }
     }
-    if (actor._tag === "ProjectKey") return yield* new BadRequest({ message: "project: required when running with a project key" })
+    if (actor._tag === "ProjectKey")
+      return yield* new BadRequest({ message: "project: required when running with a project key" })
     const repo = context?.[REPO_NAME_KEY]
     const name = repo !== undefined && repo.trim() !== "" ? repo.trim().slice(0, 64) : "Project"
     const organizationId = yield* onTheFlyOrganization(actor)

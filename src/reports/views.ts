@@ -50,7 +50,9 @@ export interface ReportRow {
   readonly job_uuid: string | null
 }
 
-export const metricJson = (r: Pick<MetricBoundaryColumns, "metric_uuid" | "value" | "lower_value" | "upper_value">) => ({
+export const metricJson = (
+  r: Pick<MetricBoundaryColumns, "metric_uuid" | "value" | "lower_value" | "upper_value">
+) => ({
   uuid: r.metric_uuid,
   value: r.value,
   lower_value: r.lower_value,
@@ -67,7 +69,7 @@ export const boundaryJson = (r: Pick<MetricBoundaryColumns, "baseline" | "lower_
 const RESULT_ROWS_PER_READ = 500
 
 /** Builds Bencher's JSON views (JsonReport, JsonThreshold, JsonAlert) from rows, memoising per-request lookups. */
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const branches = yield* Branches
   const testbeds = yield* Testbeds
@@ -85,7 +87,7 @@ const make = Effect.gen(function*() {
   })
 
   const thresholdJson = (project: ProjectRow, threshold: ThresholdRow) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const branch = yield* branches.byId(threshold.branch_id)
       return {
         uuid: threshold.uuid,
@@ -133,7 +135,7 @@ const make = Effect.gen(function*() {
   type AlertRow = Effect.Effect.Success<ReturnType<typeof alertsWhere>>[number]
 
   const alertJson = (project: ProjectRow, row: AlertRow) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       return {
         uuid: row.uuid,
         report: row.report_uuid,
@@ -162,20 +164,26 @@ const make = Effect.gen(function*() {
   const findReport = (projectId: number, uuid: string) =>
     reportRows("report.project_id = ? AND report.uuid = ?", [projectId, uuid.toLowerCase()]).pipe(
       Effect.flatMap((rows) =>
-        rows[0] === undefined ? Effect.fail(new NotFound({ message: `Report not found: ${uuid}` })) : Effect.succeed(rows[0])
+        rows[0] === undefined
+          ? Effect.fail(new NotFound({ message: `Report not found: ${uuid}` }))
+          : Effect.succeed(rows[0])
       )
     )
 
   const reportById = (id: number) => reportRows("report.id = ?", [id]).pipe(Effect.flatMap(single("report")))
 
   /** A project's reports, newest first by default, one page of them, with the total for `X-Total-Count`. */
-  const listReports = (projectId: number, filter: {
-    readonly branchId?: number | undefined
-    readonly testbedId?: number | undefined
-    readonly startTime?: number | undefined
-    readonly endTime?: number | undefined
-  }, page: Page) =>
-    Effect.gen(function*() {
+  const listReports = (
+    projectId: number,
+    filter: {
+      readonly branchId?: number | undefined
+      readonly testbedId?: number | undefined
+      readonly startTime?: number | undefined
+      readonly endTime?: number | undefined
+    },
+    page: Page
+  ) =>
+    Effect.gen(function* () {
       const where = ["report.project_id = ?"]
       const args: Array<string | number> = [projectId]
       if (filter.branchId !== undefined) {
@@ -208,7 +216,7 @@ const make = Effect.gen(function*() {
 
   /** Where a metric of the project sits: its report, benchmark, measure and iteration. */
   const findMetric = (projectId: number, uuid: string) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const [row] = yield* sql<{ report_id: number; benchmark_id: number; measure_id: number; iteration: number }>`
         SELECT report_benchmark.report_id, report_benchmark.benchmark_id, metric.measure_id, report_benchmark.iteration
         FROM metric JOIN report_benchmark ON report_benchmark.id = metric.report_benchmark_id
@@ -219,11 +227,15 @@ const make = Effect.gen(function*() {
     })
 
   /** A project's alerts with the given status (all by default), by creation or modification time, one page of them. */
-  const listAlerts = (projectId: number, filter: {
-    readonly status?: "active" | "dismissed" | "silenced" | undefined
-    readonly sort?: "created" | "modified" | undefined
-  }, page: Page) =>
-    Effect.gen(function*() {
+  const listAlerts = (
+    projectId: number,
+    filter: {
+      readonly status?: "active" | "dismissed" | "silenced" | undefined
+      readonly sort?: "created" | "modified" | undefined
+    },
+    page: Page
+  ) =>
+    Effect.gen(function* () {
       const where = ["report.project_id = ?"]
       const args: Array<number> = [projectId]
       if (filter.status !== undefined) {
@@ -231,23 +243,33 @@ const make = Effect.gen(function*() {
         args.push(alertStatusInt(filter.status))
       }
       const order = filter.sort === "modified" ? "alert.modified" : "alert.created"
-      const all = yield* alertsWhere(`${where.join(" AND ")} ORDER BY ${order} ${page.direction}, alert.id ${page.direction}`, args)
+      const all = yield* alertsWhere(
+        `${where.join(" AND ")} ORDER BY ${order} ${page.direction}, alert.id ${page.direction}`,
+        args
+      )
       return { rows: all.slice(page.offset, page.offset + page.limit), total: all.length }
     })
 
   const findAlert = (projectId: number, uuid: string) =>
     Effect.flatMap(alertsWhere("report.project_id = ? AND alert.uuid = ?", [projectId, uuid.toLowerCase()]), (rows) =>
-      rows[0] === undefined ? Effect.fail(new NotFound({ message: `Alert not found: ${uuid}` })) : Effect.succeed(rows[0]))
+      rows[0] === undefined
+        ? Effect.fail(new NotFound({ message: `Alert not found: ${uuid}` }))
+        : Effect.succeed(rows[0])
+    )
 
   const setAlertStatus = (alertId: number, status: "active" | "dismissed" | "silenced") =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       yield* sql`UPDATE alert SET status = ${alertStatusInt(status)}, modified = ${now} WHERE id = ${alertId}`
     })
 
   /** Bencher's JsonReport: project, branch (at the report's head), testbed, results per iteration, alerts, counts. */
-  const reportJson = (project: ProjectRow, report: ReportRow, options: { readonly expand: boolean } = { expand: true }) =>
-    Effect.gen(function*() {
+  const reportJson = (
+    project: ProjectRow,
+    report: ReportRow,
+    options: { readonly expand: boolean } = { expand: true }
+  ) =>
+    Effect.gen(function* () {
       const branch = yield* branches.byId(report.branch_id)
       const testbed = yield* testbeds.byId(report.testbed_id)
       const base = {
@@ -308,21 +330,27 @@ const make = Effect.gen(function*() {
       const measureRows = yield* measures.byIds(rows.map((r) => r.measure_id))
       const rowOf = <T>(found: Map<number, T>, id: number, table: string): Effect.Effect<T> => {
         const row = found.get(id)
-        return row === undefined ? Effect.dieMessage(`${table} ${id} of report ${report.id} vanished`) : Effect.succeed(row)
+        return row === undefined
+          ? Effect.dieMessage(`${table} ${id} of report ${report.id} vanished`)
+          : Effect.succeed(row)
       }
       const results = yield* Effect.forEach(sortedIterations, ([iteration, perIteration]) =>
         Effect.forEach([...perIteration.entries()], ([benchmarkId, resultRows]) =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             const benchmark = dimensionJson(project.uuid, yield* rowOf(benchmarkRows, benchmarkId, "benchmark"))
             const measuresJson = yield* Effect.forEach(resultRows, (r) =>
-              Effect.gen(function*() {
+              Effect.gen(function* () {
                 let threshold: ReturnType<typeof thresholdModelJson> | null = null
                 if (r.threshold_id !== null && r.model_id !== null) {
                   const key = `${r.threshold_id}:${r.model_id}`
                   if (!thresholdCache.has(key)) {
                     thresholdCache.set(
                       key,
-                      thresholdModelJson(project, yield* thresholds.byId(r.threshold_id), yield* thresholds.modelById(r.model_id))
+                      thresholdModelJson(
+                        project,
+                        yield* thresholds.byId(r.threshold_id),
+                        yield* thresholds.modelById(r.model_id)
+                      )
                     )
                   }
                   threshold = thresholdCache.get(key) ?? null
@@ -333,9 +361,12 @@ const make = Effect.gen(function*() {
                   threshold,
                   boundary: r.threshold_id === null ? null : boundaryJson(r)
                 }
-              }))
+              })
+            )
             return { iteration, benchmark, measures: measuresJson }
-          })))
+          })
+        )
+      )
       const alerts = yield* Effect.forEach(alertRows, (a) => alertJson(project, a))
       return { ...base, results, alerts, counts }
     })
@@ -356,6 +387,9 @@ const make = Effect.gen(function*() {
   } as const)
 })
 
-export class ReportViews extends Context.Tag("bencher/reports/ReportViews")<ReportViews, Effect.Effect.Success<typeof make>>() {
+export class ReportViews extends Context.Tag("bencher/reports/ReportViews")<
+  ReportViews,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.effect(this, make)
 }

@@ -78,16 +78,16 @@ class OutcomeLost extends Data.TaggedError("OutcomeLost")<{ readonly message: st
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
 
 /** Transport failures (server gone, socket closed) are retried with a capped exponential backoff, forever. */
-export const reconnectSchedule = Schedule.exponential("100 millis").pipe(
-  Schedule.union(Schedule.spaced("5 seconds"))
-)
+export const reconnectSchedule = Schedule.exponential("100 millis").pipe(Schedule.union(Schedule.spaced("5 seconds")))
 
 const isTransport = (e: unknown): e is RpcClientError =>
   typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "RpcClientError"
 
 const retryTransport = <A, E, R>(self: Effect.Effect<A, E, R>) =>
   self.pipe(
-    Effect.tapError((e) => isTransport(e) ? Effect.logWarning(`runner channel: ${e.message}; retrying`) : Effect.void),
+    Effect.tapError((e) =>
+      isTransport(e) ? Effect.logWarning(`runner channel: ${e.message}; retrying`) : Effect.void
+    ),
     Effect.retry({ schedule: reconnectSchedule, while: isTransport })
   )
 
@@ -142,7 +142,9 @@ const moveAside = (dir: string, outcome: SpooledOutcome) =>
     const folder = join(dir, REJECTED_DIR)
     await mkdir(folder, { recursive: true, mode: 0o700 })
     const target = join(folder, `${outcome.job}${outcome.replaces === undefined ? "" : ".failed"}.json`)
-    await rename(spoolPath(dir, outcome.job), target).catch(() => writeFile(target, JSON.stringify(outcome), { mode: 0o600 }))
+    await rename(spoolPath(dir, outcome.job), target).catch(() =>
+      writeFile(target, JSON.stringify(outcome), { mode: 0o600 })
+    )
     return target
   })
 
@@ -165,14 +167,14 @@ export const boundedOutcome = (outcome: SpooledOutcome, max = MAX_OUTCOME_CHARS)
   if (outcome.kind === "Canceled") return outcome
   const chars = JSON.stringify({ kind: outcome.kind, results: outcome.results, error: outcome.error }).length
   if (chars <= max) return outcome
-  const size = (n: number) => n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${n} characters`
+  const size = (n: number) => (n >= 1024 * 1024 ? `${Math.round(n / 1024 / 1024)} MiB` : `${n} characters`)
   return {
     job: outcome.job,
     kind: "Failed",
     results: [],
-    error: `the job's output over ${outcome.results.length} iteration(s) is ${size(chars)} as JSON, over the ${
-      size(max)
-    } one job may report; lower --iter, the output files' sizes or --max-output-size`
+    error: `the job's output over ${outcome.results.length} iteration(s) is ${size(chars)} as JSON, over the ${size(
+      max
+    )} one job may report; lower --iter, the output files' sizes or --max-output-size`
   }
 }
 
@@ -206,7 +208,7 @@ export const jobSettingsOf = (config: JsonClaimedJob["config"]): JobSettings => 
  * no result. Returns when `stop` completes and every slot has reported its job.
  */
 export const runnerLoop = (o: RunnerLoopOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const rpc = yield* RunnerClient
     const stop = o.stop ?? (yield* Deferred.make<void>())
     const heartbeatEvery = o.heartbeatInterval ?? "1 second"
@@ -217,7 +219,7 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
      * A failure without results and a cancel are one small message.
      */
     const sendOutcome = (outcome: SpooledOutcome) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const job = outcome.job
         if (outcome.kind === "Canceled") return yield* rpc.Canceled({ job })
         if (outcome.kind === "Failed" && outcome.results.length === 0) {
@@ -231,7 +233,10 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
           if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--
           const { received } = yield* rpc.OutcomePart({ job, offset, data: text.slice(offset, end) })
           if (received === end) offset = end
-          else if (++resets > 3) return yield* new OutcomeLost({ message: `the server keeps holding ${received} of ${text.length} characters` })
+          else if (++resets > 3)
+            return yield* new OutcomeLost({
+              message: `the server keeps holding ${received} of ${text.length} characters`
+            })
           else offset = received <= text.length ? received : 0
         }
         return yield* rpc.OutcomeEnd({ job, size: text.length })
@@ -244,13 +249,15 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
      * and the job is reported failed in its place.
      */
     const deliver = (first: SpooledOutcome): Effect.Effect<void> =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         let outcome: SpooledOutcome | undefined = first
         while (outcome !== undefined) {
           const current: SpooledOutcome = outcome
           const answer = yield* sendOutcome(current).pipe(
             // A message the server could not even decode comes back as a defect: a refusal all the same.
-            Effect.catchAllDefect((defect) => Effect.fail(new OutcomeRejected({ message: `the server failed on it: ${String(defect)}` }))),
+            Effect.catchAllDefect((defect) =>
+              Effect.fail(new OutcomeRejected({ message: `the server failed on it: ${String(defect)}` }))
+            ),
             Effect.either
           )
           if (Either.isRight(answer)) {
@@ -270,10 +277,17 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
           }
           // Lost on the way (the connection closed, the parts went missing): wait until the server answers again.
           yield* Effect.logWarning(`job ${current.job}: ${current.kind} not delivered: ${e.message}`)
-          yield* retryTransport(rpc.Heartbeat({ job: current.job })).pipe(Effect.ignore, Effect.catchAllDefect(() => Effect.void))
+          yield* retryTransport(rpc.Heartbeat({ job: current.job })).pipe(
+            Effect.ignore,
+            Effect.catchAllDefect(() => Effect.void)
+          )
           const attempts = (current.attempts ?? 0) + 1
           if (attempts >= MAX_DELIVERY_ATTEMPTS) {
-            outcome = yield* giveUp(current, "undeliverable", `the job's outcome could not be delivered after ${attempts} attempts: ${e.message}`)
+            outcome = yield* giveUp(
+              current,
+              "undeliverable",
+              `the job's outcome could not be delivered after ${attempts} attempts: ${e.message}`
+            )
             continue
           }
           outcome = { ...current, attempts }
@@ -284,12 +298,20 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
 
     /** Moves an outcome aside with a log line; returns the failure to report in its place (none for a cancel or a replacement). */
     const giveUp = (outcome: SpooledOutcome, reason: "refused" | "undeliverable", message: string) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const aside = yield* moveAside(o.spoolDir, outcome)
         const replace = outcome.kind !== "Canceled" && outcome.replaces === undefined
-        yield* Effect.logError(`job ${outcome.job}: ${message}; the ${outcome.kind} outcome is moved aside to ${aside}${replace ? "; reporting the job failed" : ""}`)
+        yield* Effect.logError(
+          `job ${outcome.job}: ${message}; the ${outcome.kind} outcome is moved aside to ${aside}${replace ? "; reporting the job failed" : ""}`
+        )
         if (!replace) return undefined
-        const failure: SpooledOutcome = { job: outcome.job, kind: "Failed", results: [], error: message.slice(0, 4096), replaces: reason }
+        const failure: SpooledOutcome = {
+          job: outcome.job,
+          kind: "Failed",
+          results: [],
+          error: message.slice(0, 4096),
+          replaces: reason
+        }
         yield* writeSpool(o.spoolDir, failure)
         return failure
       })
@@ -297,7 +319,7 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
     const report = (outcome: SpooledOutcome) => Effect.zipRight(writeSpool(o.spoolDir, outcome), deliver(outcome))
 
     const runJob = (job: JsonClaimedJob) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         yield* Effect.logInfo(`job ${job.uuid}: claimed (${job.config.project}@${job.config.digest})`)
         const controller = new AbortController()
         const cancel = (why: string) =>
@@ -311,7 +333,11 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
         }
         if (started.right.canceled) yield* cancel("canceled")
         const heartbeat = yield* rpc.Heartbeat({ job: job.uuid }).pipe(
-          Effect.flatMap((signal) => signal.canceled ? Effect.zipRight(Effect.logInfo(`job ${job.uuid}: cancel received`), cancel("canceled")) : Effect.void),
+          Effect.flatMap((signal) =>
+            signal.canceled
+              ? Effect.zipRight(Effect.logInfo(`job ${job.uuid}: cancel received`), cancel("canceled"))
+              : Effect.void
+          ),
           Effect.catchAll((e) => Effect.logDebug(`job ${job.uuid}: heartbeat: ${e.message}`)),
           Effect.repeat(Schedule.spaced(heartbeatEvery)),
           Effect.delay(heartbeatEvery),
@@ -347,16 +373,16 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
         const sendOutput = (chunks: ReadonlyArray<OutputChunk>) =>
           chunks.length === 0
             ? Effect.void
-            : rpc.Output({ job: job.uuid, chunks: mergeChunks(chunks) }).pipe(
-              Effect.catchAll((e) => Effect.logDebug(`job ${job.uuid}: output: ${e.message}`))
-            )
+            : rpc
+                .Output({ job: job.uuid, chunks: mergeChunks(chunks) })
+                .pipe(Effect.catchAll((e) => Effect.logDebug(`job ${job.uuid}: output: ${e.message}`)))
         // Waits for output, then gathers more for up to OUTPUT_BATCH_MS (less once OUTPUT_BATCH_CHARS wait) and
         // sends it; uninterruptible past the first chunk, so stopping the forwarder never drops a gathered batch.
         let lastSent = 0
-        const forwarder = yield* Effect.gen(function*() {
+        const forwarder = yield* Effect.gen(function* () {
           for (;;) {
             const first = yield* Queue.take(pendingOutput)
-            yield* Effect.gen(function*() {
+            yield* Effect.gen(function* () {
               const batch = [first]
               let chars = first.chunk.length
               const deadline = Date.now() + OUTPUT_BATCH_MS
@@ -376,7 +402,7 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
           }
         }).pipe(Effect.forkScoped)
         const scratchRoot = join(o.cacheDir, "scratch", job.uuid)
-        const outcome = yield* Effect.gen(function*() {
+        const outcome = yield* Effect.gen(function* () {
           const registry = registryFor(job.config.registry, o.host)
           const ref = yield* parseImageReference(`${registry}/${job.config.project}@${job.config.digest}`)
           const image = yield* pullImage(
@@ -385,7 +411,11 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
             { cacheDir: o.cacheDir, maxDownloadBytes: o.maxDownloadBytes }
           ).pipe(
             // A registry that is briefly away (a server restart) is retried; a bad image fails at once.
-            Effect.retry({ schedule: Schedule.exponential("200 millis"), times: 4, while: (e) => e._tag === "ImageFetchError" })
+            Effect.retry({
+              schedule: Schedule.exponential("200 millis"),
+              times: 4,
+              while: (e) => e._tag === "ImageFetchError"
+            })
           )
           return yield* execute({
             executor: o.executor,
@@ -398,13 +428,17 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
             onOutput
           })
         }).pipe(
-          Effect.map((result): SpooledOutcome =>
-            result.canceled || controller.signal.aborted
-              ? { job: job.uuid, kind: "Canceled", results: [] }
-              : result.error === undefined
-              ? { job: job.uuid, kind: "Completed", results: result.results.map(toWire) }
-              : { job: job.uuid, kind: "Failed", results: result.results.map(toWire), error: result.error }),
-          Effect.catchAll((e) => Effect.succeed<SpooledOutcome>({ job: job.uuid, kind: "Failed", results: [], error: e.message })),
+          Effect.map(
+            (result): SpooledOutcome =>
+              result.canceled || controller.signal.aborted
+                ? { job: job.uuid, kind: "Canceled", results: [] }
+                : result.error === undefined
+                  ? { job: job.uuid, kind: "Completed", results: result.results.map(toWire) }
+                  : { job: job.uuid, kind: "Failed", results: result.results.map(toWire), error: result.error }
+          ),
+          Effect.catchAll((e) =>
+            Effect.succeed<SpooledOutcome>({ job: job.uuid, kind: "Failed", results: [], error: e.message })
+          ),
           Effect.ensuring(Effect.promise(() => rm(scratchRoot, { recursive: true, force: true })))
         )
         yield* Fiber.interrupt(heartbeat)
@@ -412,17 +446,24 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
         // The last output goes before the outcome, so a follower sees it before the job completes.
         yield* Fiber.interrupt(forwarder)
         yield* sendOutput(yield* Queue.takeAll(pendingOutput).pipe(Effect.map((c) => [...c])))
-        yield* Effect.logInfo(`job ${job.uuid}: ${outcome.kind}${outcome.error === undefined ? "" : `: ${outcome.error}`}`)
+        yield* Effect.logInfo(
+          `job ${job.uuid}: ${outcome.kind}${outcome.error === undefined ? "" : `: ${outcome.error}`}`
+        )
         yield* report(boundedOutcome(outcome))
       }).pipe(Effect.scoped)
 
     const slot = (n: number) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         while (!(yield* Deferred.isDone(stop))) {
           const claimed = yield* retryTransport(rpc.Claim({ poll_timeout: o.pollTimeout ?? 30 })).pipe(
             Effect.map(Option.some),
             Effect.raceFirst(Effect.as(Deferred.await(stop), Option.none())),
-            Effect.catchAll((e) => Effect.as(Effect.zipRight(Effect.logWarning(`claim: ${e.message}`), Effect.sleep("1 second")), Option.none()))
+            Effect.catchAll((e) =>
+              Effect.as(
+                Effect.zipRight(Effect.logWarning(`claim: ${e.message}`), Effect.sleep("1 second")),
+                Option.none()
+              )
+            )
           )
           if (Option.isSome(claimed) && claimed.value !== null) yield* runJob(claimed.value)
         }
@@ -434,10 +475,14 @@ export const runnerLoop = (o: RunnerLoopOptions) =>
     if (pending.length > 0) yield* Effect.logInfo(`resending ${pending.length} spooled outcome(s)`)
     yield* Effect.forEach(pending, deliver, { discard: true })
 
-    yield* Effect.forEach(Array.from({ length: Math.max(1, o.maxJobs ?? 1) }, (_, i) => i), slot, {
-      concurrency: "unbounded",
-      discard: true
-    })
+    yield* Effect.forEach(
+      Array.from({ length: Math.max(1, o.maxJobs ?? 1) }, (_, i) => i),
+      slot,
+      {
+        concurrency: "unbounded",
+        discard: true
+      }
+    )
   })
 
 /** The loop with its own WebSocket channel to `host`. */
@@ -454,18 +499,21 @@ export const STOP_REPORT_SLACK = Duration.seconds(10)
  * returns. Interrupting the loop kills what still runs.
  */
 export const runRunnerUntilInterrupted = (o: Omit<RunnerLoopOptions, "stop">) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const stop = yield* Deferred.make<void>()
     const fiber = yield* Effect.forkDaemon(runRunner({ ...o, stop }))
     return yield* Fiber.join(fiber).pipe(
       Effect.onInterrupt(() =>
         Effect.logInfo("runner stopping: no more claims; reporting running jobs").pipe(
           Effect.zipRight(Deferred.succeed(stop, undefined)),
-          Effect.zipRight(Fiber.await(fiber).pipe(
-            Effect.timeout(Duration.sum(Duration.decode(o.stopGrace ?? "30 seconds"), STOP_REPORT_SLACK)),
-            Effect.ignore
-          )),
+          Effect.zipRight(
+            Fiber.await(fiber).pipe(
+              Effect.timeout(Duration.sum(Duration.decode(o.stopGrace ?? "30 seconds"), STOP_REPORT_SLACK)),
+              Effect.ignore
+            )
+          ),
           Effect.zipRight(Fiber.interrupt(fiber))
-        ))
+        )
+      )
     )
   })

@@ -24,7 +24,10 @@ export interface ResourceSpec {
 }
 
 export const resourceSpecOf = (spec: Pick<JsonSpec, "cpu" | "memory" | "disk" | "network">): ResourceSpec => ({
-  cpu: spec.cpu, memory: spec.memory, disk: spec.disk, network: spec.network
+  cpu: spec.cpu,
+  memory: spec.memory,
+  disk: spec.disk,
+  network: spec.network
 })
 
 export interface RunnerLimits {
@@ -65,7 +68,10 @@ export const BENCHER_OUTPUT_KEY = "\0bencher"
 export const DEFAULT_PIDS = 1024
 
 /** Docker's rule: an entrypoint override drops the image's Cmd unless a cmd is given too. */
-export const mergeCommand = (image: ImageRuntime, job: Pick<JobSettings, "entrypoint" | "cmd">): ReadonlyArray<string> => {
+export const mergeCommand = (
+  image: ImageRuntime,
+  job: Pick<JobSettings, "entrypoint" | "cmd">
+): ReadonlyArray<string> => {
   const entrypoint = job.entrypoint ?? image.entrypoint
   const cmd = job.cmd ?? (job.entrypoint != null ? [] : image.cmd)
   return [...entrypoint, ...cmd]
@@ -81,11 +87,18 @@ export const mergeEnv = (image: ImageRuntime, job: Pick<JobSettings, "env">): Re
   return { BENCHER_OUTPUT_DIR: SANDBOX_OUTPUT_DIR, ...env, ...(job.env ?? {}) }
 }
 
-const SIGNALS: Readonly<Record<string, number>> = { SIGKILL: 9, SIGTERM: 15, SIGSEGV: 11, SIGABRT: 6, SIGINT: 2, SIGBUS: 7 }
+const SIGNALS: Readonly<Record<string, number>> = {
+  SIGKILL: 9,
+  SIGTERM: 15,
+  SIGSEGV: 11,
+  SIGABRT: 6,
+  SIGINT: 2,
+  SIGBUS: 7
+}
 
 /** A killed process reports 128 + signal, as shells and runtimes do. */
 export const exitCodeOf = (run: RunResult): number =>
-  run.exitCode ?? 128 + (run.signal === null ? 9 : SIGNALS[run.signal] ?? 9)
+  run.exitCode ?? 128 + (run.signal === null ? 9 : (SIGNALS[run.signal] ?? 9))
 
 const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`
 
@@ -95,7 +108,7 @@ const outputFullNote = (run: RunResult): string | undefined =>
     ? `${SANDBOX_OUTPUT_DIR} is full: the job hit its disk limit of ${mib(run.outputLimitBytes ?? 0)} (no space left on device)`
     : undefined
 
-const size = (n: number) => n >= 1024 * 1024 ? mib(n) : `${n} bytes`
+const size = (n: number) => (n >= 1024 * 1024 ? mib(n) : `${n} bytes`)
 
 const truncationNote = (run: RunResult, limit: number): string =>
   [
@@ -108,7 +121,10 @@ const truncationNote = (run: RunResult, limit: number): string =>
     ...run.files.filter((f) => f.truncated).map((f) => `${f.path} truncated at ${size(limit)} (${f.size} bytes)`),
     ...run.missingFiles.map((m) => `${m.path}: ${m.reason}`),
     outputFullNote(run)
-  ].filter((x) => x !== undefined).map((x) => `\n[bencher runner] ${x}`).join("")
+  ]
+    .filter((x) => x !== undefined)
+    .map((x) => `\n[bencher runner] ${x}`)
+    .join("")
 
 /** Bytes of output the caps dropped: the middle of a long stream, the end of a long file (when files are sent). */
 export const droppedBytes = (run: RunResult, files: boolean): number =>
@@ -133,12 +149,18 @@ export const bencherMetrics = (
   const bmf: Record<string, Record<string, { value: number }>> = {}
   if (job.build_time === true) bmf[name] = { "build-time": { value: Math.round(run.wallMs / 10) / 100 } }
   if (job.file_size === true) {
-    for (const file of run.files) bmf[basename(file.path)] = { ...bmf[basename(file.path)], "file-size": { value: file.size } }
+    for (const file of run.files)
+      bmf[basename(file.path)] = { ...bmf[basename(file.path)], "file-size": { value: file.size } }
   }
   return JSON.stringify(bmf)
 }
 
-export const iterationOutput = (run: RunResult, job: JobSettings, name: string, maxOutputBytes: number): JsonIterationOutput => {
+export const iterationOutput = (
+  run: RunResult,
+  job: JobSettings,
+  name: string,
+  maxOutputBytes: number
+): JsonIterationOutput => {
   const stdout = streamText(run.stdout, run.stdoutTruncated, maxOutputBytes)
   const stderr = streamText(run.stderr, run.stderrTruncated, maxOutputBytes) + truncationNote(run, maxOutputBytes)
   // With build_time or file_size only the files' sizes are sent, never their (capped) contents.
@@ -162,7 +184,9 @@ const failureOf = (run: RunResult, timeoutS: number, memory: number | undefined)
   if (run.oomKilled) return `killed: out of memory${memory === undefined ? "" : ` (limit ${mib(memory)})`}`
   const code = exitCodeOf(run)
   const full = outputFullNote(run)
-  return code === 0 ? undefined : `exited with code ${code}${run.signal === null ? "" : ` (${run.signal})`}${full === undefined ? "" : `; ${full}`}`
+  return code === 0
+    ? undefined
+    : `exited with code ${code}${run.signal === null ? "" : ` (${run.signal})`}${full === undefined ? "" : `; ${full}`}`
 }
 
 /**
@@ -170,11 +194,13 @@ const failureOf = (run: RunResult, timeoutS: number, memory: number | undefined)
  * whole job), or on a non-zero exit unless allow_failure; reads `file_paths` after each exit.
  */
 export const execute = (request: ExecuteRequest): Effect.Effect<ExecuteResult, SandboxFailed | ImageInvalid> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { executor, image, job } = request
     const argv = mergeCommand(image.runtime, job)
     if (argv.length === 0) {
-      return yield* new ImageInvalid({ message: "the image has no Entrypoint or Cmd and the job gives no entrypoint or cmd" })
+      return yield* new ImageInvalid({
+        message: "the image has no Entrypoint or Cmd and the job gives no entrypoint or cmd"
+      })
     }
     const env = mergeEnv(image.runtime, job)
     const iterations = job.iter ?? 1
@@ -197,27 +223,31 @@ export const execute = (request: ExecuteRequest): Effect.Effect<ExecuteResult, S
       const run = yield* Effect.acquireUseRelease(
         Effect.promise(() => mkdir(scratchDir, { recursive: true })),
         () =>
-          executor.run({
-            id,
-            rootfs: image.rootfs,
-            argv,
-            env,
-            cwd: image.runtime.workingDir,
-            network: request.spec?.network === true,
-            filePaths: job.file_paths ?? [],
-            scratchDir,
-            onOutput: request.onOutput === undefined ? undefined : (stream, chunk) => request.onOutput?.(i, stream, chunk),
-            limits: {
-              memoryBytes: memory,
-              vcpus: request.spec?.cpu !== undefined && request.spec.cpu > 0 ? request.spec.cpu : undefined,
-              pids: request.runner.pids ?? DEFAULT_PIDS,
-              cpuset: request.runner.cpuset,
-              tmpBytes: request.spec?.disk !== undefined && request.spec.disk > 0 ? request.spec.disk : undefined,
-              timeoutMs: Math.max(1, deadline - Date.now()),
-              maxOutputBytes,
-              maxFileCount: request.runner.maxFileCount ?? MAX_FILE_COUNT
-            }
-          }, request.signal),
+          executor.run(
+            {
+              id,
+              rootfs: image.rootfs,
+              argv,
+              env,
+              cwd: image.runtime.workingDir,
+              network: request.spec?.network === true,
+              filePaths: job.file_paths ?? [],
+              scratchDir,
+              onOutput:
+                request.onOutput === undefined ? undefined : (stream, chunk) => request.onOutput?.(i, stream, chunk),
+              limits: {
+                memoryBytes: memory,
+                vcpus: request.spec?.cpu !== undefined && request.spec.cpu > 0 ? request.spec.cpu : undefined,
+                pids: request.runner.pids ?? DEFAULT_PIDS,
+                cpuset: request.runner.cpuset,
+                tmpBytes: request.spec?.disk !== undefined && request.spec.disk > 0 ? request.spec.disk : undefined,
+                timeoutMs: Math.max(1, deadline - Date.now()),
+                maxOutputBytes,
+                maxFileCount: request.runner.maxFileCount ?? MAX_FILE_COUNT
+              }
+            },
+            request.signal
+          ),
         () => Effect.promise(() => rm(scratchDir, { recursive: true, force: true }).catch(() => undefined))
       )
       runs.push(run)

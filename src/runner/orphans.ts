@@ -72,7 +72,8 @@ const releaseLock = async (cacheDir: string) => {
 /** Mount points at or under `dir` (from /proc/self/mountinfo, octal escapes decoded), deepest first. */
 const mountsUnder = async (dir: string): Promise<Array<string>> => {
   const info = await readFile("/proc/self/mountinfo", "utf8").catch(() => "")
-  const points = info.split("\n")
+  const points = info
+    .split("\n")
     .map((line) => line.split(" ")[4])
     .filter((p): p is string => p !== undefined)
     .map((p) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
@@ -103,7 +104,12 @@ export const sweepOrphans = async (cacheDir: string, owner = runnerOwner(cacheDi
     if (!existsSync(stateDir)) continue
     if (binary !== undefined) {
       const listed = await runHelper([binary, "--root", stateDir, "list", "-q"], 10_000)
-      for (const id of listed.ok ? listed.output.split("\n").map((l) => l.trim()).filter((l) => l !== "") : []) {
+      for (const id of listed.ok
+        ? listed.output
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l !== "")
+        : []) {
         await runHelper([binary, "--root", stateDir, "delete", "--force", id], 10_000)
         containers++
       }
@@ -117,7 +123,13 @@ export const sweepOrphans = async (cacheDir: string, owner = runnerOwner(cacheDi
   for (const point of mounts) await runHelper(["umount", "-l", point])
   const scratchDirs = (await readdir(scratch).catch(() => [])).length
   await rm(scratch, { recursive: true, force: true }).catch(() => undefined)
-  return { containers, processes: processes + again.processes, cgroups: Math.max(cgroups, again.cgroups), mounts: mounts.length, scratchDirs }
+  return {
+    containers,
+    processes: processes + again.processes,
+    cgroups: Math.max(cgroups, again.cgroups),
+    mounts: mounts.length,
+    scratchDirs
+  }
 }
 
 /** The executor with every run tagged as this owner's. */
@@ -136,7 +148,7 @@ export const withRunnerHome = <A, E, R>(
   use: (owned: Executor) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | RunnerBusy, R> =>
   Effect.acquireUseRelease(
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const holder = yield* Effect.promise(() => liveHolder(cacheDir))
       if (holder !== undefined) {
         return yield* new RunnerBusy({
@@ -145,7 +157,10 @@ export const withRunnerHome = <A, E, R>(
       }
       yield* Effect.tryPromise({
         try: () => writeLock(cacheDir),
-        catch: (e) => new RunnerBusy({ message: `cannot take the cache dir ${cacheDir}: ${e instanceof Error ? e.message : String(e)}` })
+        catch: (e) =>
+          new RunnerBusy({
+            message: `cannot take the cache dir ${cacheDir}: ${e instanceof Error ? e.message : String(e)}`
+          })
       })
       const owner = runnerOwner(cacheDir)
       const swept = yield* Effect.promise(() => sweepOrphans(cacheDir, owner))

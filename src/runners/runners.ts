@@ -32,19 +32,22 @@ export interface AuthenticatedRunner {
 }
 
 export const runnerJson = (row: RunnerRow): JsonRunner =>
-  JsonRunner.make({
-    uuid: row.uuid,
-    name: row.name,
-    slug: row.slug,
-    last_heartbeat: toIsoOrNull(row.last_heartbeat),
-    created: toIso(row.created),
-    modified: toIso(row.modified),
-    archived: toIsoOrNull(row.archived)
-  }, { disableValidation: true })
+  JsonRunner.make(
+    {
+      uuid: row.uuid,
+      name: row.name,
+      slug: row.slug,
+      last_heartbeat: toIsoOrNull(row.last_heartbeat),
+      created: toIso(row.created),
+      modified: toIso(row.modified),
+      archived: toIsoOrNull(row.archived)
+    },
+    { disableValidation: true }
+  )
 
 const invalidKey = () => new Unauthorized({ message: "Invalid runner key" })
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const specs = yield* Specs
   // key hash -> runner: every channel message authenticates, and heartbeats must not touch SQL. Any change to
@@ -59,13 +62,16 @@ const make = Effect.gen(function*() {
     keyCache.clear()
   })
 
-  const byId = (id: number) => sql<RunnerRow>`SELECT * FROM runner WHERE id = ${id}`.pipe(Effect.flatMap(single("runner")))
+  const byId = (id: number) =>
+    sql<RunnerRow>`SELECT * FROM runner WHERE id = ${id}`.pipe(Effect.flatMap(single("runner")))
 
   const resolve = (ref: string) =>
     sql<RunnerRow>`SELECT * FROM runner WHERE ${isUuid(ref) ? sql`uuid = ${ref.toLowerCase()}` : sql`slug = ${ref}`}`.pipe(
-      Effect.flatMap((rows) => rows[0] === undefined
-        ? Effect.fail(new NotFound({ message: `Runner not found: ${ref}` }))
-        : Effect.succeed(rows[0]))
+      Effect.flatMap((rows) =>
+        rows[0] === undefined
+          ? Effect.fail(new NotFound({ message: `Runner not found: ${ref}` }))
+          : Effect.succeed(rows[0])
+      )
     )
 
   const specIdsOf = (runnerId: number) =>
@@ -74,42 +80,55 @@ const make = Effect.gen(function*() {
     )
 
   const slugTaken = (slug: string, exceptId = -1) =>
-    sql<{ id: number }>`SELECT id FROM runner WHERE slug = ${slug} AND id != ${exceptId}`.pipe(Effect.map((r) => r.length > 0))
+    sql<{ id: number }>`SELECT id FROM runner WHERE slug = ${slug} AND id != ${exceptId}`.pipe(
+      Effect.map((r) => r.length > 0)
+    )
 
   const keyResponse = (row: RunnerRow, key: string) =>
-    JsonRunnerKey.make({ uuid: row.uuid, name: row.name, slug: row.slug, key, created: toIso(row.created) }, { disableValidation: true })
+    JsonRunnerKey.make(
+      { uuid: row.uuid, name: row.name, slug: row.slug, key, created: toIso(row.created) },
+      { disableValidation: true }
+    )
 
   const create = (input: JsonNewRunner) =>
-    sql.withTransaction(Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      const slug = input.slug ?? slugBase(input.name)
-      if (yield* slugTaken(slug)) return yield* new Conflict({ message: `Runner slug already exists: ${slug}` })
-      const linked: Array<SpecRow> = []
-      for (const ref of input.specs ?? []) {
-        linked.push(yield* specs.resolve(ref).pipe(Effect.mapError((e) => new BadRequest({ message: `specs: ${e.message}` }))))
-      }
-      const key = generateKey("runner")
-      const row = yield* sql<RunnerRow>`INSERT INTO runner ${sql.insert({
-        uuid: yield* newUuid,
-        name: input.name,
-        slug,
-        key_hash: hashKey(key),
-        created: now,
-        modified: now
-      })} RETURNING *`.pipe(Effect.flatMap(single("runner")))
-      for (const spec of linked) yield* sql`INSERT OR IGNORE INTO runner_spec ${sql.insert({ runner_id: row.id, spec_id: spec.id })}`
-      return keyResponse(row, key)
-    }))
+    sql.withTransaction(
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const slug = input.slug ?? slugBase(input.name)
+        if (yield* slugTaken(slug)) return yield* new Conflict({ message: `Runner slug already exists: ${slug}` })
+        const linked: Array<SpecRow> = []
+        for (const ref of input.specs ?? []) {
+          linked.push(
+            yield* specs.resolve(ref).pipe(Effect.mapError((e) => new BadRequest({ message: `specs: ${e.message}` })))
+          )
+        }
+        const key = generateKey("runner")
+        const row = yield* sql<RunnerRow>`INSERT INTO runner ${sql.insert({
+          uuid: yield* newUuid,
+          name: input.name,
+          slug,
+          key_hash: hashKey(key),
+          created: now,
+          modified: now
+        })} RETURNING *`.pipe(Effect.flatMap(single("runner")))
+        for (const spec of linked)
+          yield* sql`INSERT OR IGNORE INTO runner_spec ${sql.insert({ runner_id: row.id, spec_id: spec.id })}`
+        return keyResponse(row, key)
+      })
+    )
 
   const update = (runner: RunnerRow, patch: JsonUpdateRunner) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       if (patch.slug !== undefined && patch.slug !== null && (yield* slugTaken(patch.slug, runner.id))) {
         return yield* new Conflict({ message: `Runner slug already exists: ${patch.slug}` })
       }
-      const archived = patch.archived === undefined || patch.archived === null
-        ? runner.archived
-        : patch.archived ? (runner.archived ?? now) : null
+      const archived =
+        patch.archived === undefined || patch.archived === null
+          ? runner.archived
+          : patch.archived
+            ? (runner.archived ?? now)
+            : null
       yield* sql`UPDATE runner SET ${sql.update({
         name: patch.name ?? runner.name,
         slug: patch.slug ?? runner.slug,
@@ -122,7 +141,7 @@ const make = Effect.gen(function*() {
 
   /** A new key; the old one stops working at once. */
   const rotateKey = (runner: RunnerRow) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const key = generateKey("runner")
       yield* sql`UPDATE runner SET key_hash = ${hashKey(key)}, modified = ${yield* Clock.currentTimeMillis} WHERE id = ${runner.id}`
       yield* invalidate
@@ -130,10 +149,12 @@ const make = Effect.gen(function*() {
     })
 
   const list = (params: PageParams & { readonly archived?: boolean | undefined }) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const page = toPage(params)
       const archived = params.archived === true ? 1 : 0
-      const [count] = yield* sql<{ n: number }>`SELECT count(*) AS n FROM runner WHERE (archived IS NOT NULL) = ${archived}`
+      const [count] = yield* sql<{
+        n: number
+      }>`SELECT count(*) AS n FROM runner WHERE (archived IS NOT NULL) = ${archived}`
       const rows = yield* sql.unsafe<RunnerRow>(
         `SELECT * FROM runner WHERE (archived IS NOT NULL) = ? ORDER BY name ${page.direction}, id LIMIT ? OFFSET ?`,
         [archived, page.limit, page.offset]
@@ -146,10 +167,14 @@ const make = Effect.gen(function*() {
       WHERE runner_spec.runner_id = ${runner.id} ORDER BY spec.name, spec.id`
 
   const addSpec = (runner: RunnerRow, spec: SpecRow) =>
-    sql`INSERT OR IGNORE INTO runner_spec ${sql.insert({ runner_id: runner.id, spec_id: spec.id })}`.pipe(Effect.zipRight(invalidate))
+    sql`INSERT OR IGNORE INTO runner_spec ${sql.insert({ runner_id: runner.id, spec_id: spec.id })}`.pipe(
+      Effect.zipRight(invalidate)
+    )
 
   const removeSpec = (runner: RunnerRow, spec: SpecRow) =>
-    sql`DELETE FROM runner_spec WHERE runner_id = ${runner.id} AND spec_id = ${spec.id}`.pipe(Effect.zipRight(invalidate))
+    sql`DELETE FROM runner_spec WHERE runner_id = ${runner.id} AND spec_id = ${spec.id}`.pipe(
+      Effect.zipRight(invalidate)
+    )
 
   const ownedBy = (runner: AuthenticatedRunner, runnerRef: string | undefined) =>
     runnerRef !== undefined && runnerRef !== runner.slug && runnerRef.toLowerCase() !== runner.uuid
@@ -163,14 +188,22 @@ const make = Effect.gen(function*() {
   const authenticate = (key: string, runnerRef?: string): Effect.Effect<AuthenticatedRunner, Unauthorized> => {
     const known = keyCache.get(key)
     if (known !== undefined) return ownedBy(known, runnerRef)
-    return Effect.gen(function*() {
+    return Effect.gen(function* () {
       if (keyKind(key) !== "runner") return yield* invalidKey()
       const keyHash = hashKey(key)
       let runner = authCache.get(keyHash)
       if (runner === undefined) {
-        const [row] = yield* sql<RunnerRow>`SELECT * FROM runner WHERE key_hash = ${keyHash} AND archived IS NULL`.pipe(Effect.orDie)
+        const [row] = yield* sql<RunnerRow>`SELECT * FROM runner WHERE key_hash = ${keyHash} AND archived IS NULL`.pipe(
+          Effect.orDie
+        )
         if (row === undefined) return yield* invalidKey()
-        runner = { id: row.id, uuid: row.uuid, slug: row.slug, keyHash: row.key_hash, specIds: yield* specIdsOf(row.id).pipe(Effect.orDie) }
+        runner = {
+          id: row.id,
+          uuid: row.uuid,
+          slug: row.slug,
+          keyHash: row.key_hash,
+          specIds: yield* specIdsOf(row.id).pipe(Effect.orDie)
+        }
         authCache.set(keyHash, runner)
       }
       if (!hashesEqual(runner.keyHash, keyHash)) return yield* invalidKey()
@@ -180,7 +213,18 @@ const make = Effect.gen(function*() {
     })
   }
 
-  return PersistenceError.refailService({ byId, resolve, create, update, rotateKey, list, specsOf, addSpec, removeSpec, authenticate } as const)
+  return PersistenceError.refailService({
+    byId,
+    resolve,
+    create,
+    update,
+    rotateKey,
+    list,
+    specsOf,
+    addSpec,
+    removeSpec,
+    authenticate
+  } as const)
 })
 
 export class Runners extends Context.Tag("bencher/runners/Runners")<Runners, Effect.Effect.Success<typeof make>>() {

@@ -38,7 +38,7 @@ const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60000))
 
 /** 429 once the address or the project had its window's anonymous runs; runs inside the caller's transaction. */
 const checkAnonymousRate = (sourceIp: string, projectId: number) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const limits = yield* AnonymousRunLimits
     const now = yield* Clock.currentTimeMillis
@@ -46,7 +46,8 @@ const checkAnonymousRate = (sourceIp: string, projectId: number) =>
       WHERE source_ip = ${sourceIp} AND created > ${now - limits.perIp.windowMillis}`
     if ((byIp?.n ?? 0) >= limits.perIp.max) {
       return yield* new TooManyRequests({
-        message: `Too many unauthenticated runs from this address (${limits.perIp.max} per ${minutes(limits.perIp.windowMillis)} minutes); ` +
+        message:
+          `Too many unauthenticated runs from this address (${limits.perIp.max} per ${minutes(limits.perIp.windowMillis)} minutes); ` +
           `sign in or retry in ${minutes(limits.perIp.windowMillis)} minutes`
       })
     }
@@ -54,7 +55,8 @@ const checkAnonymousRate = (sourceIp: string, projectId: number) =>
       WHERE project_id = ${projectId} AND source_ip IS NOT NULL AND created > ${now - limits.perProject.windowMillis}`
     if ((byProject?.n ?? 0) >= limits.perProject.max) {
       return yield* new TooManyRequests({
-        message: `Too many unauthenticated runs into this project (${limits.perProject.max} per ${minutes(limits.perProject.windowMillis)} minutes); ` +
+        message:
+          `Too many unauthenticated runs into this project (${limits.perProject.max} per ${minutes(limits.perProject.windowMillis)} minutes); ` +
           `claim it by signing in, or retry in ${minutes(limits.perProject.windowMillis)} minutes`
       })
     }
@@ -70,10 +72,12 @@ const checkAnonymousRate = (sourceIp: string, projectId: number) =>
  * Returns the JsonReport (with its `job` uuid for a remote run).
  */
 export const submitRun = (payload: JsonNewRun) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const job = payload.job ?? undefined
     if (job !== undefined && payload.results.length > 0) {
-      return yield* new BadRequest({ message: "results: a remote run (job) must not carry results; its runner produces them" })
+      return yield* new BadRequest({
+        message: "results: a remote run (job) must not carry results; its runner produces them"
+      })
     }
     const actor = yield* CurrentActor
     const access = yield* Access
@@ -85,35 +89,50 @@ export const submitRun = (payload: JsonNewRun) =>
     const target = payload.project ?? (job === undefined ? undefined : splitImageName(job.image).repository)
     // Parsing and validation need no database: done before the transaction, which then only writes.
     const prepared = job === undefined ? yield* pipeline.prepare(reportInputOf(0, payload)) : undefined
-    const created = yield* retryBusy(sql.withTransaction(Effect.gen(function*() {
-      const { project, created } = yield* projectForRun(actor, target, payload.context)
-      if (!created) {
-        // The first signed-in run on an unclaimed project claims it (its user becomes leader); from then on
-        // unauthenticated runs get 401.
-        if (actor._tag === "User") yield* organizations.claimIfUnclaimed({ organizationId: project.organization_id, userId: actor.userId })
-        yield* access.project(actor, {
-          id: project.id,
-          organizationId: project.organization_id,
-          visibility: visibilityOf(project.visibility)
-        }, "run")
-      }
-      const sourceIp = actor._tag === "Anonymous" ? actor.sourceIp : undefined
-      if (sourceIp !== undefined) yield* checkAnonymousRate(sourceIp, project.id)
-      if (job === undefined) {
-        return { project, reportId: yield* pipeline.ingest({ ...reportInputOf(project.id, payload), sourceIp }, prepared) }
-      }
-      const now = yield* Clock.currentTimeMillis
-      const reportId = yield* pipeline.ingest({ ...reportInputOf(project.id, { ...payload, results: [] }, { start: now, end: now }), sourceIp })
-      yield* jobs.create({
-        reportId,
-        project,
-        sourceIp: actor.sourceIp,
-        job,
-        average: payload.settings?.average,
-        fold: payload.settings?.fold
-      })
-      return { project, reportId }
-    })))
+    const created = yield* retryBusy(
+      sql.withTransaction(
+        Effect.gen(function* () {
+          const { project, created } = yield* projectForRun(actor, target, payload.context)
+          if (!created) {
+            // The first signed-in run on an unclaimed project claims it (its user becomes leader); from then on
+            // unauthenticated runs get 401.
+            if (actor._tag === "User")
+              yield* organizations.claimIfUnclaimed({ organizationId: project.organization_id, userId: actor.userId })
+            yield* access.project(
+              actor,
+              {
+                id: project.id,
+                organizationId: project.organization_id,
+                visibility: visibilityOf(project.visibility)
+              },
+              "run"
+            )
+          }
+          const sourceIp = actor._tag === "Anonymous" ? actor.sourceIp : undefined
+          if (sourceIp !== undefined) yield* checkAnonymousRate(sourceIp, project.id)
+          if (job === undefined) {
+            return {
+              project,
+              reportId: yield* pipeline.ingest({ ...reportInputOf(project.id, payload), sourceIp }, prepared)
+            }
+          }
+          const now = yield* Clock.currentTimeMillis
+          const reportId = yield* pipeline.ingest({
+            ...reportInputOf(project.id, { ...payload, results: [] }, { start: now, end: now }),
+            sourceIp
+          })
+          yield* jobs.create({
+            reportId,
+            project,
+            sourceIp: actor.sourceIp,
+            job,
+            average: payload.settings?.average,
+            fold: payload.settings?.fold
+          })
+          return { project, reportId }
+        })
+      )
+    )
     return yield* views.reportJson(created.project, yield* views.reportById(created.reportId))
   }).pipe(PersistenceError.refail)
 
@@ -133,7 +152,7 @@ export const submitRunResponse = (payload: JsonNewRun) =>
   Effect.flatMap(submitRun(payload), (report) => encodeInSlices(report)).pipe(inTimeSlices)
 
 const encodeInSlices = (report: JsonReportType) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { results, ...rest } = report
     const head = (yield* encodeReport(rest)) as Record<string, unknown>
     // The body as JSON.stringify would write it, keys in the schema's order, but the results serialized a few

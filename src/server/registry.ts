@@ -30,9 +30,10 @@ const challenge = (request: Request, scope: string | undefined) => {
 const errorResponse = (request: Request, error: OciError) => {
   const headers: Record<string, string> = {}
   if (error.code === "UNAUTHORIZED") {
-    const scope = typeof error.detail === "object" && error.detail !== null && "scope" in error.detail
-      ? String(error.detail.scope)
-      : undefined
+    const scope =
+      typeof error.detail === "object" && error.detail !== null && "scope" in error.detail
+        ? String(error.detail.scope)
+        : undefined
     headers["www-authenticate"] = challenge(request, scope)
   }
   if (error.status === 416 && typeof error.detail === "object" && error.detail !== null && "range" in error.detail) {
@@ -55,18 +56,23 @@ const bearerToken = (request: Request): string | undefined => {
  * Missing credentials are 401 with the Bearer challenge so docker clients fetch a token and retry.
  */
 const authorize = (request: Request, name: string, action: RegistryAction) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (!isRepositoryName(name)) {
-      return yield* Effect.fail(ociError("NAME_INVALID", 400, `invalid repository name ${JSON.stringify(name)}: a project slug or uuid`))
+      return yield* Effect.fail(
+        ociError("NAME_INVALID", 400, `invalid repository name ${JSON.stringify(name)}: a project slug or uuid`)
+      )
     }
     const registry = yield* ImageRegistry
     const tokens = yield* RegistryTokens
     const scope = `repository:${name}:${action === "push" ? "pull,push" : "pull"}`
     const unauthorized = (message: string) => ociError("UNAUTHORIZED", 401, message, { scope })
     const token = bearerToken(request)
-    const claims: Option.Option<TokenClaims> = token === undefined
-      ? Option.none()
-      : Option.some(yield* tokens.verify(token).pipe(Effect.mapError((e) => unauthorized(`invalid token: ${e.reason}`))))
+    const claims: Option.Option<TokenClaims> =
+      token === undefined
+        ? Option.none()
+        : Option.some(
+            yield* tokens.verify(token).pipe(Effect.mapError((e) => unauthorized(`invalid token: ${e.reason}`)))
+          )
     const project = yield* registry.findProject(name).pipe(Effect.orDie)
     if (Option.isSome(claims)) {
       const unknown = ociError("NAME_UNKNOWN", 404, `repository ${name} is not known`)
@@ -86,7 +92,9 @@ const authorize = (request: Request, name: string, action: RegistryAction) =>
 const digestParam = (value: string | null | undefined, what: string) =>
   value !== null && value !== undefined && isDigest(value)
     ? Effect.succeed(value)
-    : Effect.fail(ociError("DIGEST_INVALID", 400, `${what} must be a sha256 digest, got ${JSON.stringify(value ?? "")}`))
+    : Effect.fail(
+        ociError("DIGEST_INVALID", 400, `${what} must be a sha256 digest, got ${JSON.stringify(value ?? "")}`)
+      )
 
 /**
  * Maps BlobStore failures to the OCI codes. A request body that broke off is the client's problem (400); any
@@ -145,7 +153,7 @@ export const parseRange = (value: string, size: number): ByteRange | "invalid" =
 
 /** Reads a manifest body, refusing (before reading it all) anything over MAX_MANIFEST_BYTES. */
 const readManifestBody = (request: Request) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const tooLarge = ociError("SIZE_INVALID", 413, `manifest exceeds ${MAX_MANIFEST_BYTES} bytes`)
     if (Number(header(request, "content-length") ?? "0") > MAX_MANIFEST_BYTES) return yield* Effect.fail(tooLarge)
     const chunks: Array<Uint8Array> = []
@@ -160,7 +168,7 @@ const readManifestBody = (request: Request) =>
   })
 
 const blobs = (request: Request, name: string, digestValue: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const registry = yield* ImageRegistry
     const store = yield* BlobStore
     const method = request.method
@@ -177,7 +185,8 @@ const blobs = (request: Request, name: string, digestValue: string) =>
     const info = (yield* registry.blobLinked(project.id, digest).pipe(Effect.orDie))
       ? yield* store.stat(digest).pipe(Effect.orDie)
       : Option.none()
-    if (Option.isNone(info)) return yield* Effect.fail(ociError("BLOB_UNKNOWN", 404, `blob ${digest} is not in ${name}`))
+    if (Option.isNone(info))
+      return yield* Effect.fail(ociError("BLOB_UNKNOWN", 404, `blob ${digest} is not in ${name}`))
     const size = info.value.size
     const headers: Record<string, string> = {
       "docker-content-digest": digest,
@@ -187,7 +196,10 @@ const blobs = (request: Request, name: string, digestValue: string) =>
     const rangeHeader = header(request, "range")
     const range = rangeHeader === undefined ? undefined : parseRange(rangeHeader, size)
     if (range === "invalid") {
-      return HttpServerResponse.empty({ status: 416, headers: { "content-range": `bytes */${size}`, "content-length": "0" } })
+      return HttpServerResponse.empty({
+        status: 416,
+        headers: { "content-range": `bytes */${size}`, "content-length": "0" }
+      })
     }
     const length = range === undefined ? size : range.end - range.start + 1
     if (range !== undefined) headers["content-range"] = `bytes ${range.start}-${range.end}/${size}`
@@ -196,11 +208,16 @@ const blobs = (request: Request, name: string, digestValue: string) =>
       return HttpServerResponse.empty({ status, headers: { ...headers, "content-length": String(length) } })
     }
     const reader = yield* store.open(digest, range).pipe(Effect.mapError((e) => blobFailure(e)))
-    return HttpServerResponse.raw(reader.readable(), { status, headers, contentLength: length, contentType: "application/octet-stream" })
+    return HttpServerResponse.raw(reader.readable(), {
+      status,
+      headers,
+      contentLength: length,
+      contentType: "application/octet-stream"
+    })
   })
 
 const uploads = (request: Request, name: string, id: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const registry = yield* ImageRegistry
     const store = yield* BlobStore
     const tokens = yield* RegistryTokens
@@ -217,11 +234,14 @@ const uploads = (request: Request, name: string, id: string) =>
         const source = yield* registry.findProject(from).pipe(Effect.orDie)
         const token = bearerToken(request)
         const claims = token === undefined ? Option.none() : yield* Effect.option(tokens.verify(token))
-        const mayPull = Option.isSome(source) &&
-          (source.value.visibility === "public" || (Option.isSome(claims) && grants(claims.value, source.value.uuid, "pull")))
-        const info = mayPull && (yield* registry.blobLinked(source.value.id, mount).pipe(Effect.orDie))
-          ? yield* store.stat(mount).pipe(Effect.orDie)
-          : Option.none()
+        const mayPull =
+          Option.isSome(source) &&
+          (source.value.visibility === "public" ||
+            (Option.isSome(claims) && grants(claims.value, source.value.uuid, "pull")))
+        const info =
+          mayPull && (yield* registry.blobLinked(source.value.id, mount).pipe(Effect.orDie))
+            ? yield* store.stat(mount).pipe(Effect.orDie)
+            : Option.none()
         if (Option.isSome(info)) {
           yield* registry.linkBlob(project.id, mount, info.value.size).pipe(Effect.orDie)
           return blobCreated(name, mount)
@@ -237,7 +257,8 @@ const uploads = (request: Request, name: string, id: string) =>
         return blobCreated(name, info.digest)
       }
       const token = bearerToken(request)
-      const subject = token === undefined ? Option.none() : Option.map(yield* Effect.option(tokens.verify(token)), (c) => c.sub)
+      const subject =
+        token === undefined ? Option.none() : Option.map(yield* Effect.option(tokens.verify(token)), (c) => c.sub)
       const session = yield* store.beginUpload(owner, Option.getOrUndefined(subject)).pipe(
         Effect.catchTag("BlobStoreIoError", Effect.die),
         Effect.mapError((e) => blobFailure(e))
@@ -246,7 +267,10 @@ const uploads = (request: Request, name: string, id: string) =>
     }
 
     const current = () => Effect.option(store.uploadStatus(id, owner))
-    const rangeOfCurrent = Effect.map(current(), Option.match({ onNone: () => undefined, onSome: (s) => `0-${Math.max(s.size - 1, 0)}` }))
+    const rangeOfCurrent = Effect.map(
+      current(),
+      Option.match({ onNone: () => undefined, onSome: (s) => `0-${Math.max(s.size - 1, 0)}` })
+    )
     const fail = (e: { readonly _tag: string; readonly message: string }) =>
       Effect.flatMap(rangeOfCurrent, (range) => Effect.fail(blobFailure(e, range)))
     const append = (startOffset: number | undefined) =>
@@ -269,7 +293,14 @@ const uploads = (request: Request, name: string, id: string) =>
         const start = contentRange === undefined ? undefined : /^(?:bytes[ =])?(\d+)-(\d+)$/.exec(contentRange.trim())
         if (start === null) {
           const range = yield* rangeOfCurrent
-          return yield* Effect.fail(ociError("BLOB_UPLOAD_INVALID", 416, `malformed Content-Range ${contentRange}`, range === undefined ? undefined : { range }))
+          return yield* Effect.fail(
+            ociError(
+              "BLOB_UPLOAD_INVALID",
+              416,
+              `malformed Content-Range ${contentRange}`,
+              range === undefined ? undefined : { range }
+            )
+          )
         }
         const status = yield* append(start === undefined ? undefined : Number(start[1] ?? "0"))
         return HttpServerResponse.empty({ status: 202, headers: uploadHeaders(name, id, status.size) })
@@ -278,9 +309,12 @@ const uploads = (request: Request, name: string, id: string) =>
         const digest = params.get("digest")
         if (digest === null || !isDigest(digest)) {
           yield* Effect.ignore(store.cancelUpload(id, owner))
-          return yield* Effect.fail(ociError("DIGEST_INVALID", 400, `digest must be a sha256 digest, got ${JSON.stringify(digest ?? "")}`))
+          return yield* Effect.fail(
+            ociError("DIGEST_INVALID", 400, `digest must be a sha256 digest, got ${JSON.stringify(digest ?? "")}`)
+          )
         }
-        const hasBody = Number(header(request, "content-length") ?? "0") > 0 || header(request, "transfer-encoding") !== undefined
+        const hasBody =
+          Number(header(request, "content-length") ?? "0") > 0 || header(request, "transfer-encoding") !== undefined
         if (hasBody) yield* append(undefined)
         const info = yield* store.commitUpload(id, owner, digest).pipe(
           Effect.catchTag("BlobStoreIoError", (e) => Effect.die(e)),
@@ -295,7 +329,7 @@ const uploads = (request: Request, name: string, id: string) =>
   })
 
 const manifests = (request: Request, name: string, reference: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const registry = yield* ImageRegistry
     const store = yield* BlobStore
     switch (request.method) {
@@ -307,7 +341,11 @@ const manifests = (request: Request, name: string, reference: string) =>
           return yield* Effect.fail(ociError("MANIFEST_UNKNOWN", 404, `manifest ${reference} is not in ${name}`))
         }
         const m = found.value
-        const headers = { "docker-content-digest": m.digest, "content-type": m.mediaType, "content-length": String(m.size) }
+        const headers = {
+          "docker-content-digest": m.digest,
+          "content-type": m.mediaType,
+          "content-length": String(m.size)
+        }
         if (request.method === "HEAD") return HttpServerResponse.empty({ status: 200, headers })
         const bytes = yield* store.readAll(m.digest).pipe(Effect.orDie)
         return HttpServerResponse.uint8Array(bytes, { status: 200, headers, contentType: m.mediaType })
@@ -315,9 +353,9 @@ const manifests = (request: Request, name: string, reference: string) =>
       case "PUT": {
         const project = yield* authorize(request, name, "push")
         const body = yield* readManifestBody(request)
-        const stored = yield* registry.putManifest(project, reference, body, header(request, "content-type")).pipe(
-          Effect.catchTag("SqlError", Effect.die)
-        )
+        const stored = yield* registry
+          .putManifest(project, reference, body, header(request, "content-type"))
+          .pipe(Effect.catchTag("SqlError", Effect.die))
         const headers: Record<string, string> = {
           location: `/v2/${name}/manifests/${stored.digest}`,
           "docker-content-digest": stored.digest,
@@ -329,7 +367,8 @@ const manifests = (request: Request, name: string, reference: string) =>
       case "DELETE": {
         const project = yield* authorize(request, name, "push")
         const deleted = yield* registry.deleteManifest(project, reference).pipe(Effect.catchTag("SqlError", Effect.die))
-        if (!deleted) return yield* Effect.fail(ociError("MANIFEST_UNKNOWN", 404, `manifest ${reference} is not in ${name}`))
+        if (!deleted)
+          return yield* Effect.fail(ociError("MANIFEST_UNKNOWN", 404, `manifest ${reference} is not in ${name}`))
         return HttpServerResponse.empty({ status: 202, headers: { "content-length": "0" } })
       }
       default:
@@ -338,7 +377,7 @@ const manifests = (request: Request, name: string, reference: string) =>
   })
 
 const tags = (request: Request, name: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (request.method !== "GET") return yield* unsupported(request)
     const registry = yield* ImageRegistry
     const project = yield* authorize(request, name, "pull")
@@ -359,7 +398,7 @@ const tags = (request: Request, name: string) =>
   })
 
 const referrers = (request: Request, name: string, digestValue: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (request.method !== "GET") return yield* unsupported(request)
     const registry = yield* ImageRegistry
     const project = yield* authorize(request, name, "pull")
@@ -386,7 +425,7 @@ const decode = (part: string) => {
 
 /** `GET /v2/`: 200 with a valid token, otherwise the challenge that starts the docker token flow. */
 const base = (request: Request) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const tokens = yield* RegistryTokens
     const token = bearerToken(request)
     if (token !== undefined && Option.isSome(yield* Effect.option(tokens.verify(token)))) {
@@ -402,11 +441,16 @@ const base = (request: Request) =>
 const dispatch = (request: Request) => {
   const path = request.url.split("?")[0] ?? ""
   if (path === "/v2" || path === "/v2/") return base(request)
-  const m = /^\/v2\/(.+?)\/(blobs\/uploads(?:\/(.*))?|blobs\/([^/]*)|manifests\/([^/]*)|tags\/list|referrers\/([^/]*))$/.exec(path)
+  const m =
+    /^\/v2\/(.+?)\/(blobs\/uploads(?:\/(.*))?|blobs\/([^/]*)|manifests\/([^/]*)|tags\/list|referrers\/([^/]*))$/.exec(
+      path
+    )
   if (m === null) {
     const named = /^\/v2\/(.+?)\/(blobs|manifests|tags|referrers)\//.exec(path)
     if (named !== null && !isRepositoryName(decode(named[1] ?? ""))) {
-      return Effect.fail(ociError("NAME_INVALID", 400, `invalid repository name ${JSON.stringify(decode(named[1] ?? ""))}`))
+      return Effect.fail(
+        ociError("NAME_INVALID", 400, `invalid repository name ${JSON.stringify(decode(named[1] ?? ""))}`)
+      )
     }
     return Effect.fail(ociError("UNSUPPORTED", 404, `no such registry endpoint: ${path}`))
   }
@@ -430,12 +474,14 @@ const registryHandler = (request: Request) =>
  * layer): ServerLive provides ImageRegistry, BlobStore and RegistryTokens (RegistryLive); http.ts provides the
  * identity seams Access and RegistryCredentials.
  */
-export const RegistryRoutes = HttpLayerRouter.addAll(Effect.gen(function*() {
-  const context = yield* Effect.context<ImageRegistry | BlobStore | RegistryTokens | RegistryCredentials | Access>()
-  const v2 = (request: Request) => Effect.provide(registryHandler(request), context)
-  return [
-    HttpLayerRouter.route("*", "/v2", v2),
-    HttpLayerRouter.route("*", "/v2/*", v2),
-    HttpLayerRouter.route("GET", TOKEN_PATH, (request: Request) => Effect.provide(tokenHandler(request), context))
-  ]
-}))
+export const RegistryRoutes = HttpLayerRouter.addAll(
+  Effect.gen(function* () {
+    const context = yield* Effect.context<ImageRegistry | BlobStore | RegistryTokens | RegistryCredentials | Access>()
+    const v2 = (request: Request) => Effect.provide(registryHandler(request), context)
+    return [
+      HttpLayerRouter.route("*", "/v2", v2),
+      HttpLayerRouter.route("*", "/v2/*", v2),
+      HttpLayerRouter.route("GET", TOKEN_PATH, (request: Request) => Effect.provide(tokenHandler(request), context))
+    ]
+  })
+)

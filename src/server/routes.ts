@@ -2,7 +2,12 @@ import { HttpLayerRouter } from "@effect/platform"
 import { Layer } from "effect"
 import { BencherApi } from "../api/index.js"
 import { RegistryCredentialsLive } from "../registry/index.js"
-import { BenchmarksHandlersLive, BranchesHandlersLive, MeasuresHandlersLive, TestbedsHandlersLive } from "./handlers/dimensions.js"
+import {
+  BenchmarksHandlersLive,
+  BranchesHandlersLive,
+  MeasuresHandlersLive,
+  TestbedsHandlersLive
+} from "./handlers/dimensions.js"
 import { JobsHandlersLive, RunnerJobsHandlersLive } from "./handlers/jobs.js"
 import { MembersHandlersLive } from "./handlers/members.js"
 import { OrganizationsHandlersLive } from "./handlers/organizations.js"
@@ -40,4 +45,3 @@ export const ApiRoutes = HttpLayerRouter.addHttpApi(BencherApi).pipe(Layer.provi
 
 // The OCI registry's own routes: Basic credentials checked by identity, permissions by Access.
 export const OciRoutes = RegistryRoutes.pipe(Layer.provide(RegistryCredentialsLive))
-

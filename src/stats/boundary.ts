@@ -61,7 +61,12 @@ const mirroredQuantile = (baseline: number, boundaries: Boundaries, quantile: (p
 
 // Percentage and the IQR tests widen the baseline by a spread times the boundary on each side.
 const spreadAround = (baseline: number, spread: number, boundaries: Boundaries): Limits =>
-  limitsAround(baseline, boundaries, (b) => baseline - spread * b, (b) => baseline + spread * b)
+  limitsAround(
+    baseline,
+    boundaries,
+    (b) => baseline - spread * b,
+    (b) => baseline + spread * b
+  )
 
 const percentageLimits = (history: ReadonlyArray<number>, boundaries: Boundaries): Limits => {
   const center = mean(history)
@@ -133,10 +138,7 @@ export const computeLimits = (model: Model, history: ReadonlyArray<number>): Lim
 }
 
 /** Which limit a value breaks: strictly below the lower one first, else strictly above the upper one. */
-export const outlier = (
-  value: number,
-  limits: Pick<Limits, "lower_limit" | "upper_limit">
-): OutlierSide | null => {
+export const outlier = (value: number, limits: Pick<Limits, "lower_limit" | "upper_limit">): OutlierSide | null => {
   if (limits.lower_limit !== null && value < limits.lower_limit) return "lower"
   if (limits.upper_limit !== null && value > limits.upper_limit) return "upper"
   return null

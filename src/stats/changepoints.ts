@@ -114,7 +114,7 @@ export class ChangePointSeries {
       this.nextStart = Math.max(found[found.length - 1] ?? 0, this.nextStart + this.step)
     }
     const tail: Array<number> = []
-    for (let start = this.nextStart; start < this.n;) {
+    for (let start = this.nextStart; start < this.n; ) {
       const found = eDivisive(this.data, start, this.n, this.splitPValue)
       for (const index of found) insertSorted(tail, index)
       start = Math.max(found[found.length - 1] ?? 0, start + this.step)

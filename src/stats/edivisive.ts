@@ -61,9 +61,7 @@ const bestSplit = (sums: Float64Array, m: number, s: number, e: number): Candida
       const width = kappa - left
       if (width < MIN_REGIME) continue
       const q =
-        (2 * across) / kappa -
-        (2 * width * within) / (kappa * (left - 1)) -
-        (2 * left * right) / (kappa * (width - 1))
+        (2 * across) / kappa - (2 * width * within) / (kappa * (left - 1)) - (2 * left * right) / (kappa * (width - 1))
       if (bestIndex < 0 || q > bestQ) {
         bestIndex = tau
         bestQ = q

@@ -118,10 +118,12 @@ const rules: ReadonlyArray<Rule> = [
           if (model[field] !== undefined) return invalid(field, "must not be set for static")
         }
         const { lower_boundary: lower, upper_boundary: upper } = model
-        return eachBoundary(model, () => undefined)
-          ?? (present(lower) && present(upper) && lower > upper
+        return (
+          eachBoundary(model, () => undefined) ??
+          (present(lower) && present(upper) && lower > upper
             ? invalid("lower_boundary", "must be <= upper_boundary for static")
             : undefined)
+        )
       }
       // Percentage sample sizes need only be >= 1, which every sample size already is.
       case "percentage":
@@ -129,17 +131,22 @@ const rules: ReadonlyArray<Rule> = [
       case "z_score":
       case "t_test":
       case "log_normal":
-        return eachBoundary(model, (b) => (b >= 0.5 && b < 1 ? undefined : `must be in [0.5, 1.0) for ${model.test}`))
-          ?? eachSampleSize(model, 2)
+        return (
+          eachBoundary(model, (b) => (b >= 0.5 && b < 1 ? undefined : `must be in [0.5, 1.0) for ${model.test}`)) ??
+          eachSampleSize(model, 2)
+        )
       case "iqr":
       case "delta_iqr":
-        return eachBoundary(model, (b) => (b >= 0 ? undefined : `must be >= 0 for ${model.test}`))
-          ?? eachSampleSize(model, 2)
+        return (
+          eachBoundary(model, (b) => (b >= 0 ? undefined : `must be >= 0 for ${model.test}`)) ??
+          eachSampleSize(model, 2)
+        )
     }
   },
   (model) =>
-    model.min_sample_size !== undefined && model.max_sample_size !== undefined
-      && model.min_sample_size > model.max_sample_size
+    model.min_sample_size !== undefined &&
+    model.max_sample_size !== undefined &&
+    model.min_sample_size > model.max_sample_size
       ? invalid("min_sample_size", "must be <= max_sample_size")
       : undefined
 ]

@@ -66,7 +66,8 @@ export const mergeWeak = (
   let head = count > 0 ? 0 : -1
   let tail = count - 1
   const trace: MergeTrace = { topP: [], topPIndex: [], topMagnitude: [], topMagnitudeIndex: [], first: [], last: [] }
-  const indexOf = (node: number, boundary: number): number => (node < 0 || node >= count ? boundary : weak[node] ?? boundary)
+  const indexOf = (node: number, boundary: number): number =>
+    node < 0 || node >= count ? boundary : (weak[node] ?? boundary)
   // Largest p first; smallest magnitude first; each then the lowest index.
   const byP = new MinHeap<Entry>((a, b) => a.key > b.key || (a.key === b.key && a.index < b.index))
   const byMagnitude = new MinHeap<Entry>((a, b) => a.key < b.key || (a.key === b.key && a.index < b.index))
@@ -97,8 +98,8 @@ export const mergeWeak = (
     trace.topPIndex.push(p?.index ?? -1)
     trace.topMagnitude.push(m?.key ?? 0)
     trace.topMagnitudeIndex.push(m?.index ?? -1)
-    trace.first.push(head < 0 ? -1 : weak[head] ?? -1)
-    trace.last.push(tail < 0 ? -1 : weak[tail] ?? -1)
+    trace.first.push(head < 0 ? -1 : (weak[head] ?? -1))
+    trace.last.push(tail < 0 ? -1 : (weak[tail] ?? -1))
   }
   const remove = (node: number): void => {
     alive[node] = 0
@@ -152,10 +153,14 @@ export const survivesBetween = (
     if (lIndex === undefined || rIndex === undefined) return false
     const leftNeighbour = before.last[i] ?? -1
     const rightNeighbour = after.first[j] ?? -1
-    const own = statsOf(leftNeighbour < 0 ? leftEnd : leftNeighbour, point, rightNeighbour < 0 ? rightEnd : rightNeighbour)
+    const own = statsOf(
+      leftNeighbour < 0 ? leftEnd : leftNeighbour,
+      point,
+      rightNeighbour < 0 ? rightEnd : rightNeighbour
+    )
     // Candidates in index order: the left region's, the point, the right region's; the first best wins.
-    const lp = lIndex < 0 ? -Infinity : before.topP[i] ?? -Infinity
-    const rp = rIndex < 0 ? -Infinity : after.topP[j] ?? -Infinity
+    const lp = lIndex < 0 ? -Infinity : (before.topP[i] ?? -Infinity)
+    const rp = rIndex < 0 ? -Infinity : (after.topP[j] ?? -Infinity)
     const maxP = Math.max(lp, own.pValue, rp)
     if (maxP >= thresholds.maxPValue) {
       if (lp === maxP) i++
@@ -163,8 +168,8 @@ export const survivesBetween = (
       else j++
       continue
     }
-    const lm = lIndex < 0 ? Infinity : before.topMagnitude[i] ?? Infinity
-    const rm = rIndex < 0 ? Infinity : after.topMagnitude[j] ?? Infinity
+    const lm = lIndex < 0 ? Infinity : (before.topMagnitude[i] ?? Infinity)
+    const rm = rIndex < 0 ? Infinity : (after.topMagnitude[j] ?? Infinity)
     const minM = Math.min(lm, own.magnitude, rm)
     if (minM <= thresholds.minMagnitude) {
       if (lm === minM) i++

@@ -76,7 +76,7 @@ export const checkpointDriver = (): string | undefined => {
 
 /** Starts the checkpoint worker for a WAL database file; the scope stops it. */
 export const makeCheckpointer = (filename: string, driver: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const worker = yield* Effect.acquireRelease(
       Effect.sync(() => new Worker(WORKER_SOURCE, { eval: true, workerData: { filename, driver } })),
       (w) => Effect.promise(() => w.terminate())
@@ -84,9 +84,11 @@ export const makeCheckpointer = (filename: string, driver: string) =>
     // The worker never keeps a finished process alive; the scope stops it when the store closes.
     worker.unref()
     let closed = false
-    yield* Effect.addFinalizer(() => Effect.sync(() => {
-      closed = true
-    }))
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        closed = true
+      })
+    )
 
     let nextId = 0
     const waiting = new Map<number, (reply: Reply) => void>()
@@ -123,10 +125,11 @@ export const makeCheckpointer = (filename: string, driver: string) =>
     }
 
     const checkpoint = Effect.promise(request).pipe(
-      Effect.map((reply): CheckpointResult =>
-        reply.error === undefined
-          ? { log: reply.log ?? 0, checkpointed: reply.checkpointed ?? 0, busy: reply.busy ?? 0 }
-          : { log: -1, checkpointed: -1, busy: 1 }
+      Effect.map(
+        (reply): CheckpointResult =>
+          reply.error === undefined
+            ? { log: reply.log ?? 0, checkpointed: reply.checkpointed ?? 0, busy: reply.busy ?? 0 }
+            : { log: -1, checkpointed: -1, busy: 1 }
       )
     )
     return { written, checkpoint, autocheckpointPages: BACKSTOP_PAGES } satisfies Checkpointer

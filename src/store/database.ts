@@ -46,15 +46,14 @@ export const checkDatabaseFile = (path: string): Effect.Effect<void, DatabaseOpe
         db.close()
       }
     },
-    catch: (cause) =>
-      new DatabaseOpenError({ path, reason: cause instanceof Error ? cause.message : String(cause) })
+    catch: (cause) => new DatabaseOpenError({ path, reason: cause instanceof Error ? cause.message : String(cause) })
   })
 
 /**
  * busy_timeout 0: better-sqlite3 is synchronous, so SQLite's own busy wait would freeze the event loop and
  * deadlock the connection holding the lock (docs/reference.md §14, pitfall 5). Writers retry instead.
  */
-const pragmas = Effect.gen(function*() {
+const pragmas = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* sql.unsafe("PRAGMA busy_timeout = 0")
   yield* sql.unsafe("PRAGMA synchronous = NORMAL")
@@ -86,11 +85,14 @@ export const retryBusy = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<
     // operations per unit). Its first attempt answers with the failure just seen, so the delays and the number
     // of retries are those of Effect.retry on `self`.
     let replayed = false
-    return Effect.retry(Effect.suspend(() => {
-      if (replayed) return self
-      replayed = true
-      return Effect.fail(busy)
-    }), busyRetries)
+    return Effect.retry(
+      Effect.suspend(() => {
+        if (replayed) return self
+        replayed = true
+        return Effect.fail(busy)
+      }),
+      busyRetries
+    )
   })
 
 /** The dedicated background connection (heartbeats, timers, usage ledger): its own tag, never SqlClient. */
@@ -117,37 +119,41 @@ const CheckpointsLive = (filename: string, mode: CheckpointMode) => {
   return driver !== undefined
     ? Layer.scoped(Checkpoints, makeCheckpointer(filename, driver))
     : Layer.succeed(Checkpoints, {
-      written: () => {},
-      autocheckpointPages: undefined,
-      checkpoint: Effect.sync(() => {
-        const db = new Sqlite(filename)
-        try {
-          const [row] = db.pragma("wal_checkpoint(PASSIVE)") as Array<CheckpointResult>
-          return row ?? { log: -1, checkpointed: -1, busy: 1 }
-        } finally {
-          db.close()
-        }
+        written: () => {},
+        autocheckpointPages: undefined,
+        checkpoint: Effect.sync(() => {
+          const db = new Sqlite(filename)
+          try {
+            const [row] = db.pragma("wal_checkpoint(PASSIVE)") as Array<CheckpointResult>
+            return row ?? { log: -1, checkpointed: -1, busy: 1 }
+          } finally {
+            db.close()
+          }
+        })
       })
-    })
 }
 
 const connectionPragmas = (checkpoints: Checkpointer) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* pragmas
     const pages = checkpoints.autocheckpointPages
-    if (pages !== undefined) yield* SqlClient.SqlClient.pipe(Effect.flatMap((sql) => sql.unsafe(`PRAGMA wal_autocheckpoint = ${pages}`)))
+    if (pages !== undefined)
+      yield* SqlClient.SqlClient.pipe(Effect.flatMap((sql) => sql.unsafe(`PRAGMA wal_autocheckpoint = ${pages}`)))
   })
 
 const MainSqlLive = (filename: string) =>
-  Layer.unwrapEffect(Effect.map(Checkpoints, (checkpoints) =>
-    Layer.effectDiscard(connectionPragmas(checkpoints)).pipe(
-      Layer.provideMerge(MainSqliteClient.layer({ filename, onWrite: checkpoints.written }))
-    )))
+  Layer.unwrapEffect(
+    Effect.map(Checkpoints, (checkpoints) =>
+      Layer.effectDiscard(connectionPragmas(checkpoints)).pipe(
+        Layer.provideMerge(MainSqliteClient.layer({ filename, onWrite: checkpoints.written }))
+      )
+    )
+  )
 
 const BackgroundSqlLive = (filename: string) =>
   Layer.scoped(
     BackgroundSql,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const checkpoints = yield* Checkpoints
       const { client } = yield* MainSqliteClient.make({ filename, onWrite: checkpoints.written })
       yield* connectionPragmas(checkpoints).pipe(Effect.provideService(SqlClient.SqlClient, client))
@@ -167,7 +173,8 @@ const MigrationsLive = Layer.effectDiscard(
       sql.unsafe("PRAGMA foreign_keys = OFF"),
       () => SqliteMigrator.run({ loader: migrations }),
       () => Effect.orDie(sql.unsafe("PRAGMA foreign_keys = ON"))
-    ))
+    )
+  )
 ).pipe(Layer.provide(NodeContext.layer))
 
 /**

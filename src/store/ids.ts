@@ -11,7 +11,9 @@ const UUID_LEN = 36
  * as ASCII into one buffer and cut from one string: thousands per report cost a few allocations, not dozens each.
  */
 export const uuidsV7 = (at: number, count: number): Array<string> => {
-  const ms = Math.max(0, Math.min(Math.trunc(at), 0xffff_ffff_ffff)).toString(16).padStart(12, "0")
+  const ms = Math.max(0, Math.min(Math.trunc(at), 0xffff_ffff_ffff))
+    .toString(16)
+    .padStart(12, "0")
   const prefix = Buffer.from(`${ms.slice(0, 8)}-${ms.slice(8)}-7`, "latin1") // 15 characters
   const digit = (n: number) => HEX_DIGITS.charCodeAt(n)
   const dash = "-".charCodeAt(0)
@@ -40,7 +42,9 @@ export const uuidsV7 = (at: number, count: number): Array<string> => {
 
 /** A uuid's random digits under a v7 timestamp: how a source without `orderedUuids` gets ordered ones. */
 export const stampV7 = (at: number, uuid: string): string => {
-  const ms = Math.max(0, Math.min(Math.trunc(at), 0xffff_ffff_ffff)).toString(16).padStart(12, "0")
+  const ms = Math.max(0, Math.min(Math.trunc(at), 0xffff_ffff_ffff))
+    .toString(16)
+    .padStart(12, "0")
   const variant = HEX_DIGITS[8 | (Number.parseInt(uuid[19] ?? "8", 16) & 3)] ?? "8"
   return `${ms.slice(0, 8)}-${ms.slice(8)}-7${uuid.slice(15, 18)}-${variant}${uuid.slice(20)}`.toLowerCase()
 }
@@ -73,4 +77,5 @@ export const newOrderedUuids = (at: number, count: number): Effect.Effect<Readon
   Effect.flatMap(Ids, (ids) =>
     ids.orderedUuids !== undefined
       ? ids.orderedUuids(at, count)
-      : Effect.map(Effect.replicateEffect(ids.uuid, count), (uuids) => uuids.map((uuid) => stampV7(at, uuid))))
+      : Effect.map(Effect.replicateEffect(ids.uuid, count), (uuids) => uuids.map((uuid) => stampV7(at, uuid)))
+  )

@@ -18,7 +18,7 @@ export const suffixedSlug = (slug: string) =>
 
 /** A slug derived from a name, unique within `taken`, with a short random suffix on collision (as Bencher). */
 export const uniqueSlug = <E, R>(name: string, taken: (slug: string) => Effect.Effect<boolean, E, R>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const base = slugBase(name)
     if (!(yield* taken(base))) return base
     for (;;) {

@@ -16,9 +16,12 @@ export type DirectWork<A> = (prepare: (sql: string) => Sqlite.Statement) => A
  * benchmarks writes 3,000 rows). The work runs only inside a `withTransaction` of the main connection, so it
  * commits or rolls back with everything else the transaction wrote.
  */
-export class DirectSqlite extends Context.Tag("bencher/store/DirectSqlite")<DirectSqlite, {
-  readonly inTransaction: <A>(label: string, work: DirectWork<A>) => Effect.Effect<A, SqlError>
-}>() {}
+export class DirectSqlite extends Context.Tag("bencher/store/DirectSqlite")<
+  DirectSqlite,
+  {
+    readonly inTransaction: <A>(label: string, work: DirectWork<A>) => Effect.Effect<A, SqlError>
+  }
+>() {}
 
 const ATTR_DB_SYSTEM_NAME = "db.system.name"
 
@@ -54,7 +57,13 @@ class ConnectionLock {
 
   /** Waits until no fiber holds the lock, without taking it. */
   readonly free: Effect.Effect<void> = Effect.suspend(() =>
-    this.held ? Effect.zipRight(this.take, Effect.sync(() => this.release())) : Effect.void)
+    this.held
+      ? Effect.zipRight(
+          this.take,
+          Effect.sync(() => this.release())
+        )
+      : Effect.void
+  )
 
   isFree(): boolean {
     return !this.held
@@ -101,7 +110,9 @@ const untracedStatements = (
     if (Effect.isEffect(made) && Statement.isFragment(made)) {
       const statement = made as unknown as AnyStatement
       // The library's own commit (the prototype's), kept for the traced and the waiting cases.
-      const traced = Object.getPrototypeOf(statement).commit as (this: AnyStatement) => Effect.Effect<ReadonlyArray<unknown>, SqlError>
+      const traced = Object.getPrototypeOf(statement).commit as (
+        this: AnyStatement
+      ) => Effect.Effect<ReadonlyArray<unknown>, SqlError>
       Object.defineProperty(statement, "commit", { value: () => run(statement, () => traced.call(statement)) })
     }
     return made
@@ -116,19 +127,35 @@ const untracedStatements = (
         const on = Option.isSome(held) ? held.value[0] : connection
         const id = Option.isSome(held) ? held.value[1] + 1 : 0
         const body = (id === 0 ? control(on, "BEGIN") : control(on, `SAVEPOINT effect_sql_${id}`)).pipe(
-          Effect.zipRight(Effect.locally(restore(effect), FiberRef.currentContext, Context.add(context, Client.TransactionConnection, [on, id]))),
+          Effect.zipRight(
+            Effect.locally(
+              restore(effect),
+              FiberRef.currentContext,
+              Context.add(context, Client.TransactionConnection, [on, id])
+            )
+          ),
           Effect.exit,
           Effect.flatMap((exit) => {
             const end = Exit.isSuccess(exit)
-              ? (id === 0 ? Effect.orDie(control(on, "COMMIT")) : Effect.void)
+              ? id === 0
+                ? Effect.orDie(control(on, "COMMIT"))
+                : Effect.void
               : Effect.orDie(id > 0 ? control(on, `ROLLBACK TO SAVEPOINT effect_sql_${id}`) : control(on, "ROLLBACK"))
-            return Effect.zipRight(Option.isSome(held) ? end : Effect.ensuring(end, Effect.sync(() => lock.release())), exit)
+            return Effect.zipRight(
+              Option.isSome(held)
+                ? end
+                : Effect.ensuring(
+                    end,
+                    Effect.sync(() => lock.release())
+                  ),
+              exit
+            )
           })
         )
         return Option.isSome(held) ? body : Effect.zipRight(restore(lock.take), body)
       })
     })
-  const sql = function(this: unknown, ...args: Parameters<Client.SqlClient>) {
+  const sql = function (this: unknown, ...args: Parameters<Client.SqlClient>) {
     return untraced(library.apply(this, args))
   }
   const client = Object.assign(sql, library, {
@@ -153,14 +180,17 @@ export interface ClientConfig extends SqliteClient.SqliteClientConfig {
 }
 
 export const make = (options: ClientConfig) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const compiler = Statement.makeCompilerSqlite(options.transformQueryNames)
     const transformRows = options.transformResultNames
       ? Statement.defaultTransforms(options.transformResultNames).array
       : undefined
     const scope = yield* Effect.scope
     const db = new Sqlite(options.filename, { readonly: options.readonly ?? false })
-    yield* Scope.addFinalizer(scope, Effect.sync(() => db.close()))
+    yield* Scope.addFinalizer(
+      scope,
+      Effect.sync(() => db.close())
+    )
     if (options.disableWAL !== true) db.pragma("journal_mode = WAL")
 
     // Prepared statements by text, least recently used first. A plain Map instead of the library's Effect Cache:
@@ -199,7 +229,8 @@ export const make = (options: ClientConfig) =>
           return Effect.fail(new SqlError({ cause, message: "Failed to execute statement" }))
         }
       })
-    const run = (sql: string, params: ReadonlyArray<unknown>, raw = false) => runStatement(() => prepareCached(sql), params, raw)
+    const run = (sql: string, params: ReadonlyArray<unknown>, raw = false) =>
+      runStatement(() => prepareCached(sql), params, raw)
     const runValues = (sql: string, params: ReadonlyArray<unknown>) =>
       Effect.try({
         try: () => {
@@ -228,7 +259,10 @@ export const make = (options: ClientConfig) =>
       executeUnprepared: (sql, params, rowsTransform) => {
         const prepare = TRANSACTION_CONTROL.test(sql) ? () => prepareCached(sql) : () => db.prepare(sql)
         const effect = runStatement(prepare, params, false) as Effect.Effect<ReadonlyArray<object>, SqlError>
-        return (rowsTransform ? Effect.map(effect, rowsTransform) : effect) as Effect.Effect<ReadonlyArray<never>, SqlError>
+        return (rowsTransform ? Effect.map(effect, rowsTransform) : effect) as Effect.Effect<
+          ReadonlyArray<never>,
+          SqlError
+        >
       },
       executeStream: () => Effect.dieMessage("executeStream not implemented") as never
     }
@@ -239,7 +273,12 @@ export const make = (options: ClientConfig) =>
       Effect.as(
         Effect.zipRight(
           restore(lock.take),
-          Effect.tap(Effect.scope, (s) => Scope.addFinalizer(s, Effect.sync(() => lock.release())))
+          Effect.tap(Effect.scope, (s) =>
+            Scope.addFinalizer(
+              s,
+              Effect.sync(() => lock.release())
+            )
+          )
         ),
         connection
       )
@@ -248,7 +287,10 @@ export const make = (options: ClientConfig) =>
       acquirer,
       compiler,
       transactionAcquirer,
-      spanAttributes: [...(options.spanAttributes ? Object.entries(options.spanAttributes) : []), [ATTR_DB_SYSTEM_NAME, "sqlite"]],
+      spanAttributes: [
+        ...(options.spanAttributes ? Object.entries(options.spanAttributes) : []),
+        [ATTR_DB_SYSTEM_NAME, "sqlite"]
+      ],
       transformRows
     })
     const base = untracedStatements(library, connection, lock, transformRows)
@@ -256,16 +298,28 @@ export const make = (options: ClientConfig) =>
       [SqliteClient.TypeId]: SqliteClient.TypeId,
       config: options,
       export: Effect.flatMap(acquirer, () =>
-        Effect.try({ try: () => db.serialize(), catch: (cause) => new SqlError({ cause, message: "Failed to export database" }) })),
+        Effect.try({
+          try: () => db.serialize(),
+          catch: (cause) => new SqlError({ cause, message: "Failed to export database" })
+        })
+      ),
       backup: (destination: string) =>
         Effect.flatMap(acquirer, () =>
-          Effect.tryPromise({ try: () => db.backup(destination), catch: (cause) => new SqlError({ cause, message: "Failed to backup database" }) })),
+          Effect.tryPromise({
+            try: () => db.backup(destination),
+            catch: (cause) => new SqlError({ cause, message: "Failed to backup database" })
+          })
+        ),
       loadExtension: (path: string) =>
         Effect.flatMap(acquirer, () =>
           Effect.tap(
-            Effect.try({ try: () => db.loadExtension(path), catch: (cause) => new SqlError({ cause, message: "Failed to load extension" }) }),
+            Effect.try({
+              try: () => db.loadExtension(path),
+              catch: (cause) => new SqlError({ cause, message: "Failed to load extension" })
+            }),
             () => Effect.sync(() => prepared.clear())
-          ))
+          )
+        )
     }) as unknown as SqliteClient.SqliteClient
 
     // Statements of direct work, prepared once per text for the connection's lifetime (a handful of INSERTs).
@@ -292,7 +346,13 @@ export const make = (options: ClientConfig) =>
             return result
           },
           catch: (cause) => new SqlError({ cause, message: `Failed to execute ${label}` })
-        }).pipe(Effect.withSpan("sql.execute", { kind: "client", captureStackTrace: false, attributes: { [ATTR_DB_SYSTEM_NAME]: "sqlite", "db.operation.name": label } }))
+        }).pipe(
+          Effect.withSpan("sql.execute", {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: { [ATTR_DB_SYSTEM_NAME]: "sqlite", "db.operation.name": label }
+          })
+        )
       })
 
     return { client, direct: { inTransaction } } as const
@@ -305,5 +365,6 @@ export const layer = (config: ClientConfig) =>
       Context.make(SqliteClient.SqliteClient, client).pipe(
         Context.add(Client.SqlClient, client),
         Context.add(DirectSqlite, direct)
-      ))
+      )
+    )
   ).pipe(Layer.provide(Reactivity.layer))

@@ -68,15 +68,17 @@ export interface ThresholdListQuery extends PageParams {
   readonly measureId?: number | undefined
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
-  const byId = (id: number) => sql<ThresholdRow>`SELECT * FROM threshold WHERE id = ${id}`.pipe(Effect.flatMap(single("threshold")))
+  const byId = (id: number) =>
+    sql<ThresholdRow>`SELECT * FROM threshold WHERE id = ${id}`.pipe(Effect.flatMap(single("threshold")))
   const findByUuid = (projectId: number, uuid: string) =>
     sql<ThresholdRow>`SELECT * FROM threshold WHERE project_id = ${projectId} AND uuid = ${uuid.toLowerCase()}`.pipe(
       Effect.map((r) => r[0])
     )
-  const modelById = (id: number) => sql<ModelRow>`SELECT * FROM model WHERE id = ${id}`.pipe(Effect.flatMap(single("model")))
+  const modelById = (id: number) =>
+    sql<ModelRow>`SELECT * FROM model WHERE id = ${id}`.pipe(Effect.flatMap(single("model")))
 
   const find = (branchId: number, testbedId: number, measureId: number) =>
     sql<ThresholdRow>`SELECT * FROM threshold WHERE branch_id = ${branchId} AND testbed_id = ${testbedId} AND measure_id = ${measureId}`.pipe(
@@ -85,7 +87,7 @@ const make = Effect.gen(function*() {
 
   /** The threshold and its current model for a (branch, testbed, measure), when one is set. */
   const detectorFor = (branchId: number, testbedId: number, measureId: number) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const threshold = yield* find(branchId, testbedId, measureId)
       if (threshold === undefined || threshold.model_id === null) return undefined
       return { threshold, model: yield* modelById(threshold.model_id) }
@@ -93,7 +95,7 @@ const make = Effect.gen(function*() {
 
   /** Replaces the threshold's model when it differs; the old model is kept, marked replaced (models are versioned). */
   const setModel = (threshold: ThresholdRow, model: Model | null) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       if (threshold.model_id !== null) {
         const current = yield* modelById(threshold.model_id)
@@ -120,7 +122,7 @@ const make = Effect.gen(function*() {
     })
 
   const create = (projectId: number, branchId: number, testbedId: number, measureId: number) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       return yield* sql<ThresholdRow>`INSERT INTO threshold ${sql.insert({
         uuid: yield* newUuid,
@@ -136,7 +138,7 @@ const make = Effect.gen(function*() {
 
   /** A threshold for (branch, testbed, measure) with this model, created if missing. */
   const upsert = (projectId: number, branchId: number, testbedId: number, measureId: number, model: Model) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const existing = yield* find(branchId, testbedId, measureId)
       const threshold = existing ?? (yield* create(projectId, branchId, testbedId, measureId))
       return yield* setModel(threshold, model)
@@ -147,15 +149,20 @@ const make = Effect.gen(function*() {
    * undefined when that combination already has one.
    */
   const createIfAbsent = (projectId: number, branchId: number, testbedId: number, measureId: number, model: Model) =>
-    retryBusy(sql.withTransaction(Effect.gen(function*() {
-      if ((yield* find(branchId, testbedId, measureId)) !== undefined) return undefined
-      return yield* upsert(projectId, branchId, testbedId, measureId, model)
-    })))
+    retryBusy(
+      sql.withTransaction(
+        Effect.gen(function* () {
+          if ((yield* find(branchId, testbedId, measureId)) !== undefined) return undefined
+          return yield* upsert(projectId, branchId, testbedId, measureId, model)
+        })
+      )
+    )
 
   /** `--thresholds-reset`: every threshold of the branch and testbed not listed loses its current model. */
   const resetExcept = (branchId: number, testbedId: number, keepMeasureIds: ReadonlyArray<number>) =>
-    Effect.gen(function*() {
-      const thresholds = yield* sql<ThresholdRow>`SELECT * FROM threshold WHERE branch_id = ${branchId} AND testbed_id = ${testbedId}
+    Effect.gen(function* () {
+      const thresholds =
+        yield* sql<ThresholdRow>`SELECT * FROM threshold WHERE branch_id = ${branchId} AND testbed_id = ${testbedId}
         AND model_id IS NOT NULL`
       for (const t of thresholds) {
         if (!keepMeasureIds.includes(t.measure_id)) yield* setModel(t, null)
@@ -165,11 +172,15 @@ const make = Effect.gen(function*() {
   const remove = (threshold: ThresholdRow) => sql`DELETE FROM threshold WHERE id = ${threshold.id}`.pipe(Effect.asVoid)
 
   const list = (projectId: number, query: ThresholdListQuery) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const page = toPage(query)
       const where = ["project_id = ?"]
       const args: Array<number> = [projectId]
-      for (const [column, value] of [["branch_id", query.branchId], ["testbed_id", query.testbedId], ["measure_id", query.measureId]] as const) {
+      for (const [column, value] of [
+        ["branch_id", query.branchId],
+        ["testbed_id", query.testbedId],
+        ["measure_id", query.measureId]
+      ] as const) {
         if (value !== undefined) {
           where.push(`${column} = ?`)
           args.push(value)
@@ -184,9 +195,24 @@ const make = Effect.gen(function*() {
       return { rows, total: count?.n ?? 0 }
     })
 
-  return PersistenceError.refailService({ byId, findByUuid, find, modelById, detectorFor, setModel, upsert, createIfAbsent, resetExcept, remove, list } as const)
+  return PersistenceError.refailService({
+    byId,
+    findByUuid,
+    find,
+    modelById,
+    detectorFor,
+    setModel,
+    upsert,
+    createIfAbsent,
+    resetExcept,
+    remove,
+    list
+  } as const)
 })
 
-export class Thresholds extends Context.Tag("bencher/thresholds/Thresholds")<Thresholds, Effect.Effect.Success<typeof make>>() {
+export class Thresholds extends Context.Tag("bencher/thresholds/Thresholds")<
+  Thresholds,
+  Effect.Effect.Success<typeof make>
+>() {
   static readonly Live = Layer.effect(this, make)
 }

@@ -2,7 +2,11 @@
 // benches' raw runner sockets use.
 declare module "ws" {
   export class WebSocket {
-    constructor(url: string, protocols: string | Array<string> | undefined, options: { readonly headers: Record<string, string> })
+    constructor(
+      url: string,
+      protocols: string | Array<string> | undefined,
+      options: { readonly headers: Record<string, string> }
+    )
     on(event: "message", listener: (data: Buffer) => void): this
     once(event: "open", listener: () => void): this
     once(event: "error", listener: (error: Error) => void): this

@@ -71,7 +71,10 @@ export const scaleUnits = (minValue: number, units: string): UnitsScale => {
       return pick(minValue, bytesSteps)
     default: {
       const symbol = unitsSymbol(units)
-      const factor = pick(minValue, oneEFactors.map((f) => ({ factor: f, symbol: "", units: "" }))).factor
+      const factor = pick(
+        minValue,
+        oneEFactors.map((f) => ({ factor: f, symbol: "", units: "" }))
+      ).factor
       if (factor === 1) return { factor, symbol, units }
       const prefix = `1e${Math.round(Math.log10(factor))} x `
       return { factor, symbol: prefix + symbol, units: prefix + units }
@@ -113,4 +116,6 @@ export const formatPercent = (percent: number, decimals = 2): string => {
 
 /** `(value - baseline) / baseline` in percent; undefined when the baseline is missing or zero. */
 export const percentChange = (value: number, baseline: number | null | undefined): number | undefined =>
-  baseline === null || baseline === undefined || baseline === 0 ? undefined : ((value - baseline) / Math.abs(baseline)) * 100
+  baseline === null || baseline === undefined || baseline === 0
+    ? undefined
+    : ((value - baseline) / Math.abs(baseline)) * 100

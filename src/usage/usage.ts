@@ -32,7 +32,7 @@ export interface UsageSummary {
   readonly metrics: number
 }
 
-const make = Effect.gen(function*() {
+const make = Effect.gen(function* () {
   const background = yield* BackgroundSql
   const sql = yield* SqlClient.SqlClient
   const sink = yield* UsageSink
@@ -42,11 +42,16 @@ const make = Effect.gen(function*() {
 
   /** Appends the minutes of one job not yet billed, in one statement; None when there is nothing new. */
   const appendRunnerMinutes = (input: RunnerMinutesInput) =>
-    appendThrough({ organizationId: input.organizationId, jobId: input.jobId, throughMinute: elapsedMinutes(input.startedAt, input.now), at: input.now })
+    appendThrough({
+      organizationId: input.organizationId,
+      jobId: input.jobId,
+      throughMinute: elapsedMinutes(input.startedAt, input.now),
+      at: input.now
+    })
 
   /** Bills a job through its `throughMinute`-th minute: appends what the ledger lacks below it, nothing twice. */
   const appendThrough = (input: RunnerMinutesThrough) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const total = input.throughMinute
       if (total <= 0) return Option.none<RunnerMinutesEntry>()
       const rows = yield* background<{ minutes: number; through_minute: number }>`
@@ -81,7 +86,9 @@ const make = Effect.gen(function*() {
     )
 
   /** The same for many jobs in one background transaction (the heartbeat flusher's batch). */
-  const recordRunnerMinutesBatch = (inputs: ReadonlyArray<RunnerMinutesInput>): Effect.Effect<ReadonlyArray<RunnerMinutesEntry>> =>
+  const recordRunnerMinutesBatch = (
+    inputs: ReadonlyArray<RunnerMinutesInput>
+  ): Effect.Effect<ReadonlyArray<RunnerMinutesEntry>> =>
     Effect.forEach(inputs, appendRunnerMinutes).pipe(
       Effect.map((entries) => entries.flatMap(Option.toArray)),
       background.withTransaction,
@@ -112,17 +119,15 @@ const make = Effect.gen(function*() {
     readonly metrics: number
     readonly recordedAt?: number
   }): Effect.Effect<Option.Option<UsageEntry & { readonly _tag: "Metrics" }>> =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const recordedAt = input.recordedAt ?? (yield* Clock.currentTimeMillis)
-      const rows = yield* sql`INSERT INTO usage_metrics ${
-        sql.insert({
-          organization_id: input.organizationId,
-          project_id: input.projectId,
-          report_id: input.reportId,
-          metrics: input.metrics,
-          recorded_at: recordedAt
-        })
-      } ON CONFLICT (report_id) DO NOTHING RETURNING id`.pipe(retryBusy, Effect.orDie)
+      const rows = yield* sql`INSERT INTO usage_metrics ${sql.insert({
+        organization_id: input.organizationId,
+        project_id: input.projectId,
+        report_id: input.reportId,
+        metrics: input.metrics,
+        recorded_at: recordedAt
+      })} ON CONFLICT (report_id) DO NOTHING RETURNING id`.pipe(retryBusy, Effect.orDie)
       if (rows.length === 0) return Option.none()
       const entry = { _tag: "Metrics", ...input, recordedAt } as const
       yield* publish(entry)
@@ -130,8 +135,12 @@ const make = Effect.gen(function*() {
     })
 
   /** Runner minutes and metrics recorded in [start, end) for an organization. */
-  const summary = (input: { readonly organizationId: number; readonly start: number; readonly end: number }): Effect.Effect<UsageSummary> =>
-    Effect.gen(function*() {
+  const summary = (input: {
+    readonly organizationId: number
+    readonly start: number
+    readonly end: number
+  }): Effect.Effect<UsageSummary> =>
+    Effect.gen(function* () {
       const minutes = yield* sql<{ n: number | null }>`SELECT SUM(minutes) AS n FROM usage_runner_minutes
         WHERE organization_id = ${input.organizationId} AND recorded_at >= ${input.start} AND recorded_at < ${input.end}`
       const metrics = yield* sql<{ n: number | null }>`SELECT SUM(metrics) AS n FROM usage_metrics
@@ -139,7 +148,13 @@ const make = Effect.gen(function*() {
       return { runnerMinutes: minutes[0]?.n ?? 0, metrics: metrics[0]?.n ?? 0 }
     }).pipe(Effect.orDie)
 
-  return PersistenceError.refailService({ recordRunnerMinutes, recordRunnerMinutesBatch, recordRunnerMinutesThrough, recordMetrics, summary } as const)
+  return PersistenceError.refailService({
+    recordRunnerMinutes,
+    recordRunnerMinutesBatch,
+    recordRunnerMinutesThrough,
+    recordMetrics,
+    summary
+  } as const)
 })
 
 /**

@@ -41,7 +41,9 @@ describe("--average", () => {
   })
 
   it("hyperfine median has lower = min and upper = max", () => {
-    const bmf = Either.getOrThrow(parseOne("shell_hyperfine", bencher("shell/hyperfine/two.json"), { average: "median" }))
+    const bmf = Either.getOrThrow(
+      parseOne("shell_hyperfine", bencher("shell/hyperfine/two.json"), { average: "median" })
+    )
     expect(bmf["sleep 0.1"]?.["latency"]).toStrictEqual({
       value: 106_525_351.72,
       lower_value: 102_474_685.72,

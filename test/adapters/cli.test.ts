@@ -49,7 +49,13 @@ describe("bencher adapter", () => {
   })
 
   it("parse fails with the typed error on stderr", async () => {
-    const { exit, stderr } = await run("adapter", "parse", "--adapter", "rust_bench", join(bencherRoot, "rust/bench/zero.txt"))
+    const { exit, stderr } = await run(
+      "adapter",
+      "parse",
+      "--adapter",
+      "rust_bench",
+      join(bencherRoot, "rust/bench/zero.txt")
+    )
     expect(Exit.isFailure(exit)).toBe(true)
     expect(stderr).toContain("No benchmark results found with adapter rust_bench")
     expect(stderr).toContain("iteration 0")
@@ -61,7 +67,9 @@ describe("bencher adapter", () => {
     const { exit, stdout, stderr } = await run("adapter", "parse", file)
     expect(Exit.isSuccess(exit)).toBe(true)
     expect(Object.keys(JSON.parse(stdout) as object)).toEqual(["a"])
-    expect(stderr).toBe("warning: iteration 0: rust_bench skipped 1 line that looks like a result but does not parse:\n  line 2: test b ... bench: ? ns/iter")
+    expect(stderr).toBe(
+      "warning: iteration 0: rust_bench skipped 1 line that looks like a result but does not parse:\n  line 2: test b ... bench: ? ns/iter"
+    )
   })
 
   it("list prints every adapter name", async () => {
@@ -71,8 +79,12 @@ describe("bencher adapter", () => {
 
   const spawn = (args: Array<string>) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ["--import", "tsx", "test/adapters/cli-entry.ts", ...args], { cwd: repo }, (e, stdout, stderr) =>
-        resolve({ code: e === null ? 0 : typeof e.code === "number" ? e.code : 1, stdout, stderr })
+      const child = execFile(
+        process.execPath,
+        ["--import", "tsx", "test/adapters/cli-entry.ts", ...args],
+        { cwd: repo },
+        (e, stdout, stderr) =>
+          resolve({ code: e === null ? 0 : typeof e.code === "number" ? e.code : 1, stdout, stderr })
       )
       child.stdin?.end("not a benchmark\n")
     })

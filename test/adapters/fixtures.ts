@@ -18,4 +18,7 @@ const walk = (dir: string): Array<string> =>
 
 /** Every fixture file of Bencher's (EXPECTED.md excluded), relative to the fixtures folder. */
 export const bencherFiles = (): Array<string> =>
-  walk(bencherRoot).map((p) => relative(bencherRoot, p)).filter((p) => !p.endsWith(".md")).sort()
+  walk(bencherRoot)
+    .map((p) => relative(bencherRoot, p))
+    .filter((p) => !p.endsWith(".md"))
+    .sort()

@@ -6,7 +6,16 @@ import { foldIterations, parseResults } from "../../src/adapters/index.js"
 import { bencher } from "./fixtures.js"
 
 const one = (value: number, lower?: number, upper?: number): Bmf => ({
-  b: { latency: lower === undefined ? (upper === undefined ? { value } : { value, upper_value: upper }) : upper === undefined ? { value, lower_value: lower } : { value, lower_value: lower, upper_value: upper } }
+  b: {
+    latency:
+      lower === undefined
+        ? upper === undefined
+          ? { value }
+          : { value, upper_value: upper }
+        : upper === undefined
+          ? { value, lower_value: lower }
+          : { value, lower_value: lower, upper_value: upper }
+  }
 })
 
 describe("parseResults", () => {
@@ -21,7 +30,11 @@ describe("parseResults", () => {
   })
 
   it("fails the whole set when one iteration does not parse, naming the adapter and the iteration", () => {
-    const r = parseResults({ adapter: "rust_bench" }, [bencher("rust/bench/one.txt"), "garbage", bencher("rust/bench/one.txt")])
+    const r = parseResults({ adapter: "rust_bench" }, [
+      bencher("rust/bench/one.txt"),
+      "garbage",
+      bencher("rust/bench/one.txt")
+    ])
     expect(Either.isLeft(r)).toBe(true)
     if (Either.isLeft(r)) {
       expect(r.left._tag).toBe("IterationFailed")
@@ -32,7 +45,10 @@ describe("parseResults", () => {
   })
 
   it("folds into a single Bmf when fold is set", () => {
-    const r = parseResults({ adapter: "rust_bench", fold: "max" }, [bencher("rust/bench/one.txt"), bencher("rust/bench/failed.txt")])
+    const r = parseResults({ adapter: "rust_bench", fold: "max" }, [
+      bencher("rust/bench/one.txt"),
+      bencher("rust/bench/failed.txt")
+    ])
     expect(Either.map(r, (xs) => xs.length)).toEqual(Either.right(1))
   })
 })
@@ -67,33 +83,52 @@ describe("fold", () => {
   })
 
   const metricArb = fc.record(
-    { value: fc.double({ noNaN: true, noDefaultInfinity: true }), lower_value: fc.double({ noNaN: true, noDefaultInfinity: true }), upper_value: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+    {
+      value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      lower_value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      upper_value: fc.double({ noNaN: true, noDefaultInfinity: true })
+    },
     { requiredKeys: ["value"] }
   )
-  const bmfArb = fc.dictionary(fc.string({ minLength: 1 }), fc.dictionary(fc.string({ minLength: 1 }), metricArb, { minKeys: 1, maxKeys: 3 }), { minKeys: 1, maxKeys: 4 })
+  const bmfArb = fc.dictionary(
+    fc.string({ minLength: 1 }),
+    fc.dictionary(fc.string({ minLength: 1 }), metricArb, { minKeys: 1, maxKeys: 3 }),
+    { minKeys: 1, maxKeys: 4 }
+  )
 
   it("of identical iterations equals the iteration (property)", () => {
     fc.assert(
-      fc.property(bmfArb, fc.integer({ min: 1, max: 7 }), fc.constantFrom("min", "max", "mean", "median") , (bmf, n, fold) => {
-        const folded = foldIterations(fold, Array.from({ length: n }, () => bmf))
-        expect(folded).toEqual(bmf)
-      }),
+      fc.property(
+        bmfArb,
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom("min", "max", "mean", "median"),
+        (bmf, n, fold) => {
+          const folded = foldIterations(
+            fold,
+            Array.from({ length: n }, () => bmf)
+          )
+          expect(folded).toEqual(bmf)
+        }
+      ),
       { numRuns: 300 }
     )
   })
 
   it("min <= median <= max and min <= mean <= max on values (property)", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e12, max: 1e12, noNaN: true }), { minLength: 1, maxLength: 9 }), (values) => {
-        const its = values.map((v) => one(v))
-        const v = (f: "min" | "max" | "mean" | "median") => foldIterations(f, its)["b"]?.["latency"]?.value ?? NaN
-        expect(v("min")).toBe(Math.min(...values))
-        expect(v("max")).toBe(Math.max(...values))
-        for (const f of ["mean", "median"] as const) {
-          expect(v(f)).toBeGreaterThanOrEqual(v("min") - 1e-3)
-          expect(v(f)).toBeLessThanOrEqual(v("max") + 1e-3)
+      fc.property(
+        fc.array(fc.double({ min: -1e12, max: 1e12, noNaN: true }), { minLength: 1, maxLength: 9 }),
+        (values) => {
+          const its = values.map((v) => one(v))
+          const v = (f: "min" | "max" | "mean" | "median") => foldIterations(f, its)["b"]?.["latency"]?.value ?? NaN
+          expect(v("min")).toBe(Math.min(...values))
+          expect(v("max")).toBe(Math.max(...values))
+          for (const f of ["mean", "median"] as const) {
+            expect(v(f)).toBeGreaterThanOrEqual(v("min") - 1e-3)
+            expect(v(f)).toBeLessThanOrEqual(v("max") + 1e-3)
+          }
         }
-      })
+      )
     )
   })
 })

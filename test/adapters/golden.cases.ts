@@ -6,7 +6,11 @@ import type { Bmf, BmfMetric } from "../../src/domain/bmf.js"
 import type { AdapterName } from "../../src/adapters/index.js"
 
 const m = (value: number, lower?: number, upper?: number): BmfMetric =>
-  lower === undefined ? { value } : upper === undefined ? { value, lower_value: lower } : { value, lower_value: lower, upper_value: upper }
+  lower === undefined
+    ? { value }
+    : upper === undefined
+      ? { value, lower_value: lower }
+      : { value, lower_value: lower, upper_value: upper }
 const latency = (value: number, lower?: number, upper?: number) => ({ latency: m(value, lower, upper) })
 const throughput = (value: number, lower: number, upper: number) => ({ throughput: m(value, lower, upper) })
 /** bounds = value ∓ spread, as the tools print them */
@@ -18,7 +22,7 @@ const iai = (i: number, l1: number, l2: number, ram: number, cycles: number) => 
   "ram-accesses": m(ram),
   "estimated-cycles": m(cycles)
 })
-const pct = (hz: number, p: number) => throughput(hz, hz - hz * p / 100, hz + hz * p / 100)
+const pct = (hz: number, p: number) => throughput(hz, hz - (hz * p) / 100, hz + (hz * p) / 100)
 
 export interface Golden {
   readonly file: string
@@ -70,7 +74,11 @@ export const goldens: ReadonlyArray<Golden> = [
     file: "c_sharp/dot_net/two.json",
     adapter: "c_sharp_dot_net",
     expected: {
-      "BenchmarkDotNet.Samples.Intro.Sleep10": latency(10_362_283.085796878, 10_316_580.967427673, 10_407_985.204166083),
+      "BenchmarkDotNet.Samples.Intro.Sleep10": latency(
+        10_362_283.085796878,
+        10_316_580.967427673,
+        10_407_985.204166083
+      ),
       "BenchmarkDotNet.Samples.Intro.Sleep20": spread(20360791.931687497, 47980.732317777525)
     }
   },
@@ -104,8 +112,16 @@ export const goldens: ReadonlyArray<Golden> = [
       }
     }
   },
-  { file: "c_sharp/dot_net/null_namespace.json", adapter: "c_sharp_dot_net", expected: { NullNamespaceMethod: latency(0, 0, 0) } },
-  { file: "cpp/google/two.txt", adapter: "cpp_google", expected: { fib_10: latency(214.98980114547953), fib_20: latency(27455.600415007055) } },
+  {
+    file: "c_sharp/dot_net/null_namespace.json",
+    adapter: "c_sharp_dot_net",
+    expected: { NullNamespaceMethod: latency(0, 0, 0) }
+  },
+  {
+    file: "cpp/google/two.txt",
+    adapter: "cpp_google",
+    expected: { fib_10: latency(214.98980114547953), fib_20: latency(27455.600415007055) }
+  },
   { file: "cpp/catch2/four.txt", adapter: "cpp_catch2", expected: catch2Four },
   {
     file: "cpp/catch2/two.txt",
@@ -125,7 +141,11 @@ export const goldens: ReadonlyArray<Golden> = [
     }
   },
   { file: "dart/benchmark_harness/one.txt", adapter: "dart_benchmark_harness", expected: { Template: latency(1000) } },
-  { file: "dart/benchmark_harness/two.txt", adapter: "dart_benchmark_harness", expected: { Template: latency(1000), ForLoop: latency(2000) } },
+  {
+    file: "dart/benchmark_harness/two.txt",
+    adapter: "dart_benchmark_harness",
+    expected: { Template: latency(1000), ForLoop: latency(2000) }
+  },
   {
     file: "go/bench/five.txt",
     adapter: "go_bench",
@@ -140,32 +160,68 @@ export const goldens: ReadonlyArray<Golden> = [
   {
     file: "go/bench/three.txt",
     adapter: "go_bench",
-    expected: { "BenchmarkFib10-8": latency(210.2), "BenchmarkFib20-8": latency(26264), "BenchmarkFib20WithAuxMetric-8": { ...latency(25829), auxMetricUnits: m(4) } }
+    expected: {
+      "BenchmarkFib10-8": latency(210.2),
+      "BenchmarkFib20-8": latency(26264),
+      "BenchmarkFib20WithAuxMetric-8": { ...latency(25829), auxMetricUnits: m(4) }
+    }
   },
   {
     file: "java/jmh/six.json",
     adapter: "java_jmh",
     expected: {
-      "com.github.caffeine.caffeine.cache.ComputeBenchmark.compute_sameKey": throughput(152520132.34402195, 148999811.56545883, 156040453.12258506),
-      "com.github.guava.caffeine.cache.ComputeBenchmark.compute_sameKey": throughput(29945718.61137783, 28668756.96203928, 31222680.260716382),
-      "com.github.hashmap.caffeine.cache.ComputeBenchmark.compute_sameKey": throughput(7828947.712794046, -1835785.2124654083, 17493680.6380535),
-      "com.github.caffeine.caffeine.cache.ComputeBenchmark.compute_spread": throughput(75813218.87869738, 69632899.28708483, 81993538.47030993),
-      "com.github.guava.caffeine.cache.ComputeBenchmark.compute_spread": throughput(32709984.76377125, 30019340.461257935, 35400629.06628457),
-      "com.github.hashmap.caffeine.cache.ComputeBenchmark.compute_spread": throughput(113640916.67262991, 105176321.97352052, 122105511.3717393)
+      "com.github.caffeine.caffeine.cache.ComputeBenchmark.compute_sameKey": throughput(
+        152520132.34402195,
+        148999811.56545883,
+        156040453.12258506
+      ),
+      "com.github.guava.caffeine.cache.ComputeBenchmark.compute_sameKey": throughput(
+        29945718.61137783,
+        28668756.96203928,
+        31222680.260716382
+      ),
+      "com.github.hashmap.caffeine.cache.ComputeBenchmark.compute_sameKey": throughput(
+        7828947.712794046,
+        -1835785.2124654083,
+        17493680.6380535
+      ),
+      "com.github.caffeine.caffeine.cache.ComputeBenchmark.compute_spread": throughput(
+        75813218.87869738,
+        69632899.28708483,
+        81993538.47030993
+      ),
+      "com.github.guava.caffeine.cache.ComputeBenchmark.compute_spread": throughput(
+        32709984.76377125,
+        30019340.461257935,
+        35400629.06628457
+      ),
+      "com.github.hashmap.caffeine.cache.ComputeBenchmark.compute_spread": throughput(
+        113640916.67262991,
+        105176321.97352052,
+        122105511.3717393
+      )
     }
   },
   {
     file: "java/jmh/latency.json",
     adapter: "java_jmh",
     expected: {
-      "org.openjdk.jmh.samples.JMHSample_01_HelloWorld.wellHelloThere": latency(3.3762388731228185e18, 3.3619508873788824e18, 3.3905268588667545e18)
+      "org.openjdk.jmh.samples.JMHSample_01_HelloWorld.wellHelloThere": latency(
+        3.3762388731228185e18,
+        3.3619508873788824e18,
+        3.3905268588667545e18
+      )
     }
   },
   {
     file: "java/jmh/throughput.json",
     adapter: "java_jmh",
     expected: {
-      "org.openjdk.jmh.samples.JMHSample_01_HelloWorld.wellHelloThere": throughput(3_376_238_873.1228185, 3_361_950_887.3788824, 3_390_526_858.8667545)
+      "org.openjdk.jmh.samples.JMHSample_01_HelloWorld.wellHelloThere": throughput(
+        3_376_238_873.1228185,
+        3_361_950_887.3788824,
+        3_390_526_858.8667545
+      )
     }
   },
   {
@@ -204,10 +260,19 @@ export const goldens: ReadonlyArray<Golden> = [
     file: "js/vitest/four.json",
     adapter: "js_vitest",
     expected: {
-      "fib.bench.ts > fibonacci > fib(10)": { ...latency(1_000_000, 750_000, 1_250_000), ...throughput(1000, 750, 1250) },
-      "fib.bench.ts > fibonacci > fib(20)": { ...latency(2_000_000, 1_500_000, 2_500_000), ...throughput(500, 375, 625) },
+      "fib.bench.ts > fibonacci > fib(10)": {
+        ...latency(1_000_000, 750_000, 1_250_000),
+        ...throughput(1000, 750, 1250)
+      },
+      "fib.bench.ts > fibonacci > fib(20)": {
+        ...latency(2_000_000, 1_500_000, 2_500_000),
+        ...throughput(500, 375, 625)
+      },
       "sort.bench.ts > sorting > normal": { ...latency(5_000_000, 3_750_000, 6_250_000), ...throughput(200, 150, 250) },
-      "sort.bench.ts > sorting > reverse": { ...latency(10_000_000, 7_500_000, 12_500_000), ...throughput(100, 75, 125) }
+      "sort.bench.ts > sorting > reverse": {
+        ...latency(10_000_000, 7_500_000, 12_500_000),
+        ...throughput(100, 75, 125)
+      }
     }
   },
   {
@@ -259,7 +324,11 @@ export const goldens: ReadonlyArray<Golden> = [
       ">avg:": latency(961_255_000)
     }
   },
-  { file: "ruby/benchmark/two.txt", adapter: "ruby_benchmark", expected: { "sort!": latency(1_460_465_000), sort: latency(1_448_327_000) } },
+  {
+    file: "ruby/benchmark/two.txt",
+    adapter: "ruby_benchmark",
+    expected: { "sort!": latency(1_460_465_000), sort: latency(1_448_327_000) }
+  },
   {
     file: "rust/bench/many.txt",
     adapter: "rust_bench",
@@ -274,7 +343,11 @@ export const goldens: ReadonlyArray<Golden> = [
   },
   { file: "rust/bench/one.txt", adapter: "rust_bench", expected: { "tests::benchmark": rust3161 } },
   { file: "rust/bench/ignore.txt", adapter: "rust_bench", expected: { "tests::benchmark": rust3161 } },
-  { file: "rust/bench/multi_target.txt", adapter: "rust_bench", expected: { "tests::benchmark": rust3161, "tests::other_benchmark": rust3161 } },
+  {
+    file: "rust/bench/multi_target.txt",
+    adapter: "rust_bench",
+    expected: { "tests::benchmark": rust3161, "tests::other_benchmark": rust3161 }
+  },
   {
     file: "rust/bench/failed.txt",
     adapter: "rust_bench",
@@ -380,4 +453,3 @@ export const checkGolden = (g: Golden, actual: Either.Either<Bmf, unknown>): voi
   if (g.approximate === true) closeTo(bmf, g.expected)
   else expect(bmf).toStrictEqual(g.expected)
 }
-

@@ -19,7 +19,10 @@ describe("golden fixtures from Bencher's tests", () => {
       }
       expect(Either.map(magic, (d) => d.adapter)).toEqual(Either.right(g.adapter))
       expect(Either.map(magic, (d) => d.bmf)).toStrictEqual(parseOne(g.adapter, input, {}))
-      checkGolden(g, Either.map(magic, (d) => d.bmf))
+      checkGolden(
+        g,
+        Either.map(magic, (d) => d.bmf)
+      )
     })
   }
 

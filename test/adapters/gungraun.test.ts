@@ -4,7 +4,9 @@ import { detect, parseOne } from "../../src/adapters/index.js"
 import { bencher, bencherFiles } from "./fixtures.js"
 import { gungraunExpected } from "./gungraun.expected.js"
 
-const files = bencherFiles().filter((f) => f.startsWith("rust/gungraun/")).map((f) => f.slice("rust/gungraun/".length))
+const files = bencherFiles()
+  .filter((f) => f.startsWith("rust/gungraun/"))
+  .map((f) => f.slice("rust/gungraun/".length))
 
 describe("rust_gungraun adapter", () => {
   it("has an expectation for every gungraun fixture", () => {

@@ -19,7 +19,10 @@ describe("julia_benchmarktools adapter", () => {
   })
 
   it("takes the mean time with --average mean", () => {
-    const bmf = ok(parseOne("julia_benchmarktools", input, { average: "mean" })) as Record<string, Record<string, unknown>>
+    const bmf = ok(parseOne("julia_benchmarktools", input, { average: "mean" })) as Record<
+      string,
+      Record<string, unknown>
+    >
     expect(bmf["fib/20"]?.["latency"]).toEqual({ value: 32500 })
     expect(bmf["fib/10"]?.["latency"]).toEqual({ value: 250 })
   })
@@ -43,9 +46,9 @@ describe("luau_benchmark adapter", () => {
     const c = 61.43e6
     const s = 1024.5e6
     expect(ok(parseOne("luau_benchmark", input, {}))).toStrictEqual({
-      base64: { latency: { value: b, lower_value: b - b * 0.306 / 100, upper_value: b + b * 0.306 / 100 } },
-      chess: { latency: { value: c, lower_value: c - c * 0.5 / 100, upper_value: c + c * 0.5 / 100 } },
-      sha256: { latency: { value: s, lower_value: s - s * 2 / 100, upper_value: s + s * 2 / 100 } }
+      base64: { latency: { value: b, lower_value: b - (b * 0.306) / 100, upper_value: b + (b * 0.306) / 100 } },
+      chess: { latency: { value: c, lower_value: c - (c * 0.5) / 100, upper_value: c + (c * 0.5) / 100 } },
+      sha256: { latency: { value: s, lower_value: s - (s * 2) / 100, upper_value: s + (s * 2) / 100 } }
     })
   })
 
@@ -56,7 +59,9 @@ describe("luau_benchmark adapter", () => {
 
 describe("rust_divan adapter", () => {
   const input = own("divan/nested.txt")
-  const l = (value: number, lower: number, upper: number) => ({ latency: { value, lower_value: lower, upper_value: upper } })
+  const l = (value: number, lower: number, upper: number) => ({
+    latency: { value, lower_value: lower, upper_value: upper }
+  })
 
   it("names rows by their tree path joined with ::, value = median, bounds = fastest and slowest", () => {
     expect(ok(parseOne("rust_divan", input, {}))).toStrictEqual({
@@ -84,7 +89,9 @@ describe("custom adapter (github-action-benchmark JSON)", () => {
   it("names the measure after the unit: time units are latency in ns, ops/<time> is throughput", () => {
     expect(ok(parseOne("custom", input, {}))).toStrictEqual({
       "My Custom Smaller Is Better Benchmark - CPU Load": { Percent: { value: 50 } },
-      "My Custom Smaller Is Better Benchmark - Memory Used": { Megabytes: { value: 100, lower_value: 97, upper_value: 103 } },
+      "My Custom Smaller Is Better Benchmark - Memory Used": {
+        Megabytes: { value: 100, lower_value: 97, upper_value: 103 }
+      },
       fib: { latency: { value: 3161, lower_value: 2186, upper_value: 4136 } },
       parse: { latency: { value: 1_500_000 } },
       requests: { throughput: { value: 1200, lower_value: 1176, upper_value: 1224 } }

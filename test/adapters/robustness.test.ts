@@ -9,28 +9,82 @@ import { bencher } from "./fixtures.js"
 const MiB = 1024 * 1024
 
 const bmfKey = fc.string({ minLength: 1, maxLength: 20 })
-const metricArb = fc.record(
-  {
-    value: fc.double({ noNaN: true, noDefaultInfinity: true }),
-    lower_value: fc.double({ noNaN: true, noDefaultInfinity: true }),
-    upper_value: fc.double({ noNaN: true, noDefaultInfinity: true })
-  },
-  { requiredKeys: ["value"] }
-).map((m) =>
-  // BMF bounds are ordered: lower_value > upper_value is refused
-  m.lower_value !== undefined && m.upper_value !== undefined && m.lower_value > m.upper_value
-    ? { ...m, lower_value: m.upper_value, upper_value: m.lower_value }
-    : m
-)
-const bmfArb = fc.dictionary(bmfKey, fc.dictionary(bmfKey, metricArb, { minKeys: 1, maxKeys: 4 }), { minKeys: 1, maxKeys: 5 })
+const metricArb = fc
+  .record(
+    {
+      value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      lower_value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      upper_value: fc.double({ noNaN: true, noDefaultInfinity: true })
+    },
+    { requiredKeys: ["value"] }
+  )
+  .map((m) =>
+    // BMF bounds are ordered: lower_value > upper_value is refused
+    m.lower_value !== undefined && m.upper_value !== undefined && m.lower_value > m.upper_value
+      ? { ...m, lower_value: m.upper_value, upper_value: m.lower_value }
+      : m
+  )
+const bmfArb = fc.dictionary(bmfKey, fc.dictionary(bmfKey, metricArb, { minKeys: 1, maxKeys: 4 }), {
+  minKeys: 1,
+  maxKeys: 5
+})
 
 /** Fragments of every format, so random strings reach deep into the parsers. */
 const fragments = [
-  "test ", " ... bench: ", "3,161 ns/iter (+/- 975)", "time:   [", " ps ", " µs ", "]", "Benchmark", "\t", " 100 ", " ns/op",
-  " B/op", " allocs/op", " x ", " ops/sec ±", "1.5% (9 runs sampled)", ": 12ms - timer ended", "[ 10%] ··· ", "±", "μs", "1.0",
-  "user     system      total        real", "(  0.1)", "Instructions:", "L1 Accesses:", "  ", "|N/A", "::", "  ======= DHAT ====",
-  "-".repeat(79), "(RunTime): ", " us.", "SUCCESS: ", " : ", "ms +/- ", "% on luau", "fastest │ slowest │ median │ mean │ samples │ iters",
-  "├─ ", "│  ", "╰─ ", "{", "}", "[", "\"", "\"version\":\"6\"", "\"profiles\"", "\n", "\r\n", "\x1b[32m", "\x1b[0m", ",", "-", "0", "9e9"
+  "test ",
+  " ... bench: ",
+  "3,161 ns/iter (+/- 975)",
+  "time:   [",
+  " ps ",
+  " µs ",
+  "]",
+  "Benchmark",
+  "\t",
+  " 100 ",
+  " ns/op",
+  " B/op",
+  " allocs/op",
+  " x ",
+  " ops/sec ±",
+  "1.5% (9 runs sampled)",
+  ": 12ms - timer ended",
+  "[ 10%] ··· ",
+  "±",
+  "μs",
+  "1.0",
+  "user     system      total        real",
+  "(  0.1)",
+  "Instructions:",
+  "L1 Accesses:",
+  "  ",
+  "|N/A",
+  "::",
+  "  ======= DHAT ====",
+  "-".repeat(79),
+  "(RunTime): ",
+  " us.",
+  "SUCCESS: ",
+  " : ",
+  "ms +/- ",
+  "% on luau",
+  "fastest │ slowest │ median │ mean │ samples │ iters",
+  "├─ ",
+  "│  ",
+  "╰─ ",
+  "{",
+  "}",
+  "[",
+  '"',
+  '"version":"6"',
+  '"profiles"',
+  "\n",
+  "\r\n",
+  "\x1b[32m",
+  "\x1b[0m",
+  ",",
+  "-",
+  "0",
+  "9e9"
 ]
 const logArb = fc.array(fc.constantFrom(...fragments), { maxLength: 60 }).map((xs) => xs.join(""))
 
@@ -75,12 +129,18 @@ describe("json adapter", () => {
   })
 
   it("ignores extra keys and rejects non-numeric values", () => {
-    expect(parseOne("json", `{"a":{"latency":{"value":1,"note":"x"}}}`, {})).toEqual(Either.right({ a: { latency: { value: 1 } } }))
+    expect(parseOne("json", `{"a":{"latency":{"value":1,"note":"x"}}}`, {})).toEqual(
+      Either.right({ a: { latency: { value: 1 } } })
+    )
     expect(Either.isLeft(parseOne("json", `{"a":{"latency":{"value":"1"}}}`, {}))).toBe(true)
   })
 
   it("rejects non-finite values and lower_value > upper_value", () => {
-    for (const metric of [`{"value":1e309}`, `{"value":1,"upper_value":-1e400}`, `{"value":5,"lower_value":6,"upper_value":4}`]) {
+    for (const metric of [
+      `{"value":1e309}`,
+      `{"value":1,"upper_value":-1e400}`,
+      `{"value":5,"lower_value":6,"upper_value":4}`
+    ]) {
       expect(Either.isLeft(parseOne("json", `{"a":{"latency":${metric}}}`, {})), metric).toBe(true)
     }
     expect(parseOne("json", `{"a":{"latency":{"value":5,"lower_value":5,"upper_value":5}}}`, {})).toEqual(
@@ -102,14 +162,19 @@ describe("json adapter", () => {
 })
 
 describe("mixed logs", () => {
-  const text = goldens.filter((g) => g.expected !== "none" && g.file.endsWith(".txt") && !g.file.startsWith("cpp/google"))
+  const text = goldens.filter(
+    (g) => g.expected !== "none" && g.file.endsWith(".txt") && !g.file.startsWith("cpp/google")
+  )
 
   for (const g of text) {
     it(`${g.file} parses the same with CRLF line ends and ANSI colours`, () => {
       const input = bencher(g.file)
       const expected = parseOne(g.adapter, input, {})
       const crlf = input.split("\n").join("\r\n")
-      const coloured = input.split("\n").map((l) => (l.length > 0 ? `\x1b[1;32m${l}\x1b[0m` : l)).join("\r\n")
+      const coloured = input
+        .split("\n")
+        .map((l) => (l.length > 0 ? `\x1b[1;32m${l}\x1b[0m` : l))
+        .join("\r\n")
       expect(parseOne(g.adapter, crlf, {})).toStrictEqual(expected)
       expect(parseOne("magic", coloured, {})).toStrictEqual(expected)
     })
@@ -118,7 +183,9 @@ describe("mixed logs", () => {
   it("skips compiler output, warnings and failed benchmarks around the results", () => {
     const noise = "   Compiling foo v0.1.0\nwarning: unused variable `x`\n --> src/lib.rs:3:9\nerror: bench failed\n"
     const input = noise + bencher("rust/bench/failed.txt") + "\n" + noise
-    expect(Either.map(detect(input, {}), (d) => Object.keys(d.bmf))).toEqual(Either.right(["tests::benchmark_a", "tests::benchmark_c"]))
+    expect(Either.map(detect(input, {}), (d) => Object.keys(d.bmf))).toEqual(
+      Either.right(["tests::benchmark_a", "tests::benchmark_c"])
+    )
   })
 })
 
@@ -149,10 +216,10 @@ describe("adversarial input", () => {
     ["catch2", "-".repeat(79) + "\n" + mib("1 ") + "\n"],
     ["ansi", mib("\x1b[1")],
     ["gungraun", "a::b::c\n" + mib("  x: 1") + "|"],
-    ["json objects", mib("{\"")],
+    ["json objects", mib('{"')],
     ["json arrays", mib("[")],
     // each line is a gungraun candidate whose JSON would go on into the next lines
-    ["json lines continuing each other", "{\n" + mib("[{\"a\":\"profiles\"},{}\n,\n")],
+    ["json lines continuing each other", "{\n" + mib('[{"a":"profiles"},{}\n,\n')],
     ["divan", "root fastest │ slowest │ median │ mean │ samples │ iters\n" + mib("├─ ")],
     ["luau", "SUCCESS: " + mib(" : ") + " +/- "],
     ["carriage returns", mib("\r") + "x"],

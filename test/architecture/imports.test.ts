@@ -45,7 +45,11 @@ describe("the import rules", () => {
       "jobs/lifecycle.ts": `import { JobEvents } from "./events.js"\n`
     })
     expect(checkImports(root)).toEqual([
-      { file: "src/jobs/events.ts", line: 1, message: "import circle: src/jobs/events.ts -> src/jobs/lifecycle.ts -> back" }
+      {
+        file: "src/jobs/events.ts",
+        line: 1,
+        message: "import circle: src/jobs/events.ts -> src/jobs/lifecycle.ts -> back"
+      }
     ])
   })
 

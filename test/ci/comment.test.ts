@@ -32,7 +32,10 @@ describe("report comment", () => {
   it("names improvements (an alert on the good side) and reports no benchmarks", () => {
     const alert = sampleReport.alerts?.[0]
     expect(alert).toBeDefined()
-    const lower = { ...sampleReport, alerts: alert === undefined ? [] : [{ ...alert, limit: "lower" as const }] } as JsonReport
+    const lower = {
+      ...sampleReport,
+      alerts: alert === undefined ? [] : [{ ...alert, limit: "lower" as const }]
+    } as JsonReport
     expect(verdictLine(lower)).toBe("1 improvement over 2 benchmarks")
     expect(verdictLine(emptyReport)).toBe("No benchmarks found")
   })
@@ -51,29 +54,58 @@ describe("report comment", () => {
 })
 
 describe("bencher run: unknown flags and the compatibility flags (process)", () => {
-  it.live("an unknown flag before the command is a usage error naming it (exit 2), not the command", () =>
-    Effect.gen(function*() {
-      const r = yield* Effect.promise(() => runBencher(["run", "--host", "http://127.0.0.1:1", "--github-action", "t", "echo", "hi"], { CI: "false" }))
-      expect(r.code).toBe(2)
-      expect(r.stderr).toContain("unexpected argument '--github-action'")
-      expect(r.stdout).not.toContain("hi")
-    }), 60_000)
+  it.live(
+    "an unknown flag before the command is a usage error naming it (exit 2), not the command",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* Effect.promise(() =>
+          runBencher(["run", "--host", "http://127.0.0.1:1", "--github-action", "t", "echo", "hi"], { CI: "false" })
+        )
+        expect(r.code).toBe(2)
+        expect(r.stderr).toContain("unexpected argument '--github-action'")
+        expect(r.stdout).not.toContain("hi")
+      }),
+    60_000
+  )
 
-  it.live("--spec-reset sends spec_reset: true and conflicts with --image; --insecure-host, --native-tls, --strict are accepted", () =>
-    Effect.gen(function*() {
-      const dir = mkdtempSync(join(tmpdir(), "bencher-ci-"))
-      const file = join(dir, "bmf.json")
-      writeFileSync(file, JSON.stringify({ "bench::a": { latency: { value: 1 } } }))
-      const r = yield* Effect.promise(() =>
-        runBencher(["run", "--host", "http://127.0.0.1:1", "--dry-run", "--quiet", "--spec-reset", "--insecure-host", "--native-tls", "--strict", "--adapter", "json", "--file", file], { CI: "false" })
-      )
-      expect(r.stderr).toBe("")
-      expect(r.code).toBe(0)
-      expect(JSON.parse(r.stdout)).toMatchObject({ spec_reset: true })
-      const conflict = yield* Effect.promise(() =>
-        runBencher(["run", "--host", "http://127.0.0.1:1", "--dry-run", "--spec-reset", "--image", "p:v1"], { CI: "false" })
-      )
-      expect(conflict.code).toBe(1)
-      expect(conflict.stderr).toContain("--spec-reset cannot be used with --image")
-    }), 60_000)
+  it.live(
+    "--spec-reset sends spec_reset: true and conflicts with --image; --insecure-host, --native-tls, --strict are accepted",
+    () =>
+      Effect.gen(function* () {
+        const dir = mkdtempSync(join(tmpdir(), "bencher-ci-"))
+        const file = join(dir, "bmf.json")
+        writeFileSync(file, JSON.stringify({ "bench::a": { latency: { value: 1 } } }))
+        const r = yield* Effect.promise(() =>
+          runBencher(
+            [
+              "run",
+              "--host",
+              "http://127.0.0.1:1",
+              "--dry-run",
+              "--quiet",
+              "--spec-reset",
+              "--insecure-host",
+              "--native-tls",
+              "--strict",
+              "--adapter",
+              "json",
+              "--file",
+              file
+            ],
+            { CI: "false" }
+          )
+        )
+        expect(r.stderr).toBe("")
+        expect(r.code).toBe(0)
+        expect(JSON.parse(r.stdout)).toMatchObject({ spec_reset: true })
+        const conflict = yield* Effect.promise(() =>
+          runBencher(["run", "--host", "http://127.0.0.1:1", "--dry-run", "--spec-reset", "--image", "p:v1"], {
+            CI: "false"
+          })
+        )
+        expect(conflict.code).toBe(1)
+        expect(conflict.stderr).toContain("--spec-reset cannot be used with --image")
+      }),
+    60_000
+  )
 })

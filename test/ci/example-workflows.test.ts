@@ -28,18 +28,24 @@ const readWorkflow = (file: string): { readonly env: Record<string, string>; rea
   const text = readFileSync(join(examples, file), "utf8")
   const mapAt = (block: string | undefined, indent: number) =>
     Object.fromEntries(
-      [...(block ?? "").matchAll(new RegExp(`^ {${indent}}([A-Z_]+): (.*)$`, "gm"))].map((m) => [m[1] ?? "", m[2] ?? ""])
+      [...(block ?? "").matchAll(new RegExp(`^ {${indent}}([A-Z_]+): (.*)$`, "gm"))].map((m) => [
+        m[1] ?? "",
+        m[2] ?? ""
+      ])
     )
   const [head = "", steps = ""] = text.split(/^ {4}steps:\n/m)
   const jobEnv = head.match(/^ {4}env:\n((?: {6}.*\n)+)/m)?.[1]
   return {
     env: mapAt(jobEnv, 6),
-    steps: steps.split(/^ {6}- /m).filter((s) => s.trim() !== "").map((s) => ({
-      name: s.match(/^(?: {8})?name: (.*)$/m)?.[1],
-      uses: s.match(/^(?: {8})?uses: (.*)$/m)?.[1],
-      run: s.match(/^ {8}run: (.*)$/m)?.[1],
-      env: mapAt(s.match(/^ {8}env:\n((?: {10}.*\n)+)/m)?.[1], 10)
-    }))
+    steps: steps
+      .split(/^ {6}- /m)
+      .filter((s) => s.trim() !== "")
+      .map((s) => ({
+        name: s.match(/^(?: {8})?name: (.*)$/m)?.[1],
+        uses: s.match(/^(?: {8})?uses: (.*)$/m)?.[1],
+        run: s.match(/^ {8}run: (.*)$/m)?.[1],
+        env: mapAt(s.match(/^ {8}env:\n((?: {10}.*\n)+)/m)?.[1], 10)
+      }))
   }
 }
 
@@ -98,16 +104,21 @@ const runWorkflow = (file: string, event: Event, ctx: { root: string; gh: FakeGi
     const log: Array<{ step: string; code: number | null; output: string }> = []
     for (const step of workflow.steps) {
       const label = step.name ?? step.uses ?? step.run ?? "?"
-      if (step.uses?.startsWith("actions/checkout") === true) copyFileSync(join(examples, "benchmark.sh"), join(workspace, "benchmark.sh"))
+      if (step.uses?.startsWith("actions/checkout") === true)
+        copyFileSync(join(examples, "benchmark.sh"), join(workspace, "benchmark.sh"))
       if (step.uses?.startsWith("actions/upload-artifact") === true) {
-        for (const f of ["results.json", "pr.txt"]) if (existsSync(join(workspace, f))) copyFileSync(join(workspace, f), join(ctx.artifact, f))
+        for (const f of ["results.json", "pr.txt"])
+          if (existsSync(join(workspace, f))) copyFileSync(join(workspace, f), join(ctx.artifact, f))
       }
       if (step.uses?.startsWith("actions/download-artifact") === true) {
         for (const f of ["results.json", "pr.txt"]) copyFileSync(join(ctx.artifact, f), join(workspace, f))
       }
       if (step.run === undefined || step.name === "Install the bencher CLI") continue
       const carried = Object.fromEntries(
-        readFileSync(githubEnvFile, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)])
+        readFileSync(githubEnvFile, "utf8")
+          .split("\n")
+          .filter((l) => l.includes("="))
+          .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)])
       )
       const stepEnv = Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, expand(v)]))
       const result = await sh(expand(step.run), workspace, { ...base, ...jobEnv, ...carried, ...stepEnv })
@@ -120,75 +131,134 @@ const runWorkflow = (file: string, event: Event, ctx: { root: string; gh: FakeGi
 const repo = (owner: string) => ({ full_name: `${owner}/widgets`, owner: { login: owner } })
 
 describe("examples/github-actions (the workflows' run: lines, executed)", () => {
-  it.scopedLive("benchmarks.yml: a push makes a check run, a same-repository pull request a comment", () =>
-    Effect.gen(function*() {
-      const { url } = yield* startTestServer()
-      const root = yield* tempDir
-      const gh = yield* Effect.acquireRelease(Effect.promise(() => startFakeGitHub()), (g) => Effect.promise(g.close))
-      const ctx = { root, gh, artifact: root }
-      const common = { "vars.BENCHER_HOST": url, "secrets.BENCHER_API_KEY": "", "secrets.GITHUB_TOKEN": "ghs_example" }
+  it.scopedLive(
+    "benchmarks.yml: a push makes a check run, a same-repository pull request a comment",
+    () =>
+      Effect.gen(function* () {
+        const { url } = yield* startTestServer()
+        const root = yield* tempDir
+        const gh = yield* Effect.acquireRelease(
+          Effect.promise(() => startFakeGitHub()),
+          (g) => Effect.promise(g.close)
+        )
+        const ctx = { root, gh, artifact: root }
+        const common = {
+          "vars.BENCHER_HOST": url,
+          "secrets.BENCHER_API_KEY": "",
+          "secrets.GITHUB_TOKEN": "ghs_example"
+        }
 
-      const pushed = yield* runWorkflow("benchmarks.yml", {
-        name: "push",
-        payload: { ref: "refs/heads/main", after: SHA, repository: { full_name: "acme/widgets" } },
-        expressions: { ...common, "github.head_ref || github.ref_name": "main" },
-        defaults: { GITHUB_REF_NAME: "main", GITHUB_BASE_REF: "", GITHUB_HEAD_REF: "" }
-      }, ctx)
-      expect(pushed.map((s) => [s.step, s.code])).toEqual([["Track the benchmarks", 0]])
-      expect(gh.checks.map((c) => [c.name, c.conclusion])).toEqual([["Bencher Report", "success"]])
+        const pushed = yield* runWorkflow(
+          "benchmarks.yml",
+          {
+            name: "push",
+            payload: { ref: "refs/heads/main", after: SHA, repository: { full_name: "acme/widgets" } },
+            expressions: { ...common, "github.head_ref || github.ref_name": "main" },
+            defaults: { GITHUB_REF_NAME: "main", GITHUB_BASE_REF: "", GITHUB_HEAD_REF: "" }
+          },
+          ctx
+        )
+        expect(pushed.map((s) => [s.step, s.code])).toEqual([["Track the benchmarks", 0]])
+        expect(gh.checks.map((c) => [c.name, c.conclusion])).toEqual([["Bencher Report", "success"]])
 
-      const pr = {
-        number: 11,
-        pull_request: { number: 11, head: { ref: "feature", repo: repo("acme") }, base: { ref: "main", repo: repo("acme") } },
-        repository: { full_name: "acme/widgets" }
-      }
-      const commented = yield* runWorkflow("benchmarks.yml", {
-        name: "pull_request",
-        payload: pr,
-        expressions: { ...common, "github.head_ref || github.ref_name": "feature" },
-        defaults: { GITHUB_REF_NAME: "11/merge", GITHUB_BASE_REF: "main", GITHUB_HEAD_REF: "feature" }
-      }, ctx)
-      expect(commented.map((s) => [s.step, s.code]), commented.map((s) => s.output).join("\n")).toEqual([["Track the benchmarks", 0]])
-      expect(gh.comments.map((c) => c.issue)).toEqual([11])
-      expect(gh.invalid).toEqual([])
-    }), 180_000)
-
-  it.scopedLive("fork-pr-benchmarks.yml then fork-pr-comment.yml: the fork's run posts nothing, the workflow_run comments with --ci-number", () =>
-    Effect.gen(function*() {
-      const { url } = yield* startTestServer()
-      const root = yield* tempDir
-      const artifact = join(root, "artifact")
-      mkdirSync(artifact)
-      const gh = yield* Effect.acquireRelease(Effect.promise(() => startFakeGitHub()), (g) => Effect.promise(g.close))
-      const ctx = { root, gh, artifact }
-
-      const untrusted = yield* runWorkflow("fork-pr-benchmarks.yml", {
-        name: "pull_request",
-        payload: {
-          number: 12,
-          pull_request: { number: 12, head: { ref: "patch-1", repo: repo("mallory") }, base: { ref: "main", repo: repo("acme") } },
+        const pr = {
+          number: 11,
+          pull_request: {
+            number: 11,
+            head: { ref: "feature", repo: repo("acme") },
+            base: { ref: "main", repo: repo("acme") }
+          },
           repository: { full_name: "acme/widgets" }
-        },
-        expressions: { "github.event.number": "12", "github.head_ref": "patch-1", "github.base_ref": "main" },
-        defaults: { GITHUB_BASE_REF: "main", GITHUB_HEAD_REF: "patch-1" }
-      }, ctx)
-      expect(untrusted.map((s) => [s.step, s.code])).toEqual([["Run the benchmarks", 0], ["Save the pull request number, head and base", 0]])
-      expect(gh.requests).toHaveLength(0)
-      expect(readFileSync(join(artifact, "pr.txt"), "utf8")).toBe("12\npatch-1\nmain\n")
+        }
+        const commented = yield* runWorkflow(
+          "benchmarks.yml",
+          {
+            name: "pull_request",
+            payload: pr,
+            expressions: { ...common, "github.head_ref || github.ref_name": "feature" },
+            defaults: { GITHUB_REF_NAME: "11/merge", GITHUB_BASE_REF: "main", GITHUB_HEAD_REF: "feature" }
+          },
+          ctx
+        )
+        expect(
+          commented.map((s) => [s.step, s.code]),
+          commented.map((s) => s.output).join("\n")
+        ).toEqual([["Track the benchmarks", 0]])
+        expect(gh.comments.map((c) => c.issue)).toEqual([11])
+        expect(gh.invalid).toEqual([])
+      }),
+    180_000
+  )
 
-      const trusted = yield* runWorkflow("fork-pr-comment.yml", {
-        name: "workflow_run",
-        payload: { action: "completed", workflow_run: { id: 1, event: "pull_request", conclusion: "success" }, repository: { full_name: "acme/widgets" } },
-        expressions: { "vars.BENCHER_HOST": url, "secrets.BENCHER_API_KEY": "", "secrets.GITHUB_TOKEN": "ghs_example" },
-        defaults: { GITHUB_BASE_REF: "", GITHUB_HEAD_REF: "" }
-      }, ctx)
-      expect(trusted.map((s) => [s.step, s.code]), trusted.map((s) => s.output).join("\n")).toEqual([
-        ["Read the pull request number, head and base (untrusted input, so only safe characters are kept)", 0],
-        ["Track the benchmarks of the pull request", 0]
-      ])
-      expect(gh.comments.map((c) => c.issue)).toEqual([12])
-      expect(gh.comments[0]?.body).toContain("patch-1")
-      expect(gh.checks).toHaveLength(0)
-      expect(gh.invalid).toEqual([])
-    }), 180_000)
+  it.scopedLive(
+    "fork-pr-benchmarks.yml then fork-pr-comment.yml: the fork's run posts nothing, the workflow_run comments with --ci-number",
+    () =>
+      Effect.gen(function* () {
+        const { url } = yield* startTestServer()
+        const root = yield* tempDir
+        const artifact = join(root, "artifact")
+        mkdirSync(artifact)
+        const gh = yield* Effect.acquireRelease(
+          Effect.promise(() => startFakeGitHub()),
+          (g) => Effect.promise(g.close)
+        )
+        const ctx = { root, gh, artifact }
+
+        const untrusted = yield* runWorkflow(
+          "fork-pr-benchmarks.yml",
+          {
+            name: "pull_request",
+            payload: {
+              number: 12,
+              pull_request: {
+                number: 12,
+                head: { ref: "patch-1", repo: repo("mallory") },
+                base: { ref: "main", repo: repo("acme") }
+              },
+              repository: { full_name: "acme/widgets" }
+            },
+            expressions: { "github.event.number": "12", "github.head_ref": "patch-1", "github.base_ref": "main" },
+            defaults: { GITHUB_BASE_REF: "main", GITHUB_HEAD_REF: "patch-1" }
+          },
+          ctx
+        )
+        expect(untrusted.map((s) => [s.step, s.code])).toEqual([
+          ["Run the benchmarks", 0],
+          ["Save the pull request number, head and base", 0]
+        ])
+        expect(gh.requests).toHaveLength(0)
+        expect(readFileSync(join(artifact, "pr.txt"), "utf8")).toBe("12\npatch-1\nmain\n")
+
+        const trusted = yield* runWorkflow(
+          "fork-pr-comment.yml",
+          {
+            name: "workflow_run",
+            payload: {
+              action: "completed",
+              workflow_run: { id: 1, event: "pull_request", conclusion: "success" },
+              repository: { full_name: "acme/widgets" }
+            },
+            expressions: {
+              "vars.BENCHER_HOST": url,
+              "secrets.BENCHER_API_KEY": "",
+              "secrets.GITHUB_TOKEN": "ghs_example"
+            },
+            defaults: { GITHUB_BASE_REF: "", GITHUB_HEAD_REF: "" }
+          },
+          ctx
+        )
+        expect(
+          trusted.map((s) => [s.step, s.code]),
+          trusted.map((s) => s.output).join("\n")
+        ).toEqual([
+          ["Read the pull request number, head and base (untrusted input, so only safe characters are kept)", 0],
+          ["Track the benchmarks of the pull request", 0]
+        ])
+        expect(gh.comments.map((c) => c.issue)).toEqual([12])
+        expect(gh.comments[0]?.body).toContain("patch-1")
+        expect(gh.checks).toHaveLength(0)
+        expect(gh.invalid).toEqual([])
+      }),
+    180_000
+  )
 })

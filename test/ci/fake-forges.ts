@@ -11,7 +11,10 @@ import { createRequire } from "node:module"
 const require = createRequire(import.meta.url)
 
 interface OpenApi {
-  readonly paths: Record<string, Record<string, { readonly requestBody?: { readonly content: Record<string, { readonly schema: object }> } }>>
+  readonly paths: Record<
+    string,
+    Record<string, { readonly requestBody?: { readonly content: Record<string, { readonly schema: object }> } }>
+  >
   readonly components: object
 }
 
@@ -19,7 +22,9 @@ let validators: Map<string, ValidateFunction> | undefined
 /** `METHOD path-template` → the request body validator from GitHub's OpenAPI description. */
 const githubValidators = (): Map<string, ValidateFunction> => {
   if (validators !== undefined) return validators
-  const spec = JSON.parse(readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8")) as OpenApi
+  const spec = JSON.parse(
+    readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8")
+  ) as OpenApi
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false })
   validators = new Map()
   for (const [method, path] of [
@@ -93,14 +98,22 @@ export const startFakeGitHub = (prefix = "/api/v3"): Promise<FakeGitHub> => {
       }
       const forbidden = (kind: "comments" | "checks") => {
         if (!state.forbid.has(kind)) return false
-        send(res, 403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" })
+        send(res, 403, {
+          message: "Resource not accessible by integration",
+          documentation_url: "https://docs.github.com/rest",
+          status: "403"
+        })
         return true
       }
       let m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)
       if (m !== null && method === "GET") {
         if (forbidden("comments")) return
         const issue = Number(m[3])
-        return send(res, 200, state.comments.filter((c) => c.issue === issue).map((c) => commentJson(c, m?.[1], m?.[2])))
+        return send(
+          res,
+          200,
+          state.comments.filter((c) => c.issue === issue).map((c) => commentJson(c, m?.[1], m?.[2]))
+        )
       }
       if (m !== null && method === "POST") {
         if (forbidden("comments")) return
@@ -127,7 +140,12 @@ export const startFakeGitHub = (prefix = "/api/v3"): Promise<FakeGitHub> => {
         if (body === undefined) return
         const id = nextId++
         state.checks.push({ id, ...body })
-        return send(res, 201, { id, ...body, html_url: `https://github.example/${m[1]}/${m[2]}/runs/${id}`, url: `${prefix}/check-runs/${id}` })
+        return send(res, 201, {
+          id,
+          ...body,
+          html_url: `https://github.example/${m[1]}/${m[2]}/runs/${id}`,
+          url: `${prefix}/check-runs/${id}`
+        })
       }
       return send(res, 404, { message: "Not Found" })
     })()
@@ -136,7 +154,11 @@ export const startFakeGitHub = (prefix = "/api/v3"): Promise<FakeGitHub> => {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address()
       const port = typeof address === "object" && address !== null ? address.port : 0
-      resolve({ url: `http://127.0.0.1:${port}${prefix}`, ...state, close: () => new Promise((r) => server.close(() => r())) })
+      resolve({
+        url: `http://127.0.0.1:${port}${prefix}`,
+        ...state,
+        close: () => new Promise((r) => server.close(() => r()))
+      })
     })
   })
 }
@@ -187,7 +209,11 @@ export const startFakeGitLab = (): Promise<FakeGitLab> => {
         const page = Number(url.searchParams.get("page") ?? "1")
         const perPage = Number(url.searchParams.get("per_page") ?? "20")
         const all = fake.notes.filter((n) => n.mergeRequest === mr)
-        return send(res, 200, all.slice((page - 1) * perPage, page * perPage).map((n) => ({ id: n.id, body: n.body })))
+        return send(
+          res,
+          200,
+          all.slice((page - 1) * perPage, page * perPage).map((n) => ({ id: n.id, body: n.body }))
+        )
       }
       const body = JSON.parse(raw === "" ? "{}" : raw) as { body?: unknown }
       if (typeof body.body !== "string") return send(res, 400, { error: "body is missing" })
@@ -209,7 +235,12 @@ export const startFakeGitLab = (): Promise<FakeGitLab> => {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address()
       const port = typeof address === "object" && address !== null ? address.port : 0
-      resolve(Object.assign(fake, { url: `http://127.0.0.1:${port}/api/v4`, close: () => new Promise<void>((r) => server.close(() => r())) }))
+      resolve(
+        Object.assign(fake, {
+          url: `http://127.0.0.1:${port}/api/v4`,
+          close: () => new Promise<void>((r) => server.close(() => r()))
+        })
+      )
     })
   })
 }

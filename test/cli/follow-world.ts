@@ -12,30 +12,46 @@ import { apiJson } from "../helpers/http.js"
 export const bmf = (value: number) => JSON.stringify({ "bench::remote": { latency: { value } } })
 
 export const thresholdFlags = [
-  "--adapter", "json",
-  "--threshold-measure", "latency",
-  "--threshold-test", "static",
-  "--threshold-upper-boundary", "100"
+  "--adapter",
+  "json",
+  "--threshold-measure",
+  "latency",
+  "--threshold-test",
+  "static",
+  "--threshold-upper-boundary",
+  "100"
 ]
 
 export const json = apiJson
 
-export const followWorld = Effect.gen(function*() {
+export const followWorld = Effect.gen(function* () {
   const server = yield* startIdentityServer
-  yield* server.admin.specs.create({ payload: { name: "Small", cpu: 1, memory: 512 * 1024 * 1024, disk: 1024 * 1024 * 1024, fallback: true } })
+  yield* server.admin.specs.create({
+    payload: { name: "Small", cpu: 1, memory: 512 * 1024 * 1024, disk: 1024 * 1024 * 1024, fallback: true }
+  })
   const runner = yield* server.admin.runners.create({ payload: { name: "Box", specs: ["small"] } })
   const at = () => new Date().toISOString()
   // The project exists before its image is pushed.
   yield* json(server.url, server.adminKey, "/v0/run", {
-    project: "proj", start_time: at(), end_time: at(), results: [bmf(1)], settings: { adapter: "json" }, testbed: "elsewhere"
+    project: "proj",
+    start_time: at(),
+    end_time: at(),
+    results: [bmf(1)],
+    settings: { adapter: "json" },
+    testbed: "elsewhere"
   })
   const layout = tempFolder()
   yield* Effect.promise(() => buildTestImage({ output: layout, tag: "v1" }))
-  yield* Effect.promise(() => pushLayout({ host: server.url, repository: "proj", key: server.adminKey, layout, tag: "v1" }))
+  yield* Effect.promise(() =>
+    pushLayout({ host: server.url, repository: "proj", key: server.adminKey, layout, tag: "v1" })
+  )
 
   /** The CLI as a user runs it: `bencher run --image proj:v1 ...`. */
   const cli = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}): Spawned => {
-    const p = spawnBencher(["run", "--host", server.url, "--key", server.adminKey, "--image", "proj:v1", ...args], { CI: "true", ...env })
+    const p = spawnBencher(["run", "--host", server.url, "--key", server.adminKey, "--image", "proj:v1", ...args], {
+      CI: "true",
+      ...env
+    })
     p.child.stdin.end()
     return p
   }
@@ -45,13 +61,18 @@ export const followWorld = Effect.gen(function*() {
    * (reports on a spec are judged against that spec's history).
    */
   const seed = (value: number) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const submitted = yield* json(server.url, server.adminKey, "/v0/run", {
-        project: "proj", start_time: at(), end_time: at(), results: [], settings: { adapter: "json" },
-        thresholds: { models: { latency: { test: "static", upper_boundary: 100 } } }, job: { image: "proj:v1" }
+        project: "proj",
+        start_time: at(),
+        end_time: at(),
+        results: [],
+        settings: { adapter: "json" },
+        thresholds: { models: { latency: { test: "static", upper_boundary: 100 } } },
+        job: { image: "proj:v1" }
       })
       const job = submitted.body.job as string
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         const rpc = yield* RunnerClient
         yield* claim
         yield* rpc.Running({ job })
@@ -67,7 +88,7 @@ export const followWorld = Effect.gen(function*() {
 })
 
 /** Claims the next job over the runner channel. */
-export const claim = Effect.gen(function*() {
+export const claim = Effect.gen(function* () {
   const rpc = yield* RunnerClient
   const job = yield* rpc.Claim({ poll_timeout: 10 })
   if (job === null) return yield* Effect.dieMessage("no job to claim")

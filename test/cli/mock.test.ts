@@ -16,20 +16,27 @@ describe("bencher mock", () => {
   })
 
   it("draws value in [10^p·c, 10^p·(c+1)) with lower/upper at value ∓ 10%, for every measure", () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: -3, max: 6 }), (seed, count, pow) => {
-      const bmf = mockBmf({ seed, count, measures: ["latency", "throughput"], pow })
-      expect(Object.keys(bmf)).toHaveLength(count)
-      for (let c = 0; c < count; c++) {
-        for (const measure of ["latency", "throughput"]) {
-          const metric = bmf[mockBenchmarkName(c)]?.[measure]
-          if (metric === undefined) throw new Error("missing metric")
-          expect(metric.value).toBeGreaterThanOrEqual(10 ** pow * c)
-          expect(metric.value).toBeLessThan(10 ** pow * (c + 1) * (1 + 1e-12))
-          expect(metric.lower_value).toBeCloseTo(metric.value * 0.9, 10)
-          expect(metric.upper_value).toBeCloseTo(metric.value * 1.1, 10)
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: -3, max: 6 }),
+        (seed, count, pow) => {
+          const bmf = mockBmf({ seed, count, measures: ["latency", "throughput"], pow })
+          expect(Object.keys(bmf)).toHaveLength(count)
+          for (let c = 0; c < count; c++) {
+            for (const measure of ["latency", "throughput"]) {
+              const metric = bmf[mockBenchmarkName(c)]?.[measure]
+              if (metric === undefined) throw new Error("missing metric")
+              expect(metric.value).toBeGreaterThanOrEqual(10 ** pow * c)
+              expect(metric.value).toBeLessThan(10 ** pow * (c + 1) * (1 + 1e-12))
+              expect(metric.lower_value).toBeCloseTo(metric.value * 0.9, 10)
+              expect(metric.upper_value).toBeCloseTo(metric.value * 1.1, 10)
+            }
+          }
         }
-      }
-    }))
+      )
+    )
   })
 
   it("replays SplitMix64 bit for bit (reference vector for seed 1234567)", () => {

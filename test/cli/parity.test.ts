@@ -9,11 +9,16 @@ import { repoRoot } from "../helpers/process.js"
 describe("npm run parity", () => {
   it("prints N of M for commands, run flags and REST operations", () => {
     const script = join(repoRoot, "scripts", "parity.mjs")
-    const figures = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script, "--json"], { cwd: repoRoot, encoding: "utf8" }))
+    const figures = JSON.parse(
+      execFileSync(process.execPath, ["--import", "tsx", script, "--json"], { cwd: repoRoot, encoding: "utf8" })
+    )
     expect(figures.commands.of).toBe(117)
     expect(figures.operations.of).toBe(138)
     expect(figures.runFlags.have).toBeGreaterThan(40)
-    const text = execFileSync(process.execPath, ["--import", "tsx", script, "--missing"], { cwd: repoRoot, encoding: "utf8" })
+    const text = execFileSync(process.execPath, ["--import", "tsx", script, "--missing"], {
+      cwd: repoRoot,
+      encoding: "utf8"
+    })
     for (const command of [
       "branch list",
       "threshold update",

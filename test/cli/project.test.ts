@@ -17,17 +17,29 @@ describe("bencher project", () => {
       const env = { BENCHER_HOST: `http://127.0.0.1:${port}`, BENCHER_API_KEY: adminKey }
       expect((await runBencher(["org", "create", "--name", "Acme"], env)).code).toBe(0)
 
-      const created = await runBencher(["project", "create", "acme", "--name", "Rocket Engine", "--visibility", "private"], env)
+      const created = await runBencher(
+        ["project", "create", "acme", "--name", "Rocket Engine", "--visibility", "private"],
+        env
+      )
       expect(created.code).toBe(0)
-      expect(JSON.parse(created.stdout)).toMatchObject({ name: "Rocket Engine", slug: "rocket-engine", visibility: "private" })
+      expect(JSON.parse(created.stdout)).toMatchObject({
+        name: "Rocket Engine",
+        slug: "rocket-engine",
+        visibility: "private"
+      })
 
       const listed = await runBencher(["project", "list", "--org", "acme"], env)
       expect((JSON.parse(listed.stdout) as Array<{ slug: string }>).map((p) => p.slug)).toEqual(["rocket-engine"])
 
-      const updated = await runBencher(["project", "update", "rocket-engine", "--name", "Rocket", "--slug", "rocket", "--visibility", "public"], env)
+      const updated = await runBencher(
+        ["project", "update", "rocket-engine", "--name", "Rocket", "--slug", "rocket", "--visibility", "public"],
+        env
+      )
       expect(JSON.parse(updated.stdout)).toMatchObject({ name: "Rocket", slug: "rocket", visibility: "public" })
       // Anyone may view a public project; the old slug no longer resolves.
-      expect(JSON.parse((await runBencher(["project", "view", "rocket"], { BENCHER_HOST: env.BENCHER_HOST })).stdout)).toMatchObject({ slug: "rocket" })
+      expect(
+        JSON.parse((await runBencher(["project", "view", "rocket"], { BENCHER_HOST: env.BENCHER_HOST })).stdout)
+      ).toMatchObject({ slug: "rocket" })
       expect((await runBencher(["project", "view", "rocket-engine"], env)).code).toBe(1)
 
       expect((await runBencher(["project", "delete", "rocket"], env)).code).toBe(0)

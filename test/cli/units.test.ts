@@ -39,7 +39,11 @@ describe("scaleUnits (docs/reference.md §1.4)", () => {
   })
 
   it("scales any other units by 1e3 steps and says so in the label", () => {
-    expect(scaleUnits(500, "operations / second (ops/s)")).toEqual({ factor: 1, symbol: "ops/s", units: "operations / second (ops/s)" })
+    expect(scaleUnits(500, "operations / second (ops/s)")).toEqual({
+      factor: 1,
+      symbol: "ops/s",
+      units: "operations / second (ops/s)"
+    })
     expect(scaleUnits(5e4, "operations / second (ops/s)")).toEqual({
       factor: 1e3,
       symbol: "1e3 x ops/s",
@@ -55,10 +59,16 @@ describe("scaleUnits (docs/reference.md §1.4)", () => {
   })
 
   it("always picks a factor no larger than the minimum (so no shown value is below 1 unit)", () => {
-    fc.assert(fc.property(fc.double({ min: 1, max: 1e20, noNaN: true }), fc.constantFrom(NANOSECONDS, SECONDS, BYTES, "ops (ops)"), (min, units) => {
-      const { factor } = scaleUnits(min, units)
-      expect(min / factor).toBeGreaterThanOrEqual(1)
-    }))
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1, max: 1e20, noNaN: true }),
+        fc.constantFrom(NANOSECONDS, SECONDS, BYTES, "ops (ops)"),
+        (min, units) => {
+          const { factor } = scaleUnits(min, units)
+          expect(min / factor).toBeGreaterThanOrEqual(1)
+        }
+      )
+    )
   })
 
   it("chooses the scale of a set from its smallest value", () => {

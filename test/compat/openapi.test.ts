@@ -26,15 +26,28 @@ describe("compatibility with Bencher's OpenAPI schemas", () => {
         thresholds: { models: { latency: { test: "t_test", upper_boundary: 0.99, max_sample_size: 64 } }, reset: true }
       })
       expect(violations("JsonNewRun", body)).toBe("")
-      expect(violations("JsonNewThreshold", { branch: "main", testbed: "ci", measure: "latency", test: "iqr", upper_boundary: 2 })).toBe("")
-    }))
+      expect(
+        violations("JsonNewThreshold", {
+          branch: "main",
+          testbed: "ci",
+          measure: "latency",
+          test: "iqr",
+          upper_boundary: 2
+        })
+      ).toBe("")
+    })
+  )
 
   it.scopedLive("responses of run, reports, dimensions, thresholds, alerts, perf, metrics and errors", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { url } = yield* startTestServer()
       const model = { thresholds: { models: { latency: { test: "static", upper_boundary: 10 } } } }
       yield* call(url, "/v0/run", runBody([latency("b", 5)], { project: "compat", ...model }))
-      const run = yield* call(url, "/v0/run", runBody([latency("b", 50), latency("b", 1)], { project: "compat", ...model }))
+      const run = yield* call(
+        url,
+        "/v0/run",
+        runBody([latency("b", 50), latency("b", 1)], { project: "compat", ...model })
+      )
       expect(run.status).toBe(201)
       expect(violations("JsonReport", run.body)).toBe("")
       expect(run.body.alerts.length).toBeGreaterThan(0)
@@ -72,11 +85,15 @@ describe("compatibility with Bencher's OpenAPI schemas", () => {
         for (const item of res.body) expect(violations(schema, item), path).toBe("")
       }
       const r = run.body
-      const perf = yield* call(url, `/v0/projects/compat/perf?branches=${r.branch.uuid}&testbeds=${r.testbed.uuid}&benchmarks=${r.results[0][0].benchmark.uuid}&measures=latency`)
+      const perf = yield* call(
+        url,
+        `/v0/projects/compat/perf?branches=${r.branch.uuid}&testbeds=${r.testbed.uuid}&benchmarks=${r.results[0][0].benchmark.uuid}&measures=latency`
+      )
       expect(perf.status).toBe(200)
       expect(violations("JsonPerf", perf.body)).toBe("")
       const missing = yield* call(url, "/v0/projects/nope")
       expect(missing.status).toBe(404)
       expect(violations("Error", missing.body)).toBe("")
-    }))
+    })
+  )
 })

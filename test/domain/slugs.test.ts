@@ -10,9 +10,12 @@ const bySlugify = (s: string) => s.length > 0 && s.length <= MAX_SLUG_LEN && slu
 describe("isSlug", () => {
   it("agrees with slugify on arbitrary and slug-like strings", () => {
     const slugish = fc.stringMatching(/^[a-z0-9_\- .A-Zé]{0,12}$/)
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), slugish), (s) => {
-      expect(isSlug(s)).toBe(bySlugify(s))
-    }), { numRuns: 5000 })
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), slugish), (s) => {
+        expect(isSlug(s)).toBe(bySlugify(s))
+      }),
+      { numRuns: 5000 }
+    )
   })
 
   it.each([

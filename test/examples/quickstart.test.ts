@@ -33,7 +33,9 @@ const freePort = () =>
     server.once("error", reject)
     server.listen(0, "127.0.0.1", () => {
       const address = server.address()
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))))
+      server.close(() =>
+        typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))
+      )
     })
   })
 
@@ -70,7 +72,10 @@ describe.skipIf(skipReason !== undefined)("README quick start (examples/quicksta
 
     const steps = stepsOf(result.stdout)
     const remote = steps.filter((s) => s.command.includes("--image"))
-    expect(remote.map((s) => s.command.includes("QUICKSTART_SLOWDOWN=4")), transcript).toEqual([false, false, true])
+    expect(
+      remote.map((s) => s.command.includes("QUICKSTART_SLOWDOWN=4")),
+      transcript
+    ).toEqual([false, false, true])
 
     const [first, second, regressed] = remote
     for (const run of [first, second]) {

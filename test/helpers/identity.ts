@@ -8,7 +8,7 @@ export const clientAs = (url: string, key?: string) =>
   connect({ host: url, key: key === undefined ? Option.none() : Option.some(Redacted.make(key)) })
 
 /** The real test server plus the bootstrap admin's key and a client acting as that admin. */
-export const startIdentityServer = Effect.gen(function*() {
+export const startIdentityServer = Effect.gen(function* () {
   const server = yield* startTestServer()
   const bootstrap = Context.get(server.context, AdminBootstrap)
   const adminKey = Redacted.value(Option.getOrThrow(bootstrap.adminKey))
@@ -23,7 +23,7 @@ export const createUserWithKey = (
   url: string,
   name: string
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const user = yield* admin.users.create({ payload: { name, email: `${name.toLowerCase()}@example.com` } })
     const key = yield* admin.users.createKey({ path: { user: user.uuid }, payload: { name: "test" } })
     const client = yield* clientAs(url, key.key)

@@ -18,7 +18,7 @@ export const tempDir = Effect.acquireRelease(
  * HttpApi contract. Everything is torn down with the scope.
  */
 export const startTestServer = (overrides: Partial<ServerConfigShape> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const dir = yield* tempDir
     const config: ServerConfigShape = { ...defaultServerConfig, port: 0, db: join(dir, "bencher.db"), ...overrides }
     const context = yield* Layer.build(ServerLive(config))

@@ -13,8 +13,16 @@ import { Users } from "../../src/identity/users.js"
 import { IdentityStoreLive, insertProject, insertProjectRole } from "../helpers/store.js"
 
 type Who =
-  | "admin" | "org leader" | "org member" | "maintainer" | "developer" | "viewer" | "outsider" | "anonymous"
-  | "project key of this project" | "project key of another project"
+  | "admin"
+  | "org leader"
+  | "org member"
+  | "maintainer"
+  | "developer"
+  | "viewer"
+  | "outsider"
+  | "anonymous"
+  | "project key of this project"
+  | "project key of another project"
 
 interface World {
   readonly actor: (who: Who, visibility: "public" | "private") => Effect.Effect<Actor>
@@ -26,7 +34,7 @@ interface World {
 class WorldTag extends Context.Tag("test/AccessWorld")<WorldTag, World>() {}
 
 /** Org A holds a public and a private project; org B holds another project with its own key. */
-const seed = Effect.gen(function*() {
+const seed = Effect.gen(function* () {
   const users = yield* Users
   const userKeys = yield* UserKeys
   const projectKeys = yield* ProjectKeys
@@ -35,7 +43,7 @@ const seed = Effect.gen(function*() {
   const resolve = yield* makeResolveActor
 
   const person = (name: string, admin = false) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const user = yield* users.create({ name, email: `${name}@example.com`, admin }).pipe(Effect.orDie)
       const key = yield* userKeys.create({ ownerId: user.id, name: "k" })
       return { user, key: Redacted.value(key.plaintext) }
@@ -69,7 +77,10 @@ const seed = Effect.gen(function*() {
   const unclaimedOrg = yield* orgs.createUnclaimed("198.51.100.7").pipe(Effect.orDie)
   const unclaimedProject = yield* insertProject(unclaimedOrg.id, "unclaimed", "public")
 
-  const keyOf: Record<Exclude<Who, "anonymous" | "project key of this project" | "project key of another project">, string> = {
+  const keyOf: Record<
+    Exclude<Who, "anonymous" | "project key of this project" | "project key of another project">,
+    string
+  > = {
     admin: admin.key,
     "org leader": leader.key,
     "org member": member.key,
@@ -83,12 +94,17 @@ const seed = Effect.gen(function*() {
     projects,
     allProjects: [projects.public, projects.private, other, unclaimedProject],
     unclaimedProject,
-    claimUnclaimed: orgs.claim({ organizationId: unclaimedOrg.id, userId: outsider.user.id }).pipe(Effect.orDie, Effect.asVoid),
+    claimUnclaimed: orgs
+      .claim({ organizationId: unclaimedOrg.id, userId: outsider.user.id })
+      .pipe(Effect.orDie, Effect.asVoid),
     actor: (who, visibility) =>
-      who === "anonymous" ? resolve(undefined, "203.0.113.1").pipe(Effect.orDie)
-      : who === "project key of this project" ? bearer(ownKeys[visibility])
-      : who === "project key of another project" ? bearer(otherKey)
-      : bearer(keyOf[who])
+      who === "anonymous"
+        ? resolve(undefined, "203.0.113.1").pipe(Effect.orDie)
+        : who === "project key of this project"
+          ? bearer(ownKeys[visibility])
+          : who === "project key of another project"
+            ? bearer(otherKey)
+            : bearer(keyOf[who])
   }
   return world
 })
@@ -117,33 +133,42 @@ const matrix: ReadonlyArray<readonly [Who, ReadonlyArray<Outcome>, ReadonlyArray
 
 layer(WorldLive, { timeout: 30_000, excludeTestServices: true })("Access.project", (it) => {
   for (const [who, publicRow, privateRow] of matrix) {
-    it.effect(`gives ${who} view/inspect/run/edit/manage = public ${publicRow.join("/")}, private ${privateRow.join("/")}`, () =>
-      Effect.gen(function*() {
-        const world = yield* WorldTag
-        const access = yield* Access
-        for (const [visibility, row] of [["public", publicRow], ["private", privateRow]] as const) {
-          const actor = yield* world.actor(who, visibility)
-          const outcomes = yield* Effect.forEach(permissions, (permission) =>
-            access.project(actor, world.projects[visibility], permission).pipe(
-              Effect.either,
-              Effect.map(Either.match({ onLeft: statusOf, onRight: (): Outcome => "ok" }))
-            ))
-          expect({ who, visibility, outcomes }).toEqual({ who, visibility, outcomes: row })
-        }
-      }))
+    it.effect(
+      `gives ${who} view/inspect/run/edit/manage = public ${publicRow.join("/")}, private ${privateRow.join("/")}`,
+      () =>
+        Effect.gen(function* () {
+          const world = yield* WorldTag
+          const access = yield* Access
+          for (const [visibility, row] of [
+            ["public", publicRow],
+            ["private", privateRow]
+          ] as const) {
+            const actor = yield* world.actor(who, visibility)
+            const outcomes = yield* Effect.forEach(permissions, (permission) =>
+              access
+                .project(actor, world.projects[visibility], permission)
+                .pipe(Effect.either, Effect.map(Either.match({ onLeft: statusOf, onRight: (): Outcome => "ok" })))
+            )
+            expect({ who, visibility, outcomes }).toEqual({ who, visibility, outcomes: row })
+          }
+        })
+    )
   }
 
   it.effect("hides a private project from a member of another organization with 404", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const world = yield* WorldTag
       const access = yield* Access
-      const error = yield* Effect.flip(access.project(yield* world.actor("outsider", "private"), world.projects.private, "view"))
+      const error = yield* Effect.flip(
+        access.project(yield* world.actor("outsider", "private"), world.projects.private, "view")
+      )
       expect(error._tag).toBe("NotFound")
       expect(error.message).not.toContain("private")
-    }))
+    })
+  )
 
   it.effect("lets anyone run on an unclaimed project until it is claimed, then answers 401", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const world = yield* WorldTag
       const access = yield* Access
       const anonymous = yield* world.actor("anonymous", "public")
@@ -151,12 +176,13 @@ layer(WorldLive, { timeout: 30_000, excludeTestServices: true })("Access.project
       yield* world.claimUnclaimed
       const error = yield* Effect.flip(access.project(anonymous, world.unclaimedProject, "run"))
       expect(error._tag).toBe("Unauthorized")
-    }))
+    })
+  )
 })
 
 layer(WorldLive, { timeout: 30_000, excludeTestServices: true })("visibleProjectCondition", (it) => {
   it.effect("lists exactly the projects Access.project lets each actor view", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const world = yield* WorldTag
       const access = yield* Access
       const sql = yield* SqlClient.SqlClient
@@ -166,27 +192,34 @@ layer(WorldLive, { timeout: 30_000, excludeTestServices: true })("visibleProject
           const listed = yield* sql<{ id: number }>`SELECT id FROM project AS p
             WHERE ${visibleProjectCondition(sql, actor, "p")} ORDER BY id`
           const viewable = yield* Effect.filter(world.allProjects, (ref) =>
-            access.project(actor, ref, "view").pipe(Effect.as(true), Effect.orElseSucceed(() => false)))
-          expect({ who, ids: listed.map((r) => r.id) }).toEqual({ who, ids: viewable.map((r) => r.id).sort((a, b) => a - b) })
+            access.project(actor, ref, "view").pipe(
+              Effect.as(true),
+              Effect.orElseSucceed(() => false)
+            )
+          )
+          expect({ who, ids: listed.map((r) => r.id) }).toEqual({
+            who,
+            ids: viewable.map((r) => r.id).sort((a, b) => a - b)
+          })
         }
       }
-    }))
+    })
+  )
 })
 
 describe("Access.organization and Access.admin", () => {
   layer(WorldLive, { timeout: 30_000, excludeTestServices: true })((it) => {
     it.effect("allows members to view and only leaders to manage; outsiders get 404, keys 403, anonymous 401", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const world = yield* WorldTag
         const access = yield* Access
         const orgId = world.projects.public.organizationId
         const outcome = (who: Who, permission: "view" | "manage") =>
-          Effect.gen(function*() {
+          Effect.gen(function* () {
             const actor = yield* world.actor(who, "public")
-            return yield* access.organization(actor, orgId, permission).pipe(
-              Effect.either,
-              Effect.map(Either.match({ onLeft: statusOf, onRight: (): Outcome => "ok" }))
-            )
+            return yield* access
+              .organization(actor, orgId, permission)
+              .pipe(Effect.either, Effect.map(Either.match({ onLeft: statusOf, onRight: (): Outcome => "ok" })))
           })
         const table: ReadonlyArray<readonly [Who, Outcome, Outcome]> = [
           ["admin", "ok", "ok"],
@@ -202,10 +235,14 @@ describe("Access.organization and Access.admin", () => {
         }
         const adminOutcome = (who: Who) =>
           Effect.flatMap(world.actor(who, "public"), (actor) =>
-            access.admin(actor).pipe(Effect.either, Effect.map(Either.match({ onLeft: statusOf, onRight: (): Outcome => "ok" }))))
+            access
+              .admin(actor)
+              .pipe(Effect.either, Effect.map(Either.match({ onLeft: statusOf, onRight: (): Outcome => "ok" })))
+          )
         expect(yield* adminOutcome("admin")).toBe("ok")
         expect(yield* adminOutcome("org leader")).toBe(403)
         expect(yield* adminOutcome("anonymous")).toBe(401)
-      }))
+      })
+    )
   })
 })

@@ -12,8 +12,12 @@ describe("keys", () => {
   })
 
   it("classifies every generated key by its kind and nothing else as a key", () => {
-    fc.assert(fc.property(fc.constantFrom("user", "project", "runner" as const), (kind) => keyKind(generateKey(kind)) === kind))
-    fc.assert(fc.property(fc.string(), (s) => keyKind(s) === undefined || /^bencher_(user|run|runner)_[A-Za-z0-9]{30}$/.test(s)))
+    fc.assert(
+      fc.property(fc.constantFrom("user", "project", "runner" as const), (kind) => keyKind(generateKey(kind)) === kind)
+    )
+    fc.assert(
+      fc.property(fc.string(), (s) => keyKind(s) === undefined || /^bencher_(user|run|runner)_[A-Za-z0-9]{30}$/.test(s))
+    )
     expect(keyKind(`bencher_user_${"a".repeat(31)}`)).toBeUndefined()
     expect(keyKind(`bencher_user_${"a".repeat(29)}-`)).toBeUndefined()
   })

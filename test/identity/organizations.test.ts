@@ -9,7 +9,7 @@ const RateLimitedStore = makeIdentityStoreLive({
 
 layer(RateLimitedStore, { excludeTestServices: true })("Organizations.createUnclaimed", (it) => {
   it.effect("limits unclaimed organizations per source IP and not across addresses", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const orgs = yield* Organizations
       for (let i = 0; i < 3; i++) yield* orgs.createUnclaimed("192.0.2.50")
       const limited = yield* Effect.flip(orgs.createUnclaimed("192.0.2.50"))
@@ -17,5 +17,6 @@ layer(RateLimitedStore, { excludeTestServices: true })("Organizations.createUncl
       const other = yield* orgs.createUnclaimed("192.0.2.51")
       expect(other.claimed).toBeNull()
       expect(other.sourceIp).toBe("192.0.2.51")
-    }))
+    })
+  )
 })

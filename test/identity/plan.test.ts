@@ -5,7 +5,14 @@ describe("plan tiers", () => {
   it("orders job priority unclaimed < free < team < enterprise", () => {
     expect([PRIORITY.unclaimed, PRIORITY.free, PRIORITY.team, PRIORITY.enterprise]).toEqual([0, 100, 200, 300])
     expect([0, 99, 100, 199, 200, 299, 300, 1000].map(tierOfPriority)).toEqual([
-      "unclaimed", "unclaimed", "free", "free", "team", "team", "enterprise", "enterprise"
+      "unclaimed",
+      "unclaimed",
+      "free",
+      "free",
+      "team",
+      "team",
+      "enterprise",
+      "enterprise"
     ])
   })
 
@@ -16,7 +23,10 @@ describe("plan tiers", () => {
 
   it("limits concurrency: one per source IP unclaimed, one per organization free, unlimited team and enterprise", () => {
     expect((["unclaimed", "free", "team", "enterprise"] as const).map(concurrencyOf)).toEqual([
-      "one-per-source-ip", "one-per-organization", "unlimited", "unlimited"
+      "one-per-source-ip",
+      "one-per-organization",
+      "unlimited",
+      "unlimited"
     ])
   })
 

@@ -11,14 +11,17 @@ const settle = Effect.repeatN(Effect.yieldNow(), 50)
 
 describe("HeartbeatWriter", () => {
   it.scoped("answers heartbeats from memory and flushes them, with billed minutes, in one batch per interval", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const counter = yield* makeStatementCounter
       const billed: Array<[number, number]> = []
       const usage = Layer.succeed(RunnerUsage, {
-        recordMinutes: (_org: number, jobId: number, minutes: number) => Effect.sync(() => void billed.push([jobId, minutes]))
+        recordMinutes: (_org: number, jobId: number, minutes: number) =>
+          Effect.sync(() => void billed.push([jobId, minutes]))
       })
-      const ctx = yield* Layer.build(JobsWorld(yield* worldFile, { heartbeatFlushInterval: Duration.seconds(5) }).pipe(Layer.provide(usage))).pipe(Effect.withTracer(counter.tracer))
-      yield* Effect.gen(function*() {
+      const ctx = yield* Layer.build(
+        JobsWorld(yield* worldFile, { heartbeatFlushInterval: Duration.seconds(5) }).pipe(Layer.provide(usage))
+      ).pipe(Effect.withTracer(counter.tracer))
+      yield* Effect.gen(function* () {
         yield* spec("Small", true)
         const { runner } = yield* runnerFor("box", ["small"])
         const jobs = [yield* submit("one", { sourceIp: "10.0.0.1" }), yield* submit("two", { sourceIp: "10.0.0.2" })]
@@ -47,5 +50,6 @@ describe("HeartbeatWriter", () => {
         expect((yield* (yield* Runners).byId(runner.id)).last_heartbeat).toBe(4000)
         expect(billed.sort()).toEqual(jobs.map((j) => [j.id, 1]).sort())
       }).pipe(Effect.provide(ctx), Effect.withTracer(counter.tracer))
-    }))
+    })
+  )
 })

@@ -17,14 +17,14 @@ const FullDisk = Layer.succeed(JobOutputStore, {
 describe("a job output that cannot be stored", () => {
   // Found by the simulator (sim/, fault disk_full): the job stayed `completed` for ever, unprocessed and supervised.
   it.scoped("still hands the output to processing and ends the supervision, for Completed and Failed alike", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const processed: Array<readonly [string, JobRow, JsonJobOutput]> = []
       const completion = Layer.succeed(JobCompletion, {
         onCompleted: (job, output) => Effect.sync(() => void processed.push(["completed", job, output])),
         onFailed: (job, output) => Effect.sync(() => void processed.push(["failed", job, output]))
       })
       const ctx = yield* Layer.build(JobsWorld(yield* worldFile, {}, FullDisk).pipe(Layer.provide(completion)))
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* spec("Small", true)
         const { runner } = yield* runnerFor("box", ["small"])
         const channel = yield* RunnerChannel
@@ -36,9 +36,10 @@ describe("a job output that cannot be stored", () => {
           expect(Option.map(claimed, (c) => c.uuid)).toEqual(Option.some(job.uuid))
           yield* channel.running(runner, job.uuid)
           const results = [{ exit_code: 0, stdout: "{}" }]
-          const ack = outcome === "completed"
-            ? yield* channel.completed(runner, job.uuid, results)
-            : yield* channel.failed(runner, job.uuid, results, "exit 1")
+          const ack =
+            outcome === "completed"
+              ? yield* channel.completed(runner, job.uuid, results)
+              : yield* channel.failed(runner, job.uuid, results, "exit 1")
           expect(ack.status).toBe(outcome)
           expect(supervisor.held(runner.id, job.uuid)).toBeUndefined()
           expect(statusOf((yield* lifecycle.byId(job.id)) ?? job)).toBe(outcome)
@@ -49,5 +50,6 @@ describe("a job output that cannot be stored", () => {
           expect(last?.[2].results[0]?.stdout).toBe("{}")
         }
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 })

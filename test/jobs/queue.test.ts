@@ -12,13 +12,15 @@ const settle = Effect.repeatN(Effect.yieldNow(), 50)
 
 describe("JobQueue", () => {
   it.scoped("wakes exactly one waiting runner per job", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ctx = yield* buildWorld(yield* worldFile)
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* spec("Small", true)
         const queue = yield* JobQueue
         const runners = yield* Effect.forEach(["a", "b", "c"], (n) => runnerFor(n, ["small"]))
-        const claims = yield* Effect.forEach(runners, ({ runner }) => Effect.fork(queue.claim(runner, Duration.seconds(30))))
+        const claims = yield* Effect.forEach(runners, ({ runner }) =>
+          Effect.fork(queue.claim(runner, Duration.seconds(30)))
+        )
         yield* settle
         const job = yield* submit("proj")
         yield* settle
@@ -32,18 +34,21 @@ describe("JobQueue", () => {
         const results = yield* Effect.forEach(claims, Fiber.join)
         expect(results.filter(Option.isSome).map((r) => r.value.id)).toEqual([job.id])
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 
   it.scoped("runs no SQL while runners wait and no job arrives", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const counter = yield* makeStatementCounter
       // Built under the counting tracer so the writer and supervisor fibers it forks are counted too.
       const ctx = yield* buildWorld(yield* worldFile).pipe(Effect.withTracer(counter.tracer))
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* spec("Small", true)
         const queue = yield* JobQueue
         const runners = yield* Effect.forEach(["a", "b", "c", "d"], (n) => runnerFor(n, ["small"]))
-        const claims = yield* Effect.forEach(runners, ({ runner }) => Effect.fork(queue.claim(runner, Duration.seconds(900))))
+        const claims = yield* Effect.forEach(runners, ({ runner }) =>
+          Effect.fork(queue.claim(runner, Duration.seconds(900)))
+        )
         yield* settle
         const before = counter.count()
         for (let i = 0; i < 60; i++) yield* TestClock.adjust("10 seconds")
@@ -53,12 +58,13 @@ describe("JobQueue", () => {
         yield* Effect.forEach(claims, Fiber.interrupt)
         expect((yield* queue.stats).waiting).toBe(0)
       }).pipe(Effect.provide(ctx), Effect.withTracer(counter.tracer))
-    }))
+    })
+  )
 
   it.scoped("hands out jobs by priority, then by age", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ctx = yield* buildWorld(yield* worldFile)
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* spec("Small", true)
         const { runner } = yield* runnerFor("a", ["small"])
         const old = yield* submit("old-free")
@@ -76,12 +82,13 @@ describe("JobQueue", () => {
         // `first` (free, same organization as the running team job) waits for its organization's slot.
         expect(order).toEqual([team.id, old.id, younger.id])
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 
   it.scoped("gives a runner only jobs whose spec it serves", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ctx = yield* buildWorld(yield* worldFile)
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* spec("Small")
         yield* spec("Big")
         const small = yield* runnerFor("small-box", ["small"])
@@ -97,12 +104,13 @@ describe("JobQueue", () => {
         yield* TestClock.adjust("5 seconds")
         expect(yield* Fiber.join(smallClaim)).toEqual(Option.none())
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 
   it.scoped("runs one free job per organization and one unclaimed job per source IP at a time", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ctx = yield* buildWorld(yield* worldFile)
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* spec("Small", true)
         const channel = yield* RunnerChannel
         const a = yield* runnerFor("a", ["small"])
@@ -119,12 +127,13 @@ describe("JobQueue", () => {
         const next = yield* Fiber.join(waiting)
         expect(Option.map(next, (j) => j.uuid)).toEqual(Option.some(second.uuid))
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 
   it.scoped("never hands out a job canceled while pending", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ctx = yield* buildWorld(yield* worldFile)
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* spec("Small", true)
         const { runner } = yield* runnerFor("a", ["small"])
         const job = yield* submit("proj")
@@ -137,5 +146,6 @@ describe("JobQueue", () => {
         yield* TestClock.adjust("2 seconds")
         expect(yield* Fiber.join(claim)).toEqual(Option.none())
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 })

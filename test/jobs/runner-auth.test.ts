@@ -8,10 +8,10 @@ import { buildWorld, runnerFor, spec, worldFile } from "./world.js"
 
 describe("runner key authentication", () => {
   it.scoped("answers a known key from memory, and forgets it when the key rotates or the runner changes", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const counter = yield* makeStatementCounter
       const ctx = yield* buildWorld(yield* worldFile)
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* spec("Small", true)
         yield* spec("Big")
         const runners = yield* Runners
@@ -36,5 +36,6 @@ describe("runner key authentication", () => {
         yield* runners.update(yield* runners.resolve("box"), { archived: true })
         expect((yield* Effect.flip(runners.authenticate(rotated.key)))._tag).toBe("Unauthorized")
       }).pipe(Effect.provide(ctx), Effect.withTracer(counter.tracer))
-    }))
+    })
+  )
 })

@@ -20,22 +20,43 @@ describe("job submission input", () => {
   })
 
   it("splits image references into host, repository, tag and digest", () => {
-    expect(splitImageName(`registry.example:5000/proj@${digest}`)).toEqual({ host: "registry.example:5000", repository: "proj", tag: undefined, digest })
+    expect(splitImageName(`registry.example:5000/proj@${digest}`)).toEqual({
+      host: "registry.example:5000",
+      repository: "proj",
+      tag: undefined,
+      digest
+    })
     expect(splitImageName("proj:v1")).toEqual({ host: undefined, repository: "proj", tag: "v1", digest: undefined })
-    expect(splitImageName("localhost/proj")).toEqual({ host: "localhost", repository: "proj", tag: undefined, digest: undefined })
+    expect(splitImageName("localhost/proj")).toEqual({
+      host: "localhost",
+      repository: "proj",
+      tag: undefined,
+      digest: undefined
+    })
   })
 
   it.effect("resolves digests on this registry only, and explains what to send instead of a tag", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const images = yield* ImageResolver
-      const request = (image: string) => ({ projectUuid: "00000000-0000-4000-8000-000000000000", projectSlug: "proj", image })
+      const request = (image: string) => ({
+        projectUuid: "00000000-0000-4000-8000-000000000000",
+        projectSlug: "proj",
+        image
+      })
       expect(yield* images.resolve(request(`here:1/proj@${digest}`))).toEqual({ registry: "here:1", digest })
       expect((yield* Effect.flip(images.resolve(request("proj:v1")))).message).toContain("use proj@sha256:<digest>")
-      expect((yield* Effect.flip(images.resolve(request(`other/proj@${digest}`)))).message).toContain("repository other/proj")
-      expect((yield* Effect.flip(images.resolve(request(`elsewhere:1/proj@${digest}`)))).message).toContain("not in this server's registry")
-      expect((yield* Effect.flip(images.resolve(request("proj@sha256:abc")))).message).toContain("is not a sha256 digest")
+      expect((yield* Effect.flip(images.resolve(request(`other/proj@${digest}`)))).message).toContain(
+        "repository other/proj"
+      )
+      expect((yield* Effect.flip(images.resolve(request(`elsewhere:1/proj@${digest}`)))).message).toContain(
+        "not in this server's registry"
+      )
+      expect((yield* Effect.flip(images.resolve(request("proj@sha256:abc")))).message).toContain(
+        "is not a sha256 digest"
+      )
       expect((yield* Effect.flip(images.resolve(request(`else@${digest}`)))).message).toContain("is not this project")
-    }).pipe(Effect.provide(ImageResolver.digestOnly("here:1"))))
+    }).pipe(Effect.provide(ImageResolver.digestOnly("here:1")))
+  )
 
   it("derives priority and timeout bounds from the tier", () => {
     expect(allowanceFor("unclaimed")).toMatchObject({ priority: 0, defaultTimeout: 60, maxTimeout: 60 })

@@ -17,7 +17,7 @@ const settings = { heartbeatTimeout: Duration.seconds(30), timeoutGrace: Duratio
 
 /** One claimed job and its runner, in a world built in the current scope. */
 const claimedJob = (options: { readonly timeout?: number } = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* spec("Small", true)
     const { runner } = yield* runnerFor("box", ["small"])
     const job = yield* submit("proj", options)
@@ -29,9 +29,9 @@ const claimedJob = (options: { readonly timeout?: number } = {}) =>
 
 describe("JobSupervisor", () => {
   it.scoped("fails a silent runner's job at exactly the heartbeat timeout", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ctx = yield* Layer.build(JobsWorld(yield* worldFile, settings))
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         const { job } = yield* claimedJob()
         yield* TestClock.adjust(Duration.millis(29_999))
         yield* settle
@@ -43,12 +43,13 @@ describe("JobSupervisor", () => {
         expect(row?.error).toBe("heartbeat_timeout")
         expect(row?.completed).toBe(30_000)
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 
   it.scoped("keeps a heartbeating job alive and cancels it at timeout + grace", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ctx = yield* Layer.build(JobsWorld(yield* worldFile, settings))
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         const { runner, job, channel } = yield* claimedJob({ timeout: 60 })
         yield* TestClock.adjust("1 second")
         expect(yield* channel.running(runner, job.uuid)).toEqual({ canceled: false })
@@ -72,12 +73,13 @@ describe("JobSupervisor", () => {
         const ack = yield* channel.canceled(runner, job.uuid)
         expect(ack.status).toBe("canceled")
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 
   it.scoped("completes a job whose late Completed arrives after a heartbeat failure, once", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ctx = yield* Layer.build(JobsWorld(yield* worldFile, settings))
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         const { runner, job, channel } = yield* claimedJob()
         yield* channel.running(runner, job.uuid)
         yield* TestClock.adjust("31 seconds")
@@ -95,14 +97,15 @@ describe("JobSupervisor", () => {
         const late = yield* channel.failed(runner, job.uuid, [], "too late")
         expect(late.status).toBe("completed")
       }).pipe(Effect.provide(ctx))
-    }))
+    })
+  )
 
   it.scoped("resumes supervision after a server restart mid-job", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const file = yield* worldFile
       const first = yield* Scope.make()
       const ctx1 = yield* Layer.buildWithScope(JobsWorld(file, settings), first)
-      const { runner, job } = yield* Effect.gen(function*() {
+      const { runner, job } = yield* Effect.gen(function* () {
         const claimed = yield* claimedJob({ timeout: 60 })
         yield* claimed.channel.running(claimed.runner, claimed.job.uuid)
         yield* TestClock.adjust("10 seconds")
@@ -115,7 +118,7 @@ describe("JobSupervisor", () => {
       // Restart at t = 20 s: the last heartbeat (t = 10 s) leaves 20 s of the 30 s heartbeat timeout.
       yield* TestClock.adjust("10 seconds")
       const ctx2 = yield* Layer.build(JobsWorld(file, settings))
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         expect(statusOf(yield* reload(job))).toBe("running")
         const channel = yield* RunnerChannel
         yield* TestClock.adjust(Duration.millis(19_999))
@@ -128,10 +131,11 @@ describe("JobSupervisor", () => {
         expect(statusOf(row)).toBe("failed")
         expect(row?.completed).toBe(20_000 + 19_999 + 30_000)
       }).pipe(Effect.provide(ctx2))
-    }))
+    })
+  )
 
   it.scoped("fails a claimed job orphaned for longer than the heartbeat timeout at start", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const file = yield* worldFile
       const first = yield* Scope.make()
       const ctx1 = yield* Layer.buildWithScope(JobsWorld(file, settings), first)
@@ -142,5 +146,6 @@ describe("JobSupervisor", () => {
       const row = yield* reload(job).pipe(Effect.provide(ctx2))
       expect(statusOf(row)).toBe("failed")
       expect(row?.error).toBe("heartbeat_timeout")
-    }))
+    })
+  )
 })

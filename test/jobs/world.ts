@@ -48,7 +48,18 @@ export const JobsWorld = (
     Layer.provideMerge(Layer.mergeAll(ReportPipeline.Live, ReportViews.Live)),
     Layer.provideMerge(Layer.mergeAll(Runners.Live)),
     Layer.provideMerge(Specs.Live),
-    Layer.provideMerge(Layer.mergeAll(Projects.Live, Branches.Live, Testbeds.Live, Measures.Live, Benchmarks.Live, Thresholds.Live, SeriesHistory.Live, AccessOpen)),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        Projects.Live,
+        Branches.Live,
+        Testbeds.Live,
+        Measures.Live,
+        Benchmarks.Live,
+        Thresholds.Live,
+        SeriesHistory.Live,
+        AccessOpen
+      )
+    ),
     Layer.provideMerge(Layer.mergeAll(Usage.Live, Organizations.Live)),
     Layer.provideMerge(Layer.mergeAll(UsageSink.Log, OrganizationsConfig.Default)),
     Layer.provideMerge(StoreLive(file)),
@@ -60,13 +71,17 @@ export const JobsWorld = (
 export const worldFile = Effect.map(tempDir, (dir) => join(dir, "bencher.db"))
 
 /** Builds a world in the current scope and returns its context. */
-export const buildWorld = (file: string, settings: Partial<JobSettingsShape> = {}) => Layer.build(JobsWorld(file, settings))
+export const buildWorld = (file: string, settings: Partial<JobSettingsShape> = {}) =>
+  Layer.build(JobsWorld(file, settings))
 
 export const anonymous = (sourceIp = "10.0.0.1") => ({ _tag: "Anonymous" as const, sourceIp })
 
 /** `POST /v0/run` with a job, as RunHandlersLive will call it; returns the job row. */
-export const submit = (project: string, options: { readonly sourceIp?: string; readonly spec?: string; readonly timeout?: number } = {}) =>
-  Effect.gen(function*() {
+export const submit = (
+  project: string,
+  options: { readonly sourceIp?: string; readonly spec?: string; readonly timeout?: number } = {}
+) =>
+  Effect.gen(function* () {
     const report = yield* submitRun({
       project,
       start_time: new Date(0).toISOString(),
@@ -82,7 +97,7 @@ export const submit = (project: string, options: { readonly sourceIp?: string; r
 
 /** A spec and a runner serving it; returns the authenticated runner as the channel sees it. */
 export const runnerFor = (name: string, specSlugs: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const runners = yield* Runners
     const created = yield* runners.create({ name, specs: specSlugs })
     return { key: created.key, runner: yield* runners.authenticate(created.key) }

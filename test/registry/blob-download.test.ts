@@ -72,12 +72,18 @@ describe("blob download", () => {
       next()
     })
     const target = join(tempFolder(), "blob")
-    expect(await downloadBlob(new URL(`${server.url}/b`), {}, target)).toEqual({ digest: sha256(body), size: body.length })
+    expect(await downloadBlob(new URL(`${server.url}/b`), {}, target)).toEqual({
+      digest: sha256(body),
+      size: body.length
+    })
     expect(fs.readFileSync(target).equals(body)).toBe(true)
 
     const empty = await scriptedServer(ok(Buffer.alloc(0)))
     const emptyTarget = join(tempFolder(), "empty")
-    expect(await downloadBlob(new URL(`${empty.url}/b`), {}, emptyTarget)).toEqual({ digest: sha256(Buffer.alloc(0)), size: 0 })
+    expect(await downloadBlob(new URL(`${empty.url}/b`), {}, emptyTarget)).toEqual({
+      digest: sha256(Buffer.alloc(0)),
+      size: 0
+    })
     expect(fs.readFileSync(emptyTarget).length).toBe(0)
   })
 
@@ -104,10 +110,14 @@ describe("blob download", () => {
   it("reports an error status with its body and writes nothing", async () => {
     const server = await scriptedServer((socket) => {
       const text = JSON.stringify({ errors: [{ code: "BLOB_UNKNOWN", message: "no such blob" }] })
-      socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${text.length}\r\n\r\n${text}`)
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${text.length}\r\n\r\n${text}`
+      )
     })
     const target = join(tempFolder(), "blob")
-    const error = await client(server.url).pullBlob(sha256(Buffer.from("x")), target).catch((e: unknown) => e)
+    const error = await client(server.url)
+      .pullBlob(sha256(Buffer.from("x")), target)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RegistryClientError)
     expect((error as RegistryClientError).status).toBe(404)
     expect((error as RegistryClientError).message).toContain("BLOB_UNKNOWN")
@@ -130,17 +140,21 @@ describe("blob download", () => {
       socket.end(body)
     })
     const target = join(tempFolder(), "blob")
-    await expect(client(server.url).pullBlob(sha256(body), target)).rejects.toThrow(/connection closed after \d+ of \d+ bytes/)
+    await expect(client(server.url).pullBlob(sha256(body), target)).rejects.toThrow(
+      /connection closed after \d+ of \d+ bytes/
+    )
     expect(fs.existsSync(target)).toBe(false)
   })
 
   it("runs concurrent downloads on the shared hashing thread", async () => {
     const bodies = [randomBytes(9 * 1024 * 1024), randomBytes(6 * 1024 * 1024 + 1), randomBytes(1000)]
     const folder = tempFolder()
-    const results = await Promise.all(bodies.map(async (body, i) => {
-      const server = await scriptedServer(ok(body))
-      return downloadBlob(new URL(`${server.url}/b`), {}, join(folder, `blob-${i}`))
-    }))
+    const results = await Promise.all(
+      bodies.map(async (body, i) => {
+        const server = await scriptedServer(ok(body))
+        return downloadBlob(new URL(`${server.url}/b`), {}, join(folder, `blob-${i}`))
+      })
+    )
     expect(results).toEqual(bodies.map((b) => ({ digest: sha256(b), size: b.length })))
     bodies.forEach((b, i) => expect(fs.readFileSync(join(folder, `blob-${i}`)).equals(b)).toBe(true))
   })

@@ -6,10 +6,20 @@ import { join } from "node:path"
 import { pushLayout, RegistryClient } from "../../src/image/client.js"
 import { resolveDigest } from "../../src/registry/image-registry.js"
 import { MediaType } from "../../src/oci/index.js"
-import { bearer, fetchToken, ociCode, rawRequest, type Registry, sha256, startRegistry, withRegistry } from "./fixture.js"
+import {
+  bearer,
+  fetchToken,
+  ociCode,
+  rawRequest,
+  type Registry,
+  sha256,
+  startRegistry,
+  withRegistry
+} from "./fixture.js"
 import { buildTestImage, makeIndexLayout, tempFolder } from "./images.js"
 
-const pushToken = async (r: Registry, slug: string) => (await fetchToken(r.url, `repository:${slug}:pull,push`, r.key)).token
+const pushToken = async (r: Registry, slug: string) =>
+  (await fetchToken(r.url, `repository:${slug}:pull,push`, r.key)).token
 
 const monolithic = async (r: Registry, slug: string, token: string, body: Uint8Array | string, digest = sha256(body)) =>
   fetch(`${r.url}/v2/${slug}/blobs/uploads/?digest=${digest}`, { method: "POST", body, headers: bearer(token) })
@@ -20,7 +30,10 @@ const startUpload = async (r: Registry, slug: string, token: string) => {
   return response.headers.get("location") ?? ""
 }
 
-const manifestFor = (config: { digest: string; size: number }, layers: ReadonlyArray<{ digest: string; size: number }>) =>
+const manifestFor = (
+  config: { digest: string; size: number },
+  layers: ReadonlyArray<{ digest: string; size: number }>
+) =>
   JSON.stringify({
     schemaVersion: 2,
     mediaType: MediaType.ociManifest,
@@ -28,8 +41,19 @@ const manifestFor = (config: { digest: string; size: number }, layers: ReadonlyA
     layers: layers.map((l) => ({ mediaType: MediaType.ociLayerGzip, digest: l.digest, size: l.size }))
   })
 
-const putManifest = (r: Registry, slug: string, token: string, reference: string, body: string | Uint8Array, contentType: string = MediaType.ociManifest) =>
-  fetch(`${r.url}/v2/${slug}/manifests/${reference}`, { method: "PUT", body, headers: { ...bearer(token), "content-type": contentType } })
+const putManifest = (
+  r: Registry,
+  slug: string,
+  token: string,
+  reference: string,
+  body: string | Uint8Array,
+  contentType: string = MediaType.ociManifest
+) =>
+  fetch(`${r.url}/v2/${slug}/manifests/${reference}`, {
+    method: "PUT",
+    body,
+    headers: { ...bearer(token), "content-type": contentType }
+  })
 
 describe("OCI distribution API: blobs", () => {
   it.scopedLive("stores a monolithic upload under its digest and serves it with HEAD, GET and Range", () =>
@@ -76,7 +100,11 @@ describe("OCI distribution API: blobs", () => {
         const patch = await fetch(new URL(location, r.url), {
           method: "PATCH",
           body: part,
-          headers: { ...bearer(token), "content-range": `${offset}-${offset + part.length - 1}`, "content-type": "application/octet-stream" }
+          headers: {
+            ...bearer(token),
+            "content-range": `${offset}-${offset + part.length - 1}`,
+            "content-type": "application/octet-stream"
+          }
         })
         expect(patch.status).toBe(202)
         offset += part.length
@@ -102,8 +130,16 @@ describe("OCI distribution API: blobs", () => {
       await r.project("demo")
       const token = await pushToken(r, "demo")
       const location = await startUpload(r, "demo", token)
-      await fetch(new URL(location, r.url), { method: "PATCH", body: "abcd", headers: { ...bearer(token), "content-range": "0-3" } })
-      const skip = await fetch(new URL(location, r.url), { method: "PATCH", body: "zz", headers: { ...bearer(token), "content-range": "10-11" } })
+      await fetch(new URL(location, r.url), {
+        method: "PATCH",
+        body: "abcd",
+        headers: { ...bearer(token), "content-range": "0-3" }
+      })
+      const skip = await fetch(new URL(location, r.url), {
+        method: "PATCH",
+        body: "zz",
+        headers: { ...bearer(token), "content-range": "10-11" }
+      })
       expect(skip.status).toBe(416)
       expect(skip.headers.get("range")).toBe("0-3")
       expect(await ociCode(skip)).toBe("BLOB_UPLOAD_INVALID")
@@ -133,7 +169,11 @@ describe("OCI distribution API: blobs", () => {
       expect(put.status).toBe(400)
       expect(await ociCode(put)).toBe("DIGEST_INVALID")
 
-      const malformed = await fetch(`${r.url}/v2/demo/blobs/uploads/?digest=sha256:nothex`, { method: "POST", body: "x", headers: bearer(token) })
+      const malformed = await fetch(`${r.url}/v2/demo/blobs/uploads/?digest=sha256:nothex`, {
+        method: "POST",
+        body: "x",
+        headers: bearer(token)
+      })
       expect(malformed.status).toBe(400)
       expect(await ociCode(malformed)).toBe("DIGEST_INVALID")
 
@@ -151,12 +191,20 @@ describe("OCI distribution API: blobs", () => {
       const cut = (path: string, method: string) =>
         new Promise<void>((resolve) => {
           const { hostname, port } = new URL(r.url)
-          const req = http.request({ hostname, port, method, path, headers: { ...bearer(token), "content-length": String(1024 * 1024) } })
+          const req = http.request({
+            hostname,
+            port,
+            method,
+            path,
+            headers: { ...bearer(token), "content-length": String(1024 * 1024) }
+          })
           req.on("error", () => resolve())
-          req.write(Buffer.alloc(64 * 1024, 1), () => setTimeout(() => {
-            req.destroy()
-            resolve()
-          }, 100))
+          req.write(Buffer.alloc(64 * 1024, 1), () =>
+            setTimeout(() => {
+              req.destroy()
+              resolve()
+            }, 100)
+          )
         })
       await cut(`/v2/demo/blobs/uploads/?digest=${sha256("never")}`, "POST")
       await cut(location, "PATCH")
@@ -165,7 +213,8 @@ describe("OCI distribution API: blobs", () => {
       expect(r.blobFiles()).toEqual([])
       const gone = await fetch(new URL(location, r.url), { headers: bearer(token) })
       expect(await ociCode(gone)).toBe("BLOB_UPLOAD_UNKNOWN")
-    }))
+    })
+  )
 
   it.scopedLive("mounts a blob from another repository the caller can pull, without re-uploading it", () =>
     withRegistry(async (r) => {
@@ -175,13 +224,19 @@ describe("OCI distribution API: blobs", () => {
       expect((await monolithic(r, "source", await pushToken(r, "source"), body)).status).toBe(201)
       const token = (await fetchToken(r.url, "repository:target:pull,push", r.key)).token
       const before = r.blobFiles().length
-      const mount = await fetch(`${r.url}/v2/target/blobs/uploads/?mount=${sha256(body)}&from=source`, { method: "POST", headers: bearer(token) })
+      const mount = await fetch(`${r.url}/v2/target/blobs/uploads/?mount=${sha256(body)}&from=source`, {
+        method: "POST",
+        headers: bearer(token)
+      })
       expect(mount.status).toBe(201)
       expect(mount.headers.get("location")).toBe(`/v2/target/blobs/${sha256(body)}`)
       expect(await (await fetch(`${r.url}/v2/target/blobs/${sha256(body)}`)).text()).toBe(body)
       expect(r.blobFiles().length).toBe(before)
 
-      const unknown = await fetch(`${r.url}/v2/target/blobs/uploads/?mount=${sha256("nope")}&from=source`, { method: "POST", headers: bearer(token) })
+      const unknown = await fetch(`${r.url}/v2/target/blobs/uploads/?mount=${sha256("nope")}&from=source`, {
+        method: "POST",
+        headers: bearer(token)
+      })
       expect(unknown.status).toBe(202)
     })
   )
@@ -213,7 +268,10 @@ describe("OCI distribution API: blobs", () => {
       const body = "deletable"
       await monolithic(r, "demo", await pushToken(r, "demo"), body)
       await monolithic(r, "other", await pushToken(r, "other"), body)
-      const del = await fetch(`${r.url}/v2/demo/blobs/${sha256(body)}`, { method: "DELETE", headers: bearer(await pushToken(r, "demo")) })
+      const del = await fetch(`${r.url}/v2/demo/blobs/${sha256(body)}`, {
+        method: "DELETE",
+        headers: bearer(await pushToken(r, "demo"))
+      })
       expect(del.status).toBe(202)
       expect((await fetch(`${r.url}/v2/demo/blobs/${sha256(body)}`)).status).toBe(404)
       expect((await fetch(`${r.url}/v2/other/blobs/${sha256(body)}`)).status).toBe(200)
@@ -222,30 +280,36 @@ describe("OCI distribution API: blobs", () => {
 })
 
 describe("OCI distribution API: manifests and tags", () => {
-  it.scopedLive("rejects a manifest that references blobs the repository does not hold with MANIFEST_BLOB_UNKNOWN", () =>
-    withRegistry(async (r) => {
-      await r.project("demo")
-      await r.project("other")
-      const token = await pushToken(r, "demo")
-      const config = "{}"
-      await monolithic(r, "demo", token, config)
-      // held by another project only: still unknown here
-      await monolithic(r, "other", await pushToken(r, "other"), "layer")
-      const manifest = manifestFor({ digest: sha256(config), size: 2 }, [{ digest: sha256("layer"), size: 5 }])
-      const response = await putManifest(r, "demo", token, "v1", manifest)
-      expect(response.status).toBe(400)
-      expect(await ociCode(response)).toBe("MANIFEST_BLOB_UNKNOWN")
-      expect((await fetch(`${r.url}/v2/demo/manifests/v1`)).status).toBe(404)
-      expect((await (await fetch(`${r.url}/v2/demo/tags/list`)).json())).toEqual({ name: "demo", tags: [] })
-      expect(r.blobFiles().map((f) => f.split("/").pop())).not.toContain(sha256(manifest).slice(7))
-    })
+  it.scopedLive(
+    "rejects a manifest that references blobs the repository does not hold with MANIFEST_BLOB_UNKNOWN",
+    () =>
+      withRegistry(async (r) => {
+        await r.project("demo")
+        await r.project("other")
+        const token = await pushToken(r, "demo")
+        const config = "{}"
+        await monolithic(r, "demo", token, config)
+        // held by another project only: still unknown here
+        await monolithic(r, "other", await pushToken(r, "other"), "layer")
+        const manifest = manifestFor({ digest: sha256(config), size: 2 }, [{ digest: sha256("layer"), size: 5 }])
+        const response = await putManifest(r, "demo", token, "v1", manifest)
+        expect(response.status).toBe(400)
+        expect(await ociCode(response)).toBe("MANIFEST_BLOB_UNKNOWN")
+        expect((await fetch(`${r.url}/v2/demo/manifests/v1`)).status).toBe(404)
+        expect(await (await fetch(`${r.url}/v2/demo/tags/list`)).json()).toEqual({ name: "demo", tags: [] })
+        expect(r.blobFiles().map((f) => f.split("/").pop())).not.toContain(sha256(manifest).slice(7))
+      })
   )
 
   it.scopedLive("rejects a manifest over 4 MiB with 413 SIZE_INVALID and stores nothing", () =>
     withRegistry(async (r) => {
       await r.project("demo")
       const token = await pushToken(r, "demo")
-      const huge = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, annotations: { pad: "x".repeat(4 * 1024 * 1024) } })
+      const huge = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.ociManifest,
+        annotations: { pad: "x".repeat(4 * 1024 * 1024) }
+      })
       const response = await putManifest(r, "demo", token, "big", huge)
       expect(response.status).toBe(413)
       expect(await ociCode(response)).toBe("SIZE_INVALID")
@@ -260,19 +324,62 @@ describe("OCI distribution API: manifests and tags", () => {
       const token = await pushToken(r, "demo")
       const cases: Array<[string, string, string, number, string]> = [
         ["v1", "not json", MediaType.ociManifest, 400, "MANIFEST_INVALID"],
-        ["v1", JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, layers: [] }), MediaType.ociManifest, 400, "MANIFEST_INVALID"],
-        ["v1", JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }), MediaType.ociManifest, 400, "MANIFEST_INVALID"],
-        ["v1", JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaType.ociManifest, digest: "sha256:zz", size: 1 }] }), MediaType.ociIndex, 400, "MANIFEST_INVALID"],
-        [sha256("other"), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }), MediaType.ociIndex, 400, "DIGEST_INVALID"],
-        [".bad-tag", JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }), MediaType.ociIndex, 400, "MANIFEST_INVALID"],
-        ["x".repeat(129), JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }), MediaType.ociIndex, 400, "MANIFEST_INVALID"]
+        [
+          "v1",
+          JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, layers: [] }),
+          MediaType.ociManifest,
+          400,
+          "MANIFEST_INVALID"
+        ],
+        [
+          "v1",
+          JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }),
+          MediaType.ociManifest,
+          400,
+          "MANIFEST_INVALID"
+        ],
+        [
+          "v1",
+          JSON.stringify({
+            schemaVersion: 2,
+            manifests: [{ mediaType: MediaType.ociManifest, digest: "sha256:zz", size: 1 }]
+          }),
+          MediaType.ociIndex,
+          400,
+          "MANIFEST_INVALID"
+        ],
+        [
+          sha256("other"),
+          JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }),
+          MediaType.ociIndex,
+          400,
+          "DIGEST_INVALID"
+        ],
+        [
+          ".bad-tag",
+          JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }),
+          MediaType.ociIndex,
+          400,
+          "MANIFEST_INVALID"
+        ],
+        [
+          "x".repeat(129),
+          JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }),
+          MediaType.ociIndex,
+          400,
+          "MANIFEST_INVALID"
+        ]
       ]
       for (const [reference, body, type, status, code] of cases) {
         const response = await putManifest(r, "demo", token, reference, body, type)
-        expect({ reference, status: response.status, code: await ociCode(response) }).toEqual({ reference, status, code })
+        expect({ reference, status: response.status, code: await ociCode(response) }).toEqual({
+          reference,
+          status,
+          code
+        })
       }
       expect(r.blobFiles()).toEqual([])
-      expect((await (await fetch(`${r.url}/v2/demo/tags/list`)).json())).toEqual({ name: "demo", tags: [] })
+      expect(await (await fetch(`${r.url}/v2/demo/tags/list`)).json()).toEqual({ name: "demo", tags: [] })
     })
   )
 
@@ -292,7 +399,9 @@ describe("OCI distribution API: manifests and tags", () => {
         expect({ path, status: response.status }).toEqual({ path, status: 400 })
         expect(JSON.parse(response.body).errors[0].code).toBe("NAME_INVALID")
       }
-      const unknown = await fetch(`${r.url}/v2/no-such-project/manifests/latest`, { headers: bearer(await pushToken(r, "demo")) })
+      const unknown = await fetch(`${r.url}/v2/no-such-project/manifests/latest`, {
+        headers: bearer(await pushToken(r, "demo"))
+      })
       expect(unknown.status).toBe(404)
       expect(await ociCode(unknown)).toBe("NAME_UNKNOWN")
     })
@@ -333,10 +442,14 @@ describe("OCI distribution API: manifests and tags", () => {
       expect(head.headers.get("content-length")).toBe(String(built.size))
 
       const token = await pushToken(r, "demo")
-      expect((await fetch(`${r.url}/v2/demo/manifests/v1`, { method: "DELETE", headers: bearer(token) })).status).toBe(202)
+      expect((await fetch(`${r.url}/v2/demo/manifests/v1`, { method: "DELETE", headers: bearer(token) })).status).toBe(
+        202
+      )
       expect((await fetch(`${r.url}/v2/demo/manifests/v1`)).status).toBe(404)
       expect((await fetch(`${r.url}/v2/demo/manifests/v2`)).status).toBe(200)
-      expect((await fetch(`${r.url}/v2/demo/manifests/${built.digest}`, { method: "DELETE", headers: bearer(token) })).status).toBe(202)
+      expect(
+        (await fetch(`${r.url}/v2/demo/manifests/${built.digest}`, { method: "DELETE", headers: bearer(token) })).status
+      ).toBe(202)
       const gone = await fetch(`${r.url}/v2/demo/manifests/v2`)
       expect(gone.status).toBe(404)
       expect(await ociCode(gone)).toBe("MANIFEST_UNKNOWN")
@@ -370,13 +483,15 @@ describe("OCI distribution API: manifests and tags", () => {
       expect(await referrers.json()).toEqual({
         schemaVersion: 2,
         mediaType: MediaType.ociIndex,
-        manifests: [{
-          mediaType: MediaType.ociManifest,
-          digest: sha256(sbom),
-          size: Buffer.byteLength(sbom),
-          artifactType: "application/vnd.example.sbom",
-          annotations: { "org.example": "yes" }
-        }]
+        manifests: [
+          {
+            mediaType: MediaType.ociManifest,
+            digest: sha256(sbom),
+            size: Buffer.byteLength(sbom),
+            artifactType: "application/vnd.example.sbom",
+            annotations: { "org.example": "yes" }
+          }
+        ]
       })
       const filtered = await fetch(`${r.url}/v2/demo/referrers/${built.digest}?artifactType=application/other`)
       expect(filtered.headers.get("oci-filters-applied")).toBe("artifactType")
@@ -390,12 +505,14 @@ describe("OCI distribution API: manifests and tags", () => {
 
 describe("resolveDigest", () => {
   it.scopedLive("resolves a tag, a digest, and the runner's platform of an index", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const r = yield* withRegistryContext()
       const layout = tempFolder()
       const image = yield* Effect.promise(() => makeIndexLayout(layout))
       yield* Effect.promise(() => pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "multi" }))
-      yield* Effect.promise(() => pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "single", sourceTag: "amd64" }))
+      yield* Effect.promise(() =>
+        pushLayout({ host: r.url, repository: "demo", key: r.key, layout, tag: "single", sourceTag: "amd64" })
+      )
       const resolve = (reference: string, platform?: "linux/amd64" | "linux/arm64") =>
         resolveDigest("demo", reference, platform).pipe(Effect.provide(r.context))
       expect(yield* resolve("multi")).toBe(image.amd64)
@@ -403,12 +520,17 @@ describe("resolveDigest", () => {
       expect(yield* resolve("single", "linux/arm64")).toBe(image.amd64)
       expect(yield* resolve(`@${image.index}`)).toBe(image.index)
       expect(yield* resolve(image.arm64)).toBe(image.arm64)
-      const project = yield* Effect.promise(async () => (await fetch(`${r.url}/v2/demo/manifests/multi`)).headers.get("docker-content-digest"))
+      const project = yield* Effect.promise(async () =>
+        (await fetch(`${r.url}/v2/demo/manifests/multi`)).headers.get("docker-content-digest")
+      )
       expect(project).toBe(image.index)
       expect((yield* Effect.flip(resolve("missing")))._tag).toBe("ImageNotFound")
       expect((yield* Effect.flip(resolve(`@${sha256("nothing")}`)))._tag).toBe("ImageNotFound")
-      expect((yield* Effect.flip(resolveDigest("nope", "multi").pipe(Effect.provide(r.context))))._tag).toBe("ImageNotFound")
-    }))
+      expect((yield* Effect.flip(resolveDigest("nope", "multi").pipe(Effect.provide(r.context))))._tag).toBe(
+        "ImageNotFound"
+      )
+    })
+  )
 
   it.scopedLive("pulls every blob of a pushed image back byte for byte", () =>
     withRegistry(async (r) => {
@@ -424,11 +546,12 @@ describe("resolveDigest", () => {
       const size = await client.pullBlob(built.layer, target)
       expect(fs.readFileSync(target)).toEqual(fs.readFileSync(join(layout, "blobs", "sha256", built.layer.slice(7))))
       expect(size).toBeGreaterThan(0)
-    }))
+    })
+  )
 })
 
 const withRegistryContext = () =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const r = yield* startRegistry()
     yield* Effect.promise(() => r.project("demo"))
     return r

@@ -15,22 +15,28 @@ export interface TestProject {
 }
 
 /** Inserts an organization and a project row directly (project CRUD belongs to another issue). */
-export const createProject = (context: Context.Context<SqlClient.SqlClient>, slug: string, visibility: "public" | "private" = "public") =>
-  Effect.gen(function*() {
+export const createProject = (
+  context: Context.Context<SqlClient.SqlClient>,
+  slug: string,
+  visibility: "public" | "private" = "public"
+) =>
+  Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const now = Date.now()
     const orgUuid = randomUUID()
     const org = yield* sql<{ id: number }>`INSERT INTO organization (uuid, name, slug, created, modified)
       VALUES (${orgUuid}, ${slug}, ${`org-${slug}`}, ${now}, ${now}) RETURNING id`
     const uuid = randomUUID()
-    const rows = yield* sql<{ id: number }>`INSERT INTO project (uuid, organization_id, name, slug, visibility, created, modified)
+    const rows = yield* sql<{
+      id: number
+    }>`INSERT INTO project (uuid, organization_id, name, slug, visibility, created, modified)
       VALUES (${uuid}, ${org[0]!.id}, ${slug}, ${slug}, ${visibility === "public" ? 0 : 1}, ${now}, ${now}) RETURNING id`
     return { id: rows[0]!.id, uuid, slug } satisfies TestProject
   }).pipe(Effect.provide(context), Effect.orDie)
 
 /** The real server with its registry, plus helpers to look into the data directory. */
 export const startRegistry = (overrides: Partial<ServerConfigShape> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const server = yield* startTestServer(overrides)
     const dataDir = overrides.dataDir ?? join(dirname(server.db), "bencher-data")
     const host = server.url.replace("http://", "")
@@ -63,9 +69,8 @@ export const listFiles = (dir: string): Array<string> => {
 
 /** A Basic-authenticated token from the token endpoint for `scope`. */
 export const fetchToken = async (url: string, scope: string, password?: string) => {
-  const headers: Record<string, string> = password === undefined
-    ? {}
-    : { authorization: `Basic ${Buffer.from(`user:${password}`).toString("base64")}` }
+  const headers: Record<string, string> =
+    password === undefined ? {} : { authorization: `Basic ${Buffer.from(`user:${password}`).toString("base64")}` }
   const response = await fetch(`${url}/v0/auth/oci/token?service=test&scope=${encodeURIComponent(scope)}`, { headers })
   const body = (await response.json()) as { token: string; access_token: string; expires_in: number }
   return { status: response.status, ...body }
@@ -75,13 +80,12 @@ export type Registry = Effect.Effect.Success<ReturnType<typeof startRegistry>>
 
 /** Runs an async body against a fresh registry server (torn down with the test's scope). */
 export const withRegistry = (body: (r: Registry) => Promise<void>, overrides: Partial<ServerConfigShape> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const r = yield* startRegistry(overrides)
     yield* Effect.promise(() => body(r))
   })
 
-export const sha256 = (bytes: Uint8Array | string) =>
-  `sha256:${createHash("sha256").update(bytes).digest("hex")}`
+export const sha256 = (bytes: Uint8Array | string) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 

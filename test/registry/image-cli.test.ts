@@ -9,9 +9,23 @@ import { hasSkopeo, makeContext, tempFolder } from "./images.js"
 
 const digestOf = (stdout: string) => /@(sha256:[a-f0-9]{64})/.exec(stdout)?.[1]
 
-
 const build = (context: string, output: string, ...extra: Array<string>) =>
-  runBencher(["image", "build", context, "--entrypoint", "/bench.sh", "--entrypoint", "fast", "--env", "A=1", "--tag", "demo:v1", "--output", output, ...extra])
+  runBencher([
+    "image",
+    "build",
+    context,
+    "--entrypoint",
+    "/bench.sh",
+    "--entrypoint",
+    "fast",
+    "--env",
+    "A=1",
+    "--tag",
+    "demo:v1",
+    "--output",
+    output,
+    ...extra
+  ])
 
 describe("bencher image", () => {
   it.live("build is deterministic: the same folder gives the same digest, a changed file another", () =>
@@ -27,7 +41,8 @@ describe("bencher image", () => {
       expect(digestOf((await build(context, tempFolder())).stdout)).toBe(digestOf(first.stdout))
       fs.writeFileSync(join(context, "nested/deep/file.txt"), "changed")
       expect(digestOf((await build(context, tempFolder())).stdout)).not.toBe(digestOf(first.stdout))
-    }))
+    })
+  )
 
   it.live("rejects a missing entrypoint, a bad --env and a tag that is not <project>:<tag>", () =>
     Effect.promise(async () => {
@@ -37,13 +52,24 @@ describe("bencher image", () => {
       expect(noEntrypoint.stderr).toContain("--entrypoint is required")
       const badEnv = await build(context, tempFolder(), "--env", "NOEQUALS")
       expect(badEnv.stderr).toContain("--env NOEQUALS is not K=V")
-      const badTag = await runBencher(["image", "build", context, "--entrypoint", "/x", "--tag", "Not Valid", "--output", tempFolder()])
+      const badTag = await runBencher([
+        "image",
+        "build",
+        context,
+        "--entrypoint",
+        "/x",
+        "--tag",
+        "Not Valid",
+        "--output",
+        tempFolder()
+      ])
       expect(badTag.code).toBe(1)
       expect(badTag.stderr).toContain("is not <project>:<tag>")
-    }))
+    })
+  )
 
   it.scopedLive("build --push and push of a layout or a docker archive land in the server's registry", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const r = yield* startRegistry()
       yield* Effect.promise(async () => {
         await r.project("demo")
@@ -56,7 +82,9 @@ describe("bencher image", () => {
         const manifest = await fetch(`${r.url}/v2/demo/manifests/v1`)
         expect(manifest.headers.get("docker-content-digest")).toBe(digest)
 
-        const again = await runBencher(["image", "push", output, `${r.host}/demo:v2`, "--host", r.url], { BENCHER_API_KEY: r.key })
+        const again = await runBencher(["image", "push", output, `${r.host}/demo:v2`, "--host", r.url], {
+          BENCHER_API_KEY: r.key
+        })
         expect(again.stdout).toContain(`pushed demo:v2@${digest} (0 blobs uploaded, 2 already present)`)
 
         const anonymous = await runBencher(["image", "push", output, "demo:v3", "--host", r.url])
@@ -73,5 +101,6 @@ describe("bencher image", () => {
           expect(check.status).toBe(200)
         }
       })
-    }))
+    })
+  )
 })

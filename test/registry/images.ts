@@ -11,7 +11,7 @@ export const tempFolder = (prefix = "bencher-img-") => mkdtempSync(join(tmpdir()
 export const makeContext = (files: Record<string, string | Buffer> = {}) => {
   const dir = tempFolder("bencher-ctx-")
   const all: Record<string, string | Buffer> = {
-    "bench.sh": "#!/bin/sh\necho '{\"bench\":{\"latency\":{\"value\":1}}}'\n",
+    "bench.sh": '#!/bin/sh\necho \'{"bench":{"latency":{"value":1}}}\'\n',
     "data/input.txt": "some input\n",
     ...files
   }
@@ -42,21 +42,37 @@ export const buildTestImage = (options: {
 export const makeIndexLayout = async (output: string) => {
   const amd64 = await buildTestImage({ output, tag: "amd64", architecture: "amd64", files: { "arch.txt": "amd64" } })
   const arm64 = await buildTestImage({ output, tag: "arm64", architecture: "arm64", files: { "arch.txt": "arm64" } })
-  const index = await writeBlob(output, jsonBytes({
-    schemaVersion: 2,
-    mediaType: MediaType.ociIndex,
-    manifests: [
-      { mediaType: MediaType.ociManifest, digest: amd64.digest, size: amd64.size, platform: { architecture: "amd64", os: "linux" } },
-      { mediaType: MediaType.ociManifest, digest: arm64.digest, size: arm64.size, platform: { architecture: "arm64", os: "linux" } }
-    ]
-  }))
+  const index = await writeBlob(
+    output,
+    jsonBytes({
+      schemaVersion: 2,
+      mediaType: MediaType.ociIndex,
+      manifests: [
+        {
+          mediaType: MediaType.ociManifest,
+          digest: amd64.digest,
+          size: amd64.size,
+          platform: { architecture: "amd64", os: "linux" }
+        },
+        {
+          mediaType: MediaType.ociManifest,
+          digest: arm64.digest,
+          size: arm64.size,
+          platform: { architecture: "arm64", os: "linux" }
+        }
+      ]
+    })
+  )
   const entries = await readIndex(output)
-  await writeIndex(output, [...entries, {
-    mediaType: MediaType.ociIndex,
-    digest: index.digest,
-    size: index.size,
-    annotations: { "org.opencontainers.image.ref.name": "multi" }
-  }])
+  await writeIndex(output, [
+    ...entries,
+    {
+      mediaType: MediaType.ociIndex,
+      digest: index.digest,
+      size: index.size,
+      annotations: { "org.opencontainers.image.ref.name": "multi" }
+    }
+  ])
   return { index: index.digest, amd64: amd64.digest, arm64: arm64.digest }
 }
 

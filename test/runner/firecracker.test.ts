@@ -12,12 +12,16 @@ describe("firecracker executor", () => {
     ])
     const listing = execFileSync("/bin/busybox", ["cpio", "-t"], { input: archive }).toString()
     expect(listing.trim().split("\n")).toEqual(["bin", "bin/hello", "dev/console"])
-    const content = execFileSync("/bin/busybox", ["cpio", "-i", "--to-stdout", "bin/hello"], { input: archive }).toString()
+    const content = execFileSync("/bin/busybox", ["cpio", "-i", "--to-stdout", "bin/hello"], {
+      input: archive
+    }).toString()
     expect(content).toBe("hi\n")
   })
 
   it("probes by booting a test VM, and says why it cannot run here", async () => {
-    const outcome = await Effect.runPromise(Effect.either(firecrackerExecutor({ kernel: process.env.BENCHER_TEST_VMLINUX, bootTimeoutMs: 10_000 })))
+    const outcome = await Effect.runPromise(
+      Effect.either(firecrackerExecutor({ kernel: process.env.BENCHER_TEST_VMLINUX, bootTimeoutMs: 10_000 }))
+    )
     // No host this project runs on has a usable firecracker yet (no binary in Debian, /dev/kvm is nested PVM).
     expect(Either.isLeft(outcome)).toBe(true)
     if (Either.isLeft(outcome)) {

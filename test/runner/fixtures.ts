@@ -10,7 +10,31 @@ import { gzipSync } from "node:zlib"
 import * as tar from "tar"
 
 export const BUSYBOX = "/bin/busybox"
-const APPLETS = ["sh", "echo", "cat", "head", "tail", "id", "ls", "sleep", "awk", "mkdir", "true", "false", "yes", "env", "pwd", "dd", "grep", "touch", "ln", "rm", "unshare", "tr", "mkfifo"]
+const APPLETS = [
+  "sh",
+  "echo",
+  "cat",
+  "head",
+  "tail",
+  "id",
+  "ls",
+  "sleep",
+  "awk",
+  "mkdir",
+  "true",
+  "false",
+  "yes",
+  "env",
+  "pwd",
+  "dd",
+  "grep",
+  "touch",
+  "ln",
+  "rm",
+  "unshare",
+  "tr",
+  "mkfifo"
+]
 
 export interface TarEntry {
   readonly path: string
@@ -27,8 +51,14 @@ export const tarOf = (entries: ReadonlyArray<TarEntry>): Buffer => {
     const type = e.type ?? "File"
     const body = e.content === undefined ? Buffer.alloc(0) : Buffer.from(e.content)
     const header = new tar.Header({
-      path: e.path, type, mode: e.mode ?? (type === "Directory" ? 0o755 : 0o755), size: type === "File" ? body.length : 0,
-      linkpath: e.linkpath ?? "", uid: 0, gid: 0, mtime: new Date(0)
+      path: e.path,
+      type,
+      mode: e.mode ?? (type === "Directory" ? 0o755 : 0o755),
+      size: type === "File" ? body.length : 0,
+      linkpath: e.linkpath ?? "",
+      uid: 0,
+      gid: 0,
+      mtime: new Date(0)
     })
     const block = Buffer.alloc(512)
     header.encode(block, 0)
@@ -42,7 +72,8 @@ export const tarOf = (entries: ReadonlyArray<TarEntry>): Buffer => {
 }
 
 const readBusybox = (): Buffer => {
-  if (!existsSync(BUSYBOX)) throw new Error(`test images need ${BUSYBOX}: apt-get install busybox-static (.ci/run does)`)
+  if (!existsSync(BUSYBOX))
+    throw new Error(`test images need ${BUSYBOX}: apt-get install busybox-static (.ci/run does)`)
   return readFileSync(BUSYBOX)
 }
 
@@ -52,7 +83,11 @@ export const busyboxLayer = (): Buffer =>
     { path: "bin/busybox", content: readBusybox() },
     ...APPLETS.map((a): TarEntry => ({ path: `bin/${a}`, type: "SymbolicLink", linkpath: "busybox" })),
     { path: "etc/", type: "Directory" },
-    { path: "etc/passwd", content: "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n", mode: 0o644 }
+    {
+      path: "etc/passwd",
+      content: "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n",
+      mode: 0o644
+    }
   ])
 
 export const sha256 = (b: Uint8Array) => `sha256:${createHash("sha256").update(b).digest("hex")}`
@@ -79,44 +114,53 @@ export const buildImage = (spec: ImageSpec): BuiltImage => {
     const digest = sha256(data)
     blobs.set(digest, data)
     return {
-      mediaType: spec.gzip === false ? "application/vnd.oci.image.layer.v1.tar" : "application/vnd.oci.image.layer.v1.tar+gzip",
-      digest, size: data.length, diff: sha256(raw)
+      mediaType:
+        spec.gzip === false ? "application/vnd.oci.image.layer.v1.tar" : "application/vnd.oci.image.layer.v1.tar+gzip",
+      digest,
+      size: data.length,
+      diff: sha256(raw)
     }
   })
-  const config = Buffer.from(JSON.stringify({
-    architecture: process.arch === "arm64" ? "arm64" : "amd64",
-    os: "linux",
-    config: {
-      ...(spec.entrypoint === undefined ? {} : { Entrypoint: spec.entrypoint }),
-      ...(spec.cmd === undefined ? {} : { Cmd: spec.cmd }),
-      Env: spec.env ?? ["PATH=/bin"],
-      ...(spec.workingDir === undefined ? {} : { WorkingDir: spec.workingDir })
-    },
-    rootfs: { type: "layers", diff_ids: layers.map((l) => l.diff) }
-  }))
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: process.arch === "arm64" ? "arm64" : "amd64",
+      os: "linux",
+      config: {
+        ...(spec.entrypoint === undefined ? {} : { Entrypoint: spec.entrypoint }),
+        ...(spec.cmd === undefined ? {} : { Cmd: spec.cmd }),
+        Env: spec.env ?? ["PATH=/bin"],
+        ...(spec.workingDir === undefined ? {} : { WorkingDir: spec.workingDir })
+      },
+      rootfs: { type: "layers", diff_ids: layers.map((l) => l.diff) }
+    })
+  )
   blobs.set(sha256(config), config)
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.oci.image.manifest.v1+json",
-    config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-    layers: layers.map(({ diff: _, ...l }) => l)
-  }))
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
+      layers: layers.map(({ diff: _, ...l }) => l)
+    })
+  )
   blobs.set(sha256(manifest), manifest)
   return { manifestDigest: sha256(manifest), manifest, blobs }
 }
 
 /** An index pointing at per-platform manifests. */
 export const buildIndex = (entries: ReadonlyArray<{ readonly image: BuiltImage; readonly architecture: string }>) => {
-  const index = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: "application/vnd.oci.image.index.v1+json",
-    manifests: entries.map((e) => ({
-      mediaType: "application/vnd.oci.image.manifest.v1+json",
-      digest: e.image.manifestDigest,
-      size: e.image.manifest.length,
-      platform: { os: "linux", architecture: e.architecture }
-    }))
-  }))
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      manifests: entries.map((e) => ({
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        digest: e.image.manifestDigest,
+        size: e.image.manifest.length,
+        platform: { os: "linux", architecture: e.architecture }
+      }))
+    })
+  )
   return { digest: sha256(index), bytes: index }
 }
 
@@ -125,15 +169,20 @@ export const writeLayout = async (dir: string, image: BuiltImage, tag: string) =
   await mkdir(join(dir, "blobs", "sha256"), { recursive: true })
   await writeFile(join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }))
   for (const [digest, bytes] of image.blobs) await writeFile(join(dir, "blobs", "sha256", digest.slice(7)), bytes)
-  await writeFile(join(dir, "index.json"), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{
-      mediaType: "application/vnd.oci.image.manifest.v1+json",
-      digest: image.manifestDigest,
-      size: image.manifest.length,
-      annotations: { "org.opencontainers.image.ref.name": tag }
-    }]
-  }))
+  await writeFile(
+    join(dir, "index.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          digest: image.manifestDigest,
+          size: image.manifest.length,
+          annotations: { "org.opencontainers.image.ref.name": tag }
+        }
+      ]
+    })
+  )
 }
 
 export interface TestRegistry {
@@ -165,11 +214,14 @@ export const startRegistry = async (token?: string, challenge?: string): Promise
     }
     if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
       const realm = `http://${req.headers.host ?? ""}/token`
-      res.writeHead(401, {
-        "www-authenticate": challenge === undefined
-          ? "Basic realm=\"test\""
-          : `Bearer realm="${realm}",service="test",scope="repository:x:pull"`
-      }).end()
+      res
+        .writeHead(401, {
+          "www-authenticate":
+            challenge === undefined
+              ? 'Basic realm="test"'
+              : `Bearer realm="${realm}",service="test",scope="repository:x:pull"`
+        })
+        .end()
       return
     }
     const m = url.match(/^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/)

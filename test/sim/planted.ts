@@ -11,15 +11,16 @@ import type { AuthenticatedRunner } from "../../src/runners/runners.js"
  */
 export const DoubleClaimQueue = Layer.effect(
   JobQueue,
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const real = yield* JobQueue
     const sql = yield* SqlClient.SqlClient
     const steal = (runner: AuthenticatedRunner) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const specs = [...runner.specIds]
         if (specs.length === 0) return Option.none<JobRow>()
         const now = yield* Clock.currentTimeMillis
-        const rows = yield* sql<JobRow>`UPDATE job SET runner_id = ${runner.id}, claimed = ${now}, last_heartbeat = ${now}
+        const rows =
+          yield* sql<JobRow>`UPDATE job SET runner_id = ${runner.id}, claimed = ${now}, last_heartbeat = ${now}
           WHERE id = (SELECT id FROM job WHERE status IN ${sql.in([jobStatusToInt("claimed"), jobStatusToInt("running")])}
             AND spec_id IN ${sql.in(specs)} AND runner_id != ${runner.id} ORDER BY id LIMIT 1)
           RETURNING *`.pipe(Effect.orDie)

@@ -15,7 +15,10 @@ export const describeSweep = (from: number) =>
       const failures: Array<string> = []
       for (let seed = from; seed < from + COUNT; seed++) {
         const result = runSeed({ seed, jobs: JOBS })
-        if (!result.ok) failures.push(`${result.violation?.invariant}: ${result.violation?.message}\n  replay: ${replayCommand({ seed, jobs: JOBS })}`)
+        if (!result.ok)
+          failures.push(
+            `${result.violation?.invariant}: ${result.violation?.message}\n  replay: ${replayCommand({ seed, jobs: JOBS })}`
+          )
       }
       expect(failures).toEqual([])
     }, 240_000)

@@ -8,7 +8,11 @@ const STANDARD_SIX = [1.5, -1.5, 0.5, -0.5, 0, 0]
 const ONE_TO_FIVE_SIX_TIMES = Array.from({ length: 6 }, () => [1, 2, 3, 4, 5]).flat()
 const SPREAD = [98, 103, 100, 97, 102, 99, 101]
 
-const both = (test: Model["test"], boundary: number): Model => ({ test, lower_boundary: boundary, upper_boundary: boundary })
+const both = (test: Model["test"], boundary: number): Model => ({
+  test,
+  lower_boundary: boundary,
+  upper_boundary: boundary
+})
 
 describe("Bencher's unit-test constants (§3.3)", () => {
   it("z_score at 0.85 around mean 0, std 1 gives 1.0364333894937896", () => {
@@ -53,9 +57,12 @@ describe("boundary gates", () => {
     expect(computeLimits(both(test, test === "static" ? 100 : 0.9), [])).toEqual(NO_LIMITS)
   })
 
-  it.each(["z_score", "t_test", "log_normal"] as const)("%s gives no limits (and no baseline) for zero variance", (test) => {
-    expect(computeLimits(both(test, 0.99), [5, 5, 5, 5])).toEqual(NO_LIMITS)
-  })
+  it.each(["z_score", "t_test", "log_normal"] as const)(
+    "%s gives no limits (and no baseline) for zero variance",
+    (test) => {
+      expect(computeLimits(both(test, 0.99), [5, 5, 5, 5])).toEqual(NO_LIMITS)
+    }
+  )
 
   it.each(["z_score", "t_test", "log_normal", "delta_iqr"] as const)("%s needs at least two points", (test) => {
     expect(computeLimits(both(test, 0.99), [5])).toEqual(NO_LIMITS)

@@ -15,10 +15,14 @@ import { expectRelativelyClose } from "./close.js"
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/series/${name}`, import.meta.url), "utf8")
 
 // otava_sample.csv: time,commit,metric1,metric2 (Apache Otava tests/resources/sample.csv).
-const sample = fixture("otava_sample.csv").trim().split("\n").slice(1).map((line) => {
-  const [, commit, metric1, metric2] = line.split(",")
-  return { commit: commit ?? "", metric1: Number(metric1), metric2: Number(metric2) }
-})
+const sample = fixture("otava_sample.csv")
+  .trim()
+  .split("\n")
+  .slice(1)
+  .map((line) => {
+    const [, commit, metric1, metric2] = line.split(",")
+    return { commit: commit ?? "", metric1: Number(metric1), metric2: Number(metric2) }
+  })
 
 // Otava's own synthetic shapes (docs/changepoints.md §7), values ours: 20 points stepping at 10; 14 stepping at 5 and 8.
 const STEP_AT_10 = [

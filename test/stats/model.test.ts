@@ -52,8 +52,9 @@ describe("ModelJson", () => {
   })
 
   it("treats null sample sizes and window as absent and keeps a null boundary", () => {
-    expect(decode({ test: "percentage", min_sample_size: null, window: null, lower_boundary: null, upper_boundary: 0.1 }))
-      .toEqual({ test: "percentage", lower_boundary: null, upper_boundary: 0.1 })
+    expect(
+      decode({ test: "percentage", min_sample_size: null, window: null, lower_boundary: null, upper_boundary: 0.1 })
+    ).toEqual({ test: "percentage", lower_boundary: null, upper_boundary: 0.1 })
   })
 
   it("rejects an unknown test", () => {
@@ -63,7 +64,9 @@ describe("ModelJson", () => {
 
 describe("decodeModel", () => {
   it("decodes and validates a JSON body", () => {
-    expect(decodeModel({ test: "z", upper_boundary: 0.99 })).toEqual(Either.right({ test: "z_score", upper_boundary: 0.99 }))
+    expect(decodeModel({ test: "z", upper_boundary: 0.99 })).toEqual(
+      Either.right({ test: "z_score", upper_boundary: 0.99 })
+    )
   })
 
   it("names the malformed field", () => {
@@ -81,7 +84,8 @@ describe("decodeModel", () => {
   })
 })
 
-const rejection = (model: Model): ModelInvalid | undefined => Either.getLeft(validateModel(model)).pipe(Option.getOrUndefined)
+const rejection = (model: Model): ModelInvalid | undefined =>
+  Either.getLeft(validateModel(model)).pipe(Option.getOrUndefined)
 
 describe("validateModel", () => {
   it.each<[string, Model]>([
@@ -122,12 +126,28 @@ describe("validateModel", () => {
       { test: "static", lower_boundary: 2, upper_boundary: 1 },
       "lower_boundary: must be <= upper_boundary for static"
     ],
-    ["static with an infinite boundary", { test: "static", upper_boundary: Infinity }, "upper_boundary: must be a finite number"],
+    [
+      "static with an infinite boundary",
+      { test: "static", upper_boundary: Infinity },
+      "upper_boundary: must be a finite number"
+    ],
     ["a NaN boundary", { test: "iqr", lower_boundary: Number.NaN }, "lower_boundary: must be a finite number"],
-    ["a negative percentage", { test: "percentage", lower_boundary: -0.1 }, "lower_boundary: must be >= 0 for percentage"],
-    ["z_score below 0.5", { test: "z_score", upper_boundary: 0.49 }, "upper_boundary: must be in [0.5, 1.0) for z_score"],
+    [
+      "a negative percentage",
+      { test: "percentage", lower_boundary: -0.1 },
+      "lower_boundary: must be >= 0 for percentage"
+    ],
+    [
+      "z_score below 0.5",
+      { test: "z_score", upper_boundary: 0.49 },
+      "upper_boundary: must be in [0.5, 1.0) for z_score"
+    ],
     ["t_test at 1", { test: "t_test", upper_boundary: 1 }, "upper_boundary: must be in [0.5, 1.0) for t_test"],
-    ["log_normal above 1", { test: "log_normal", lower_boundary: 1.5 }, "lower_boundary: must be in [0.5, 1.0) for log_normal"],
+    [
+      "log_normal above 1",
+      { test: "log_normal", lower_boundary: 1.5 },
+      "lower_boundary: must be in [0.5, 1.0) for log_normal"
+    ],
     ["a negative iqr multiplier", { test: "iqr", upper_boundary: -1 }, "upper_boundary: must be >= 0 for iqr"],
     [
       "a negative delta_iqr multiplier",
@@ -179,7 +199,11 @@ describe("validateModel", () => {
       { test: "percentage", upper_boundary: 0.1, min_sample_size: 10, max_sample_size: 5 },
       "min_sample_size: must be <= max_sample_size"
     ],
-    ["a zero window", { test: "t_test", upper_boundary: 0.9, window: 0 }, "window: must be an integer number of seconds in [1, 4294967295]"],
+    [
+      "a zero window",
+      { test: "t_test", upper_boundary: 0.9, window: 0 },
+      "window: must be an integer number of seconds in [1, 4294967295]"
+    ],
     [
       "a fractional window",
       { test: "t_test", upper_boundary: 0.9, window: 1.5 },

@@ -30,8 +30,7 @@ describe("conbench's IQR-distance filter (iqdistance 10, keep last 2)", () => {
     const values = svs("conbench_outlier_C.csv")
     expect(values[values.length - 1]).toBe(33.60617)
     expect(iqrDistanceOutliers(values, { ...IQR_DISTANCE_DEFAULTS, keepLast: 0 }).map((i) => values[i])).toEqual([
-      21.038903,
-      33.60617
+      21.038903, 33.60617
     ])
   })
 

@@ -39,10 +39,11 @@ const boundaryFor = (test: ModelTest): fc.Arbitrary<number> => {
 // Static takes no window or sample sizes and needs lower <= upper.
 const staticModel: fc.Arbitrary<Model> = fc
   .tuple(fc.option(boundaryFor("static"), { nil: undefined }), boundaryFor("static"))
-  .map(([lower, upper]): Model =>
-    lower === undefined
-      ? { test: "static", upper_boundary: upper }
-      : { test: "static", lower_boundary: Math.min(lower, upper), upper_boundary: Math.max(lower, upper) }
+  .map(
+    ([lower, upper]): Model =>
+      lower === undefined
+        ? { test: "static", upper_boundary: upper }
+        : { test: "static", lower_boundary: Math.min(lower, upper), upper_boundary: Math.max(lower, upper) }
   )
 
 const statisticalModel: fc.Arbitrary<Model> = fc
@@ -67,7 +68,8 @@ const symmetric = (test: ModelTest, b: number): Model => ({ test, lower_boundary
 
 // Closeness on the scale of the limits themselves, so a limit near zero is not held to a tighter standard.
 const expectLimitsClose = (actual: Limits, expected: Limits, relative: number): void => {
-  const scale = Math.abs(expected.baseline ?? 0) + Math.abs(expected.lower_limit ?? 0) + Math.abs(expected.upper_limit ?? 0)
+  const scale =
+    Math.abs(expected.baseline ?? 0) + Math.abs(expected.lower_limit ?? 0) + Math.abs(expected.upper_limit ?? 0)
   for (const key of ["baseline", "lower_limit", "upper_limit"] as const) {
     const a = actual[key]
     const e = expected[key]
@@ -90,13 +92,17 @@ describe("stats properties", () => {
 
   it("gives finite limits or none, only on the sides that have a boundary, with a baseline beside them", () => {
     fc.assert(
-      fc.property(validModel, fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 64 }), (model, data) => {
-        const limits = computeLimits(model, data)
-        for (const part of Object.values(limits)) expect(part === null || Number.isFinite(part)).toBe(true)
-        if (model.lower_boundary === undefined || model.lower_boundary === null) expect(limits.lower_limit).toBeNull()
-        if (model.test === "static") expect(limits.baseline).toBeNull()
-        else expect(limits.baseline === null).toBe(limits.upper_limit === null)
-      })
+      fc.property(
+        validModel,
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 64 }),
+        (model, data) => {
+          const limits = computeLimits(model, data)
+          for (const part of Object.values(limits)) expect(part === null || Number.isFinite(part)).toBe(true)
+          if (model.lower_boundary === undefined || model.lower_boundary === null) expect(limits.lower_limit).toBeNull()
+          if (model.test === "static") expect(limits.baseline).toBeNull()
+          else expect(limits.baseline === null).toBe(limits.upper_limit === null)
+        }
+      )
     )
   })
 
@@ -141,16 +147,24 @@ describe("stats properties", () => {
     (test) => {
       fc.assert(
         // Powers of two scale exactly, and whole values keep their logarithms apart: no variance vanishes on the way.
-        fc.property(wholeHistory, boundaryFor(test), fc.integer({ min: -20, max: 20 }).map((j) => 2 ** j), (data, b, k) => {
-          const scaled = computeLimits(symmetric(test, b), data.map((x) => k * x))
-          const limits = computeLimits(symmetric(test, b), data)
-          const expected: Limits = {
-            baseline: limits.baseline === null ? null : k * limits.baseline,
-            lower_limit: limits.lower_limit === null ? null : k * limits.lower_limit,
-            upper_limit: limits.upper_limit === null ? null : k * limits.upper_limit
+        fc.property(
+          wholeHistory,
+          boundaryFor(test),
+          fc.integer({ min: -20, max: 20 }).map((j) => 2 ** j),
+          (data, b, k) => {
+            const scaled = computeLimits(
+              symmetric(test, b),
+              data.map((x) => k * x)
+            )
+            const limits = computeLimits(symmetric(test, b), data)
+            const expected: Limits = {
+              baseline: limits.baseline === null ? null : k * limits.baseline,
+              lower_limit: limits.lower_limit === null ? null : k * limits.lower_limit,
+              upper_limit: limits.upper_limit === null ? null : k * limits.upper_limit
+            }
+            expectLimitsClose(scaled, expected, 1e-9)
           }
-          expectLimitsClose(scaled, expected, 1e-9)
-        })
+        )
       )
     }
   )
@@ -171,13 +185,17 @@ describe("stats properties", () => {
 
   it("static limits are the boundaries whatever the history holds", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true }), { minLength: 1 }), fc.double({ min: -1e9, max: 1e9, noNaN: true }), (data, upper) => {
-        expect(computeLimits({ test: "static", upper_boundary: upper }, data)).toEqual({
-          baseline: null,
-          lower_limit: null,
-          upper_limit: upper
-        })
-      })
+      fc.property(
+        fc.array(fc.double({ noNaN: true }), { minLength: 1 }),
+        fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+        (data, upper) => {
+          expect(computeLimits({ test: "static", upper_boundary: upper }, data)).toEqual({
+            baseline: null,
+            lower_limit: null,
+            upper_limit: upper
+          })
+        }
+      )
     )
   })
 

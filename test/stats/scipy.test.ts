@@ -5,18 +5,26 @@ import { computeLimits } from "../../src/stats/index.js"
 import { expectRelativelyClose } from "./close.js"
 
 // Produced by fixtures/scipy_boundaries.py (SciPy on Debian); committed so CI needs no Python.
-const ReferenceLimits = Schema.Struct({ baseline: Schema.Number, lower_limit: Schema.Number, upper_limit: Schema.Number })
+const ReferenceLimits = Schema.Struct({
+  baseline: Schema.Number,
+  lower_limit: Schema.Number,
+  upper_limit: Schema.Number
+})
 const Reference = Schema.Struct({
   seed: Schema.Number,
-  histories: Schema.Array(Schema.Struct({
-    history: Schema.Array(Schema.Number),
-    cases: Schema.Array(Schema.Struct({
-      boundary: Schema.Number,
-      z_score: ReferenceLimits,
-      t_test: ReferenceLimits,
-      log_normal: ReferenceLimits
-    }))
-  }))
+  histories: Schema.Array(
+    Schema.Struct({
+      history: Schema.Array(Schema.Number),
+      cases: Schema.Array(
+        Schema.Struct({
+          boundary: Schema.Number,
+          z_score: ReferenceLimits,
+          t_test: ReferenceLimits,
+          log_normal: ReferenceLimits
+        })
+      )
+    })
+  )
 })
 
 const reference = Schema.decodeUnknownSync(Reference)(

@@ -45,7 +45,9 @@ describe("insertRows", () => {
 
   it("refuses values that do not make whole rows, and writes nothing", () => {
     const { db, prepare } = open()
-    expect(() => insertRows(prepare, "t", ["id", "name", "value"], [1, "a"])).toThrow(/2 values do not make rows of 3 columns/)
+    expect(() => insertRows(prepare, "t", ["id", "name", "value"], [1, "a"])).toThrow(
+      /2 values do not make rows of 3 columns/
+    )
     expect(maxId(prepare, "t")).toBe(0)
     db.close()
   })

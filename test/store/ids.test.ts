@@ -33,9 +33,13 @@ describe("uuidsV7", () => {
   })
 
   it.effect("stamps a seeded source's own uuids when it has no orderedUuids, so a simulated run still replays", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       let n = 0
-      const seeded = { uuid: Effect.sync(() => `00000000-0000-4000-${n % 2 === 0 ? "8" : "f"}000-${(n++).toString(16).padStart(12, "0")}`) }
+      const seeded = {
+        uuid: Effect.sync(
+          () => `00000000-0000-4000-${n % 2 === 0 ? "8" : "f"}000-${(n++).toString(16).padStart(12, "0")}`
+        )
+      }
       const first = yield* Effect.provideService(newOrderedUuids(at, 3), Ids, seeded)
       n = 0
       const again = yield* Effect.provideService(newOrderedUuids(at, 3), Ids, seeded)
@@ -45,12 +49,14 @@ describe("uuidsV7", () => {
         "019cb73d-3271-7000-b000-000000000001",
         "019cb73d-3271-7000-8000-000000000002"
       ])
-    }))
+    })
+  )
 
   it.effect("is what the default Ids service hands out", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const ids = yield* newOrderedUuids(at, 3)
       expect(ids).toHaveLength(3)
       expect(ids.every((id) => id.startsWith(uuidsV7(at, 1)[0]?.slice(0, 15) ?? "?"))).toBe(true)
-    }))
+    })
+  )
 })

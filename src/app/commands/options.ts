@@ -12,7 +12,9 @@ import { defaultServerConfig } from "../config.js"
 const MiB = 1024 * 1024
 
 export const defaultCacheDir = (): string =>
-  process.getuid?.() === 0 ? "/var/cache/bencher-runner" : join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "bencher", "runner")
+  process.getuid?.() === 0
+    ? "/var/cache/bencher-runner"
+    : join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "bencher", "runner")
 
 export const serverOptions = {
   host: Options.text("host").pipe(
@@ -31,7 +33,9 @@ export const serverOptions = {
     Options.withDefault(defaultServerConfig.db)
   ),
   dataDir: Options.text("data-dir").pipe(
-    Options.withDescription("Folder for registry blobs and job outputs (env BENCHER_DATA_DIR; default bencher-data next to --db)"),
+    Options.withDescription(
+      "Folder for registry blobs and job outputs (env BENCHER_DATA_DIR; default bencher-data next to --db)"
+    ),
     Options.withFallbackConfig(Config.string("BENCHER_DATA_DIR")),
     Options.optional
   ),
@@ -57,8 +61,14 @@ export const executorOptions = {
     Options.withDescription("Allow the local executor, which runs jobs WITHOUT any isolation"),
     Options.withFallbackConfig(Config.boolean("BENCHER_DANGER_ALLOW_NO_SANDBOX"))
   ),
-  cpus: Options.text("cpus").pipe(Options.withDescription("Pin jobs to these CPUs (cpuset list, e.g. 2-3)"), Options.optional),
-  kernel: Options.text("kernel").pipe(Options.withDescription("Guest kernel for the firecracker executor"), Options.optional),
+  cpus: Options.text("cpus").pipe(
+    Options.withDescription("Pin jobs to these CPUs (cpuset list, e.g. 2-3)"),
+    Options.optional
+  ),
+  kernel: Options.text("kernel").pipe(
+    Options.withDescription("Guest kernel for the firecracker executor"),
+    Options.optional
+  ),
   cacheDir: Options.text("cache-dir").pipe(
     Options.withDescription("Blob and root filesystem cache"),
     Options.withFallbackConfig(Config.string("BENCHER_RUNNER_CACHE")),
@@ -77,25 +87,47 @@ export const executorOptions = {
 
 export const runnerRunOptions = {
   ...executorOptions,
-  image: Options.text("image").pipe(Options.withDescription("host/repo:tag, host/repo@sha256:…, or oci:DIR[:tag] (an OCI layout)")),
+  image: Options.text("image").pipe(
+    Options.withDescription("host/repo:tag, host/repo@sha256:…, or oci:DIR[:tag] (an OCI layout)")
+  ),
   token: Options.redacted("token").pipe(
     Options.withDescription("Registry pull token"),
     Options.withFallbackConfig(Config.redacted("BENCHER_OCI_TOKEN")),
     Options.optional
   ),
   vcpus: Options.float("vcpus").pipe(Options.withDescription("CPU quota in vCPUs"), Options.withDefault(1)),
-  memory: Options.integer("memory").pipe(Options.withDescription("Memory limit in bytes"), Options.withDefault(512 * MiB)),
-  disk: Options.integer("disk").pipe(Options.withDescription("Size of the job's /tmp in bytes"), Options.withDefault(1024 * MiB)),
+  memory: Options.integer("memory").pipe(
+    Options.withDescription("Memory limit in bytes"),
+    Options.withDefault(512 * MiB)
+  ),
+  disk: Options.integer("disk").pipe(
+    Options.withDescription("Size of the job's /tmp in bytes"),
+    Options.withDefault(1024 * MiB)
+  ),
   timeout: Options.integer("timeout").pipe(Options.withDescription("Job timeout in seconds"), Options.withDefault(300)),
-  output: Options.text("output").pipe(Options.withDescription("File to read after exit (repeatable)"), Options.repeated),
-  entrypoint: Options.text("entrypoint").pipe(Options.withDescription("Override the image entrypoint (repeat per argument)"), Options.repeated),
-  cmd: Options.text("cmd").pipe(Options.withDescription("Override the image cmd (repeat per argument)"), Options.repeated),
-  env: Options.text("env").pipe(Options.withDescription("KEY=VALUE added to the image env (repeatable)"), Options.repeated),
+  output: Options.text("output").pipe(
+    Options.withDescription("File to read after exit (repeatable)"),
+    Options.repeated
+  ),
+  entrypoint: Options.text("entrypoint").pipe(
+    Options.withDescription("Override the image entrypoint (repeat per argument)"),
+    Options.repeated
+  ),
+  cmd: Options.text("cmd").pipe(
+    Options.withDescription("Override the image cmd (repeat per argument)"),
+    Options.repeated
+  ),
+  env: Options.text("env").pipe(
+    Options.withDescription("KEY=VALUE added to the image env (repeatable)"),
+    Options.repeated
+  ),
   network: Options.boolean("network").pipe(Options.withDescription("Give the job network access")),
   iter: Options.integer("iter").pipe(Options.withDefault(1)),
   allowFailure: Options.boolean("allow-failure"),
   buildTime: Options.boolean("build-time").pipe(Options.withDescription("Report the run time as a build-time metric")),
-  fileSize: Options.boolean("file-size").pipe(Options.withDescription("Report each output file's size as a file-size metric"))
+  fileSize: Options.boolean("file-size").pipe(
+    Options.withDescription("Report each output file's size as a file-size metric")
+  )
 }
 
 export type RunnerRunOptions = Command.Command.ParseConfig<typeof runnerRunOptions>

@@ -16,15 +16,13 @@ export class RunnerJobFailed extends Schema.TaggedError<RunnerJobFailed>()("Runn
   exitCode: Schema.Number
 }) {}
 
-
-
 const nonEmpty = <A>(xs: ReadonlyArray<A>): ReadonlyArray<A> | undefined => (xs.length > 0 ? xs : undefined)
 
 /** Pulls and executes one image without a server; the JsonJobOutput a `completed`/`failed` message would carry. */
 export const runImage = (o: RunnerRunOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const executor = yield* selectExecutor({
-      force: o.executor === "auto" ? undefined : o.executor as ExecutorKind,
+      force: o.executor === "auto" ? undefined : (o.executor as ExecutorKind),
       allowNoSandbox: o.dangerAllowNoSandbox,
       kernel: Option.getOrUndefined(o.kernel)
     })
@@ -36,7 +34,9 @@ export const runImage = (o: RunnerRunOptions) =>
       ref.reference,
       { cacheDir, maxDownloadBytes: o.maxDownloadSize }
     )
-    yield* Effect.logInfo(`image ${formatImageReference(ref)} -> ${image.digest} (${image.downloadedBytes} bytes downloaded)`)
+    yield* Effect.logInfo(
+      `image ${formatImageReference(ref)} -> ${image.digest} (${image.downloadedBytes} bytes downloaded)`
+    )
     const env: Record<string, string> = {}
     for (const pair of o.env) {
       const eq = pair.indexOf("=")
@@ -67,7 +67,10 @@ export const runImage = (o: RunnerRunOptions) =>
         scratchRoot
       }
     }).pipe(Effect.ensuring(Effect.promise(() => rm(scratchRoot, { recursive: true, force: true }))))
-    return new JsonJobOutput({ results: result.results, ...(result.error === undefined ? {} : { error: result.error }) })
+    return new JsonJobOutput({
+      results: result.results,
+      ...(result.error === undefined ? {} : { error: result.error })
+    })
   })
 
 /** stdout carries the JSON results; logs (which executor, which digest) go to stderr. */
@@ -79,7 +82,7 @@ export const stderrLogger = Layer.merge(
 
 /** `bencher runner run`: the handler, loaded when the command is chosen (src/app/cli.ts declares it). */
 export const runnerRun = (o: RunnerRunOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const output = yield* runImage(o)
     yield* Console.log(JSON.stringify(Schema.encodeSync(JsonJobOutput)(output), null, 2))
     if (output.error != null) return yield* new RunnerJobFailed({ message: output.error, exitCode: 2 })

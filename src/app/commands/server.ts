@@ -15,8 +15,6 @@ export const parseBindHost = (value: string): { readonly host: string; readonly 
   }
 }
 
-
-
 export const resolveServerConfig = (options: ServerOptions): ServerConfigShape => {
   const bind = Option.map(options.host, parseBindHost)
   return {
@@ -36,7 +34,7 @@ export const resolveServerConfig = (options: ServerOptions): ServerConfigShape =
  * created with mode 0600 before the key is written into it.
  */
 export const announceAdminKey = (adminKeyFile: Option.Option<string>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const { adminKey } = yield* AdminBootstrap
     if (Option.isNone(adminKey)) return
     const key = Redacted.value(adminKey.value)
@@ -52,7 +50,7 @@ export const announceAdminKey = (adminKeyFile: Option.Option<string>) =>
 
 /** `bencher server`: the handler, loaded when the command is chosen (src/app/cli.ts declares it). */
 export const server = (options: ServerOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = resolveServerConfig(options)
     // The key file is written before the port opens: whoever sees the server answer can read it.
     yield* Layer.launch(

@@ -31,7 +31,7 @@ const writeSecret = (path: string, secret: string) =>
  * Later starts reuse the key file; when it is missing the key is rotated and written again.
  */
 export const ensureLocalRunner = (dataDir: string, executor: Executor) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const runners = yield* Runners
     const specs = yield* Specs
     const keyFile = join(dataDir, LOCAL_RUNNER_KEY_FILE)
@@ -75,7 +75,8 @@ export const ensureLocalRunner = (dataDir: string, executor: Executor) =>
 const selfUrl = (address: HttpServer.Address): string => {
   if (address._tag !== "TcpAddress") return "http://127.0.0.1:61016"
   const host = address.hostname
-  const reachable = host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host
+  const reachable =
+    host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host
   return `http://${reachable}:${address.port}`
 }
 
@@ -84,7 +85,7 @@ const selfUrl = (address: HttpServer.Address): string => {
  * loaded when the command is chosen (src/app/cli.ts declares it).
  */
 export const up = (options: UpOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = resolveServerConfig(options)
     // The admin key file is written before the port opens (ServerLive's beforeListen).
     const context = yield* Layer.build(ServerLive(config, { beforeListen: announceAdminKey(options.adminKeyFile) }))

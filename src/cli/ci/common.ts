@@ -32,4 +32,6 @@ export const describeCause = (cause: unknown): string => {
 }
 
 export const statusOf = (cause: unknown): number | undefined =>
-  typeof cause === "object" && cause !== null && "status" in cause && typeof cause.status === "number" ? cause.status : undefined
+  typeof cause === "object" && cause !== null && "status" in cause && typeof cause.status === "number"
+    ? cause.status
+    : undefined

@@ -17,7 +17,7 @@ export const PWN_REQUEST_EXPLANATION = [
   "This pull request comes from a fork, so Bencher will not post to it.",
   "A fork's `pull_request` run gets a read-only GITHUB_TOKEN and no secrets. Giving it write access (for example by",
   "switching to `pull_request_target`, which runs with the base repository's token and secrets) lets anyone who opens",
-  "a pull request run their code with your credentials: a \"pwn request\"",
+  'a pull request run their code with your credentials: a "pwn request"',
   "(https://securitylab.github.com/research/github-actions-preventing-pwn-requests/).",
   "The safe pattern uses two workflows: run the benchmarks on `pull_request` and upload the results as an artifact,",
   "then post them from a `workflow_run` workflow with `--ci-number <pull request number>` (see",
@@ -42,15 +42,18 @@ interface PullRequestEvent {
   readonly repository?: { readonly full_name?: string }
   readonly pull_request?: {
     readonly number?: number
-    readonly head?: { readonly repo?: { readonly full_name?: string; readonly owner?: { readonly login?: string } } | null }
+    readonly head?: {
+      readonly repo?: { readonly full_name?: string; readonly owner?: { readonly login?: string } } | null
+    }
     readonly base?: { readonly repo?: { readonly full_name?: string; readonly owner?: { readonly login?: string } } }
   }
 }
 
 const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"])
 
-const ownerOf = (repo: { readonly full_name?: string; readonly owner?: { readonly login?: string } } | null | undefined) =>
-  repo?.owner?.login ?? repo?.full_name?.split("/")[0]
+const ownerOf = (
+  repo: { readonly full_name?: string; readonly owner?: { readonly login?: string } } | null | undefined
+) => repo?.owner?.login ?? repo?.full_name?.split("/")[0]
 
 /**
  * What the run posts to, checked before the benchmark runs: `undefined` with a note outside GitHub Actions or
@@ -64,7 +67,7 @@ export const githubContext = (
   const token = settings.githubToken
   if (token === undefined) return undefined
   if (env.GITHUB_ACTIONS !== "true") {
-    say("Not running in GitHub Actions (GITHUB_ACTIONS is not \"true\"): skipping the --github-actions integration.")
+    say('Not running in GitHub Actions (GITHUB_ACTIONS is not "true"): skipping the --github-actions integration.')
     return undefined
   }
   const eventName = env.GITHUB_EVENT_NAME ?? ""
@@ -73,7 +76,9 @@ export const githubContext = (
     try {
       event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")) as PullRequestEvent
     } catch (cause) {
-      say(`Cannot read the GitHub event at GITHUB_EVENT_PATH (${describeCause(cause)}): skipping the --github-actions integration.`)
+      say(
+        `Cannot read the GitHub event at GITHUB_EVENT_PATH (${describeCause(cause)}): skipping the --github-actions integration.`
+      )
       return undefined
     }
   }
@@ -90,7 +95,7 @@ export const githubContext = (
       return new CiRefused({ message: `${PWN_REQUEST_EXPLANATION}\n(head ${head}, base ${base})` })
     }
   }
-  const eventNumber = PULL_REQUEST_EVENTS.has(eventName) ? event.number ?? event.pull_request?.number : undefined
+  const eventNumber = PULL_REQUEST_EVENTS.has(eventName) ? (event.number ?? event.pull_request?.number) : undefined
   return {
     token,
     apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
@@ -111,7 +116,7 @@ const permissionHint = (what: "comment" | "check", status: number | undefined): 
   if (status !== 403 && status !== 401 && status !== 404) return ""
   return what === "comment"
     ? "\nThe job's token may not write pull request comments. Give the job\n  permissions:\n    pull-requests: write\n" +
-      "(a pull request from a fork never gets a token that can write: use the two-workflow pattern of docs/ci.md)."
+        "(a pull request from a fork never gets a token that can write: use the two-workflow pattern of docs/ci.md)."
     : "\nThe job's token may not create check runs. Give the job\n  permissions:\n    checks: write"
 }
 
@@ -169,7 +174,12 @@ export const postToGitHub = async (
     const body = comment(GITHUB_BODY_LIMIT)
     try {
       if (existing !== undefined) {
-        const updated = await octokit.rest.issues.updateComment({ owner: ctx.owner, repo: ctx.repo, comment_id: existing.id, body })
+        const updated = await octokit.rest.issues.updateComment({
+          owner: ctx.owner,
+          repo: ctx.repo,
+          comment_id: existing.id,
+          body
+        })
         say(`Updated the Bencher comment on pull request #${ctx.issueNumber}: ${updated.data.html_url}`)
       } else if (settings.onlyOnAlert && alerts === 0) {
         say("No alerts and --ci-only-on-alert: not creating a pull request comment.")
@@ -178,12 +188,20 @@ export const postToGitHub = async (
         say(`Created a Bencher comment on pull request #${ctx.issueNumber}: ${created.data.html_url}`)
       }
     } catch (cause) {
-      problems.push(failure(`${existing === undefined ? "create" : "update"} the comment on pull request #${ctx.issueNumber}`, "comment", cause))
+      problems.push(
+        failure(
+          `${existing === undefined ? "create" : "update"} the comment on pull request #${ctx.issueNumber}`,
+          "comment",
+          cause
+        )
+      )
     }
     return problems
   }
   if (ctx.sha === undefined || ctx.sha === "") {
-    problems.push("GitHub: no GITHUB_SHA to put a check run on, and no pull request (pass --ci-number to comment on one).")
+    problems.push(
+      "GitHub: no GITHUB_SHA to put a check run on, and no pull request (pass --ci-number to comment on one)."
+    )
     return problems
   }
   try {
@@ -197,7 +215,9 @@ export const postToGitHub = async (
       completed_at: new Date().toISOString(),
       output: { title: verdictLine(report), summary: comment(CHECK_SUMMARY_LIMIT) }
     })
-    say(`Created the check run "${checkRunName(settings.ciId)}" on ${ctx.sha}: ${created.data.html_url ?? created.data.url}`)
+    say(
+      `Created the check run "${checkRunName(settings.ciId)}" on ${ctx.sha}: ${created.data.html_url ?? created.data.url}`
+    )
   } catch (cause) {
     problems.push(failure(`create the check run on ${ctx.sha}`, "check", cause))
   }

@@ -21,14 +21,19 @@ export interface GitLabContext {
 }
 
 /** The merge request to post to, or `undefined` with the reason printed. */
-export const gitlabContext = (settings: CiSettings, env: CiEnv, say: (line: string) => void): GitLabContext | undefined => {
+export const gitlabContext = (
+  settings: CiSettings,
+  env: CiEnv,
+  say: (line: string) => void
+): GitLabContext | undefined => {
   const token = settings.gitlabToken
   if (token === undefined) return undefined
   if (env.GITLAB_CI !== "true") {
-    say("Not running in GitLab CI (GITLAB_CI is not \"true\"): skipping the --gitlab-ci integration.")
+    say('Not running in GitLab CI (GITLAB_CI is not "true"): skipping the --gitlab-ci integration.')
     return undefined
   }
-  const iid = settings.ciNumber ?? (env.CI_MERGE_REQUEST_IID === undefined ? undefined : Number(env.CI_MERGE_REQUEST_IID))
+  const iid =
+    settings.ciNumber ?? (env.CI_MERGE_REQUEST_IID === undefined ? undefined : Number(env.CI_MERGE_REQUEST_IID))
   if (iid === undefined || !Number.isInteger(iid)) {
     say("Not a merge request pipeline (no CI_MERGE_REQUEST_IID, no --ci-number): skipping the --gitlab-ci note.")
     return undefined
@@ -50,7 +55,7 @@ export const gitlabContext = (settings: CiSettings, env: CiEnv, say: (line: stri
 const hint = (status: number) =>
   status === 401 || status === 403
     ? "\nThe token may not write merge request notes. CI_JOB_TOKEN usually cannot: pass a project access token with " +
-      "the api scope and the Reporter role or above, e.g. --gitlab-ci \"$BENCHER_GITLAB_TOKEN\" with a masked CI/CD variable."
+      'the api scope and the Reporter role or above, e.g. --gitlab-ci "$BENCHER_GITLAB_TOKEN" with a masked CI/CD variable.'
     : ""
 
 interface Note {
@@ -96,9 +101,13 @@ export const postToGitLab = async (
     const tag = commentTagHtml(report, settings.ciId)
     let existing: Note | undefined
     for (let page = 1; existing === undefined; page++) {
-      const batch = (await call(`list the notes of merge request !${ctx.mergeRequest}`, `${notes}?per_page=100&page=${page}`, {
-        method: "GET"
-      })) as ReadonlyArray<Note>
+      const batch = (await call(
+        `list the notes of merge request !${ctx.mergeRequest}`,
+        `${notes}?per_page=100&page=${page}`,
+        {
+          method: "GET"
+        }
+      )) as ReadonlyArray<Note>
       existing = batch.find((n) => n.body?.includes(tag) === true)
       if (batch.length < 100) break
     }
@@ -112,7 +121,10 @@ export const postToGitLab = async (
     } else if (settings.onlyOnAlert && alertCount(report) === 0) {
       say("No alerts and --ci-only-on-alert: not creating a merge request note.")
     } else {
-      await call(`create a note on merge request !${ctx.mergeRequest}`, notes, { method: "POST", body: JSON.stringify({ body }) })
+      await call(`create a note on merge request !${ctx.mergeRequest}`, notes, {
+        method: "POST",
+        body: JSON.stringify({ body })
+      })
       say(`Created a Bencher note on merge request !${ctx.mergeRequest}.`)
     }
     return []

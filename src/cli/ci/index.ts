@@ -24,7 +24,7 @@ const sayToStderr = (line: string) => {
 
 /** Reads the CI environment once; fails with CiRefused on a pull request from a fork. */
 export const planCi = (settings: CiSettings, env: CiEnv, say: (line: string) => void = sayToStderr) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const github = githubContext(settings, env, say)
     if (github instanceof CiRefused) return yield* github
     return { settings, github, gitlab: gitlabContext(settings, env, say) } satisfies CiPlan
@@ -34,16 +34,21 @@ export const planCi = (settings: CiSettings, env: CiEnv, say: (line: string) => 
  * Posts the stored report where the plan says, printing what was done and what failed on stderr. Always succeeds:
  * a CI problem never changes the exit code, which --err and the alerts decide.
  */
-export const postCi = (plan: CiPlan, report: JsonReport, render: RenderOptions, say: (line: string) => void = sayToStderr) =>
-  Effect.gen(function*() {
+export const postCi = (
+  plan: CiPlan,
+  report: JsonReport,
+  render: RenderOptions,
+  say: (line: string) => void = sayToStderr
+) =>
+  Effect.gen(function* () {
     const problems: Array<string> = []
     if (plan.github !== undefined) {
       const github = plan.github
-      problems.push(...yield* Effect.promise(() => postToGitHub(github, report, plan.settings, render, say)))
+      problems.push(...(yield* Effect.promise(() => postToGitHub(github, report, plan.settings, render, say))))
     }
     if (plan.gitlab !== undefined) {
       const gitlab = plan.gitlab
-      problems.push(...yield* Effect.promise(() => postToGitLab(gitlab, report, plan.settings, render, say)))
+      problems.push(...(yield* Effect.promise(() => postToGitLab(gitlab, report, plan.settings, render, say))))
     }
     for (const problem of problems) yield* Console.error(`warning: ${problem}`)
     if (problems.length > 0) yield* Console.error(`The report itself is stored: ${reportUrl(render.host, report)}`)

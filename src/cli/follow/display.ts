@@ -69,7 +69,10 @@ const outputWriter = (prefixIterations: boolean, writers: Writers) => {
 }
 
 /** A CI log: one line per status change on stderr, output as it comes. */
-export const lineDisplay = (job: string, options: { readonly prefixIterations: boolean; readonly writers?: Writers }): FollowDisplay => {
+export const lineDisplay = (
+  job: string,
+  options: { readonly prefixIterations: boolean; readonly writers?: Writers }
+): FollowDisplay => {
   const writers = options.writers ?? processWriters
   const write = outputWriter(options.prefixIterations, writers)
   return {
@@ -94,7 +97,10 @@ export const quietDisplay: FollowDisplay = {
  * A terminal: one status line at the bottom (spinner, status, elapsed seconds), redrawn every 100 ms; output is
  * written above it. While the output stops mid-line, the status line waits, so it never splits a line.
  */
-export const ttyDisplay = (job: string, options: { readonly prefixIterations: boolean; readonly startedAt: number }): FollowDisplay => {
+export const ttyDisplay = (
+  job: string,
+  options: { readonly prefixIterations: boolean; readonly startedAt: number }
+): FollowDisplay => {
   const write = outputWriter(options.prefixIterations, processWriters)
   let current = `Job ${job}: submitted`
   let frame = 0

@@ -43,7 +43,9 @@ export interface FollowOutcome {
 
 /** Errors the server answers with a verdict (not an outage): following cannot go on, by stream or by polling. */
 const isVerdict = (error: unknown): boolean =>
-  typeof error === "object" && error !== null && "_tag" in error &&
+  typeof error === "object" &&
+  error !== null &&
+  "_tag" in error &&
   (error._tag === "NotFound" || error._tag === "Forbidden" || error._tag === "Unauthorized")
 
 const messageOf = (error: unknown): string =>
@@ -54,7 +56,7 @@ const messageOf = (error: unknown): string =>
  * once (by offset), whether it arrived live, in a reconnect's tail, or after a fallback to polling.
  */
 export const followJob = (api: FollowApi, target: FollowTarget, options: FollowOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const display = options.display
     let status: JobStatus | undefined
     let outcome: FollowOutcome | undefined
@@ -65,7 +67,13 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
       if (change.status === status) return
       status = change.status
       display.status(change)
-      if (isTerminal(change.status)) outcome = { status: change.status as TerminalStatus, error: change.error, report: report ?? undefined, shownStderr }
+      if (isTerminal(change.status))
+        outcome = {
+          status: change.status as TerminalStatus,
+          error: change.error,
+          report: report ?? undefined,
+          shownStderr
+        }
     }
 
     const onEvent = (event: JobEvent) =>
@@ -85,17 +93,17 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
      * returns at once and the WebSocket is closed in the background: the report fetch need not wait for the close
      * handshake.
      */
-    const streamOnce = Effect.gen(function*() {
+    const streamOnce = Effect.gen(function* () {
       const ended = yield* Deferred.make<Either.Either<void, unknown>>()
-      const session = yield* Effect.gen(function*() {
+      const session = yield* Effect.gen(function* () {
         const client = yield* JobEventsClient
-        return yield* Stream.runForEach(
-          client.Follow({ project: target.project, job: target.job }),
-          (event) =>
-            Effect.zipRight(
-              onEvent(event),
-              Effect.suspend(() => (outcome === undefined ? Effect.void : Deferred.succeed(ended, Either.right(undefined))))
+        return yield* Stream.runForEach(client.Follow({ project: target.project, job: target.job }), (event) =>
+          Effect.zipRight(
+            onEvent(event),
+            Effect.suspend(() =>
+              outcome === undefined ? Effect.void : Deferred.succeed(ended, Either.right(undefined))
             )
+          )
         )
       }).pipe(
         Effect.scoped,
@@ -109,7 +117,7 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
       return result
     })
 
-    const poll = Effect.gen(function*() {
+    const poll = Effect.gen(function* () {
       const job = yield* api.viewJob(target.project, target.job).pipe(Effect.either)
       if (Either.isLeft(job)) {
         if (isVerdict(job.left)) return yield* Effect.fail(job.left)
@@ -128,7 +136,10 @@ export const followJob = (api: FollowApi, target: FollowTarget, options: FollowO
         if (outcome !== undefined) break
         if (Either.isLeft(session)) {
           if (isVerdict(session.left)) return yield* Effect.fail(session.left)
-          if (!streamBroken) display.note(`Job events stream unavailable (${messageOf(session.left)}); polling every ${Duration.format(options.pollInterval)}`)
+          if (!streamBroken)
+            display.note(
+              `Job events stream unavailable (${messageOf(session.left)}); polling every ${Duration.format(options.pollInterval)}`
+            )
           streamBroken = true
         }
       }

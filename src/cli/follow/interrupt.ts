@@ -32,7 +32,7 @@ export interface InterruptPolicy {
  * runtime's handlers given back when it ends.
  */
 export const onCtrlC = <A, E, R>(follow: Effect.Effect<A, E, R>, policy: InterruptPolicy) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     let signals = 0
     let pressed = yield* Deferred.make<void>()
     const onSigint = () => {
@@ -60,11 +60,13 @@ export const onCtrlC = <A, E, R>(follow: Effect.Effect<A, E, R>, policy: Interru
         Effect.as(Deferred.await(pressed), { done: false as const })
       )
       if (first.done) return first.a
-      const confirmed = !policy.confirm || (yield* Effect.acquireUseRelease(
-        Effect.sync(() => policy.asking(true)),
-        () => askYes("\nCancel the remote job? [y/N] ", onSigint),
-        () => Effect.sync(() => policy.asking(false))
-      ))
+      const confirmed =
+        !policy.confirm ||
+        (yield* Effect.acquireUseRelease(
+          Effect.sync(() => policy.asking(true)),
+          () => askYes("\nCancel the remote job? [y/N] ", onSigint),
+          () => Effect.sync(() => policy.asking(false))
+        ))
       if (!confirmed) {
         signals = 0
         pressed = yield* Deferred.make<void>()

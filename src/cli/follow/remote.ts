@@ -50,27 +50,31 @@ const displayFor = (job: string, options: RemoteOptions): FollowDisplay =>
   options.quiet
     ? quietDisplay
     : process.stderr.isTTY === true
-    ? ttyDisplay(job, { prefixIterations: options.iterations > 1, startedAt: Date.now() })
-    : lineDisplay(job, { prefixIterations: options.iterations > 1 })
+      ? ttyDisplay(job, { prefixIterations: options.iterations > 1, startedAt: Date.now() })
+      : lineDisplay(job, { prefixIterations: options.iterations > 1 })
 
 export const followAndReport = (api: RemoteApi, target: FollowTarget, options: RemoteOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const display = displayFor(target.job, options)
     const follow = followJob(api, target, { pollInterval: options.pollInterval, stream: options.stream, display }).pipe(
       Effect.timeoutFail({
         duration: options.waitTimeout,
         onTimeout: () =>
           new WaitTimedOut({
-            message: `Stopped waiting for job ${target.job} after ${Duration.format(options.waitTimeout)}; it keeps running. ` +
+            message:
+              `Stopped waiting for job ${target.job} after ${Duration.format(options.waitTimeout)}; it keeps running. ` +
               `Follow it again with: ${followCommand(target)}`
           })
       })
     )
-    const cancel = Effect.gen(function*() {
+    const cancel = Effect.gen(function* () {
       display.close()
       process.stderr.write(`\nCanceling job ${target.job}...\n`)
       const canceled = yield* api.cancelJob(target.project, target.job).pipe(Effect.either)
-      const how = canceled._tag === "Right" ? "canceled" : `not canceled (${String((canceled.left as { message?: unknown }).message ?? canceled.left)})`
+      const how =
+        canceled._tag === "Right"
+          ? "canceled"
+          : `not canceled (${String((canceled.left as { message?: unknown }).message ?? canceled.left)})`
       return yield* new FollowInterrupted({ message: `Interrupted: job ${target.job} ${how}` })
     })
     const outcome = yield* onCtrlC(follow, {
@@ -85,7 +89,9 @@ export const followAndReport = (api: RemoteApi, target: FollowTarget, options: R
     }).pipe(Effect.ensuring(Effect.sync(() => display.close())))
 
     if (outcome.status === "canceled") {
-      return yield* new JobCanceled({ message: `Job ${target.job} was canceled${outcome.error === null ? "" : ` (${outcome.error})`}` })
+      return yield* new JobCanceled({
+        message: `Job ${target.job} was canceled${outcome.error === null ? "" : ` (${outcome.error})`}`
+      })
     }
     if (outcome.status === "failed") {
       // The end of stderr, unless it was just shown live.
@@ -106,9 +112,18 @@ export const followAndReport = (api: RemoteApi, target: FollowTarget, options: R
   })
 
 /** Prints the report as a local run does and fails with exit 1 on alerts with `--err`. */
-export const printRemoteReport = (report: JsonReport, options: { readonly format: ReportFormat; readonly host: string; readonly onTheFly: boolean; readonly errorOnAlert: boolean }) =>
-  Effect.gen(function*() {
+export const printRemoteReport = (
+  report: JsonReport,
+  options: {
+    readonly format: ReportFormat
+    readonly host: string
+    readonly onTheFly: boolean
+    readonly errorOnAlert: boolean
+  }
+) =>
+  Effect.gen(function* () {
     yield* Console.log(renderReport(report, options.format, { host: options.host, onTheFly: options.onTheFly }))
     const alerts = alertCount(report)
-    if (options.errorOnAlert && alerts > 0) return yield* new AlertsDetected({ message: `Alerts detected (${alerts})`, count: alerts })
+    if (options.errorOnAlert && alerts > 0)
+      return yield* new AlertsDetected({ message: `Alerts detected (${alerts})`, count: alerts })
   })

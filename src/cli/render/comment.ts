@@ -70,7 +70,8 @@ const formatNumberPercent = (n: number) => `${n.toFixed(2)}%`
 
 const scaled = (n: number | undefined, row: ResultRow) => (n === undefined ? "-" : formatScaled(n, row.scale))
 
-const HEAD = "<thead><tr><th>Benchmark</th><th>Value</th><th>Change</th><th>Lower Limit</th><th>Upper Limit</th></tr></thead>"
+const HEAD =
+  "<thead><tr><th>Benchmark</th><th>Value</th><th>Change</th><th>Lower Limit</th><th>Upper Limit</th></tr></thead>"
 
 const rowHtml = (report: JsonReport, row: ResultRow, options: CommentOptions, iterations: number): string => {
   const name = iterations > 1 ? `${row.benchmark.name} (iteration ${row.iteration + 1})` : row.benchmark.name
@@ -81,13 +82,15 @@ const rowHtml = (report: JsonReport, row: ResultRow, options: CommentOptions, it
   const direction = alertDirection(row)
   const mark = direction === "regression" ? "🚨 " : direction === "improvement" ? "🎉 " : ""
   const alertLink = row.alert === undefined ? "" : ` (${link(alertUrl(options.host, report, row.alert), "alert")})`
-  return "<tr>" +
+  return (
+    "<tr>" +
     `<td>${mark}${link(plot, name)}${alertLink}</td>` +
     `<td>${escapeHtml(formatScaled(row.value, row.scale))}</td>` +
     `<td>${row.change === undefined ? "-" : escapeHtml(formatPercent(row.change))}</td>` +
     `<td>${escapeHtml(scaled(row.lowerLimit, row))}${row.alert?.limit === "lower" ? limitPercent(row.value, row.lowerLimit) : ""}</td>` +
     `<td>${escapeHtml(scaled(row.upperLimit, row))}${row.alert?.limit === "upper" ? limitPercent(row.value, row.upperLimit) : ""}</td>` +
     "</tr>"
+  )
 }
 
 interface MeasureGroup {
@@ -98,11 +101,18 @@ interface MeasureGroup {
 }
 
 const groupsByMeasure = (report: JsonReport): ReadonlyArray<MeasureGroup> => {
-  const groups = new Map<string, { name: string; symbol: string; alerted: Array<ResultRow>; unchanged: Array<ResultRow> }>()
+  const groups = new Map<
+    string,
+    { name: string; symbol: string; alerted: Array<ResultRow>; unchanged: Array<ResultRow> }
+  >()
   for (const { rows } of iterationRows(report)) {
     for (const row of rows) {
-      const group = groups.get(row.measure.uuid) ??
-        { name: row.measure.name, symbol: row.scale.symbol, alerted: [], unchanged: [] }
+      const group = groups.get(row.measure.uuid) ?? {
+        name: row.measure.name,
+        symbol: row.scale.symbol,
+        alerted: [],
+        unchanged: []
+      }
       groups.set(row.measure.uuid, group)
       ;(row.alert === undefined ? group.unchanged : group.alerted).push(row)
     }
@@ -140,7 +150,9 @@ const renderBody = (report: JsonReport, options: CommentOptions, withUnchanged: 
     const caption = `${group.name} (${group.symbol})`
     if (group.alerted.length > 0) {
       out.push(`<h4>${escapeHtml(caption)}</h4>`)
-      out.push(`<table>${HEAD}<tbody>${group.alerted.map((r) => rowHtml(report, r, options, iterations)).join("")}</tbody></table>`)
+      out.push(
+        `<table>${HEAD}<tbody>${group.alerted.map((r) => rowHtml(report, r, options, iterations)).join("")}</tbody></table>`
+      )
     }
     if (group.unchanged.length === 0) continue
     const summary = `${escapeHtml(caption)}: ${plural(group.unchanged.length, "result")} without alerts`
@@ -149,7 +161,9 @@ const renderBody = (report: JsonReport, options: CommentOptions, withUnchanged: 
       continue
     }
     out.push(`<details><summary>${summary}</summary>`)
-    out.push(`<table>${HEAD}<tbody>${group.unchanged.map((r) => rowHtml(report, r, options, iterations)).join("")}</tbody></table>`)
+    out.push(
+      `<table>${HEAD}<tbody>${group.unchanged.map((r) => rowHtml(report, r, options, iterations)).join("")}</tbody></table>`
+    )
     out.push("</details>")
   }
   return out

@@ -23,7 +23,8 @@ const resultRow = (report: JsonReport, row: ResultRow, host: string): string =>
   cell(row.alert === undefined ? "" : `🚨 ${row.alert.limit}`) +
   "</tr>"
 
-const RESULTS_HEAD = "<thead><tr><th>Benchmark</th><th>Measure (units)</th><th>Value</th><th>Baseline</th>" +
+const RESULTS_HEAD =
+  "<thead><tr><th>Benchmark</th><th>Measure (units)</th><th>Value</th><th>Baseline</th>" +
   "<th>Lower Limit</th><th>Upper Limit</th><th>Change</th><th>Alert</th></tr></thead>"
 
 /**
@@ -34,9 +35,15 @@ export const renderHtml = (report: JsonReport, options: RenderOptions): string =
   const out: Array<string> = []
   out.push(`<h2>${link(reportUrl(options.host, report), "Bencher Report")}</h2>`)
   out.push(
-    "<table><tr><td>Project</td><td>" + escapeHtml(report.project.name) + "</td></tr>" +
-      "<tr><td>Branch</td><td>" + escapeHtml(report.branch.name) + "</td></tr>" +
-      "<tr><td>Testbed</td><td>" + escapeHtml(report.testbed.name) + "</td></tr></table>"
+    "<table><tr><td>Project</td><td>" +
+      escapeHtml(report.project.name) +
+      "</td></tr>" +
+      "<tr><td>Branch</td><td>" +
+      escapeHtml(report.branch.name) +
+      "</td></tr>" +
+      "<tr><td>Testbed</td><td>" +
+      escapeHtml(report.testbed.name) +
+      "</td></tr></table>"
   )
   const iterations = iterationRows(report)
   if (!hasBenchmarks(report)) out.push("<p>⚠️ WARNING: No benchmarks found!</p>")
@@ -48,15 +55,19 @@ export const renderHtml = (report: JsonReport, options: RenderOptions): string =
     out.push(`<h3>🚨 ${count} Alert${count === 1 ? "" : "s"}</h3>`)
     out.push("<ul>")
     for (const alert of report.alerts ?? []) {
-      out.push(`<li>${escapeHtml(describeAlert(alert))} (${link(alertUrl(options.host, report, alert), "alert")}, ` +
-        `${link(perfUrl(options.host, report, alert.benchmark, alert.threshold.measure, { lower: alert.limit === "lower", upper: alert.limit === "upper" }), "plot")})</li>`)
+      out.push(
+        `<li>${escapeHtml(describeAlert(alert))} (${link(alertUrl(options.host, report, alert), "alert")}, ` +
+          `${link(perfUrl(options.host, report, alert.benchmark, alert.threshold.measure, { lower: alert.limit === "lower", upper: alert.limit === "upper" }), "plot")})</li>`
+      )
     }
     out.push("</ul>")
   }
   out.push("<details><summary>Click to view all benchmark results</summary>")
   for (const { iteration, rows } of iterations) {
     if (iterations.length > 1) out.push(`<h4>Iteration ${iteration + 1}</h4>`)
-    out.push(`<table>${RESULTS_HEAD}<tbody>${rows.map((r) => resultRow(report, r, options.host)).join("")}</tbody></table>`)
+    out.push(
+      `<table>${RESULTS_HEAD}<tbody>${rows.map((r) => resultRow(report, r, options.host)).join("")}</tbody></table>`
+    )
   }
   out.push("</details>")
   out.push(

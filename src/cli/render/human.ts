@@ -16,11 +16,15 @@ const DASH = "-"
 export const renderTable = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
   const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? "")].length)))
   const line = (cells: ReadonlyArray<string>) =>
-    cells.map((c, i) => c + " ".repeat(Math.max(0, (widths[i] ?? 0) - [...c].length))).join("  ").trimEnd()
+    cells
+      .map((c, i) => c + " ".repeat(Math.max(0, (widths[i] ?? 0) - [...c].length)))
+      .join("  ")
+      .trimEnd()
   return [line(header), line(widths.map((w) => DASH.repeat(w))), ...rows.map(line)].join("\n")
 }
 
-const optionalScaled = (n: number | undefined, row: ResultRow): string => (n === undefined ? DASH : formatScaled(n, row.scale))
+const optionalScaled = (n: number | undefined, row: ResultRow): string =>
+  n === undefined ? DASH : formatScaled(n, row.scale)
 
 const resultCells = (row: ResultRow): ReadonlyArray<string> => [
   row.benchmark.name,
@@ -33,7 +37,16 @@ const resultCells = (row: ResultRow): ReadonlyArray<string> => [
   row.alert === undefined ? "" : `🚨 ${row.alert.limit}`
 ]
 
-export const RESULTS_HEADER = ["Benchmark", "Measure (units)", "Value", "Baseline", "Lower Limit", "Upper Limit", "Change", "Alert"]
+export const RESULTS_HEADER = [
+  "Benchmark",
+  "Measure (units)",
+  "Value",
+  "Baseline",
+  "Lower Limit",
+  "Upper Limit",
+  "Change",
+  "Alert"
+]
 
 /** One line per alert: what crossed which limit, by how much against the baseline. */
 export const describeAlert = (alert: JsonAlert): string => {
@@ -45,12 +58,16 @@ export const describeAlert = (alert: JsonAlert): string => {
   )
   const show = (n: number) => `${formatScaled(n, scale)} ${scale.symbol}`
   const baseline = alert.boundary.baseline
-  const change = baseline === null || baseline === undefined || baseline === 0
-    ? ""
-    : `, ${formatPercent(((alert.metric.value - baseline) / Math.abs(baseline)) * 100)} vs baseline ${show(baseline)}`
-  const limit = limitValue === null || limitValue === undefined ? "its limit" : `the ${alert.limit} limit ${show(limitValue)}`
-  return `${alert.benchmark.name} (${alert.threshold.measure.name}), iteration ${alert.iteration + 1}: ` +
+  const change =
+    baseline === null || baseline === undefined || baseline === 0
+      ? ""
+      : `, ${formatPercent(((alert.metric.value - baseline) / Math.abs(baseline)) * 100)} vs baseline ${show(baseline)}`
+  const limit =
+    limitValue === null || limitValue === undefined ? "its limit" : `the ${alert.limit} limit ${show(limitValue)}`
+  return (
+    `${alert.benchmark.name} (${alert.threshold.measure.name}), iteration ${alert.iteration + 1}: ` +
     `${show(alert.metric.value)} is ${alert.limit === "upper" ? "above" : "below"} ${limit}${change}`
+  )
 }
 
 /**
@@ -60,7 +77,11 @@ export const describeAlert = (alert: JsonAlert): string => {
 export const renderHuman = (report: JsonReport, options: RenderOptions): string => {
   const out: Array<string> = []
   const project = `${report.project.name} (${report.project.slug})`
-  out.push(options.onTheFly ? `Project: ${project}, created on the fly; pass --project ${report.project.slug} to report to it again` : `Project: ${project}`)
+  out.push(
+    options.onTheFly
+      ? `Project: ${project}, created on the fly; pass --project ${report.project.slug} to report to it again`
+      : `Project: ${project}`
+  )
   out.push(`Branch: ${report.branch.name}`)
   out.push(`Testbed: ${report.testbed.name}`)
   out.push(`View report: ${reportUrl(options.host, report)}`)
@@ -81,10 +102,12 @@ export const renderHuman = (report: JsonReport, options: RenderOptions): string 
     for (const alert of alerts) {
       out.push(`- ${describeAlert(alert)}`)
       out.push(`  View alert: ${alertUrl(options.host, report, alert)}`)
-      out.push(`  View plot: ${perfUrl(options.host, report, alert.benchmark, alert.threshold.measure, {
-        lower: alert.limit === "lower",
-        upper: alert.limit === "upper"
-      })}`)
+      out.push(
+        `  View plot: ${perfUrl(options.host, report, alert.benchmark, alert.threshold.measure, {
+          lower: alert.limit === "lower",
+          upper: alert.limit === "upper"
+        })}`
+      )
     }
   }
   if (options.onTheFly && (report.project.claimed === null || report.project.claimed === undefined)) {
@@ -95,4 +118,3 @@ export const renderHuman = (report: JsonReport, options: RenderOptions): string 
 
 /** `--format json`: the pretty JsonReport, field names exactly as the server sent them. */
 export const renderJson = (report: JsonReport): string => JSON.stringify(report, null, 2)
-

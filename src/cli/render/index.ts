@@ -7,7 +7,11 @@ export const reportFormats: ReadonlyArray<ReportFormat> = ["human", "json", "htm
 
 /** A JsonReport in one of `bencher run --format`'s formats. */
 export const renderReport = (report: JsonReport, format: ReportFormat, options: RenderOptions): string =>
-  format === "json" ? renderJson(report) : format === "html" ? renderHtml(report, options) : renderHuman(report, options)
+  format === "json"
+    ? renderJson(report)
+    : format === "html"
+      ? renderHtml(report, options)
+      : renderHuman(report, options)
 
 export { renderHtml, renderHuman, renderJson, type RenderOptions }
 export { describeAlert, renderTable } from "./human.js"

@@ -30,9 +30,14 @@ export interface IterationRows {
 
 const defined = (n: number | null | undefined): number | undefined => (n === null || n === undefined ? undefined : n)
 
-export const alertFor = (report: Report, iteration: number, benchmarkUuid: string, measureUuid: string): JsonAlert | undefined =>
-  (report.alerts ?? []).find((a) =>
-    a.iteration === iteration && a.benchmark.uuid === benchmarkUuid && a.threshold.measure.uuid === measureUuid
+export const alertFor = (
+  report: Report,
+  iteration: number,
+  benchmarkUuid: string,
+  measureUuid: string
+): JsonAlert | undefined =>
+  (report.alerts ?? []).find(
+    (a) => a.iteration === iteration && a.benchmark.uuid === benchmarkUuid && a.threshold.measure.uuid === measureUuid
   )
 
 export const iterationRows = (report: Report): ReadonlyArray<IterationRows> =>

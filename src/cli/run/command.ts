@@ -50,9 +50,10 @@ export const echoToConsole: Echo = (line, stream) => {
  */
 export const executeCommand = (command: BenchCommand, echo: Echo | undefined) =>
   Effect.async<CommandOutput, CommandFailed>((resume) => {
-    const [file, args] = command._tag === "Shell"
-      ? [command.shell, [command.flag, command.command]]
-      : [command.argv[0] as string, command.argv.slice(1)]
+    const [file, args] =
+      command._tag === "Shell"
+        ? [command.shell, [command.flag, command.command]]
+        : [command.argv[0] as string, command.argv.slice(1)]
     const started = performance.now()
     const child = spawn(file, args, { stdio: ["inherit", "pipe", "pipe"] })
     const collected = { stdout: [] as Array<string>, stderr: [] as Array<string> }
@@ -68,21 +69,27 @@ export const executeCommand = (command: BenchCommand, echo: Echo | undefined) =>
     let failed = false
     child.once("error", (error) => {
       failed = true
-      resume(Effect.fail(new CommandFailed({
-        message: `Failed to run command ${JSON.stringify(displayCommand(command))}: ${error.message}`,
-        commandExitCode: null
-      })))
+      resume(
+        Effect.fail(
+          new CommandFailed({
+            message: `Failed to run command ${JSON.stringify(displayCommand(command))}: ${error.message}`,
+            commandExitCode: null
+          })
+        )
+      )
     })
     child.once("close", (code) => {
       if (failed) return
       const elapsedMs = performance.now() - started
       void Promise.all(closes).then(() =>
-        resume(Effect.succeed({
-          exitCode: code,
-          stdout: collected.stdout.join("\n"),
-          stderr: collected.stderr.join("\n"),
-          elapsedMs
-        }))
+        resume(
+          Effect.succeed({
+            exitCode: code,
+            stdout: collected.stdout.join("\n"),
+            stderr: collected.stderr.join("\n"),
+            elapsedMs
+          })
+        )
       )
     })
     return Effect.sync(() => {

@@ -27,7 +27,10 @@ export class ResultsUnreadable extends Data.TaggedError("ResultsUnreadable")<{ r
 }
 
 /** `--err` and the report has alerts: `Alerts detected (N)`, as Bencher. */
-export class AlertsDetected extends Data.TaggedError("AlertsDetected")<{ readonly message: string; readonly count: number }> {
+export class AlertsDetected extends Data.TaggedError("AlertsDetected")<{
+  readonly message: string
+  readonly count: number
+}> {
   readonly exitCode = 1
 }
 

@@ -43,7 +43,11 @@ export const buildNewRun = (input: NewRunInput): JsonNewRun => ({
 })
 
 /** Start and end of a run; with `--backdate <epoch seconds>` the start moves there and the elapsed time is kept. */
-export const runTimes = (started: Date, ended: Date, backdateSeconds: number | undefined): { start: Date; end: Date } => {
+export const runTimes = (
+  started: Date,
+  ended: Date,
+  backdateSeconds: number | undefined
+): { start: Date; end: Date } => {
   if (backdateSeconds === undefined) return { start: started, end: ended }
   const start = new Date(backdateSeconds * 1000)
   return { start, end: new Date(start.getTime() + Math.max(0, ended.getTime() - started.getTime())) }
@@ -56,7 +60,11 @@ const operatingSystem = (): string =>
 
 const git = (args: ReadonlyArray<string>): string | undefined => {
   try {
-    const out = execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5_000 }).trim()
+    const out = execFileSync("git", args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5_000
+    }).trim()
     return out === "" ? undefined : out
   } catch {
     return undefined

@@ -39,7 +39,7 @@ export const runRemote = (
     readonly ciSay?: ((line: string) => void) | undefined
   }
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const now = new Date(yield* Clock.currentTimeMillis)
     const newRun = yield* validateNewRun({
       ...buildNewRun({
@@ -94,7 +94,8 @@ export const runRemote = (
       waitTimeout: Duration.seconds(waitTimeoutSeconds(options)),
       cancelOnInterrupt: options.cancelOnInterrupt
     })
-    if (checked.ciPlan !== undefined) yield* postCi(checked.ciPlan, report, { host: checked.backend.host, onTheFly: false }, checked.ciSay)
+    if (checked.ciPlan !== undefined)
+      yield* postCi(checked.ciPlan, report, { host: checked.backend.host, onTheFly: false }, checked.ciSay)
     yield* printRemoteReport(report, {
       format: options.format,
       host: checked.backend.host,

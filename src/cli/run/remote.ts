@@ -54,19 +54,31 @@ const parseEnv = (entries: ReadonlyArray<string>): Record<string, string> | stri
  * Checks the combination before anything is sent. Returns an error message, or the `job` body (undefined for a
  * local run).
  */
-export const remoteJob = (remote: RemoteFlags, shared: SharedFlags): { readonly job: JsonNewRunJob | undefined } | string => {
+export const remoteJob = (
+  remote: RemoteFlags,
+  shared: SharedFlags
+): { readonly job: JsonNewRunJob | undefined } | string => {
   if (Option.isNone(remote.image)) {
     const needing = remoteOnly(remote)
-    return needing.length > 0 ? `${needing.join(", ")} require${needing.length === 1 ? "s" : ""} --image` : { job: undefined }
+    return needing.length > 0
+      ? `${needing.join(", ")} require${needing.length === 1 ? "s" : ""} --image`
+      : { job: undefined }
   }
   if (shared.command.length > 0) {
     return `--image runs the image's own command remotely; do not also give a local command (${shared.command.join(" ")}); use --entrypoint/--cmd to override it`
   }
   if (shared.exec) return "--exec runs a local command and cannot be used with --image"
-  if (remote.detach && Option.isSome(remote.jobPollInterval)) return "--detach does not wait, so it cannot be used with --job-poll-interval"
-  if (remote.detach && Option.isSome(remote.waitTimeout)) return "--detach does not wait, so it cannot be used with --wait-timeout"
-  if (remote.detach && remote.cancelOnInterrupt) return "--detach does not wait, so it cannot be used with --cancel-on-interrupt"
-  for (const [flag, value] of [["--job-timeout", remote.jobTimeout], ["--job-poll-interval", remote.jobPollInterval], ["--wait-timeout", remote.waitTimeout]] as const) {
+  if (remote.detach && Option.isSome(remote.jobPollInterval))
+    return "--detach does not wait, so it cannot be used with --job-poll-interval"
+  if (remote.detach && Option.isSome(remote.waitTimeout))
+    return "--detach does not wait, so it cannot be used with --wait-timeout"
+  if (remote.detach && remote.cancelOnInterrupt)
+    return "--detach does not wait, so it cannot be used with --cancel-on-interrupt"
+  for (const [flag, value] of [
+    ["--job-timeout", remote.jobTimeout],
+    ["--job-poll-interval", remote.jobPollInterval],
+    ["--wait-timeout", remote.waitTimeout]
+  ] as const) {
     if (Option.isSome(value) && value.value < 1) return `${flag} must be at least 1 second`
   }
   const env = parseEnv(remote.env)

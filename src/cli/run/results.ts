@@ -27,24 +27,27 @@ export interface ResultsPlan {
 const readText = (path: string) =>
   Effect.tryPromise({
     try: () => readFile(path, "utf8"),
-    catch: (e) => new ResultsUnreadable({ message: `Failed to read results file ${JSON.stringify(path)}: ${(e as Error).message}` })
+    catch: (e) =>
+      new ResultsUnreadable({ message: `Failed to read results file ${JSON.stringify(path)}: ${(e as Error).message}` })
   })
 
 const sizeOf = (path: string) =>
   Effect.tryPromise({
     try: () => stat(path).then((s) => ({ path, bytes: s.size })),
-    catch: (e) => new ResultsUnreadable({ message: `Failed to read file size of ${JSON.stringify(path)}: ${(e as Error).message}` })
+    catch: (e) =>
+      new ResultsUnreadable({ message: `Failed to read file size of ${JSON.stringify(path)}: ${(e as Error).message}` })
   })
 
 /** Results of one iteration that ran (or did not need) the command successfully. */
 const collect = (plan: ResultsPlan, elapsedMs: number | undefined, stdout: string | undefined) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (plan.files.length > 0) return yield* Effect.forEach(plan.files, readText)
     if (plan.buildTime || plan.fileSizes.length > 0) {
       const fileSizes = yield* Effect.forEach(plan.fileSizes, sizeOf)
-      const buildTime = plan.buildTime && plan.command !== undefined && elapsedMs !== undefined
-        ? { command: displayCommand(plan.command), elapsedMs }
-        : undefined
+      const buildTime =
+        plan.buildTime && plan.command !== undefined && elapsedMs !== undefined
+          ? { command: displayCommand(plan.command), elapsedMs }
+          : undefined
       return [JSON.stringify(buildTimeAndFileSizeBmf({ buildTime, fileSizes }))]
     }
     return stdout === undefined ? [] : [stdout]
@@ -52,7 +55,7 @@ const collect = (plan: ResultsPlan, elapsedMs: number | undefined, stdout: strin
 
 /** Runs the plan: `iter` times the command (or the files), or stdin once. */
 export const collectResults = (plan: ResultsPlan) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (plan.iter < 1 || plan.iter > MAX_ITERATIONS) {
       return yield* new ResultsUnreadable({ message: `--iter must be between 1 and ${MAX_ITERATIONS}` })
     }

@@ -24,7 +24,8 @@ export const parseStartPointFlags = (flags: StartPointFlags): Either.Either<Star
     return Either.left(`--start-point-max-versions must be between 0 and ${DEFAULT_START_POINT_MAX_VERSIONS}`)
   }
   if (branch === undefined) {
-    if (flags.hash !== undefined && flags.startPoints.length === 0) return Either.left("--start-point-hash requires --start-point")
+    if (flags.hash !== undefined && flags.startPoints.length === 0)
+      return Either.left("--start-point-hash requires --start-point")
     if (flags.cloneThresholds && flags.startPoints.length === 0) {
       return Either.left("--start-point-clone-thresholds requires --start-point")
     }

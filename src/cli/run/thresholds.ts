@@ -21,7 +21,6 @@ export interface ThresholdFlags {
 
 export const ELIDED = "_"
 
-
 type Parsed<A> = Either.Either<A, string>
 
 const parallel = <A>(
@@ -79,11 +78,28 @@ export const parseThresholdFlags = (flags: ThresholdFlags): Parsed<JsonReportThr
       `--threshold-test was given ${flags.tests.length} time(s) but --threshold-measure ${count} time(s); every threshold needs a test`
     )
   }
-  return Either.gen(function*() {
-    const tests = yield* parallel("threshold-test", flags.tests, count, (raw) => Option.getOrUndefined(parseModelTest(raw)),
-      "a test (static, percentage, z_score, t_test, log_normal, iqr, delta_iqr)")
-    const minSampleSizes = yield* parallel("threshold-min-sample-size", flags.minSampleSizes, count, parseInt32, "a whole number")
-    const maxSampleSizes = yield* parallel("threshold-max-sample-size", flags.maxSampleSizes, count, parseInt32, "a whole number")
+  return Either.gen(function* () {
+    const tests = yield* parallel(
+      "threshold-test",
+      flags.tests,
+      count,
+      (raw) => Option.getOrUndefined(parseModelTest(raw)),
+      "a test (static, percentage, z_score, t_test, log_normal, iqr, delta_iqr)"
+    )
+    const minSampleSizes = yield* parallel(
+      "threshold-min-sample-size",
+      flags.minSampleSizes,
+      count,
+      parseInt32,
+      "a whole number"
+    )
+    const maxSampleSizes = yield* parallel(
+      "threshold-max-sample-size",
+      flags.maxSampleSizes,
+      count,
+      parseInt32,
+      "a whole number"
+    )
     const windows = yield* parallel("threshold-window", flags.windows, count, parseInt32, "a whole number of seconds")
     const lowers = yield* parallel("threshold-lower-boundary", flags.lowerBoundaries, count, parseFloat64, "a number")
     const uppers = yield* parallel("threshold-upper-boundary", flags.upperBoundaries, count, parseFloat64, "a number")
@@ -91,7 +107,8 @@ export const parseThresholdFlags = (flags: ThresholdFlags): Parsed<JsonReportThr
     for (let i = 0; i < count; i++) {
       const measure = flags.measures[i] as string
       const test = tests[i]
-      if (test === null || test === undefined) return yield* Either.left(`--threshold-test cannot be ${ELIDED}: every threshold needs a test`)
+      if (test === null || test === undefined)
+        return yield* Either.left(`--threshold-test cannot be ${ELIDED}: every threshold needs a test`)
       if (measure in models) return yield* Either.left(`--threshold-measure ${JSON.stringify(measure)} was given twice`)
       const model: { -readonly [K in keyof JsonNewModel]: JsonNewModel[K] } = { test }
       const min = minSampleSizes[i]

@@ -47,14 +47,18 @@ export const cgroupLayout = (): Layout | undefined => {
 /** True when this process can create cgroups and so enforce limits. */
 export const cgroupsAvailable = (): boolean => cgroupLayout() !== undefined
 
-const read = (file: string) => readFile(file, "utf8").then((s) => s.trim(), () => undefined)
+const read = (file: string) =>
+  readFile(file, "utf8").then(
+    (s) => s.trim(),
+    () => undefined
+  )
 const write = (file: string, value: string) => writeFile(file, value)
 const num = (s: string | undefined) => (s === undefined || s === "" || Number.isNaN(Number(s)) ? undefined : Number(s))
 
 const subdirsDeepestFirst = async (dir: string): Promise<Array<string>> => {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
   const out: Array<string> = []
-  for (const e of entries) if (e.isDirectory()) out.push(...await subdirsDeepestFirst(join(dir, e.name)))
+  for (const e of entries) if (e.isDirectory()) out.push(...(await subdirsDeepestFirst(join(dir, e.name))))
   out.push(dir)
   return out
 }
@@ -62,7 +66,8 @@ const subdirsDeepestFirst = async (dir: string): Promise<Array<string>> => {
 const pidsUnder = async (dir: string): Promise<Array<number>> => {
   const pids: Array<number> = []
   for (const d of await subdirsDeepestFirst(dir)) {
-    for (const line of (await read(join(d, "cgroup.procs")) ?? "").split("\n")) if (line !== "") pids.push(Number(line))
+    for (const line of ((await read(join(d, "cgroup.procs"))) ?? "").split("\n"))
+      if (line !== "") pids.push(Number(line))
   }
   return pids
 }
@@ -140,16 +145,19 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
     }
     const pids = dirOf("pids")
     if (pids !== undefined && limits.pids !== undefined) await write(join(pids, "pids.max"), String(limits.pids))
-    const all = Object.keys(d).map(dirOf).filter((x): x is string => x !== undefined)
+    const all = Object.keys(d)
+      .map(dirOf)
+      .filter((x): x is string => x !== undefined)
     return {
       path,
       procsFiles: all.map((x) => join(x, "cgroup.procs")),
       usage: async () => {
-        const oom = (await read(join(memory ?? "", "memory.oom_control")) ?? "").match(/oom_kill (\d+)/)
+        const oom = ((await read(join(memory ?? "", "memory.oom_control"))) ?? "").match(/oom_kill (\d+)/)
         const acct = dirOf("cpuacct")
         return {
           cpuTimeNs: acct === undefined ? undefined : num(await read(join(acct, "cpuacct.usage"))),
-          peakMemoryBytes: memory === undefined ? undefined : num(await read(join(memory, "memory.max_usage_in_bytes"))),
+          peakMemoryBytes:
+            memory === undefined ? undefined : num(await read(join(memory, "memory.max_usage_in_bytes"))),
           oomKilled: oom !== null && Number(oom[1]) > 0,
           memoryLimitHit: (num(await read(join(memory ?? "", "memory.failcnt"))) ?? 0) > 0
         }
@@ -168,23 +176,26 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
   const dir = join(ROOT, CGROUP_PARENT, id)
   await mkdir(join(ROOT, CGROUP_PARENT), { recursive: true })
   const wanted = ["cpu", "memory", "pids", "cpuset"]
-  const available = (await read(join(ROOT, "cgroup.controllers")) ?? "").split(" ").filter((c) => wanted.includes(c))
+  const available = ((await read(join(ROOT, "cgroup.controllers"))) ?? "").split(" ").filter((c) => wanted.includes(c))
   await write(join(ROOT, "cgroup.subtree_control"), available.map((c) => `+${c}`).join(" ")).catch(() => undefined)
-  await write(join(ROOT, CGROUP_PARENT, "cgroup.subtree_control"), available.map((c) => `+${c}`).join(" ")).catch(() => undefined)
+  await write(join(ROOT, CGROUP_PARENT, "cgroup.subtree_control"), available.map((c) => `+${c}`).join(" ")).catch(
+    () => undefined
+  )
   await mkdir(dir, { recursive: true })
   if (limits.memoryBytes !== undefined) {
     await write(join(dir, "memory.max"), String(limits.memoryBytes))
     await write(join(dir, "memory.swap.max"), "0").catch(() => undefined)
   }
-  if (limits.vcpus !== undefined && limits.vcpus > 0) await write(join(dir, "cpu.max"), `${Math.round(limits.vcpus * 100_000)} 100000`)
+  if (limits.vcpus !== undefined && limits.vcpus > 0)
+    await write(join(dir, "cpu.max"), `${Math.round(limits.vcpus * 100_000)} 100000`)
   if (limits.pids !== undefined) await write(join(dir, "pids.max"), String(limits.pids))
   if (limits.cpuset !== undefined) await write(join(dir, "cpuset.cpus"), limits.cpuset)
   return {
     path,
     procsFiles: [join(dir, "cgroup.procs")],
     usage: async () => {
-      const usec = (await read(join(dir, "cpu.stat")) ?? "").match(/usage_usec (\d+)/)
-      const events = await read(join(dir, "memory.events")) ?? ""
+      const usec = ((await read(join(dir, "cpu.stat"))) ?? "").match(/usage_usec (\d+)/)
+      const events = (await read(join(dir, "memory.events"))) ?? ""
       const oom = events.match(/oom_kill (\d+)/)
       const max = events.match(/max (\d+)/)
       return {
@@ -195,7 +206,13 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
       }
     },
     killAll: async () => {
-      if (!(await write(join(dir, "cgroup.kill"), "1").then(() => true, () => false))) await killPids(dir)
+      if (
+        !(await write(join(dir, "cgroup.kill"), "1").then(
+          () => true,
+          () => false
+        ))
+      )
+        await killPids(dir)
     },
     remove: () => removeTree(dir)
   }
@@ -204,14 +221,18 @@ export const createJobCgroup = async (id: string, limits: SandboxLimits): Promis
 /** The cgroup root and every hierarchy mounted below it (v1 controllers, the named and unified ones). */
 const hierarchies = async (): Promise<Array<string>> => [
   ROOT,
-  ...(await readdir(ROOT, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => join(ROOT, e.name))
+  ...(await readdir(ROOT, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isDirectory())
+    .map((e) => join(ROOT, e.name))
 ]
 
 /**
  * Kills every process in the job cgroups whose names start with `prefix` (in every hierarchy: an OCI runtime
  * creates its child in all of them) and removes those cgroups: what a killed runner instance left behind.
  */
-export const sweepJobCgroups = async (prefix: string): Promise<{ readonly processes: number; readonly cgroups: number }> => {
+export const sweepJobCgroups = async (
+  prefix: string
+): Promise<{ readonly processes: number; readonly cgroups: number }> => {
   const found: Array<string> = []
   for (const h of await hierarchies()) {
     const parent = join(h, CGROUP_PARENT)
@@ -235,9 +256,9 @@ export const enterCgroupArgv = (cgroup: JobCgroup | undefined, argv: ReadonlyArr
   cgroup === undefined
     ? argv
     : [
-      "/bin/sh",
-      "-c",
-      `for f in ${cgroup.procsFiles.map((f) => `'${f}'`).join(" ")}; do echo $$ > "$f" || exit 125; done; exec "$@"`,
-      "sh",
-      ...argv
-    ]
+        "/bin/sh",
+        "-c",
+        `for f in ${cgroup.procsFiles.map((f) => `'${f}'`).join(" ")}; do echo $$ > "$f" || exit 125; done; exec "$@"`,
+        "sh",
+        ...argv
+      ]

@@ -3,7 +3,7 @@ import type { ExecutorUnavailable, SandboxFailed } from "../errors.js"
 
 /** Strongest first: the order `bencher runner up` probes them in. `local` is never picked without an explicit opt-in. */
 export const ExecutorKinds = ["firecracker", "oci", "bwrap", "unshare", "local"] as const
-export type ExecutorKind = typeof ExecutorKinds[number]
+export type ExecutorKind = (typeof ExecutorKinds)[number]
 
 /** Where the sandbox's writable output directory is mounted; also exported to the job as BENCHER_OUTPUT_DIR. */
 export const SANDBOX_OUTPUT_DIR = "/output"

@@ -26,8 +26,14 @@ const hostPathOf = (view: SandboxView, sandboxPath: string): string | undefined 
  * Resolves a sandbox path component by component, following symlinks as the sandbox would see them (absolute
  * targets restart at the sandbox root), so no link can lead out of the root onto the host.
  */
-export const resolveInSandbox = async (view: SandboxView, path: string): Promise<string | { readonly reason: string }> => {
-  let pending = posix.resolve(view.cwd, path).split("/").filter((p) => p !== "")
+export const resolveInSandbox = async (
+  view: SandboxView,
+  path: string
+): Promise<string | { readonly reason: string }> => {
+  let pending = posix
+    .resolve(view.cwd, path)
+    .split("/")
+    .filter((p) => p !== "")
   let current: Array<string> = []
   let hops = 0
   while (pending.length > 0) {
@@ -40,7 +46,8 @@ export const resolveInSandbox = async (view: SandboxView, path: string): Promise
     }
     const candidate = `/${[...current, head].join("/")}`
     const host = hostPathOf(view, candidate)
-    if (host === undefined) return { reason: `${candidate} does not outlive the sandbox; write results under ${SANDBOX_OUTPUT_DIR}` }
+    if (host === undefined)
+      return { reason: `${candidate} does not outlive the sandbox; write results under ${SANDBOX_OUTPUT_DIR}` }
     const info = await lstat(host).catch(() => undefined)
     if (info === undefined) return { reason: "not found" }
     if (info.isSymbolicLink()) {
@@ -62,16 +69,16 @@ export const fileKind = (info: Stats): string =>
   info.isFIFO()
     ? "a FIFO"
     : info.isSocket()
-    ? "a socket"
-    : info.isCharacterDevice()
-    ? "a character device"
-    : info.isBlockDevice()
-    ? "a block device"
-    : info.isDirectory()
-    ? "a directory"
-    : info.isSymbolicLink()
-    ? "a symlink"
-    : "not a regular file"
+      ? "a socket"
+      : info.isCharacterDevice()
+        ? "a character device"
+        : info.isBlockDevice()
+          ? "a block device"
+          : info.isDirectory()
+            ? "a directory"
+            : info.isSymbolicLink()
+              ? "a symlink"
+              : "not a regular file"
 
 /**
  * Reads at most `max` bytes of a regular file. The kind is checked with lstat before opening, and the open
@@ -100,7 +107,12 @@ const readCapped = async (file: string, max: number) => {
 }
 
 /** Reads the job's `file_paths` after exit: at most `maxFiles`, each capped at `maxBytes`. */
-export const collectFiles = async (view: SandboxView, paths: ReadonlyArray<string>, maxFiles: number, maxBytes: number) => {
+export const collectFiles = async (
+  view: SandboxView,
+  paths: ReadonlyArray<string>,
+  maxFiles: number,
+  maxBytes: number
+) => {
   const files: Array<OutputFile> = []
   const missing: Array<{ path: string; reason: string }> = []
   for (const [i, path] of paths.entries()) {

@@ -19,7 +19,12 @@ const unavailable = (message: string) => new ExecutorUnavailable({ executor: "fi
 
 /** A newc cpio archive (the initramfs format) of the given entries. */
 export const cpioNewc = (
-  entries: ReadonlyArray<{ readonly name: string; readonly mode: number; readonly data?: Buffer; readonly rdev?: readonly [number, number] }>
+  entries: ReadonlyArray<{
+    readonly name: string
+    readonly mode: number
+    readonly data?: Buffer
+    readonly rdev?: readonly [number, number]
+  }>
 ): Buffer => {
   const parts: Array<Buffer> = []
   const pad = (n: number) => Buffer.alloc((4 - (n % 4)) % 4)
@@ -51,22 +56,28 @@ const bootTestVm = (binary: string, kernel: string, timeoutMs: number) =>
         try: async () => {
           const busybox = await readFile("/bin/busybox")
           const init = Buffer.from(`#!/bin/busybox sh\n/bin/busybox echo ${MARKER}\n/bin/busybox reboot -f\n`)
-          await writeFile(join(dir, "initrd.cpio"), cpioNewc([
-            { name: "bin", mode: 0o40755 },
-            { name: "bin/busybox", mode: 0o100755, data: busybox },
-            { name: "dev", mode: 0o40755 },
-            { name: "dev/console", mode: 0o20600, rdev: [5, 1] },
-            { name: "init", mode: 0o100755, data: init }
-          ]))
-          await writeFile(join(dir, "vm.json"), JSON.stringify({
-            "boot-source": {
-              kernel_image_path: kernel,
-              initrd_path: join(dir, "initrd.cpio"),
-              boot_args: "console=ttyS0 reboot=k panic=1 pci=off rdinit=/init"
-            },
-            drives: [],
-            "machine-config": { vcpu_count: 1, mem_size_mib: 128 }
-          }))
+          await writeFile(
+            join(dir, "initrd.cpio"),
+            cpioNewc([
+              { name: "bin", mode: 0o40755 },
+              { name: "bin/busybox", mode: 0o100755, data: busybox },
+              { name: "dev", mode: 0o40755 },
+              { name: "dev/console", mode: 0o20600, rdev: [5, 1] },
+              { name: "init", mode: 0o100755, data: init }
+            ])
+          )
+          await writeFile(
+            join(dir, "vm.json"),
+            JSON.stringify({
+              "boot-source": {
+                kernel_image_path: kernel,
+                initrd_path: join(dir, "initrd.cpio"),
+                boot_args: "console=ttyS0 reboot=k panic=1 pci=off rdinit=/init"
+              },
+              drives: [],
+              "machine-config": { vcpu_count: 1, mem_size_mib: 128 }
+            })
+          )
           const run = await supervise({
             argv: [binary, "--no-api", "--config-file", join(dir, "vm.json")],
             env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
@@ -75,9 +86,11 @@ const bootTestVm = (binary: string, kernel: string, timeoutMs: number) =>
           })
           const console = run.stdout.buffer.toString("utf8")
           if (!console.includes(MARKER)) {
-            throw new Error(run.timedOut
-              ? `the test VM did not boot within ${timeoutMs} ms (is /dev/kvm really usable?)`
-              : `the test VM exited without booting: ${(console + run.stderr.buffer.toString("utf8")).slice(-300)}`)
+            throw new Error(
+              run.timedOut
+                ? `the test VM did not boot within ${timeoutMs} ms (is /dev/kvm really usable?)`
+                : `the test VM exited without booting: ${(console + run.stderr.buffer.toString("utf8")).slice(-300)}`
+            )
           }
         },
         catch: (e) => unavailable(String(e instanceof Error ? e.message : e))
@@ -91,13 +104,18 @@ const bootTestVm = (binary: string, kernel: string, timeoutMs: number) =>
  * implemented yet, so after a healthy probe it still reports itself unavailable instead of pretending.
  */
 export const firecrackerExecutor = (options: FirecrackerOptions): Effect.Effect<Executor, ExecutorUnavailable> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const binary = which("firecracker")
     if (binary === undefined) return yield* unavailable("no firecracker binary on PATH")
     const kernel = options.kernel
     if (kernel === undefined) return yield* unavailable("no guest kernel (--kernel)")
     if (!existsSync(kernel)) return yield* unavailable(`guest kernel ${kernel} does not exist`)
-    const kvm = yield* Effect.promise(() => access("/dev/kvm", constants.R_OK | constants.W_OK).then(() => true, () => false))
+    const kvm = yield* Effect.promise(() =>
+      access("/dev/kvm", constants.R_OK | constants.W_OK).then(
+        () => true,
+        () => false
+      )
+    )
     if (!kvm) return yield* unavailable("/dev/kvm is missing or not accessible")
     if (!existsSync("/bin/busybox")) return yield* unavailable("the probe VM needs /bin/busybox (busybox-static)")
     yield* bootTestVm(binary, kernel, options.bootTimeoutMs ?? 10_000)

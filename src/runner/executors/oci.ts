@@ -33,36 +33,65 @@ export const ociRuntimeConfig = (spec: RunSpec, outputDir: string, cgroup: JobCg
     hostname: "bencher",
     mounts: [
       { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
-      { destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"] },
       {
-        destination: "/dev/shm", type: "tmpfs", source: "shm",
+        destination: "/dev",
+        type: "tmpfs",
+        source: "tmpfs",
+        options: ["nosuid", "strictatime", "mode=755", "size=65536k"]
+      },
+      {
+        destination: "/dev/shm",
+        type: "tmpfs",
+        source: "shm",
         options: ["nosuid", "noexec", "nodev", "mode=1777", `size=${limits.tmpBytes ?? DEFAULT_TMP_BYTES}`]
       },
       { destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"] },
       {
-        destination: "/tmp", type: "tmpfs", source: "tmpfs",
+        destination: "/tmp",
+        type: "tmpfs",
+        source: "tmpfs",
         options: ["nosuid", "nodev", "mode=1777", `size=${limits.tmpBytes ?? DEFAULT_TMP_BYTES}`]
       },
       { destination: SANDBOX_OUTPUT_DIR, type: "bind", source: outputDir, options: ["rbind", "rw", "nosuid", "nodev"] },
-      ...(spec.binds ?? []).map((b) => ({ destination: b.target, type: "bind", source: b.source, options: ["rbind", "ro"] }))
+      ...(spec.binds ?? []).map((b) => ({
+        destination: b.target,
+        type: "bind",
+        source: b.source,
+        options: ["rbind", "ro"]
+      }))
     ],
     linux: {
       namespaces: namespaces.map((type) => ({ type })),
       ...(cgroup === undefined ? {} : { cgroupsPath: `${cgroup.path}/ctr` }),
-      ...(cgroup === undefined ? {} : {
-        resources: {
-          devices: [{ allow: false, access: "rwm" }],
-          ...(limits.memoryBytes === undefined ? {} : { memory: { limit: limits.memoryBytes + CHILD_MEMORY_HEADROOM } }),
-          cpu: {
-            ...(limits.vcpus === undefined || limits.vcpus <= 0 ? {} : { quota: Math.round(limits.vcpus * 100_000), period: 100_000 }),
-            ...(limits.cpuset === undefined ? {} : { cpus: limits.cpuset })
-          },
-          ...(limits.pids === undefined ? {} : { pids: { limit: limits.pids } })
-        }
-      }),
+      ...(cgroup === undefined
+        ? {}
+        : {
+            resources: {
+              devices: [{ allow: false, access: "rwm" }],
+              ...(limits.memoryBytes === undefined
+                ? {}
+                : { memory: { limit: limits.memoryBytes + CHILD_MEMORY_HEADROOM } }),
+              cpu: {
+                ...(limits.vcpus === undefined || limits.vcpus <= 0
+                  ? {}
+                  : { quota: Math.round(limits.vcpus * 100_000), period: 100_000 }),
+                ...(limits.cpuset === undefined ? {} : { cpus: limits.cpuset })
+              },
+              ...(limits.pids === undefined ? {} : { pids: { limit: limits.pids } })
+            }
+          }),
       seccomp: ociSeccomp(),
-      maskedPaths: ["/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"],
+      maskedPaths: [
+        "/proc/acpi",
+        "/proc/kcore",
+        "/proc/keys",
+        "/proc/latency_stats",
+        "/proc/timer_list",
+        "/proc/timer_stats",
+        "/proc/sched_debug",
+        "/proc/scsi",
+        "/sys/firmware"
+      ],
       readonlyPaths: ["/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
     }
   }
@@ -97,27 +126,33 @@ export const ociRuntimeExecutor = (runtime: "crun" | "runc", binary: string): Ex
     run: (spec, signal) => {
       const containerId = `bencher-${spec.id}`
       const stateDir = ociStateDir(runtime, spec.owner)
-      return runInSandbox("oci", spec, signal, { rootfs: spec.rootfs, outputDir: join(spec.scratchDir, "output"), cwd: spec.cwd }, async (cgroup) => {
-        const outputDir = await prepareOutputDir(spec)
-        const bundle = join(spec.scratchDir, "bundle")
-        await mkdir(bundle, { recursive: true })
-        await mkdir(stateDir, { recursive: true })
-        await writeFile(join(bundle, "config.json"), JSON.stringify(ociRuntimeConfig(spec, outputDir, cgroup)))
-        return {
-          argv: [binary, "--root", stateDir, "run", "--bundle", bundle, containerId],
-          env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
-          enterCgroup: false,
-          killTree: async () => {
-            await runHelper([binary, "--root", stateDir, "kill", containerId, "KILL"], 5000)
-          },
-          // `run` removes its own state on a normal exit; only a killed container leaves some behind.
-          cleanup: async () => {
-            if (existsSync(join(stateDir, containerId))) {
-              await runHelper([binary, "--root", stateDir, "delete", "--force", containerId], 5000)
+      return runInSandbox(
+        "oci",
+        spec,
+        signal,
+        { rootfs: spec.rootfs, outputDir: join(spec.scratchDir, "output"), cwd: spec.cwd },
+        async (cgroup) => {
+          const outputDir = await prepareOutputDir(spec)
+          const bundle = join(spec.scratchDir, "bundle")
+          await mkdir(bundle, { recursive: true })
+          await mkdir(stateDir, { recursive: true })
+          await writeFile(join(bundle, "config.json"), JSON.stringify(ociRuntimeConfig(spec, outputDir, cgroup)))
+          return {
+            argv: [binary, "--root", stateDir, "run", "--bundle", bundle, containerId],
+            env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
+            enterCgroup: false,
+            killTree: async () => {
+              await runHelper([binary, "--root", stateDir, "kill", containerId, "KILL"], 5000)
+            },
+            // `run` removes its own state on a normal exit; only a killed container leaves some behind.
+            cleanup: async () => {
+              if (existsSync(join(stateDir, containerId))) {
+                await runHelper([binary, "--root", stateDir, "delete", "--force", containerId], 5000)
+              }
             }
           }
         }
-      })
+      )
     }
   }
   return self
@@ -128,9 +163,12 @@ export const ociRuntimeExecutor = (runtime: "crun" | "runc", binary: string): Ex
  * Resolves to the runtime that passed its probe; the returned executor's probe re-checks nothing.
  */
 export const ociExecutor = (): Effect.Effect<Executor, ExecutorUnavailable> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (process.getuid?.() !== 0) {
-      return yield* new ExecutorUnavailable({ executor: "oci", message: "needs root (cgroup limits and rootful containers)" })
+      return yield* new ExecutorUnavailable({
+        executor: "oci",
+        message: "needs root (cgroup limits and rootful containers)"
+      })
     }
     const reasons: Array<string> = []
     for (const runtime of ["crun", "runc"] as const) {

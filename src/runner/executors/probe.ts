@@ -35,11 +35,13 @@ export const probeWith = (executor: Pick<Executor, "run" | "kind">) =>
         Effect.flatMap((r) =>
           r.exitCode === 0
             ? Effect.void
-            : Effect.fail(new ExecutorUnavailable({
-              executor: executor.kind,
-              message: `test run exited with ${r.exitCode ?? r.signal}: ${r.stderr.toString("utf8").trim().slice(0, 300)}`
-            })))
+            : Effect.fail(
+                new ExecutorUnavailable({
+                  executor: executor.kind,
+                  message: `test run exited with ${r.exitCode ?? r.signal}: ${r.stderr.toString("utf8").trim().slice(0, 300)}`
+                })
+              )
+        )
       ),
     (spec) => Effect.promise(() => rm(spec.scratchDir, { recursive: true, force: true }))
   )
-

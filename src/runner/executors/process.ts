@@ -125,7 +125,13 @@ export const supervise = (run: SupervisedRun): Promise<SupervisedExit> =>
       clearTimeout(timer)
       run.signal?.removeEventListener("abort", onAbort)
       resolve({
-        exitCode, signal, timedOut, canceled, spawnError, stdout, stderr,
+        exitCode,
+        signal,
+        timedOut,
+        canceled,
+        spawnError,
+        stdout,
+        stderr,
         wallMs: performance.now() - started
       })
     }
@@ -160,7 +166,8 @@ export const runHelper = (argv: ReadonlyArray<string>, timeoutMs = 10_000, env: 
 
 /** Absolute path of a binary on PATH, or undefined. */
 export const which = (name: string): string | undefined => {
-  for (const dir of (process.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(":")
+  for (const dir of (process.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    .split(":")
     .concat(["/usr/sbin", "/sbin"])) {
     const candidate = `${dir}/${name}`
     try {

@@ -28,8 +28,7 @@ export const prepareOutputDir = async (spec: RunSpec, owner: "sandbox" | "caller
   if (owner === "caller") {
     if (process.getuid?.() === 0) await chown(dir, 0, 0)
     await chmod(dir, 0o755)
-  }
-  else if (process.getuid?.() === 0) await chown(dir, SANDBOX_UID, SANDBOX_UID)
+  } else if (process.getuid?.() === 0) await chown(dir, SANDBOX_UID, SANDBOX_UID)
   else await chmod(dir, 0o777)
   return dir
 }
@@ -81,7 +80,10 @@ export const runInSandbox = (
   build: (cgroup: JobCgroup | undefined) => Promise<SandboxInvocation>
 ): Effect.Effect<RunResult, SandboxFailed> =>
   Effect.acquireUseRelease(
-    Effect.tryPromise({ try: () => createJobCgroup(cgroupNameOf(spec), spec.limits), catch: fail(kind, "creating the job cgroup") }),
+    Effect.tryPromise({
+      try: () => createJobCgroup(cgroupNameOf(spec), spec.limits),
+      catch: fail(kind, "creating the job cgroup")
+    }),
     (cgroup) =>
       Effect.tryPromise({
         try: async (interrupted) => {
@@ -113,11 +115,17 @@ export const runInSandbox = (
             // the per-run parent still shows its peak at the limit, and the SIGKILL says the rest.
             const killed = exit.signal === "SIGKILL" || exit.exitCode === 137
             const limit = spec.limits.memoryBytes
-            const atLimit = usage?.memoryLimitHit === true ||
+            const atLimit =
+              usage?.memoryLimitHit === true ||
               (limit !== undefined && (usage?.peakMemoryBytes ?? 0) >= limit - OOM_SLACK_BYTES)
-            const oomKilled = usage !== undefined &&
-              (usage.oomKilled || (atLimit && killed && !exit.timedOut && !exit.canceled))
-            const { files, missing } = await collectFiles(view, spec.filePaths, spec.limits.maxFileCount, spec.limits.maxOutputBytes)
+            const oomKilled =
+              usage !== undefined && (usage.oomKilled || (atLimit && killed && !exit.timedOut && !exit.canceled))
+            const { files, missing } = await collectFiles(
+              view,
+              spec.filePaths,
+              spec.limits.maxFileCount,
+              spec.limits.maxOutputBytes
+            )
             const outputLimitBytes = limitedOutputs.get(view.outputDir)
             return {
               exitCode: exit.signal === null ? exit.exitCode : null,

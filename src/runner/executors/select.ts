@@ -17,7 +17,10 @@ export interface ExecutorChoice {
 }
 
 /** Builds and probes one executor. */
-export const makeExecutor = (kind: ExecutorKind, choice: ExecutorChoice = {}): Effect.Effect<Executor, ExecutorUnavailable | SandboxRequired> => {
+export const makeExecutor = (
+  kind: ExecutorKind,
+  choice: ExecutorChoice = {}
+): Effect.Effect<Executor, ExecutorUnavailable | SandboxRequired> => {
   switch (kind) {
     case "firecracker":
       return firecrackerExecutor({ kernel: choice.kernel })
@@ -36,8 +39,10 @@ export const makeExecutor = (kind: ExecutorKind, choice: ExecutorChoice = {}): E
  * The strongest executor that probes healthy (firecracker, oci, bwrap, unshare, then local if allowed), logging
  * why each stronger one was skipped; or exactly the forced one.
  */
-export const selectExecutor = (choice: ExecutorChoice = {}): Effect.Effect<Executor, ExecutorUnavailable | SandboxRequired> =>
-  Effect.gen(function*() {
+export const selectExecutor = (
+  choice: ExecutorChoice = {}
+): Effect.Effect<Executor, ExecutorUnavailable | SandboxRequired> =>
+  Effect.gen(function* () {
     if (choice.force !== undefined) {
       const forced = yield* makeExecutor(choice.force, choice)
       yield* Effect.logInfo(`executor: ${forced.describe} (forced)`)
@@ -48,7 +53,9 @@ export const selectExecutor = (choice: ExecutorChoice = {}): Effect.Effect<Execu
       if (kind === "local" && choice.allowNoSandbox !== true) continue
       const outcome = yield* Effect.either(makeExecutor(kind, choice))
       if (outcome._tag === "Right") {
-        yield* Effect.logInfo(`executor: ${outcome.right.describe}${skipped.length > 0 ? ` (skipped ${skipped.join("; ")})` : ""}`)
+        yield* Effect.logInfo(
+          `executor: ${outcome.right.describe}${skipped.length > 0 ? ` (skipped ${skipped.join("; ")})` : ""}`
+        )
         return outcome.right
       }
       skipped.push(`${kind}: ${outcome.left.message}`)

@@ -16,7 +16,9 @@ export interface FetchedManifest {
 export interface ImageSource {
   readonly describe: string
   /** `reference` is a tag or a digest. */
-  readonly manifest: (reference: string) => Effect.Effect<FetchedManifest, ImageFetchError | ImageInvalid | ImageTooLarge>
+  readonly manifest: (
+    reference: string
+  ) => Effect.Effect<FetchedManifest, ImageFetchError | ImageInvalid | ImageTooLarge>
   readonly blob: (digest: string) => Effect.Effect<Readable, ImageFetchError>
 }
 
@@ -39,7 +41,7 @@ export const registrySource = (
   ref: Extract<ImageReference, { _tag: "Registry" }>,
   auth: RegistryAuth = {}
 ): ImageSource => {
-  const scheme = auth.insecure ?? isLoopback(ref.registry) ? "http" : "https"
+  const scheme = (auth.insecure ?? isLoopback(ref.registry)) ? "http" : "https"
   const base = `${scheme}://${ref.registry}/v2/${ref.repository}`
   let bearer = auth.token
 
@@ -57,12 +59,15 @@ export const registrySource = (
           signal: AbortSignal.timeout(30_000)
         })
         if (!res.ok) throw new Error(`token endpoint answered ${res.status}`)
-        const body = await res.json() as { token?: string; access_token?: string }
+        const body = (await res.json()) as { token?: string; access_token?: string }
         const token = body.token ?? body.access_token
         if (token === undefined) throw new Error("token endpoint returned no token")
         bearer = token
       },
-      catch: (e) => new ImageFetchError({ message: `${ref.registry}: authentication failed: ${String(e instanceof Error ? e.message : e)}` })
+      catch: (e) =>
+        new ImageFetchError({
+          message: `${ref.registry}: authentication failed: ${String(e instanceof Error ? e.message : e)}`
+        })
     })
 
   // The signal also bounds reading the body: a manifest gets a minute, a layer of up to 500 MiB ten.
@@ -77,7 +82,8 @@ export const registrySource = (
           redirect: "follow",
           signal: AbortSignal.timeout(timeoutMs)
         }),
-      catch: (e) => new ImageFetchError({ message: `GET ${base}${path}: ${String(e instanceof Error ? e.message : e)}` })
+      catch: (e) =>
+        new ImageFetchError({ message: `GET ${base}${path}: ${String(e instanceof Error ? e.message : e)}` })
     })
     return Effect.flatMap(once, (res) => {
       const challenge = res.headers.get("www-authenticate")
@@ -85,28 +91,42 @@ export const registrySource = (
         return exchange(challenge).pipe(Effect.zipRight(once))
       }
       return Effect.succeed(res)
-    }).pipe(Effect.flatMap((res) =>
-      res.ok ? Effect.succeed(res) : Effect.fail(new ImageFetchError({
-        message: `GET ${base}${path}: registry answered ${res.status}${res.status === 401 || res.status === 403 ? " (is the pull token valid for this project?)" : ""}`
-      }))
-    ))
+    }).pipe(
+      Effect.flatMap((res) =>
+        res.ok
+          ? Effect.succeed(res)
+          : Effect.fail(
+              new ImageFetchError({
+                message: `GET ${base}${path}: registry answered ${res.status}${res.status === 401 || res.status === 403 ? " (is the pull token valid for this project?)" : ""}`
+              })
+            )
+      )
+    )
   }
 
   return {
     describe: `${ref.registry}/${ref.repository}`,
     manifest: (reference) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const res = yield* get(`/manifests/${reference}`, manifestAccept)
         const length = Number(res.headers.get("content-length") ?? "0")
         if (length > MAX_MANIFEST_BYTES) {
-          return yield* new ImageTooLarge({ limitBytes: MAX_MANIFEST_BYTES, message: `manifest ${reference} is ${length} bytes` })
+          return yield* new ImageTooLarge({
+            limitBytes: MAX_MANIFEST_BYTES,
+            message: `manifest ${reference} is ${length} bytes`
+          })
         }
-        const bytes = new Uint8Array(yield* Effect.tryPromise({
-          try: () => res.arrayBuffer(),
-          catch: (e) => new ImageFetchError({ message: `reading manifest ${reference}: ${String(e)}` })
-        }))
+        const bytes = new Uint8Array(
+          yield* Effect.tryPromise({
+            try: () => res.arrayBuffer(),
+            catch: (e) => new ImageFetchError({ message: `reading manifest ${reference}: ${String(e)}` })
+          })
+        )
         if (bytes.byteLength > MAX_MANIFEST_BYTES) {
-          return yield* new ImageTooLarge({ limitBytes: MAX_MANIFEST_BYTES, message: `manifest ${reference} is ${bytes.byteLength} bytes` })
+          return yield* new ImageTooLarge({
+            limitBytes: MAX_MANIFEST_BYTES,
+            message: `manifest ${reference} is ${bytes.byteLength} bytes`
+          })
         }
         return { bytes, mediaType: res.headers.get("content-type")?.split(";")[0]?.trim() }
       }),
@@ -114,7 +134,8 @@ export const registrySource = (
       Effect.flatMap(get(`/blobs/${digest}`, undefined, 600_000), (res) =>
         res.body === null
           ? Effect.fail(new ImageFetchError({ message: `blob ${digest}: empty response` }))
-          : Effect.succeed(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>)))
+          : Effect.succeed(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>))
+      )
   }
 }
 
@@ -129,14 +150,14 @@ export const layoutSource = (dir: string): ImageSource => {
   return {
     describe: `oci:${dir}`,
     manifest: (reference) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         if (isDigest(reference)) return { bytes: yield* read(blobPath(reference)), mediaType: undefined }
         const index = yield* Effect.flatMap(read(join(dir, "index.json")), decodeIndex)
-        const tagged = index.manifests.filter((m) =>
-          m.annotations?.["org.opencontainers.image.ref.name"] === reference
-        )
-        const chosen = tagged[0] ?? (reference === "latest" && index.manifests.length === 1 ? index.manifests[0] : undefined)
-        if (chosen === undefined) return yield* new ImageFetchError({ message: `oci:${dir}: no manifest tagged ${reference}` })
+        const tagged = index.manifests.filter((m) => m.annotations?.["org.opencontainers.image.ref.name"] === reference)
+        const chosen =
+          tagged[0] ?? (reference === "latest" && index.manifests.length === 1 ? index.manifests[0] : undefined)
+        if (chosen === undefined)
+          return yield* new ImageFetchError({ message: `oci:${dir}: no manifest tagged ${reference}` })
         return { bytes: yield* read(blobPath(chosen.digest)), mediaType: chosen.mediaType }
       }),
     blob: (digest) =>

@@ -5,7 +5,13 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { Transform } from "node:stream"
 import { pipeline } from "node:stream/promises"
-import { BlobDigestMismatch, ImageFetchError, type ImageInvalid, ImageTooLarge, type UnsafeLayerEntry } from "../errors.js"
+import {
+  BlobDigestMismatch,
+  ImageFetchError,
+  type ImageInvalid,
+  ImageTooLarge,
+  type UnsafeLayerEntry
+} from "../errors.js"
 import { type Descriptor, digestHex, digestOf, type ImageReference, isDigest, MediaType } from "../../oci/index.js"
 import { choosePlatform, decodeConfig, decodeManifest, decodeManifestOrIndex, type ImageManifest } from "./decode.js"
 import { type ImageSource, layoutSource, type RegistryAuth, registrySource } from "./source.js"
@@ -41,7 +47,11 @@ export interface PulledImage {
 
 type PullError = ImageFetchError | ImageInvalid | BlobDigestMismatch | ImageTooLarge | UnsafeLayerEntry
 
-const exists = (path: string) => stat(path).then(() => true, () => false)
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false
+  )
 const fsError = (what: string) => (e: unknown) =>
   new ImageFetchError({ message: `${what}: ${String(e instanceof Error ? e.message : e)}` })
 
@@ -71,8 +81,13 @@ class BlobCache {
 }
 
 /** Streams a blob into the cache, hashing as it goes; the file appears under its digest only once verified. */
-const fetchBlob = (source: ImageSource, cache: BlobCache, desc: Descriptor, budget: { remaining: number; used: number }) =>
-  Effect.gen(function*() {
+const fetchBlob = (
+  source: ImageSource,
+  cache: BlobCache,
+  desc: Descriptor,
+  budget: { remaining: number; used: number }
+) =>
+  Effect.gen(function* () {
     if (yield* cache.has(desc.digest)) return
     if (desc.size > budget.remaining) {
       return yield* new ImageTooLarge({
@@ -88,7 +103,8 @@ const fetchBlob = (source: ImageSource, cache: BlobCache, desc: Descriptor, budg
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         seen += chunk.length
-        if (seen > desc.size) return done(new Error(`blob ${desc.digest} is larger than its descriptor's ${desc.size} bytes`))
+        if (seen > desc.size)
+          return done(new Error(`blob ${desc.digest} is larger than its descriptor's ${desc.size} bytes`))
         hash.update(chunk)
         done(null, chunk)
       }
@@ -120,8 +136,13 @@ const fetchBlob = (source: ImageSource, cache: BlobCache, desc: Descriptor, budg
   })
 
 /** A manifest by tag or digest, verified against its digest and cached by it (tags are always re-resolved). */
-const fetchManifest = (source: ImageSource, cache: BlobCache, reference: string, budget: { remaining: number; used: number }) =>
-  Effect.gen(function*() {
+const fetchManifest = (
+  source: ImageSource,
+  cache: BlobCache,
+  reference: string,
+  budget: { remaining: number; used: number }
+) =>
+  Effect.gen(function* () {
     if (isDigest(reference) && (yield* cache.has(reference))) {
       return { digest: reference, bytes: yield* cache.read(reference), mediaType: undefined as string | undefined }
     }
@@ -138,8 +159,13 @@ const fetchManifest = (source: ImageSource, cache: BlobCache, reference: string,
 const checkLayerTypes = (manifest: ImageManifest) =>
   Effect.forEach(manifest.layers, (layer) =>
     layer.mediaType === MediaType.ociLayerZstd || layer.mediaType.endsWith("+zstd")
-      ? Effect.fail(new ImageFetchError({ message: `layer ${layer.digest}: zstd layers are not supported on Node 20; push gzip layers` }))
-      : Effect.void)
+      ? Effect.fail(
+          new ImageFetchError({
+            message: `layer ${layer.digest}: zstd layers are not supported on Node 20; push gzip layers`
+          })
+        )
+      : Effect.void
+  )
 
 /**
  * Pulls an image into the cache and returns its unpacked root filesystem. Every blob is verified against its
@@ -150,7 +176,7 @@ export const pullImage = (
   reference: string,
   options: PullOptions
 ): Effect.Effect<PulledImage, PullError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const cache = new BlobCache(options.cacheDir)
     const maxDownload = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES
     const budget = { remaining: maxDownload, used: 0 }
@@ -171,7 +197,10 @@ export const pullImage = (
     yield* checkLayerTypes(manifest)
     const declared = manifest.layers.reduce((n, l) => n + l.size, manifest.config.size)
     if (declared > maxDownload) {
-      return yield* new ImageTooLarge({ limitBytes: maxDownload, message: `image is ${declared} bytes, over the download limit of ${maxDownload}` })
+      return yield* new ImageTooLarge({
+        limitBytes: maxDownload,
+        message: `image is ${declared} bytes, over the download limit of ${maxDownload}`
+      })
     }
     yield* fetchBlob(source, cache, manifest.config, budget)
     const config = yield* Effect.flatMap(cache.read(manifest.config.digest), decodeConfig)
@@ -179,9 +208,11 @@ export const pullImage = (
     if (!(yield* Effect.promise(() => exists(rootfs)))) {
       for (const layer of manifest.layers) yield* fetchBlob(source, cache, layer, budget)
       const staging = `${rootfs}.${randomUUID()}.tmp`
-      yield* unpackLayers(manifest.layers.map((l) => cache.path(l.digest)), staging, options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES).pipe(
-        Effect.tapError(() => Effect.promise(() => rm(staging, { recursive: true, force: true })))
-      )
+      yield* unpackLayers(
+        manifest.layers.map((l) => cache.path(l.digest)),
+        staging,
+        options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES
+      ).pipe(Effect.tapError(() => Effect.promise(() => rm(staging, { recursive: true, force: true }))))
       // Another job may have unpacked the same digest meanwhile; the first rename wins and both are identical.
       yield* Effect.promise(() => rename(staging, rootfs).catch(() => rm(staging, { recursive: true, force: true })))
     }

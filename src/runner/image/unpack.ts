@@ -28,50 +28,69 @@ const planLayer = (file: string, budget: number) =>
     const whiteouts: Array<string> = []
     let bytes = 0
     let failed: UnsafeLayerEntry | ImageTooLarge | undefined
-    tar.t({
-      file,
-      strict: true,
-      onReadEntry: (entry) => {
-        entry.resume()
-        if (failed !== undefined) return
-        const path = safeEntryPath(entry.path)
-        if (typeof path !== "string") {
-          failed = new UnsafeLayerEntry({ path: entry.path, message: `layer entry "${entry.path}": ${path.unsafe}` })
-          return
-        }
-        if (entry.type === "Link") {
-          const target = safeEntryPath(entry.linkpath ?? "")
-          if (typeof target !== "string") {
-            failed = new UnsafeLayerEntry({ path: entry.path, message: `hard link "${entry.path}" -> "${entry.linkpath}": ${target.unsafe}` })
+    tar
+      .t({
+        file,
+        strict: true,
+        onReadEntry: (entry) => {
+          entry.resume()
+          if (failed !== undefined) return
+          const path = safeEntryPath(entry.path)
+          if (typeof path !== "string") {
+            failed = new UnsafeLayerEntry({ path: entry.path, message: `layer entry "${entry.path}": ${path.unsafe}` })
             return
           }
+          if (entry.type === "Link") {
+            const target = safeEntryPath(entry.linkpath ?? "")
+            if (typeof target !== "string") {
+              failed = new UnsafeLayerEntry({
+                path: entry.path,
+                message: `hard link "${entry.path}" -> "${entry.linkpath}": ${target.unsafe}`
+              })
+              return
+            }
+          }
+          bytes += entry.size ?? 0
+          if (bytes > budget) {
+            failed = new ImageTooLarge({ limitBytes: budget, message: `unpacked image exceeds ${budget} bytes` })
+            return
+          }
+          const base = posix.basename(path)
+          if (base === OPAQUE) opaqueDirs.push(posix.dirname(path))
+          else if (base.startsWith(WHITEOUT))
+            whiteouts.push(posix.join(posix.dirname(path), base.slice(WHITEOUT.length)))
         }
-        bytes += entry.size ?? 0
-        if (bytes > budget) {
-          failed = new ImageTooLarge({ limitBytes: budget, message: `unpacked image exceeds ${budget} bytes` })
-          return
-        }
-        const base = posix.basename(path)
-        if (base === OPAQUE) opaqueDirs.push(posix.dirname(path))
-        else if (base.startsWith(WHITEOUT)) whiteouts.push(posix.join(posix.dirname(path), base.slice(WHITEOUT.length)))
-      }
-    }).then(
-      () => resume(failed !== undefined ? Effect.fail(failed) : Effect.succeed({ opaqueDirs, whiteouts, bytes })),
-      (e: unknown) => resume(Effect.fail(failed ?? new ImageInvalid({ message: `layer is not a readable tar: ${String(e instanceof Error ? e.message : e)}` })))
-    )
+      })
+      .then(
+        () => resume(failed !== undefined ? Effect.fail(failed) : Effect.succeed({ opaqueDirs, whiteouts, bytes })),
+        (e: unknown) =>
+          resume(
+            Effect.fail(
+              failed ??
+                new ImageInvalid({
+                  message: `layer is not a readable tar: ${String(e instanceof Error ? e.message : e)}`
+                })
+            )
+          )
+      )
   })
 
 const io = <A>(what: string, f: () => Promise<A>) =>
-  Effect.tryPromise({ try: f, catch: (e) => new ImageInvalid({ message: `${what}: ${String(e instanceof Error ? e.message : e)}` }) })
+  Effect.tryPromise({
+    try: f,
+    catch: (e) => new ImageInvalid({ message: `${what}: ${String(e instanceof Error ? e.message : e)}` })
+  })
 
 const applyWhiteouts = (rootfs: string, plan: LayerPlan) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     for (const dir of plan.opaqueDirs) {
       const abs = join(rootfs, dir)
       const names = yield* io(`reading ${dir}`, () => readdir(abs).catch(() => [] as Array<string>))
-      for (const name of names) yield* io(`clearing ${dir}`, () => rm(join(abs, name), { recursive: true, force: true }))
+      for (const name of names)
+        yield* io(`clearing ${dir}`, () => rm(join(abs, name), { recursive: true, force: true }))
     }
-    for (const path of plan.whiteouts) yield* io(`whiting out ${path}`, () => rm(join(rootfs, path), { recursive: true, force: true }))
+    for (const path of plan.whiteouts)
+      yield* io(`whiting out ${path}`, () => rm(join(rootfs, path), { recursive: true, force: true }))
   })
 
 const extract = (file: string, rootfs: string) =>
@@ -81,7 +100,8 @@ const extract = (file: string, rootfs: string) =>
       cwd: rootfs,
       preservePaths: false,
       filter: (path) => !posix.basename(path).startsWith(WHITEOUT)
-    }))
+    })
+  )
 
 /** Mount points the executors need; created here because the root is read-only at run time. */
 const MOUNT_POINTS = ["proc", "dev", "sys", "tmp", "output"]
@@ -91,7 +111,7 @@ const MOUNT_POINTS = ["proc", "dev", "sys", "tmp", "output"]
  * Rejects `..`, absolute paths and hard links out of the root; tar itself refuses to extract through symlinks.
  */
 export const unpackLayers = (layerFiles: ReadonlyArray<string>, rootfs: string, maxUnpackedBytes: number) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     yield* io("creating rootfs", () => mkdir(rootfs, { recursive: true }))
     let total = 0
     for (const file of layerFiles) {
@@ -101,10 +121,13 @@ export const unpackLayers = (layerFiles: ReadonlyArray<string>, rootfs: string, 
       yield* extract(file, rootfs)
     }
     for (const dir of MOUNT_POINTS) {
-      yield* io(`creating /${dir}`, () => mkdir(join(rootfs, dir), { recursive: true }).then(() => undefined).catch(() => undefined))
+      yield* io(`creating /${dir}`, () =>
+        mkdir(join(rootfs, dir), { recursive: true })
+          .then(() => undefined)
+          .catch(() => undefined)
+      )
     }
     yield* io("chmod /tmp", () => chmod(join(rootfs, "tmp"), 0o1777).catch(() => undefined))
     yield* io("chmod rootfs", () => chmod(rootfs, 0o755))
     return total
   })
-

@@ -22,45 +22,61 @@ const toJsonMember = (member: Member) =>
 const memberNotFound = () => new NotFound({ message: "Member not found" })
 
 export const MembersHandlersLive = HttpApiBuilder.group(BencherApi, "members", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const members = yield* Members
     const users = yield* Users
     const permitted = yield* makePermittedOrganization
 
     const userId = (resource: string) =>
-      users.find(resource).pipe(
-        Effect.flatMap(Option.match({ onNone: () => Effect.fail(memberNotFound()), onSome: (u) => Effect.succeed(u.id) }))
-      )
+      users
+        .find(resource)
+        .pipe(
+          Effect.flatMap(
+            Option.match({ onNone: () => Effect.fail(memberNotFound()), onSome: (u) => Effect.succeed(u.id) })
+          )
+        )
 
     return handlers
       .handle("list", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const org = yield* permitted(path.organization, "view")
           return (yield* members.list(org.id)).map(toJsonMember)
-        }))
+        })
+      )
       .handle("add", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const org = yield* permitted(path.organization, "manage")
           const user = yield* users.findByEmail(payload.email)
-          if (Option.isNone(user)) return yield* new NotFound({ message: "No user with that email; an admin creates users" })
+          if (Option.isNone(user))
+            return yield* new NotFound({ message: "No user with that email; an admin creates users" })
           return toJsonMember(yield* members.add(org.id, user.value.id, payload.role))
-        }))
+        })
+      )
       .handle("get", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const org = yield* permitted(path.organization, "view")
           const member = yield* members.get(org.id, yield* userId(path.user))
-          return toJsonMember(yield* Option.match(member, { onNone: () => Effect.fail(memberNotFound()), onSome: Effect.succeed }))
-        }))
+          return toJsonMember(
+            yield* Option.match(member, { onNone: () => Effect.fail(memberNotFound()), onSome: Effect.succeed })
+          )
+        })
+      )
       .handle("update", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const org = yield* permitted(path.organization, "manage")
           const id = yield* userId(path.user)
-          const member = payload.role == null ? yield* members.get(org.id, id) : yield* members.setRole(org.id, id, payload.role)
-          return toJsonMember(yield* Option.match(member, { onNone: () => Effect.fail(memberNotFound()), onSome: Effect.succeed }))
-        }))
+          const member =
+            payload.role == null ? yield* members.get(org.id, id) : yield* members.setRole(org.id, id, payload.role)
+          return toJsonMember(
+            yield* Option.match(member, { onNone: () => Effect.fail(memberNotFound()), onSome: Effect.succeed })
+          )
+        })
+      )
       .handle("remove", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const org = yield* permitted(path.organization, "manage")
           if (!(yield* members.remove(org.id, yield* userId(path.user)))) return yield* memberNotFound()
-        }))
-  }))
+        })
+      )
+  })
+)

@@ -7,11 +7,11 @@ import { Organizations } from "../../identity/organizations.js"
  * The organization behind a path, once the current actor holds the permission on it: anonymous callers get 401
  * before anything is looked up; a missing organization and one the caller cannot see are the same 404.
  */
-export const makePermittedOrganization = Effect.gen(function*() {
+export const makePermittedOrganization = Effect.gen(function* () {
   const organizations = yield* Organizations
   const access = yield* Access
   return (resource: string, permission: OrganizationPermission) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const actor = yield* CurrentActor
       if (actor._tag === "Anonymous") yield* access.requireUser(actor)
       const org = yield* organizations.get(resource)

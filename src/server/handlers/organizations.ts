@@ -40,7 +40,7 @@ const DEFAULT_USAGE_PERIOD = 30 * 24 * 60 * 60 * 1000
 const parseTime = (value: string): number => (/^\d+$/.test(value) ? Number(value) : Date.parse(value))
 
 export const OrganizationsHandlersLive = HttpApiBuilder.group(BencherApi, "organizations", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const organizations = yield* Organizations
     const access = yield* Access
     const usage = yield* Usage
@@ -49,34 +49,45 @@ export const OrganizationsHandlersLive = HttpApiBuilder.group(BencherApi, "organ
 
     return handlers
       .handle("list", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* access.requireUser(yield* CurrentActor)
           return (yield* organizations.listFor(user)).map(toJsonOrganization)
-        }))
+        })
+      )
       .handle("create", ({ payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* access.requireUser(yield* CurrentActor)
-          const org = yield* organizations.create({ name: payload.name, slug: payload.slug ?? undefined, userId: user.userId })
+          const org = yield* organizations.create({
+            name: payload.name,
+            slug: payload.slug ?? undefined,
+            userId: user.userId
+          })
           return toJsonOrganization(org)
-        }))
+        })
+      )
       .handle("get", ({ path }) => permitted(path.organization, "view").pipe(Effect.map(toJsonOrganization)))
       .handle("update", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const org = yield* permitted(path.organization, "edit")
-          const updated = yield* organizations.update(org.id, { name: payload.name ?? undefined, slug: payload.slug ?? undefined })
+          const updated = yield* organizations.update(org.id, {
+            name: payload.name ?? undefined,
+            slug: payload.slug ?? undefined
+          })
           return toJsonOrganization(updated)
-        }))
+        })
+      )
       .handle("claim", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           // Whoever holds an unclaimed organization's UUID may claim it (`bencher run` printed it to them). Only
           // the UUID, never the slug: a slug can be guessed, a random UUID cannot.
           const user = yield* access.requireUser(yield* CurrentActor)
           if (!isUuid(path.organization)) return yield* new NotFound({ message: "Organization not found" })
           const org = yield* organizations.get(path.organization)
           return toJsonOrganization(yield* organizations.claim({ organizationId: org.id, userId: user.userId }))
-        }))
+        })
+      )
       .handle("allowed", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           // Bencher's org_allowed_get: may the caller do this? A visible organization answers true or false.
           const org = yield* permitted(path.organization, "view")
           const allowed = yield* access.organization(yield* CurrentActor, org.id, path.permission).pipe(
@@ -84,16 +95,18 @@ export const OrganizationsHandlersLive = HttpApiBuilder.group(BencherApi, "organ
             Effect.catchTag("Forbidden", () => Effect.succeed(false))
           )
           return new JsonAllowed({ allowed })
-        }))
+        })
+      )
       .handle("tier", ({ path }) => permitted(path.organization, "view").pipe(Effect.map(toJsonTier)))
       .handle("setTier", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* access.admin(yield* CurrentActor)
           const org = yield* organizations.get(path.organization)
           return toJsonTier(yield* organizations.setLevel(org.id, payload.level))
-        }))
+        })
+      )
       .handle("usage", ({ path, urlParams }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const org = yield* permitted(path.organization, "manage")
           const now = yield* Clock.currentTimeMillis
           const end = urlParams.end === undefined ? now : parseTime(urlParams.end)
@@ -108,5 +121,7 @@ export const OrganizationsHandlersLive = HttpApiBuilder.group(BencherApi, "organ
             runner_minutes: summary.runnerMinutes,
             metrics: summary.metrics
           })
-        }))
-  }))
+        })
+      )
+  })
+)

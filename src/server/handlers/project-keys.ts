@@ -16,14 +16,14 @@ import { displayExpiration } from "./users.js"
 const keyNotFound = () => new NotFound({ message: "Key not found" })
 
 export const ProjectKeysHandlersLive = HttpApiBuilder.group(BencherApi, "projectKeys", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const keys = yield* ProjectKeys
     const users = yield* Users
     const access = yield* Access
     const projects = yield* Projects
 
     const toJson = (key: StoredKey, project: ProjectRefWithUuid) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const creator = key.creatorId === null ? Option.none() : yield* users.findById(key.creatorId)
         return new JsonProjectKey({
           uuid: key.uuid,
@@ -48,7 +48,7 @@ export const ProjectKeysHandlersLive = HttpApiBuilder.group(BencherApi, "project
 
     /** Managing keys is the maintainer's `manage`; an invisible project is 404 like any other. */
     const managed = (resource: string) =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const actor = yield* CurrentActor
         const row = yield* projects.find(resource)
         if (row === undefined) return yield* new NotFound({ message: `Project not found: ${resource}` })
@@ -62,16 +62,18 @@ export const ProjectKeysHandlersLive = HttpApiBuilder.group(BencherApi, "project
         return { actor, project }
       })
 
-    const found = <A>(value: Option.Option<A>) => Option.match(value, { onNone: () => Effect.fail(keyNotFound()), onSome: Effect.succeed })
+    const found = <A>(value: Option.Option<A>) =>
+      Option.match(value, { onNone: () => Effect.fail(keyNotFound()), onSome: Effect.succeed })
 
     return handlers
       .handle("list", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const { project } = yield* managed(path.project)
           return yield* Effect.forEach(yield* keys.list(project.id), (k) => toJson(k, project))
-        }))
+        })
+      )
       .handle("create", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const { actor, project } = yield* managed(path.project)
           const created = yield* keys.create({
             ownerId: project.id,
@@ -80,33 +82,44 @@ export const ProjectKeysHandlersLive = HttpApiBuilder.group(BencherApi, "project
             creatorId: actor._tag === "User" ? actor.userId : null
           })
           return toCreated(created, project)
-        }))
+        })
+      )
       .handle("get", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const { project } = yield* managed(path.project)
           return yield* toJson(yield* found(yield* keys.get(project.id, path.key.toLowerCase())), project)
-        }))
+        })
+      )
       .handle("update", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const { project } = yield* managed(path.project)
-          const key = payload.name == null
-            ? yield* keys.get(project.id, path.key.toLowerCase())
-            : yield* keys.rename(project.id, path.key.toLowerCase(), payload.name)
+          const key =
+            payload.name == null
+              ? yield* keys.get(project.id, path.key.toLowerCase())
+              : yield* keys.rename(project.id, path.key.toLowerCase(), payload.name)
           return yield* toJson(yield* found(key), project)
-        }))
+        })
+      )
       .handle("revoke", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const { project } = yield* managed(path.project)
           yield* found(yield* keys.revoke(project.id, path.key.toLowerCase()))
-        }))
+        })
+      )
       .handle("rotate", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const { actor, project } = yield* managed(path.project)
-          const rotated = yield* keys.rotate(project.id, path.key.toLowerCase(), actor._tag === "User" ? actor.userId : null)
+          const rotated = yield* keys.rotate(
+            project.id,
+            path.key.toLowerCase(),
+            actor._tag === "User" ? actor.userId : null
+          )
           if (Option.isNone(rotated)) {
             yield* found(yield* keys.get(project.id, path.key.toLowerCase()))
             return yield* new Forbidden({ message: "A revoked key cannot be rotated" })
           }
           return toCreated(rotated.value, project)
-        }))
-  }))
+        })
+      )
+  })
+)

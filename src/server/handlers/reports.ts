@@ -15,10 +15,11 @@ import { Thresholds } from "../../thresholds/thresholds.js"
 import { bodyField, projectWith } from "./support.js"
 
 export const RunHandlersLive = HttpApiBuilder.group(BencherApi, "run", (handlers) =>
-  handlers.handle("run", ({ payload }) => submitRunResponse(payload)))
+  handlers.handle("run", ({ payload }) => submitRunResponse(payload))
+)
 
 export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const pipeline = yield* ReportPipeline
     const views = yield* ReportViews
     const perf = yield* Perf
@@ -28,36 +29,48 @@ export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (
     const measures = yield* Measures
     return handlers
       .handle("list", ({ path, urlParams }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "view")
-          const { rows, total } = yield* views.listReports(project.id, {
-            branchId: urlParams.branch === undefined ? undefined : (yield* branches.resolve(project.id, urlParams.branch)).id,
-            testbedId: urlParams.testbed === undefined ? undefined : (yield* testbeds.resolve(project.id, urlParams.testbed)).id,
-            startTime: urlParams.start_time,
-            endTime: urlParams.end_time
-          }, toPage(urlParams, "desc"))
+          const { rows, total } = yield* views.listReports(
+            project.id,
+            {
+              branchId:
+                urlParams.branch === undefined ? undefined : (yield* branches.resolve(project.id, urlParams.branch)).id,
+              testbedId:
+                urlParams.testbed === undefined
+                  ? undefined
+                  : (yield* testbeds.resolve(project.id, urlParams.testbed)).id,
+              startTime: urlParams.start_time,
+              endTime: urlParams.end_time
+            },
+            toPage(urlParams, "desc")
+          )
           yield* setTotalCount(total)
           const expand = urlParams.expand !== undefined && urlParams.expand !== "false"
           return yield* Effect.forEach(rows, (r) => views.reportJson(project, r, { expand }))
-        }))
+        })
+      )
       .handle("create", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "run")
           const id = yield* pipeline.ingest(reportInputOf(project.id, payload))
           return yield* views.reportJson(project, yield* views.reportById(id))
-        }))
+        })
+      )
       .handle("view", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "view")
           return yield* views.reportJson(project, yield* views.findReport(project.id, path.report))
-        }))
+        })
+      )
       .handle("remove", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "delete")
           yield* pipeline.remove((yield* views.findReport(project.id, path.report)).id)
-        }))
+        })
+      )
       .handle("metric", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "view")
           const row = yield* views.findMetric(project.id, path.metric)
           const report = yield* views.reportById(row.report_id)
@@ -71,7 +84,8 @@ export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (
           })
           const series = json.results[0]
           const point = series?.metrics.find((m) => m.metric.uuid === path.metric.toLowerCase())
-          if (series === undefined || point === undefined) return yield* new NotFound({ message: `Metric not found: ${path.metric}` })
+          if (series === undefined || point === undefined)
+            return yield* new NotFound({ message: `Metric not found: ${path.metric}` })
           return {
             uuid: point.metric.uuid,
             ...point,
@@ -80,16 +94,19 @@ export const ReportsHandlersLive = HttpApiBuilder.group(BencherApi, "reports", (
             benchmark: series.benchmark,
             measure: series.measure
           }
-        }))
+        })
+      )
       .handle("perf", ({ path, urlParams }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "view")
           return yield* perf.perf(project, urlParams)
-        }))
-  }))
+        })
+      )
+  })
+)
 
 export const ThresholdsHandlersLive = HttpApiBuilder.group(BencherApi, "thresholds", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const thresholds = yield* Thresholds
     const views = yield* ReportViews
     const branches = yield* Branches
@@ -97,22 +114,27 @@ export const ThresholdsHandlersLive = HttpApiBuilder.group(BencherApi, "threshol
     const measures = yield* Measures
     const find = (project: ProjectRow, uuid: string) =>
       Effect.flatMap(thresholds.findByUuid(project.id, uuid), (t) =>
-        t === undefined ? Effect.fail(new NotFound({ message: `Threshold not found: ${uuid}` })) : Effect.succeed(t))
+        t === undefined ? Effect.fail(new NotFound({ message: `Threshold not found: ${uuid}` })) : Effect.succeed(t)
+      )
     return handlers
       .handle("list", ({ path, urlParams }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "view")
           const { rows, total } = yield* thresholds.list(project.id, {
             ...urlParams,
-            branchId: urlParams.branch === undefined ? undefined : (yield* branches.resolve(project.id, urlParams.branch)).id,
-            testbedId: urlParams.testbed === undefined ? undefined : (yield* testbeds.resolve(project.id, urlParams.testbed)).id,
-            measureId: urlParams.measure === undefined ? undefined : (yield* measures.resolve(project.id, urlParams.measure)).id
+            branchId:
+              urlParams.branch === undefined ? undefined : (yield* branches.resolve(project.id, urlParams.branch)).id,
+            testbedId:
+              urlParams.testbed === undefined ? undefined : (yield* testbeds.resolve(project.id, urlParams.testbed)).id,
+            measureId:
+              urlParams.measure === undefined ? undefined : (yield* measures.resolve(project.id, urlParams.measure)).id
           })
           yield* setTotalCount(total)
           return yield* Effect.forEach(rows, (t) => views.thresholdJson(project, t))
-        }))
+        })
+      )
       .handle("create", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "create")
           const { branch: b, testbed: t, measure: m, ...model } = payload
           const valid = yield* validModel(model, "")
@@ -121,17 +143,21 @@ export const ThresholdsHandlersLive = HttpApiBuilder.group(BencherApi, "threshol
           const measure = yield* measures.resolve(project.id, m).pipe(bodyField("measure"))
           const threshold = yield* thresholds.createIfAbsent(project.id, branch.id, testbed.id, measure.id, valid)
           if (threshold === undefined) {
-            return yield* new BadRequest({ message: `A threshold already exists for branch ${b}, testbed ${t} and measure ${m}` })
+            return yield* new BadRequest({
+              message: `A threshold already exists for branch ${b}, testbed ${t} and measure ${m}`
+            })
           }
           return yield* views.thresholdJson(project, threshold)
-        }))
+        })
+      )
       .handle("view", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "view")
           return yield* views.thresholdJson(project, yield* find(project, path.threshold))
-        }))
+        })
+      )
       .handle("replace", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "edit")
           const threshold = yield* find(project, path.threshold)
           if (!("test" in payload) || payload.test === undefined || payload.test === null) {
@@ -139,35 +165,43 @@ export const ThresholdsHandlersLive = HttpApiBuilder.group(BencherApi, "threshol
           }
           const valid = yield* validModel(payload as JsonNewModel, "")
           return yield* views.thresholdJson(project, yield* thresholds.setModel(threshold, valid))
-        }))
+        })
+      )
       .handle("remove", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "delete")
           yield* thresholds.remove(yield* find(project, path.threshold))
-        }))
-  }))
+        })
+      )
+  })
+)
 
 export const AlertsHandlersLive = HttpApiBuilder.group(BencherApi, "alerts", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const views = yield* ReportViews
     return handlers
       .handle("list", ({ path, urlParams }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "view")
           const { rows, total } = yield* views.listAlerts(project.id, urlParams, toPage(urlParams, "desc"))
           yield* setTotalCount(total)
           return yield* Effect.forEach(rows, (a) => views.alertJson(project, a))
-        }))
+        })
+      )
       .handle("view", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "view")
           return yield* views.alertJson(project, yield* views.findAlert(project.id, path.alert))
-        }))
+        })
+      )
       .handle("update", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const project = yield* projectWith(path.project, "edit")
           const alert = yield* views.findAlert(project.id, path.alert)
-          if (payload.status !== undefined && payload.status !== null) yield* views.setAlertStatus(alert.id, payload.status)
+          if (payload.status !== undefined && payload.status !== null)
+            yield* views.setAlertStatus(alert.id, payload.status)
           return yield* views.alertJson(project, yield* views.findAlert(project.id, path.alert))
-        }))
-  }))
+        })
+      )
+  })
+)

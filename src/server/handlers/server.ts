@@ -7,4 +7,5 @@ import { version } from "../../version.js"
 export const ServerHandlersLive = HttpApiBuilder.group(BencherApi, "server", (handlers) =>
   handlers
     .handle("version", () => Effect.succeed(new JsonApiVersion({ version })))
-    .handle("spec", () => Effect.sync(() => OpenApi.fromApi(BencherApi))))
+    .handle("spec", () => Effect.sync(() => OpenApi.fromApi(BencherApi)))
+)

@@ -7,22 +7,28 @@ import { visibilityOf } from "../../identity/project-ref.js"
 
 /** Resolves a project by uuid or slug and checks the caller's permission on it (through the Access service). */
 export const projectWith = (resource: string, permission: ProjectPermission) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const actor = yield* CurrentActor
     const access = yield* Access
     const project = yield* (yield* Projects).resolve(resource)
-    yield* access.project(actor, {
-      id: project.id,
-      organizationId: project.organization_id,
-      visibility: visibilityOf(project.visibility)
-    }, permission)
+    yield* access.project(
+      actor,
+      {
+        id: project.id,
+        organizationId: project.organization_id,
+        visibility: visibilityOf(project.visibility)
+      },
+      permission
+    )
     return project
   })
 
 /** A NameId in a request body that resolves to nothing is the caller's input error: 400 naming the field. */
-export const bodyField = (field: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.catchIf(
-    effect,
-    (e): e is Extract<E, NotFound> => e instanceof NotFound,
-    (e) => Effect.fail(new BadRequest({ message: `${field}: ${e.message}` }))
-  )
+export const bodyField =
+  (field: string) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.catchIf(
+      effect,
+      (e): e is Extract<E, NotFound> => e instanceof NotFound,
+      (e) => Effect.fail(new BadRequest({ message: `${field}: ${e.message}` }))
+    )

@@ -48,22 +48,24 @@ const toJsonCreated = (created: CreatedKey, user: User) =>
 const keyNotFound = () => new NotFound({ message: "Key not found" })
 
 export const UsersHandlersLive = HttpApiBuilder.group(BencherApi, "users", (handlers) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const users = yield* Users
     const keys = yield* UserKeys
     const access = yield* Access
 
     const getUser = (resource: string) =>
       users.find(resource).pipe(
-        Effect.flatMap(Option.match({
-          onNone: () => Effect.fail(new NotFound({ message: `User not found: ${resource}` })),
-          onSome: Effect.succeed
-        }))
+        Effect.flatMap(
+          Option.match({
+            onNone: () => Effect.fail(new NotFound({ message: `User not found: ${resource}` })),
+            onSome: Effect.succeed
+          })
+        )
       )
 
     /** The user behind the path, once the actor may act on them. */
     const target = (resource: string, permission: "view" | "edit") =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const actor = yield* CurrentActor
         yield* access.requireUser(actor)
         const user = yield* getUser(resource)
@@ -73,12 +75,13 @@ export const UsersHandlersLive = HttpApiBuilder.group(BencherApi, "users", (hand
 
     return handlers
       .handle("list", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* access.admin(yield* CurrentActor)
           return (yield* users.list()).map(toJsonUser)
-        }))
+        })
+      )
       .handle("create", ({ payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           yield* access.admin(yield* CurrentActor)
           const user = yield* users.create({
             name: payload.name,
@@ -87,15 +90,17 @@ export const UsersHandlersLive = HttpApiBuilder.group(BencherApi, "users", (hand
             admin: payload.admin ?? undefined
           })
           return toJsonUser(user)
-        }))
+        })
+      )
       .handle("me", () =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const self = yield* access.requireUser(yield* CurrentActor)
           return toJsonUser(yield* present("user")(yield* users.findById(self.userId)))
-        }))
+        })
+      )
       .handle("get", ({ path }) => target(path.user, "view").pipe(Effect.map(toJsonUser)))
       .handle("update", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* target(path.user, "edit")
           if (payload.admin != null || payload.locked != null) {
             yield* access.user(yield* CurrentActor, user.id, "administer")
@@ -108,40 +113,57 @@ export const UsersHandlersLive = HttpApiBuilder.group(BencherApi, "users", (hand
             locked: payload.locked ?? undefined
           })
           return toJsonUser(Option.getOrElse(updated, () => user))
-        }))
+        })
+      )
       .handle("listKeys", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* target(path.user, "view")
           return (yield* keys.list(user.id)).map((k) => toJsonKey(k, user))
-        }))
+        })
+      )
       .handle("createKey", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* target(path.user, "edit")
-          const created = yield* keys.create({ ownerId: user.id, name: payload.name, ttlSeconds: payload.ttl ?? undefined })
+          const created = yield* keys.create({
+            ownerId: user.id,
+            name: payload.name,
+            ttlSeconds: payload.ttl ?? undefined
+          })
           return toJsonCreated(created, user)
-        }))
+        })
+      )
       .handle("getKey", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* target(path.user, "view")
           const key = yield* keys.get(user.id, path.key.toLowerCase())
-          return toJsonKey(yield* Option.match(key, { onNone: () => Effect.fail(keyNotFound()), onSome: Effect.succeed }), user)
-        }))
+          return toJsonKey(
+            yield* Option.match(key, { onNone: () => Effect.fail(keyNotFound()), onSome: Effect.succeed }),
+            user
+          )
+        })
+      )
       .handle("updateKey", ({ path, payload }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* target(path.user, "edit")
-          const key = payload.name == null
-            ? yield* keys.get(user.id, path.key.toLowerCase())
-            : yield* keys.rename(user.id, path.key.toLowerCase(), payload.name)
-          return toJsonKey(yield* Option.match(key, { onNone: () => Effect.fail(keyNotFound()), onSome: Effect.succeed }), user)
-        }))
+          const key =
+            payload.name == null
+              ? yield* keys.get(user.id, path.key.toLowerCase())
+              : yield* keys.rename(user.id, path.key.toLowerCase(), payload.name)
+          return toJsonKey(
+            yield* Option.match(key, { onNone: () => Effect.fail(keyNotFound()), onSome: Effect.succeed }),
+            user
+          )
+        })
+      )
       .handle("revokeKey", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* target(path.user, "edit")
           const key = yield* keys.revoke(user.id, path.key.toLowerCase())
           if (Option.isNone(key)) return yield* keyNotFound()
-        }))
+        })
+      )
       .handle("rotateKey", ({ path }) =>
-        Effect.gen(function*() {
+        Effect.gen(function* () {
           const user = yield* target(path.user, "edit")
           const rotated = yield* keys.rotate(user.id, path.key.toLowerCase())
           if (Option.isNone(rotated)) {
@@ -151,5 +173,7 @@ export const UsersHandlersLive = HttpApiBuilder.group(BencherApi, "users", (hand
               : keyNotFound()
           }
           return toJsonCreated(rotated.value, user)
-        }))
-  }))
+        })
+      )
+  })
+)

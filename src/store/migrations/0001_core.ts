@@ -284,7 +284,7 @@ const statements = [
   `CREATE INDEX job_runner ON job (runner_id, status)`
 ]
 
-export default Effect.gen(function*() {
+export default Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   for (const statement of statements) yield* sql.unsafe(statement)
 })

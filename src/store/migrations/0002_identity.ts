@@ -61,7 +61,7 @@ const statements = [
   `CREATE INDEX usage_metrics_org ON usage_metrics (organization_id, recorded_at)`
 ]
 
-export default Effect.gen(function*() {
+export default Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   for (const statement of statements) yield* sql.unsafe(statement)
 })

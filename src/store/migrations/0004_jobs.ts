@@ -2,7 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 
 // The raw output of finished jobs (JobOutputStore's default), one row per job, replaced by a later resend.
-export default Effect.gen(function*() {
+export default Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* sql.unsafe(`CREATE TABLE job_output (
     job_id INTEGER PRIMARY KEY REFERENCES job (id) ON DELETE CASCADE,

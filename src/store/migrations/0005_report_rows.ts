@@ -23,11 +23,13 @@ import { Effect } from "effect"
  * transaction commits. A later rebuild of report_benchmark must drop the trigger first (SQLite refuses to rename a
  * table while a trigger names a missing one), as this one drops and recreates the metric_boundary view.
  */
-export default Effect.gen(function*() {
+export default Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const [fk] = yield* sql.unsafe<{ foreign_keys: number }>("PRAGMA foreign_keys")
   if (fk?.foreign_keys !== 0) {
-    return yield* Effect.dieMessage("migration 0005 rebuilds report_benchmark and boundary and must run with foreign keys off")
+    return yield* Effect.dieMessage(
+      "migration 0005 rebuilds report_benchmark and boundary and must run with foreign keys off"
+    )
   }
   yield* sql.unsafe("DROP VIEW metric_boundary")
 
@@ -70,6 +72,7 @@ export default Effect.gen(function*() {
 
   for (const table of ["report_benchmark", "metric", "boundary", "alert"]) {
     const broken = yield* sql.unsafe(`PRAGMA foreign_key_check(${table})`)
-    if (broken.length > 0) return yield* Effect.dieMessage(`migration 0005: ${broken.length} rows of ${table} lost their references`)
+    if (broken.length > 0)
+      return yield* Effect.dieMessage(`migration 0005: ${broken.length} rows of ${table} lost their references`)
   }
 })

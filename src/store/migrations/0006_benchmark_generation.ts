@@ -7,7 +7,7 @@ import { Effect } from "effect"
  * map was taken at, no benchmark of the project changed since, whichever code path or rolled-back transaction
  * touched them.
  */
-export default Effect.gen(function*() {
+export default Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* sql.unsafe("ALTER TABLE project ADD COLUMN benchmark_generation INTEGER NOT NULL DEFAULT 0")
   yield* sql.unsafe(`CREATE TRIGGER benchmark_generation_insert AFTER INSERT ON benchmark BEGIN

@@ -6,7 +6,7 @@ import { Effect } from "effect"
  * count such reports per address and per project over a recent window: the anonymous run rate limit of
  * src/runs/submit.ts, counted from the database as the unclaimed-organization limit is.
  */
-export default Effect.gen(function*() {
+export default Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* sql.unsafe("ALTER TABLE report ADD COLUMN source_ip TEXT")
   yield* sql.unsafe("CREATE INDEX report_anonymous_ip ON report (source_ip, created) WHERE source_ip IS NOT NULL")
