@@ -11,81 +11,15 @@ import { RunnerClient, runnerClientWebSocket } from "../../src/api/runner-client
 import { pushLayout } from "../../src/image/client.js"
 import { runRunner, writeSpool } from "../../src/runner/daemon.js"
 import { localExecutor } from "../../src/runner/executors/local.js"
-import { clientAs, startIdentityServer } from "../helpers/identity.js"
+import { clientAs } from "../helpers/identity.js"
 import { buildTestImage, tempFolder } from "../registry/images.js"
 import { apiJson } from "../helpers/http.js"
+import { runnerWorld } from "./world.js"
 
 const json = apiJson
 
-/** A server with a fallback spec, a runner, and the test image (bench.sh prints BMF) pushed as proj:v1. */
-const world = Effect.gen(function* () {
-  const server = yield* startIdentityServer
-  yield* server.admin.specs.create({
-    payload: { name: "Small", cpu: 1, memory: 512 * 1024 * 1024, disk: 1024 * 1024 * 1024, fallback: true }
-  })
-  const runner = yield* server.admin.runners.create({ payload: { name: "Box", specs: ["small"] } })
-  const at = () => new Date().toISOString()
-  // A local run creates the project (the registry knows only existing projects).
-  yield* json(server.url, server.adminKey, "/v0/run", {
-    project: "proj",
-    start_time: at(),
-    end_time: at(),
-    results: [JSON.stringify({ bench: { latency: { value: 1 } } })],
-    settings: { adapter: "json" }
-  })
-  const layout = tempFolder()
-  yield* Effect.promise(() => buildTestImage({ output: layout, tag: "v1" }))
-  yield* Effect.promise(() =>
-    pushLayout({ host: server.url, repository: "proj", key: server.adminKey, layout, tag: "v1" })
-  )
-  const submit = (job: Record<string, unknown> = {}) =>
-    Effect.map(
-      json(server.url, server.adminKey, "/v0/run", {
-        project: "proj",
-        start_time: at(),
-        end_time: at(),
-        results: [],
-        settings: { adapter: "json" },
-        job: { image: "proj:v1", ...job }
-      }),
-      (r) => {
-        expect(r.status).toBe(201)
-        return { report: r.body.uuid as string, job: r.body.job as string }
-      }
-    )
-  const view = (job: string) =>
-    Effect.map(json(server.url, server.adminKey, `/v0/projects/proj/jobs/${job}`), (r) => r.body)
-  const until = (job: string, done: (status: string) => boolean, timeout: Duration.DurationInput = "15 seconds") =>
-    Effect.gen(function* () {
-      for (;;) {
-        const v = yield* view(job)
-        if (done(v.status)) return v
-        yield* Effect.sleep("25 millis")
-      }
-    }).pipe(Effect.timeout(timeout))
-  const spoolDir = tempFolder("bencher-spool-")
-  const cacheDir = tempFolder("bencher-cache-")
-  /** Starts a runner loop in the background; `stop` ends it (the returned fiber then completes). */
-  const startRunnerWith = (options: { readonly maxJobs?: number } = {}) =>
-    Effect.gen(function* () {
-      const stop = yield* Deferred.make<void>()
-      const executor = yield* localExecutor(true)
-      const fiber = yield* runRunner({
-        host: server.url,
-        key: runner.key,
-        executor,
-        cacheDir,
-        spoolDir,
-        pollTimeout: 2,
-        stop,
-        stopGrace: Duration.millis(100),
-        maxJobs: options.maxJobs
-      }).pipe(Effect.forkScoped)
-      return { stop: Deferred.succeed(stop, undefined), fiber }
-    })
-  const startRunner = startRunnerWith()
-  return { ...server, runnerKey: runner.key, submit, view, until, spoolDir, startRunner, startRunnerWith }
-})
+/** runnerWorld (a server with a fallback spec, a runner, and the test image as proj:v1), with a default runner. */
+const world = Effect.map(runnerWorld, (w) => ({ ...w, startRunner: w.startRunner(), startRunnerWith: w.startRunner }))
 
 describe("bencher runner up (runner loop)", () => {
   it.scopedLive(
