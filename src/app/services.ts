@@ -1,10 +1,7 @@
 import { Layer } from "effect"
 import { JobEvents } from "../jobs/events.js"
-import type { HeartbeatWriter } from "../jobs/heartbeats.js"
 import { JobLifecycle } from "../jobs/lifecycle.js"
-import type { JobOutputStore } from "../jobs/output.js"
 import { JobProcessingLive } from "../jobs/processing.js"
-import type { JobQueue } from "../jobs/queue.js"
 import { Branches } from "../projects/branches.js"
 import { Benchmarks, Measures, Testbeds } from "../projects/dimension-services.js"
 import { Projects } from "../projects/projects.js"
@@ -15,7 +12,7 @@ import { ReportViews } from "../reports/views.js"
 import { Runners } from "../runners/runners.js"
 import { Specs } from "../runners/specs.js"
 import { Thresholds } from "../thresholds/thresholds.js"
-import { jobsLayers } from "./jobs.js"
+import { type JobsParts, jobsLayers } from "./jobs.js"
 
 /**
  * Projects, their dimensions, thresholds and the report pipeline, each needing only those before it (and the
@@ -36,14 +33,10 @@ export const reportParts = [
 ] as const
 
 /** What a server's builder chooses: the job seams (images, plans, tokens, billing), outputs, heartbeats. */
-export interface ServerChoices<S, ES, RS, E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never> {
+export interface ServerChoices<S, ES, RS, E1, R1, E2, R2, E3 = never, R3 = never, E4 = never, R4 = never>
+  extends JobsParts<E1, R1, E2, R2, E3, R3, E4, R4> {
   /** ImageResolver and JobPolicy at least; the server adds the registry's pull tokens and the usage ledger. */
   readonly seams: Layer.Layer<S, ES, RS>
-  readonly outputs: Layer.Layer<JobOutputStore, E1, R1>
-  readonly writer: Layer.Layer<HeartbeatWriter, E2, R2>
-  /** The simulator's planted-bug tests swap in a broken queue or lifecycle; everything else uses the Live ones. */
-  readonly queue?: Layer.Layer<JobQueue, E3, R3 | JobLifecycle>
-  readonly lifecycle?: Layer.Layer<JobLifecycle, E4, R4>
 }
 
 /**
@@ -65,10 +58,5 @@ export const serverParts = <S, ES, RS, E1, R1, E2, R2, E3 = never, R3 = never, E
       ? JobProcessingLive.pipe(Layer.provide(JobLifecycle.Live))
       : JobProcessingLive.pipe(Layer.provide(choices.lifecycle)),
     choices.seams,
-    ...jobsLayers({
-      outputs: choices.outputs,
-      writer: choices.writer,
-      ...(choices.queue === undefined ? {} : { queue: choices.queue }),
-      ...(choices.lifecycle === undefined ? {} : { lifecycle: choices.lifecycle })
-    })
+    ...jobsLayers(choices)
   ] as const
