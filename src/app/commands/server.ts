@@ -1,5 +1,5 @@
-import { FileSystem } from "@effect/platform"
 import { Console, Effect, Layer, Option, Redacted } from "effect"
+import { chmod, writeFile } from "node:fs/promises"
 import { AdminBootstrap } from "../../identity/bootstrap.js"
 import { defaultServerConfig, type ServerConfigShape } from "../config.js"
 import type { ServerOptions } from "./options.js"
@@ -29,6 +29,17 @@ export const resolveServerConfig = (options: ServerOptions): ServerConfigShape =
   }
 }
 
+/** Writes a secret to a file of mode 0600, restricted before the secret is in it (also when it already existed). */
+export const writeSecret = (path: string, secret: string) =>
+  Effect.tryPromise({
+    try: async () => {
+      await writeFile(path, "", { mode: 0o600 })
+      await chmod(path, 0o600)
+      await writeFile(path, `${secret}\n`)
+    },
+    catch: (e) => new Error(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`)
+  })
+
 /**
  * First run only: the admin key goes to stdout once (never through the logger) and, when asked, to a file
  * created with mode 0600 before the key is written into it.
@@ -40,11 +51,7 @@ export const announceAdminKey = (adminKeyFile: Option.Option<string>) =>
     const key = Redacted.value(adminKey.value)
     yield* Console.log(`Admin API key (shown once, store it now): ${key}`)
     if (Option.isSome(adminKeyFile)) {
-      const fs = yield* FileSystem.FileSystem
-      // Restrict the file before the key is in it, also when it already existed with looser permissions.
-      yield* fs.writeFileString(adminKeyFile.value, "", { mode: 0o600 })
-      yield* fs.chmod(adminKeyFile.value, 0o600)
-      yield* fs.writeFileString(adminKeyFile.value, `${key}\n`)
+      yield* writeSecret(adminKeyFile.value, key)
     }
   })
 

@@ -1,7 +1,7 @@
 import { HttpServer } from "@effect/platform"
 import { Context, Effect, Layer } from "effect"
 import { existsSync } from "node:fs"
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises"
+import { mkdir, readFile } from "node:fs/promises"
 import { availableParallelism, totalmem } from "node:os"
 import { join } from "node:path"
 import { localSpecMemory, Sandbox } from "../../domain/spec.js"
@@ -12,18 +12,10 @@ import { dataDirOf } from "../config.js"
 import { logListening, ServerLive } from "../server.js"
 import type { UpOptions } from "./options.js"
 import { executorFromFlags, runnerUpWith } from "./runner-up.js"
-import { announceAdminKey, resolveServerConfig } from "./server.js"
+import { announceAdminKey, resolveServerConfig, writeSecret } from "./server.js"
 
 export const LOCAL_RUNNER = "local"
 export const LOCAL_RUNNER_KEY_FILE = "runner-local.key"
-
-const writeSecret = (path: string, secret: string) =>
-  Effect.promise(async () => {
-    // Restrict the file before the key is in it, also when it already existed with looser permissions.
-    await writeFile(path, "", { mode: 0o600 })
-    await chmod(path, 0o600)
-    await writeFile(path, `${secret}\n`)
-  })
 
 /**
  * The co-located runner `local` and its key, kept in `<data dir>/runner-local.key` (mode 0600). First start:
